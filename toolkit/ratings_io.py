@@ -1,0 +1,351 @@
+"""Ratings files in and out (contracts section 4): CSV or XLSX, long format, all-or-nothing import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from toolkit import ids
+from toolkit.frameworks import Catalogue
+from toolkit.store import Area, Cycle, Rating, RatingHistory, Respondent, find_area, utcnow
+
+COLUMNS = ["area", "cycle", "respondent", "agency", "level", "framework", "item", "score", "comment"]
+REQUIRED = COLUMNS[:-1]
+TEXT_COLUMNS = ["area", "cycle", "respondent", "comment"]
+MAX_LENGTH = {"area": 200, "cycle": 100, "respondent": 100, "comment": 4000}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Make text safe in a spreadsheet cell by prefixing an apostrophe; reversed exactly by `restore`."""
+    if text and (text[0] in FORMULA_TRIGGERS or (text[0] == "'" and len(text) > 1 and text[1] in (*FORMULA_TRIGGERS, "'"))):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo `neutralise` (a cell read back from an exported file)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in (*FORMULA_TRIGGERS, "'"):
+        return text[1:]
+    return text
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad value: the file's row number (the header is row 1), the column, the value and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        where = f"row {self.row}, " if self.row else ""
+        return f"{where}column {self.column or '-'}: {shown!r} {self.reason}" if self.column else f"{where}{self.reason}"
+
+
+class RatingsFileError(Exception):
+    """A ratings file that cannot be imported; nothing was written. Lists every problem."""
+
+    def __init__(self, file: str, errors: list[RowError]):
+        self.file = file
+        self.errors = errors
+        rows = len({e.row for e in errors if e.row})
+        head = f"{file}: nothing was imported. {len(errors)} problem(s)" + (f" in {rows} row(s)" if rows else "") + ":"
+        super().__init__("\n".join([head, *(f"  {e}" for e in errors)]))
+
+
+@dataclass
+class ImportResult:
+    file: str
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    respondents_added: int = 0
+    encoding: str = "utf-8"
+    area_cycles: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.file}: {self.rows} rows read; {self.inserted} new ratings, {self.updated} changed, "
+            f"{self.unchanged} already present; {self.respondents_added} new respondents "
+            f"in {len(self.area_cycles)} area-cycle(s)."
+        )
+
+
+def _decode(data: bytes, file: str) -> tuple[str, str]:
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise RatingsFileError(
+            file,
+            [RowError(0, "", "", f"is not UTF-8 text (byte 0x{data[utf8_error.start]:02x} at position {utf8_error.start}); "
+                      "save it as 'CSV UTF-8' and try again")],
+        ) from None
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell as text: whole-number floats lose their '.0', blanks become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
+    """Read a CSV or XLSX ratings file into a table of strings, with its header checked."""
+    if len(data) > MAX_FILE_BYTES:
+        raise RatingsFileError(file, [RowError(0, "", "", f"is {len(data) // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")])
+    if not data.strip():
+        raise RatingsFileError(file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")])
+    encoding = "xlsx"
+    if file.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        rows = _read_xlsx(data, file)
+    else:
+        text, encoding = _decode(data, file)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise RatingsFileError(file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")])
+    header = [h.strip().lower() for h in rows[0]]
+    errors = [RowError(1, h or f"(column {i + 1})", h, "is not a column of a ratings file") for i, h in enumerate(header) if h not in COLUMNS]
+    errors += [RowError(1, c, "", "is missing from the header") for c in REQUIRED if c not in header]
+    errors += [RowError(1, c, c, "appears more than once in the header") for c in sorted({h for h in header if header.count(h) > 1})]
+    if errors:
+        raise RatingsFileError(file, errors)
+    if len(rows) == 1:
+        raise RatingsFileError(file, [RowError(0, "", "", "has a header but no rows of ratings")])
+    width = len(header)
+    body = [(r + [""] * width)[:width] if len(r) != width else r for r in rows[1:]]
+    long_rows = [i + 2 for i, r in enumerate(rows[1:]) if len(r) > width and any(c.strip() for c in r[width:])]
+    if long_rows:
+        raise RatingsFileError(file, [RowError(n, "", "", f"has more cells than the header's {width} columns") for n in long_rows])
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    if "comment" not in df:
+        df["comment"] = ""
+    df.index = pd.RangeIndex(2, len(df) + 2)  # row numbers as a spreadsheet shows them
+    return df[COLUMNS], encoding
+
+
+def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]) from None
+    try:
+        ws = wb.worksheets[0]
+        return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]) from None
+    finally:
+        wb.close()
+
+
+def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list[RowError]]:
+    """Check every row; return the clean table (typed scores, restored text) and every error found."""
+    errors: list[RowError] = []
+    df = df.copy()
+    for col in COLUMNS:
+        df[col] = df[col].astype(str).str.strip() if col != "comment" else df[col].astype(str)
+    for col in TEXT_COLUMNS:
+        df[col] = df[col].map(restore)
+
+    def flag(mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+        for row in df.index[mask]:
+            why = reason if isinstance(reason, str) else reason[row]
+            errors.append(RowError(int(row), column, str(df.at[row, column]), why))
+
+    for col in ("area", "cycle", "respondent"):
+        flag(df[col] == "", col, "is blank; every row needs one")
+    for col, limit in MAX_LENGTH.items():
+        flag(df[col].str.len() > limit, col, f"is longer than {limit} characters")
+    flag(~df["agency"].isin(ids.AGENCIES), "agency", f"is not an agency id; use one of {', '.join(ids.AGENCIES)}")
+    flag(~df["level"].isin(ids.LEVELS), "level", f"is not a level id; use one of {', '.join(ids.LEVELS)}")
+    rated = {f.id: f for f in catalogue.rated}
+    known_fw = df["framework"].isin(list(rated))
+    flag(~known_fw, "framework", f"is not a rated framework; use one of {', '.join(rated)}")
+
+    score_num = pd.to_numeric(df["score"].where(df["score"] != ""), errors="coerce")
+    not_number = (df["score"] != "") & (score_num.isna() | (score_num % 1 != 0))
+    flag(not_number, "score", "is not a whole number (leave it blank for don't know)")
+    for fid, fw in rated.items():
+        in_fw = df["framework"] == fid
+        flag(in_fw & ~df["item"].isin(list(fw.item_index)), "item", f"is not an item of {fid}")
+        assert fw.scale is not None
+        lo, hi = fw.scale.min, fw.scale.max
+        flag(in_fw & ~not_number & score_num.notna() & ((score_num < lo) | (score_num > hi)), "score", f"is outside {fid}'s scale {lo}-{hi}")
+
+    key = ["area", "cycle", "respondent", "framework", "item"]
+    dup = df.duplicated(key, keep="first")
+    if dup.any():
+        first = df[~dup].reset_index().set_index(key)["index"]
+        firsts = pd.Series([first.get(tuple(df.loc[r, key])) for r in df.index[dup]], index=df.index[dup])
+        flag(dup, "item", pd.Series({r: f"is rated twice by this respondent (first at row {firsts[r]})" for r in firsts.index}, dtype=object))
+    who = ["area", "cycle", "respondent"]
+    for col in ("agency", "level"):
+        firsts = df.groupby(who, sort=False)[col].transform("first")
+        first_row = df.reset_index().groupby(who, sort=False)["index"].transform("first").set_axis(df.index)
+        bad = df[col] != firsts
+        flag(bad, col, pd.Series({r: f"differs from this respondent's {col} {firsts[r]!r} at row {first_row[r]}" for r in df.index[bad]}, dtype=object))
+
+    df["score"] = score_num.where(~not_number).astype("Int64")
+    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
+    return df, errors
+
+
+def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catalogue) -> ImportResult:
+    """Import a ratings file all-or-nothing; rows already present change nothing; changed scores keep history."""
+    table, encoding = read_table(data, file)
+    return import_table(table, file, session=session, catalogue=catalogue, encoding=encoding)
+
+
+def import_table(table: pd.DataFrame, file: str, *, session: Session, catalogue: Catalogue, encoding: str = "utf-8") -> ImportResult:
+    """Validate and write a table in the ratings-file columns (the one write path for files and demo data)."""
+    df, errors = validate(table, catalogue)
+    if errors:
+        raise RatingsFileError(file, errors)
+    result = ImportResult(file=file, rows=len(df), encoding=encoding)
+    db_errors: list[RowError] = []
+    now = utcnow()
+    for (area_name, cycle_name), part in df.groupby(["area", "cycle"], sort=False):
+        result.area_cycles.append((area_name, cycle_name))
+        area = session.scalar(select(Area).where(Area.name == area_name))
+        if area is None:
+            area = Area(name=area_name, tags={}, context={}, fictional=False)
+            session.add(area)
+            session.flush()
+        cycle = session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+        if cycle is None:
+            cycle = Cycle(area_id=area.id, name=cycle_name)
+            session.add(cycle)
+            session.flush()
+        people = {p: (i, a, lv) for i, p, a, lv in session.execute(
+            select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == cycle.id)
+        )}  # fmt: skip
+        firsts = part.drop_duplicates("respondent")
+        new_people = []
+        for row, r in firsts.iterrows():
+            known = people.get(r["respondent"])
+            if known is None:
+                new_people.append({"cycle_id": cycle.id, "pseudonym": r["respondent"], "agency": r["agency"], "level": r["level"], "created_at": now})
+            elif (known[1], known[2]) != (r["agency"], r["level"]):
+                db_errors.append(RowError(int(row), "agency" if known[1] != r["agency"] else "level",
+                                          r["agency"] if known[1] != r["agency"] else r["level"],
+                                          f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})"))
+        if new_people:
+            session.execute(insert(Respondent), new_people)
+            result.respondents_added += len(new_people)
+            people = {p: (i, a, lv) for i, p, a, lv in session.execute(
+                select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == cycle.id)
+            )}  # fmt: skip
+        if db_errors:
+            continue
+        _write_ratings(part, people, cycle.id, now, result, session=session)
+    if db_errors:
+        session.rollback()
+        raise RatingsFileError(file, db_errors)
+    session.flush()
+    return result
+
+
+def _write_ratings(part: pd.DataFrame, people: dict, cycle_id: int, now, result: ImportResult, *, session: Session) -> None:  # noqa: ANN001
+    resp_ids = part["respondent"].map(lambda p: people[p][0])
+    existing = {
+        (rid, fw, item): (pk, score, comment, at)
+        for pk, rid, fw, item, score, comment, at in session.execute(
+            select(Rating.id, Rating.respondent_id, Rating.framework, Rating.item, Rating.score, Rating.comment, Rating.updated_at)
+            .join(Respondent, Respondent.id == Rating.respondent_id)
+            .where(Respondent.cycle_id == cycle_id)
+        )
+    }
+    scores = [None if pd.isna(s) else int(s) for s in part["score"]]
+    new, changed, history = [], [], []
+    for rid, fw, item, score, comment in zip(resp_ids, part["framework"], part["item"], scores, part["comment"], strict=True):
+        old = existing.get((rid, fw, item))
+        if old is None:
+            new.append({"respondent_id": rid, "framework": fw, "item": item, "score": score, "comment": comment, "updated_at": now})
+        elif (old[1], old[2]) != (score, comment):
+            changed.append({"id": old[0], "score": score, "comment": comment, "updated_at": now})
+            history.append({"rating_id": old[0], "score": old[1], "comment": old[2], "recorded_at": old[3], "replaced_at": now, "replaced_by": f"import:{result.file}"[:100]})
+        else:
+            result.unchanged += 1
+    if new:
+        session.execute(insert(Rating), new)
+    if changed:
+        session.execute(insert(RatingHistory), history)
+        session.execute(update(Rating), changed)
+    result.inserted += len(new)
+    result.updated += len(changed)
+
+
+def export_frame(area: str, cycle: str | None, *, session: Session) -> pd.DataFrame:
+    """The area's ratings (one cycle or all) in the ratings-file columns, ordered for reading."""
+    a = find_area(area, session=session)
+    q = (
+        select(Cycle.name, Respondent.pseudonym, Respondent.agency, Respondent.level, Rating.framework, Rating.item, Rating.score, Rating.comment)
+        .join(Respondent, Respondent.cycle_id == Cycle.id)
+        .join(Rating, Rating.respondent_id == Respondent.id)
+        .where(Cycle.area_id == a.id)
+        .order_by(Cycle.name, Respondent.pseudonym, Rating.framework, Rating.id)
+    )
+    if cycle is not None:
+        from toolkit.store import find_cycle
+
+        q = q.where(Cycle.id == find_cycle(area, cycle, session=session).id)
+    df = pd.DataFrame(session.execute(q).all(), columns=COLUMNS[1:])
+    df.insert(0, "area", a.name)
+    df["score"] = df["score"].astype("Int64")
+    return df
+
+
+def write_export(df: pd.DataFrame, fmt: str, path: Path) -> None:
+    """Write an export as CSV, XLSX or JSON; text cells are neutralised against formula injection."""
+    safe = df.copy()
+    for col in TEXT_COLUMNS:
+        safe[col] = safe[col].map(neutralise)
+    tmp = path.with_name(path.name + ".part")
+    if fmt == "csv":
+        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    elif fmt == "xlsx":
+        _write_xlsx(safe, tmp)
+    elif fmt == "json":
+        records = [{**r, "score": None if pd.isna(r["score"]) else int(r["score"])} for r in df.to_dict("records")]
+        tmp.write_text(json.dumps({"columns": COLUMNS, "ratings": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or json")
+    tmp.replace(path)  # never leave a half-written export behind
+
+
+def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("ratings")
+    ws.append(COLUMNS)
+    for row in df.itertuples(index=False):
+        ws.append([None if (isinstance(v, type(pd.NA)) or (isinstance(v, float) and pd.isna(v))) else (int(v) if c == "score" else v)
+                   for c, v in zip(COLUMNS, row, strict=True)])  # fmt: skip
+    wb.save(path)
