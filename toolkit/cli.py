@@ -18,7 +18,7 @@ class UserError(Exception):
     """A mistake the user can fix; printed without a traceback."""
 
 
-def _catalogue():  # noqa: ANN202
+def _catalogue():
     from toolkit.catalogue import catalogue
 
     return catalogue()
@@ -36,7 +36,12 @@ def cmd_frameworks(args: argparse.Namespace) -> None:
         doc = {"id": fw.id, "kind": fw.kind, "title": fw.title, "source": fw.source.model_dump()}
         if fw.kind == "rated":
             assert fw.scale is not None
-            scale = {"min": fw.scale.min, "max": fw.scale.max, "labels": {p.value: p.label for p in fw.scale.points}, "dont_know": fw.scale.dont_know_label}
+            scale = {
+                "min": fw.scale.min,
+                "max": fw.scale.max,
+                "labels": {p.value: p.label for p in fw.scale.points},
+                "dont_know": fw.scale.dont_know_label,
+            }
             doc["items"] = [
                 {"id": it.id, "text": it.text, "scale": scale,
                  "tags": {"stage": it.stage, "level": it.level, "c": it.cs, "toc_nodes": it.toc_nodes}}
@@ -65,7 +70,15 @@ def cmd_areas(args: argparse.Namespace) -> None:
 
     with session_scope() as s:
         areas = list_areas(session=s)
-    docs = [{"area": a.area, "tags": a.tags, "fictional": a.fictional, "cycles": [{"cycle": c.cycle, "respondents": c.respondents} for c in a.cycles]} for a in areas]
+    docs = [
+        {
+            "area": a.area,
+            "tags": a.tags,
+            "fictional": a.fictional,
+            "cycles": [{"cycle": c.cycle, "respondents": c.respondents} for c in a.cycles],
+        }
+        for a in areas
+    ]
     if args.json:
         _print_json(docs)
         return
@@ -116,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--areas", type=int, default=4, help="how many areas (the first four have stories)")
     sp.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same data")
     sp.add_argument("--cycles", default="", help="comma-separated cycle names (default 2025,2026)")
-    sp.add_argument("--respondents", type=int, default=None, help="respondents per area and cycle (default: each story's own)")
+    sp.add_argument(
+        "--respondents", type=int, default=None, help="respondents per area and cycle (default: each story's own)"
+    )
     sp = add("areas", cmd_areas, "list areas with their tags, cycles and respondent counts")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     sp = add("import", cmd_import, "import a ratings file (CSV or XLSX); all rows or none")
@@ -141,10 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except (UserError, NotFound, RatingsFileError, FrameworkError) as exc:
-        print(f"error: {exc}" if not isinstance(exc, FrameworkError) else f"error: framework files have problems:\n{exc}", file=sys.stderr)
+        print(
+            f"error: {exc}" if not isinstance(exc, FrameworkError) else f"error: framework files have problems:\n{exc}",
+            file=sys.stderr,
+        )
         return 1
     except OperationalError as exc:
-        print(f"error: cannot use the database ({exc.orig}). Check DATABASE_URL and that the server is running.", file=sys.stderr)
+        print(
+            f"error: cannot use the database ({exc.orig}). Check DATABASE_URL and that the server is running.",
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:
         return 0

@@ -47,9 +47,15 @@ STORIES: tuple[Story, ...] = (
         tags={"nation": "England", "type": "county", "police_footprint": "shared", "health_footprint": "single"},
         agencies=("local_authority", "police", "health", "education", "voluntary_community"),
         respondents=42,
-        stage_level_shift={("communicate", "frontline"): -1.5, ("communicate", "managerial"): -0.5, ("communicate", "strategic"): 0.5},
-        context={"prior_experience": "A long-standing local safeguarding children board before the reforms.",
-                 "cross_boundary_agencies": "The police force covers two other partnerships."},
+        stage_level_shift={
+            ("communicate", "frontline"): -1.5,
+            ("communicate", "managerial"): -0.5,
+            ("communicate", "strategic"): 0.5,
+        },
+        context={
+            "prior_experience": "A long-standing local safeguarding children board before the reforms.",
+            "cross_boundary_agencies": "The police force covers two other partnerships.",
+        },
     ),
     Story(
         name="Brindlecombe" + FICTIONAL,
@@ -109,7 +115,12 @@ def _generic_story(name: str, rng: np.random.Generator) -> Story:
     stage = {s: float(rng.normal(0, 0.35)) for s in ids.STAGES}
     levels = {(s, lv): float(rng.normal(0, 0.25)) for s in ids.STAGES for lv in ids.LEVELS}
     n_ag = int(rng.integers(3, 7))
-    agencies = ("local_authority", "police", "health", *rng.permutation(["education", "voluntary_community", "other"])[: n_ag - 3])
+    agencies = (
+        "local_authority",
+        "police",
+        "health",
+        *rng.permutation(["education", "voluntary_community", "other"])[: n_ag - 3],
+    )
     return Story(
         name=name,
         summary="A generated partnership for national-scale comparison.",
@@ -172,7 +183,14 @@ def generate_ratings(
             agency[: len(story.agencies)] = story.agencies[:n_resp]
             person = crng.normal(0, 0.35, n_resp)
             agency_eff = np.array([story.agency_shift.get(a, 0.0) for a in agency])
-            mean = (story.base + ci * story.improvement + item_effect[None, :] + shift[level_idx] + person[:, None] + agency_eff[:, None])
+            mean = (
+                story.base
+                + ci * story.improvement
+                + item_effect[None, :]
+                + shift[level_idx]
+                + person[:, None]
+                + agency_eff[:, None]
+            )
             raw = np.clip(np.rint(mean + crng.normal(0, 0.7, mean.shape)), 1, 5)
             # Don't know: more often for statements about another level's work.
             about = np.array([ids.LEVELS.index(it.level) if it.level else -1 for _f, it in items])
@@ -207,7 +225,7 @@ def generate_ratings(
 
 def load_demo(
     *, areas: int = 4, seed: int = 7, cycles: tuple[str, ...] = ("2025", "2026"), respondents: int | None = None,
-    session=None, catalogue: Catalogue | None = None,  # noqa: ANN001
+    session=None, catalogue: Catalogue | None = None,
 ):  # fmt: skip
     """Generate the demo partnerships and write them (tags, context, ratings) in one transaction."""
     from toolkit.catalogue import catalogue as default_catalogue
@@ -219,7 +237,7 @@ def load_demo(
     df, stories = generate_ratings(cat, areas=areas, cycles=cycles, seed=seed, respondents=respondents)
     table = df.astype({"score": "string"}).fillna({"score": ""})
 
-    def write(s):  # noqa: ANN001, ANN202
+    def write(s):
         for story in stories.values():
             area = get_or_create_area(story.name, session=s, tags=story.tags, fictional=True)
             area.context = {**story.context, "story": story.summary}

@@ -358,14 +358,27 @@ def _pydantic_problems(file: str, error: ValidationError) -> list[Problem]:
     return problems
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2-style booleans: only true/false, so a scale label like `No` or `Yes` stays text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"), list("tTfF")
+)
+
+
 def parse_framework(text: str, file: str) -> Framework:
     """Parse and validate one framework file's text, raising FrameworkError with every problem."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise FrameworkError([Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")])
+        raise FrameworkError([Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
     if not isinstance(data, dict):
         raise FrameworkError([Problem(file, "", "must be a YAML mapping with schema_version, id, kind, ...")])
     version = data.get("schema_version")
@@ -418,12 +431,14 @@ def _check_references(cat: Catalogue) -> list[Problem]:
     for fid, fw in cat.frameworks.items():
         file = cat.files.get(fid, Path(f"{fid}.yaml")).name
 
-        def cite(path: str, c: Citation | None) -> None:
+        def cite(path: str, c: Citation | None, file: str = file) -> None:
             if c is not None:
                 need(file, f"{path}.source.report", c.report, reports, "report")
 
         cite("", fw.source)
-        factors = {f.id: kind for s in fw.stages for kind, fs in (("driver", s.drivers), ("barrier", s.barriers)) for f in fs}
+        factors = {
+            f.id: kind for s in fw.stages for kind, fs in (("driver", s.drivers), ("barrier", s.barriers)) for f in fs
+        }
         for i, s in enumerate(fw.stages):
             cite(f"stages[{i}]", s.source)
             for lv in s.by_level:
@@ -443,9 +458,10 @@ def _check_references(cat: Catalogue) -> list[Problem]:
                 need(file, f"{p}.cs", c, cs, "C")
             for n in it.toc_nodes:
                 need(file, f"{p}.toc_nodes", n, nodes, "Theory of Change node")
-            if it.basis is not None:
-                if factors.get(it.basis.ref) != it.basis.kind:
-                    problems.append(Problem(file, f"{p}.basis", f"no {it.basis.kind} {it.basis.ref!r} in this file's stages"))
+            if it.basis is not None and factors.get(it.basis.ref) != it.basis.kind:
+                problems.append(
+                    Problem(file, f"{p}.basis", f"no {it.basis.kind} {it.basis.ref!r} in this file's stages")
+                )
             cite(p, it.source)
         node_groups = {g.id for g in fw.node_groups}
         for i, n in enumerate(fw.nodes):
@@ -457,7 +473,9 @@ def _check_references(cat: Catalogue) -> list[Problem]:
             if e.from_ in cat.nodes and e.to in cat.nodes:
                 a, b = ids.TOC_TIERS.index(cat.nodes[e.from_].tier), ids.TOC_TIERS.index(cat.nodes[e.to].tier)
                 if b < a:
-                    problems.append(Problem(file, f"edges[{i}]", f"{e.from_!r} -> {e.to!r} runs backwards through the tiers"))
+                    problems.append(
+                        Problem(file, f"edges[{i}]", f"{e.from_!r} -> {e.to!r} runs backwards through the tiers")
+                    )
         if fw.edges:
             g = nx.DiGraph((e.from_, e.to) for e in fw.edges)
             try:
@@ -530,5 +548,7 @@ if __name__ == "__main__":  # python -m toolkit.frameworks [DIR]: validate and s
         print(err, file=sys.stderr)
         sys.exit(1)
     for f in c.frameworks.values():
-        counts = {k: len(getattr(f, k)) for k in Framework.model_fields if isinstance(getattr(f, k), list) and getattr(f, k)}
+        counts = {
+            k: len(getattr(f, k)) for k in Framework.model_fields if isinstance(getattr(f, k), list) and getattr(f, k)
+        }
         print(f"{f.id:26} {f.kind:9} {counts}")

@@ -29,7 +29,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(text: str) -> str:
     """Make text safe in a spreadsheet cell by prefixing an apostrophe; reversed exactly by `restore`."""
-    if text and (text[0] in FORMULA_TRIGGERS or (text[0] == "'" and len(text) > 1 and text[1] in (*FORMULA_TRIGGERS, "'"))):
+    if text and (
+        text[0] in FORMULA_TRIGGERS or (text[0] == "'" and len(text) > 1 and text[1] in (*FORMULA_TRIGGERS, "'"))
+    ):
         return "'" + text
     return text
 
@@ -53,7 +55,9 @@ class RowError:
     def __str__(self) -> str:
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
         where = f"row {self.row}, " if self.row else ""
-        return f"{where}column {self.column or '-'}: {shown!r} {self.reason}" if self.column else f"{where}{self.reason}"
+        return (
+            f"{where}column {self.column or '-'}: {shown!r} {self.reason}" if self.column else f"{where}{self.reason}"
+        )
 
 
 class RatingsFileError(Exception):
@@ -99,8 +103,15 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise RatingsFileError(
             file,
-            [RowError(0, "", "", f"is not UTF-8 text (byte 0x{data[utf8_error.start]:02x} at position {utf8_error.start}); "
-                      "save it as 'CSV UTF-8' and try again")],
+            [
+                RowError(
+                    0,
+                    "",
+                    "",
+                    f"is not UTF-8 text (byte 0x{data[utf8_error.start]:02x} at position {utf8_error.start}); "
+                    "save it as 'CSV UTF-8' and try again",
+                )
+            ],
         ) from None
 
 
@@ -116,9 +127,13 @@ def _cell(value: object) -> str:
 def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     """Read a CSV or XLSX ratings file into a table of strings, with its header checked."""
     if len(data) > MAX_FILE_BYTES:
-        raise RatingsFileError(file, [RowError(0, "", "", f"is {len(data) // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")])
+        raise RatingsFileError(
+            file, [RowError(0, "", "", f"is {len(data) // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")]
+        )
     if not data.strip():
-        raise RatingsFileError(file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")])
+        raise RatingsFileError(
+            file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
+        )
     encoding = "xlsx"
     if file.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         rows = _read_xlsx(data, file)
@@ -127,11 +142,20 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise RatingsFileError(file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")])
+        raise RatingsFileError(
+            file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
+        )
     header = [h.strip().lower() for h in rows[0]]
-    errors = [RowError(1, h or f"(column {i + 1})", h, "is not a column of a ratings file") for i, h in enumerate(header) if h not in COLUMNS]
+    errors = [
+        RowError(1, h or f"(column {i + 1})", h, "is not a column of a ratings file")
+        for i, h in enumerate(header)
+        if h not in COLUMNS
+    ]
     errors += [RowError(1, c, "", "is missing from the header") for c in REQUIRED if c not in header]
-    errors += [RowError(1, c, c, "appears more than once in the header") for c in sorted({h for h in header if header.count(h) > 1})]
+    errors += [
+        RowError(1, c, c, "appears more than once in the header")
+        for c in sorted({h for h in header if header.count(h) > 1})
+    ]
     if errors:
         raise RatingsFileError(file, errors)
     if len(rows) == 1:
@@ -140,7 +164,9 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     body = [(r + [""] * width)[:width] if len(r) != width else r for r in rows[1:]]
     long_rows = [i + 2 for i, r in enumerate(rows[1:]) if len(r) > width and any(c.strip() for c in r[width:])]
     if long_rows:
-        raise RatingsFileError(file, [RowError(n, "", "", f"has more cells than the header's {width} columns") for n in long_rows])
+        raise RatingsFileError(
+            file, [RowError(n, "", "", f"has more cells than the header's {width} columns") for n in long_rows]
+        )
     df = pd.DataFrame(body, columns=header, dtype=object)
     if "comment" not in df:
         df["comment"] = ""
@@ -154,12 +180,16 @@ def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]) from None
+        raise RatingsFileError(
+            file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
+        ) from None
     try:
         ws = wb.worksheets[0]
         return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]) from None
+        raise RatingsFileError(
+            file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
+        ) from None
     finally:
         wb.close()
 
@@ -196,20 +226,37 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
         flag(in_fw & ~df["item"].isin(list(fw.item_index)), "item", f"is not an item of {fid}")
         assert fw.scale is not None
         lo, hi = fw.scale.min, fw.scale.max
-        flag(in_fw & ~not_number & score_num.notna() & ((score_num < lo) | (score_num > hi)), "score", f"is outside {fid}'s scale {lo}-{hi}")
+        flag(
+            in_fw & ~not_number & score_num.notna() & ((score_num < lo) | (score_num > hi)),
+            "score",
+            f"is outside {fid}'s scale {lo}-{hi}",
+        )
 
     key = ["area", "cycle", "respondent", "framework", "item"]
     dup = df.duplicated(key, keep="first")
     if dup.any():
         first = df[~dup].reset_index().set_index(key)["index"]
         firsts = pd.Series([first.get(tuple(df.loc[r, key])) for r in df.index[dup]], index=df.index[dup])
-        flag(dup, "item", pd.Series({r: f"is rated twice by this respondent (first at row {firsts[r]})" for r in firsts.index}, dtype=object))
+        flag(
+            dup,
+            "item",
+            pd.Series(
+                {r: f"is rated twice by this respondent (first at row {firsts[r]})" for r in firsts.index}, dtype=object
+            ),
+        )
     who = ["area", "cycle", "respondent"]
     for col in ("agency", "level"):
         firsts = df.groupby(who, sort=False)[col].transform("first")
         first_row = df.reset_index().groupby(who, sort=False)["index"].transform("first").set_axis(df.index)
         bad = df[col] != firsts
-        flag(bad, col, pd.Series({r: f"differs from this respondent's {col} {firsts[r]!r} at row {first_row[r]}" for r in df.index[bad]}, dtype=object))
+        flag(
+            bad,
+            col,
+            pd.Series(
+                {r: f"differs from this respondent's {col} {firsts[r]!r} at row {first_row[r]}" for r in df.index[bad]},
+                dtype=object,
+            ),
+        )
 
     df["score"] = score_num.where(~not_number).astype("Int64")
     errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
@@ -222,7 +269,9 @@ def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catal
     return import_table(table, file, session=session, catalogue=catalogue, encoding=encoding)
 
 
-def import_table(table: pd.DataFrame, file: str, *, session: Session, catalogue: Catalogue, encoding: str = "utf-8") -> ImportResult:
+def import_table(
+    table: pd.DataFrame, file: str, *, session: Session, catalogue: Catalogue, encoding: str = "utf-8"
+) -> ImportResult:
     """Validate and write a table in the ratings-file columns (the one write path for files and demo data)."""
     df, errors = validate(table, catalogue)
     if errors:
@@ -250,11 +299,24 @@ def import_table(table: pd.DataFrame, file: str, *, session: Session, catalogue:
         for row, r in firsts.iterrows():
             known = people.get(r["respondent"])
             if known is None:
-                new_people.append({"cycle_id": cycle.id, "pseudonym": r["respondent"], "agency": r["agency"], "level": r["level"], "created_at": now})
+                new_people.append(
+                    {
+                        "cycle_id": cycle.id,
+                        "pseudonym": r["respondent"],
+                        "agency": r["agency"],
+                        "level": r["level"],
+                        "created_at": now,
+                    }
+                )
             elif (known[1], known[2]) != (r["agency"], r["level"]):
-                db_errors.append(RowError(int(row), "agency" if known[1] != r["agency"] else "level",
-                                          r["agency"] if known[1] != r["agency"] else r["level"],
-                                          f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})"))
+                db_errors.append(
+                    RowError(
+                        int(row),
+                        "agency" if known[1] != r["agency"] else "level",
+                        r["agency"] if known[1] != r["agency"] else r["level"],
+                        f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})",
+                    )
+                )
         if new_people:
             session.execute(insert(Respondent), new_people)
             result.respondents_added += len(new_people)
@@ -271,25 +333,55 @@ def import_table(table: pd.DataFrame, file: str, *, session: Session, catalogue:
     return result
 
 
-def _write_ratings(part: pd.DataFrame, people: dict, cycle_id: int, now, result: ImportResult, *, session: Session) -> None:  # noqa: ANN001
+def _write_ratings(
+    part: pd.DataFrame, people: dict, cycle_id: int, now, result: ImportResult, *, session: Session
+) -> None:
     resp_ids = part["respondent"].map(lambda p: people[p][0])
     existing = {
         (rid, fw, item): (pk, score, comment, at)
         for pk, rid, fw, item, score, comment, at in session.execute(
-            select(Rating.id, Rating.respondent_id, Rating.framework, Rating.item, Rating.score, Rating.comment, Rating.updated_at)
+            select(
+                Rating.id,
+                Rating.respondent_id,
+                Rating.framework,
+                Rating.item,
+                Rating.score,
+                Rating.comment,
+                Rating.updated_at,
+            )
             .join(Respondent, Respondent.id == Rating.respondent_id)
             .where(Respondent.cycle_id == cycle_id)
         )
     }
     scores = [None if pd.isna(s) else int(s) for s in part["score"]]
     new, changed, history = [], [], []
-    for rid, fw, item, score, comment in zip(resp_ids, part["framework"], part["item"], scores, part["comment"], strict=True):
+    for rid, fw, item, score, comment in zip(
+        resp_ids, part["framework"], part["item"], scores, part["comment"], strict=True
+    ):
         old = existing.get((rid, fw, item))
         if old is None:
-            new.append({"respondent_id": rid, "framework": fw, "item": item, "score": score, "comment": comment, "updated_at": now})
+            new.append(
+                {
+                    "respondent_id": rid,
+                    "framework": fw,
+                    "item": item,
+                    "score": score,
+                    "comment": comment,
+                    "updated_at": now,
+                }
+            )
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment, "updated_at": now})
-            history.append({"rating_id": old[0], "score": old[1], "comment": old[2], "recorded_at": old[3], "replaced_at": now, "replaced_by": f"import:{result.file}"[:100]})
+            history.append(
+                {
+                    "rating_id": old[0],
+                    "score": old[1],
+                    "comment": old[2],
+                    "recorded_at": old[3],
+                    "replaced_at": now,
+                    "replaced_by": f"import:{result.file}"[:100],
+                }
+            )
         else:
             result.unchanged += 1
     if new:
@@ -305,7 +397,16 @@ def export_frame(area: str, cycle: str | None, *, session: Session) -> pd.DataFr
     """The area's ratings (one cycle or all) in the ratings-file columns, ordered for reading."""
     a = find_area(area, session=session)
     q = (
-        select(Cycle.name, Respondent.pseudonym, Respondent.agency, Respondent.level, Rating.framework, Rating.item, Rating.score, Rating.comment)
+        select(
+            Cycle.name,
+            Respondent.pseudonym,
+            Respondent.agency,
+            Respondent.level,
+            Rating.framework,
+            Rating.item,
+            Rating.score,
+            Rating.comment,
+        )
         .join(Respondent, Respondent.cycle_id == Cycle.id)
         .join(Rating, Rating.respondent_id == Respondent.id)
         .where(Cycle.area_id == a.id)
@@ -333,7 +434,9 @@ def write_export(df: pd.DataFrame, fmt: str, path: Path) -> None:
         _write_xlsx(safe, tmp)
     elif fmt == "json":
         records = [{**r, "score": None if pd.isna(r["score"]) else int(r["score"])} for r in df.to_dict("records")]
-        tmp.write_text(json.dumps({"columns": COLUMNS, "ratings": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"columns": COLUMNS, "ratings": records}, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     else:
         raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or json")
     tmp.replace(path)  # never leave a half-written export behind

@@ -147,7 +147,9 @@ def find_area(name: str, *, session: Session) -> Area:
     area = session.scalar(select(Area).where(Area.name == name))
     if area is None:
         known = session.scalars(select(Area.name).order_by(Area.name).limit(8)).all()
-        hint = f" Known areas include: {', '.join(known)}." if known else " There are no areas yet: import or create one."
+        hint = (
+            f" Known areas include: {', '.join(known)}." if known else " There are no areas yet: import or create one."
+        )
         raise NotFound(f"No area called {name!r}.{hint}")
     return area
 
@@ -208,7 +210,9 @@ def record_rating(
     )
     now = utcnow()
     if rating is None:
-        rating = Rating(respondent_id=respondent.id, framework=framework, item=item, score=score, comment=comment, updated_at=now)
+        rating = Rating(
+            respondent_id=respondent.id, framework=framework, item=item, score=score, comment=comment, updated_at=now
+        )
         session.add(rating)
     elif (rating.score, rating.comment) != (score, comment):
         session.add(
@@ -227,7 +231,9 @@ def record_rating(
 
 
 def rating_history(rating_id: int, *, session: Session) -> list[RatingHistory]:
-    return list(session.scalars(select(RatingHistory).where(RatingHistory.rating_id == rating_id).order_by(RatingHistory.id)))
+    return list(
+        session.scalars(select(RatingHistory).where(RatingHistory.rating_id == rating_id).order_by(RatingHistory.id))
+    )
 
 
 RATING_COLUMNS = ["respondent", "agency", "level", "framework", "item", "score", "comment"]

@@ -1,0 +1,1 @@
+"""Thin Streamlit glue: cached resources, session state and reusable widgets."""
