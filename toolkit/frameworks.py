@@ -300,7 +300,7 @@ class FrameworkError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, so caches can key on the loaded catalogue
 class Catalogue:
     """Every loaded framework, cross-referenced, with the lookups pages and analyses need."""
 

@@ -25,6 +25,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that an .xlsx cell (XML 1.0) or a PostgreSQL text value cannot hold.
+CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def neutralise(text: str) -> str:
@@ -94,6 +96,12 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
     """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data:  # an old .xls, UTF-16 without a BOM, or another binary file
+        reason = (
+            f"contains NUL bytes (first at position {data.index(0)}), so it is not a CSV text file; "
+            "save it from Excel as .xlsx or 'CSV UTF-8' and try again"
+        )
+        raise RatingsFileError(file, [RowError(0, "", "", reason)])
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -139,30 +147,37 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
         rows = _read_xlsx(data, file)
     else:
         text, encoding = _decode(data, file)
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))  # an over-long cell is reported by validate
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable CSV file: {exc}")]) from None
+    # Blank rows are skipped but keep their numbers: n is the row number a spreadsheet shows.
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise RatingsFileError(
             file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
         )
-    header = [h.strip().lower() for h in rows[0]]
+    head_row, header = numbered[0][0], [h.strip().lower() for h in numbered[0][1]]
+    while header and not header[-1]:  # trailing blank header cells (a formatted empty column, trailing commas)
+        header.pop()
     errors = [
-        RowError(1, h or f"(column {i + 1})", h, "is not a column of a ratings file")
+        RowError(head_row, h or f"(column {i + 1})", h, "is not a column of a ratings file")
         for i, h in enumerate(header)
         if h not in COLUMNS
     ]
-    errors += [RowError(1, c, "", "is missing from the header") for c in REQUIRED if c not in header]
+    errors += [RowError(head_row, c, "", "is missing from the header") for c in REQUIRED if c not in header]
     errors += [
-        RowError(1, c, c, "appears more than once in the header")
-        for c in sorted({h for h in header if header.count(h) > 1})
+        RowError(head_row, c, c, "appears more than once in the header")
+        for c in sorted({h for h in header if h and header.count(h) > 1})
     ]
     if errors:
         raise RatingsFileError(file, errors)
-    if len(rows) == 1:
+    if len(numbered) == 1:
         raise RatingsFileError(file, [RowError(0, "", "", "has a header but no rows of ratings")])
     width = len(header)
-    body = [(r + [""] * width)[:width] if len(r) != width else r for r in rows[1:]]
-    long_rows = [i + 2 for i, r in enumerate(rows[1:]) if len(r) > width and any(c.strip() for c in r[width:])]
+    body = [(r + [""] * width)[:width] if len(r) != width else r for _n, r in numbered[1:]]
+    long_rows = [n for n, r in numbered[1:] if len(r) > width and any(c.strip() for c in r[width:])]
     if long_rows:
         raise RatingsFileError(
             file, [RowError(n, "", "", f"has more cells than the header's {width} columns") for n in long_rows]
@@ -170,7 +185,7 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     df = pd.DataFrame(body, columns=header, dtype=object)
     if "comment" not in df:
         df["comment"] = ""
-    df.index = pd.RangeIndex(2, len(df) + 2)  # row numbers as a spreadsheet shows them
+    df.index = pd.Index([n for n, _r in numbered[1:]])  # row numbers as a spreadsheet shows them
     return df[COLUMNS], encoding
 
 
@@ -212,6 +227,12 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
         flag(df[col] == "", col, "is blank; every row needs one")
     for col, limit in MAX_LENGTH.items():
         flag(df[col].str.len() > limit, col, f"is longer than {limit} characters")
+    for col in TEXT_COLUMNS:
+        flag(
+            df[col].str.contains(CONTROL_CHARS),
+            col,
+            "contains a control character (not a tab or line break); remove it",
+        )
     flag(~df["agency"].isin(ids.AGENCIES), "agency", f"is not an agency id; use one of {', '.join(ids.AGENCIES)}")
     flag(~df["level"].isin(ids.LEVELS), "level", f"is not a level id; use one of {', '.join(ids.LEVELS)}")
     rated = {f.id: f for f in catalogue.rated}
@@ -258,7 +279,7 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
             ),
         )
 
-    df["score"] = score_num.where(~not_number).astype("Int64")
+    df["score"] = score_num.where(~not_number & (score_num.abs() < 2**53)).astype("Int64")  # huge ones flagged above
     errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
     return df, errors
 
@@ -429,7 +450,8 @@ def write_export(df: pd.DataFrame, fmt: str, path: Path) -> None:
         safe[col] = safe[col].map(neutralise)
     tmp = path.with_name(path.name + ".part")
     if fmt == "csv":
-        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        # \r\n: the csv module quotes a cell holding a line terminator's character, so a bare \r is quoted too.
+        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
     elif fmt == "xlsx":
         _write_xlsx(safe, tmp)
     elif fmt == "json":

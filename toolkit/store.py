@@ -261,3 +261,54 @@ def respondents_frame(area: str, cycle: str, *, session: Session) -> pd.DataFram
         select(Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == c.id)
     ).all()
     return pd.DataFrame(rows, columns=["respondent", "agency", "level"])
+
+
+class AssumptionReview(Base):
+    """A partnership's judgement of one Theory of Change assumption in one cycle, with its evidence."""
+
+    __tablename__ = "assumption_reviews"
+    __table_args__ = (UniqueConstraint("cycle_id", "assumption"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    assumption: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+ASSUMPTION_STATUSES = ("holds", "doubtful", "fails", "unknown")
+
+
+def save_assumption(
+    area: str, cycle: str, assumption: str, status: str, note: str = "", *, session: Session, by: str = ""
+) -> None:
+    """Record whether an assumption holds for this area and cycle (holds, doubtful, fails or unknown)."""
+    if status not in ASSUMPTION_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(ASSUMPTION_STATUSES)}, not {status!r}")
+    c = find_cycle(area, cycle, session=session)
+    row = session.scalar(
+        select(AssumptionReview).where(AssumptionReview.cycle_id == c.id, AssumptionReview.assumption == assumption)
+    )
+    if row is None:
+        row = AssumptionReview(cycle_id=c.id, assumption=assumption, status=status, note=note, updated_by=by)
+        session.add(row)
+    else:
+        row.status, row.note, row.updated_at, row.updated_by = status, note, utcnow(), by
+    session.flush()
+
+
+def assumption_register(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
+    """The area's assumption judgements for a cycle: {assumption id: {"status", "note"}}."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.scalars(select(AssumptionReview).where(AssumptionReview.cycle_id == c.id))
+    return {r.assumption: {"status": r.status, "note": r.note} for r in rows}
+
+
+def previous_cycle(area: str, cycle: str, *, session: Session) -> str | None:
+    """The cycle before this one (by name order, as cycles are named by year or round)."""
+    a = find_area(area, session=session)
+    names = sorted(session.scalars(select(Cycle.name).where(Cycle.area_id == a.id)))
+    k = names.index(cycle) if cycle in names else -1
+    return names[k - 1] if k > 0 else None
