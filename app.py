@@ -9,8 +9,13 @@ init_state()
 pages = {
     "Partnership": [
         st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
+        st.Page("pages/context.py", title="Context", icon=":material/map:"),
+        st.Page("pages/assess.py", title="Self-assessment", icon=":material/checklist:"),
+        st.Page("pages/results.py", title="Results", icon=":material/insights:"),
+        st.Page("pages/theory_of_change.py", title="Theory of Change", icon=":material/account_tree:"),
     ],
     "Data": [
+        st.Page("pages/data.py", title="Import and export", icon=":material/upload_file:"),
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/menu_book:"),
     ],
 }

@@ -357,7 +357,7 @@ def import_table(
 def _write_ratings(
     part: pd.DataFrame, people: dict, cycle_id: int, now, result: ImportResult, *, session: Session
 ) -> None:
-    resp_ids = part["respondent"].map(lambda p: people[p][0])
+    resp_ids = part["respondent"].map({p: v[0] for p, v in people.items()}).tolist()
     existing = {
         (rid, fw, item): (pk, score, comment, at)
         for pk, rid, fw, item, score, comment, at in session.execute(
@@ -374,10 +374,10 @@ def _write_ratings(
             .where(Respondent.cycle_id == cycle_id)
         )
     }
-    scores = [None if pd.isna(s) else int(s) for s in part["score"]]
+    scores = [None if pd.isna(s) else int(s) for s in part["score"].tolist()]
     new, changed, history = [], [], []
     for rid, fw, item, score, comment in zip(
-        resp_ids, part["framework"], part["item"], scores, part["comment"], strict=True
+        resp_ids, part["framework"].tolist(), part["item"].tolist(), scores, part["comment"].tolist(), strict=True
     ):
         old = existing.get((rid, fw, item))
         if old is None:
@@ -405,10 +405,12 @@ def _write_ratings(
             )
         else:
             result.unchanged += 1
+    # render_nulls: a None score stays in the parameters, so the rows go in one batch (otherwise every
+    # don't-know splits the batch and a national import makes ~200,000 round trips instead of a few hundred).
     if new:
-        session.execute(insert(Rating), new)
+        session.execute(insert(Rating).execution_options(render_nulls=True), new)
     if changed:
-        session.execute(insert(RatingHistory), history)
+        session.execute(insert(RatingHistory).execution_options(render_nulls=True), history)
         session.execute(update(Rating), changed)
     result.inserted += len(new)
     result.updated += len(changed)
@@ -474,3 +476,13 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
         ws.append([None if (isinstance(v, type(pd.NA)) or (isinstance(v, float) and pd.isna(v))) else (int(v) if c == "score" else v)
                    for c, v in zip(COLUMNS, row, strict=True)])  # fmt: skip
     wb.save(path)
+
+
+def export_bytes(df: pd.DataFrame, fmt: str) -> bytes:
+    """An export as bytes, for downloads (same content as write_export)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"export.{fmt}"
+        write_export(df, fmt, path)
+        return path.read_bytes()

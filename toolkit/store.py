@@ -312,3 +312,52 @@ def previous_cycle(area: str, cycle: str, *, session: Session) -> str | None:
     names = sorted(session.scalars(select(Cycle.name).where(Cycle.area_id == a.id)))
     k = names.index(cycle) if cycle in names else -1
     return names[k - 1] if k > 0 else None
+
+
+def cycle_version(area: str, cycle: str, *, session: Session) -> str:
+    """A cheap token that changes whenever the cycle's ratings or assumption reviews change (for cache keys)."""
+    c = find_cycle(area, cycle, session=session)
+    n, latest = session.execute(
+        select(func.count(Rating.id), func.max(Rating.updated_at))
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Respondent.cycle_id == c.id)
+    ).one()
+    a_n, a_latest = session.execute(
+        select(func.count(AssumptionReview.id), func.max(AssumptionReview.updated_at)).where(
+            AssumptionReview.cycle_id == c.id
+        )
+    ).one()
+    return f"{c.id}:{n}:{latest}:{a_n}:{a_latest}"
+
+
+def set_area_context(
+    area: str, context: dict[str, str], tags: dict[str, str] | None = None, *, session: Session
+) -> None:
+    """Save an area's context notes (one per context factor) and, optionally, its tags."""
+    a = find_area(area, session=session)
+    a.context = {**(a.context or {}), **{k: v for k, v in context.items()}}
+    if tags is not None:
+        a.tags = {k: v for k, v in tags.items() if v}
+    session.flush()
+
+
+def respondent_answers(
+    area: str, cycle: str, pseudonym: str, *, session: Session
+) -> dict[tuple[str, str], tuple[int | None, str]]:
+    """One respondent's current answers: {(framework, item): (score, comment)}."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.execute(
+        select(Rating.framework, Rating.item, Rating.score, Rating.comment)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym)
+    )
+    return {(f, i): (s, cm) for f, i, s, cm in rows}
+
+
+def find_respondent(area: str, cycle: str, pseudonym: str, *, session: Session) -> Respondent | None:
+    """The respondent of that pseudonym in the area and cycle, or None (also when the area or cycle is unknown)."""
+    try:
+        c = find_cycle(area, cycle, session=session)
+    except NotFound:
+        return None
+    return session.scalar(select(Respondent).where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym))

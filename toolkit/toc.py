@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 import networkx as nx
@@ -85,13 +86,22 @@ def toc_health(cat: Catalogue, items: list[dict], cfg, assumptions: dict[str, di
         })  # fmt: skip
     order = {t: k for k, t in enumerate(ids.TOC_TIERS)}
     nodes.sort(key=lambda x: order[x["tier"]])
-    return {"nodes": nodes, "assumptions": register}
+    risky = {(a, b) for n in nodes for a, b in itertools.pairwise(n["path"])}
+    edges = [
+        {"from": a, "to": b, "rationale": d["rationale"], "at_risk": (a, b) in risky} for a, b, d in g.edges(data=True)
+    ]
+    return {"nodes": nodes, "edges": edges, "assumptions": register}
 
 
-def at_risk_edges(health: dict) -> set[tuple[str, str]]:
-    """The edges on the paths that explain at-risk nodes, for highlighting."""
-    edges = set()
-    for n in health["nodes"]:
-        p = n["path"]
-        edges |= set(zip(p, p[1:], strict=False))
-    return edges
+def node_detail(health: dict, cat: Catalogue, node_id: str) -> dict:
+    """Everything the Theory of Change page shows for one box: evidence, path, assumptions, interventions."""
+    nodes = {n["id"]: n for n in health["nodes"]}
+    n = nodes[node_id]
+    return {
+        **n,
+        "path_labels": [nodes[p]["label"] for p in n["path"]],
+        "assumptions": [a for a in health["assumptions"] if node_id in a["nodes"]],
+        "interventions": [
+            {"id": iv.id, "title": iv.title, "origin": iv.origin} for iv in cat.interventions if node_id in iv.toc_nodes
+        ],
+    }

@@ -13,6 +13,10 @@ DEFAULTS: dict[str, object] = {
     "assess_agency": None,
     "assess_level": None,
     "assess_step": 0,
+    "assess_area": None,
+    "assess_cycle": None,
+    "assess_answers": {},
+    "assess_all_levels": False,
     # Framework browser.
     "data_browse": "opm",
 }

@@ -1,0 +1,148 @@
+"""Self-assessment: say your agency and level, then rate each stage's statements and the 12 C's, one step at a time."""
+
+import streamlit as st
+
+from toolkit import ids
+from toolkit.assessment import AnswerError, new_pseudonym, progress, submit_answer, walk
+from toolkit.store import find_respondent, respondent_answers
+from ui.resources import catalogue, db, settings
+from ui.widgets import area_cycle_picker
+
+DK = "dk"
+cat = catalogue()
+
+
+def _restore() -> None:
+    """Pick up a respondent from the link (?r=...&area=...&cycle=...) after a refresh or a closed tab."""
+    qp = st.query_params
+    if st.session_state["assess_respondent"] or not {"r", "area", "cycle"} <= set(qp):
+        return
+    with db() as s:
+        resp = find_respondent(qp["area"], qp["cycle"], qp["r"], session=s)
+        if resp is None:
+            return
+        answers = respondent_answers(qp["area"], qp["cycle"], qp["r"], session=s)
+    st.session_state.update(
+        assess_respondent=qp["r"], assess_area=qp["area"], assess_cycle=qp["cycle"], assess_agency=resp.agency,
+        assess_level=resp.level, assess_answers=answers, assess_all_levels=qp.get("all") == "1",
+    )  # fmt: skip
+
+
+def _start() -> None:
+    area, cycle = st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
+    pseudonym = new_pseudonym()
+    st.session_state.update(
+        assess_respondent=pseudonym, assess_area=area, assess_cycle=cycle, assess_answers={}, assess_step=0
+    )
+    st.query_params.update(
+        r=pseudonym, area=area, cycle=cycle, all="1" if st.session_state["assess_all_levels"] else "0"
+    )
+
+
+def _save(fw: str, item: str) -> None:
+    choice = st.session_state.get(f"assess_{fw}_{item}")
+    comment = st.session_state.get(f"assess_c_{fw}_{item}", "") or ""
+    if choice is None:
+        return
+    score = None if choice == DK else int(choice)
+    ss = st.session_state
+    try:
+        with db() as s:
+            submit_answer(ss["assess_area"], ss["assess_cycle"], ss["assess_respondent"], ss["assess_agency"], ss["assess_level"],
+                          fw, item, score, comment, session=s, cat=cat)  # fmt: skip
+        ss["assess_answers"][(fw, item)] = (score, comment)
+    except AnswerError as exc:
+        ss["assess_error"] = f"That answer was not saved: {exc}."
+
+
+def _go(delta: int) -> None:
+    st.session_state["assess_step"] = max(0, st.session_state["assess_step"] + delta)
+
+
+def _leave() -> None:
+    for k in ("assess_respondent", "assess_answers"):
+        st.session_state[k] = None
+    st.session_state["assess_step"] = 0
+    st.query_params.clear()
+
+
+st.title("Self-assessment")
+_restore()
+if not st.session_state["assess_respondent"]:
+    st.write("Rate how things are in your partnership, from where you sit. There are no right answers; answer "
+             "'Don't know' whenever you are not sure. Your answers are saved as you go and shown only in groups of "
+             f"{settings().min_group_size} or more.")  # fmt: skip
+    area, cycle = area_cycle_picker()
+    if area and cycle:
+        c1, c2 = st.columns(2)
+        c1.selectbox(
+            "Your agency",
+            ids.AGENCIES,
+            key="assess_agency",
+            format_func=ids.AGENCY_NAMES.get,
+            placeholder="Choose your agency",
+        )
+        c2.selectbox(
+            "Your level",
+            ids.LEVELS,
+            key="assess_level",
+            format_func=ids.LEVEL_NAMES.get,
+            placeholder="Choose your level",
+        )
+        st.checkbox("Also rate the statements about the other levels' work", key="assess_all_levels")
+        ready = st.session_state["assess_agency"] and st.session_state["assess_level"]
+        st.button("Start", type="primary", on_click=_start, disabled=not ready, key="assess_start")
+    st.stop()
+
+ss = st.session_state
+steps = walk(cat, ss["assess_level"], all_levels=bool(ss.get("assess_all_levels")))
+k = min(ss["assess_step"], len(steps))
+done, total = progress(ss["assess_answers"], steps)
+st.progress(done / total if total else 0.0, text=f"{done} of {total} statements answered")
+st.caption(f"{ss['assess_area']} · cycle {ss['assess_cycle']} · {ids.AGENCY_NAMES[ss['assess_agency']]}, {ss['assess_level']} · "
+           "bookmark this page to come back to your answers")  # fmt: skip
+if err := ss.pop("assess_error", None):
+    st.error(err)
+
+if k == len(steps):
+    st.success(f"Thank you: all your answers are saved ({done} of {total} statements).")
+    c1, c2 = st.columns(2)
+    c1.button("Back to the statements", on_click=_go, args=(-1,), key="assess_back_end")
+    c2.button("Finish and start a new respondent", on_click=_leave, key="assess_leave")
+    st.stop()
+
+step = steps[k]
+st.subheader(f"Step {k + 1} of {len(steps)}. {step.title}")
+st.caption(step.intro)
+scale = cat.scale(step.framework)
+options = [p.value for p in scale.points] + [DK]
+labels = {p.value: f"{p.value} {p.label}" for p in scale.points} | {DK: scale.dont_know_label}
+current_level = None
+for item in step.items:
+    if step.framework == "opm" and item.level != current_level:
+        current_level = item.level
+        st.markdown(
+            f"**About {ids.LEVEL_NAMES[current_level].lower()} work**"
+            + (" (your level)" if current_level == ss["assess_level"] else "")
+        )
+    key, ckey = f"assess_{step.framework}_{item.id}", f"assess_c_{step.framework}_{item.id}"
+    saved = ss["assess_answers"].get((step.framework, item.id))
+    if key not in ss and saved is not None:  # widgets forget values off-screen: refill from the saved answers
+        ss[key] = DK if saved[0] is None else saved[0]
+        ss[ckey] = saved[1]
+    with st.container(border=True):
+        st.radio(item.text, options, key=key, format_func=labels.get, index=None, horizontal=True,
+                 on_change=_save, args=(step.framework, item.id))  # fmt: skip
+        st.text_input("Comment or example (optional)", key=ckey, on_change=_save, args=(step.framework, item.id), max_chars=4000,
+                      placeholder="Evidence or an example, if you have one")  # fmt: skip
+
+c1, c2 = st.columns(2)
+c1.button("Back", on_click=_go, args=(-1,), disabled=k == 0, key="assess_back", width="stretch")
+c2.button(
+    "Next" if k < len(steps) - 1 else "Finish",
+    on_click=_go,
+    args=(1,),
+    type="primary",
+    key="assess_next",
+    width="stretch",
+)

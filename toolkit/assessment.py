@@ -1,0 +1,87 @@
+"""The self-assessment walk: which statements come in which step, and the one path that saves an answer."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from toolkit import ids
+from toolkit.frameworks import Catalogue, Item
+from toolkit.store import get_or_create_area, get_or_create_cycle, record_rating, upsert_respondent
+
+MAX_COMMENT = 4000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the walk: a stage of the OPM or a group of the 12 C's."""
+
+    key: str
+    title: str
+    intro: str
+    framework: str
+    items: tuple[Item, ...]
+
+
+def walk(
+    cat: Catalogue,
+    level: str,
+    *,
+    all_levels: bool = False,
+    stages: tuple[str, ...] = ids.STAGES,
+    include_cs: bool = True,
+) -> list[Step]:
+    """Consider, Create, Communicate, Commit (statements about the respondent's level, or all), then the 12 C's."""
+    steps = []
+    for stage in cat.opm.stages:
+        if stage.id not in stages:
+            continue
+        items = [i for i in cat.opm.items if i.stage == stage.id and (all_levels or i.level in (None, level))]
+        if all_levels:  # the respondent's own level first
+            items.sort(key=lambda i: (i.level != level, ids.LEVELS.index(i.level) if i.level else -1))
+        steps.append(Step(stage.id, f"{stage.name}: {stage.question}", stage.summary, "opm", tuple(items)))
+    if include_cs:
+        for group in cat.twelve_cs.groups:
+            cs = [c.id for c in cat.twelve_cs.cs if c.group == group.id]
+            items = tuple(i for c in cs for i in cat.twelve_cs.items if i.cs and i.cs[0] == c)
+            steps.append(Step(group.id, f"The 12 C's: {group.name}", group.description, "twelve_cs", items))
+    return [s for s in steps if s.items]
+
+
+def new_pseudonym() -> str:
+    """A short, unguessable pseudonymous respondent id."""
+    return "r-" + secrets.token_urlsafe(6)
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be saved; the message says why."""
+
+
+def submit_answer(
+    area: str, cycle: str, pseudonym: str, agency: str, level: str, framework: str, item: str, score: int | None,
+    comment: str = "", *, session: Session, cat: Catalogue,
+) -> None:  # fmt: skip
+    """Validate and save one answer (creating area, cycle and respondent as needed); a change keeps history."""
+    if agency not in ids.AGENCIES:
+        raise AnswerError(f"unknown agency {agency!r}")
+    if level not in ids.LEVELS:
+        raise AnswerError(f"unknown level {level!r}")
+    fw = cat.frameworks.get(framework)
+    if fw is None or fw.kind != "rated" or item not in fw.item_index:
+        raise AnswerError(f"unknown statement {framework}/{item}")
+    scale = cat.scale(framework)
+    if score is not None and not (isinstance(score, int) and scale.min <= score <= scale.max):
+        raise AnswerError(f"score {score!r} is outside {scale.min}-{scale.max}")
+    if len(comment) > MAX_COMMENT:
+        raise AnswerError(f"comment is longer than {MAX_COMMENT} characters")
+    c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
+    resp = upsert_respondent(c, pseudonym, agency, level, session=session)
+    record_rating(resp, framework, item, score, comment, session=session)
+
+
+def progress(answers: dict, steps: list[Step]) -> tuple[int, int]:
+    """(answered, total) statements of the walk; don't know counts as answered."""
+    keys = {(s.framework, i.id) for s in steps for i in s.items}
+    return len(keys & set(answers)), len(keys)

@@ -1,0 +1,249 @@
+"""Charts as pure functions: analysis dicts in, Altair charts out (colour-blind-safe, never colour alone)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from toolkit import ids
+
+# Okabe-Ito, safe for the common colour-vision deficiencies.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "sky": "#56B4E9",
+    "orange": "#E69F00",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "grey": "#999999",
+    "yellow": "#F0E442",
+    "purple": "#CC79A7",
+}
+STATUS_COLOURS = {
+    "strong": OKABE_ITO["blue"],
+    "adequate": OKABE_ITO["sky"],
+    "at_risk": OKABE_ITO["orange"],
+    "weak": OKABE_ITO["vermillion"],
+    "unknown": OKABE_ITO["grey"],
+}
+STATUS_LABELS = {
+    "strong": "Strong",
+    "adequate": "Adequate",
+    "at_risk": "At risk",
+    "weak": "Weak",
+    "unknown": "No evidence",
+}
+SEQUENTIAL = "viridis"
+
+
+def _cell_label(cell: dict, min_n: int) -> str:
+    if cell.get("suppressed"):
+        return f"fewer than {min_n}"
+    if cell.get("mean") is None:
+        return "no answers"
+    return f"{cell['mean']:.1f} (n={cell['n']})"
+
+
+def stage_level_heatmap(analysis: dict) -> alt.Chart:
+    """Stage by respondent level: the mean in colour and in words, n in every cell, suppressed cells marked."""
+    min_n = analysis["min_group_size"]
+    rows = []
+    for stage in ids.STAGES:
+        cells = {**analysis["opm"]["by_stage_level"][stage], "all levels": analysis["opm"]["by_stage"][stage]}
+        for level, cell in cells.items():
+            rows.append({"stage": ids.STAGE_NAMES[stage], "level": level.capitalize() if level != "all levels" else "All levels",
+                         "mean": cell.get("mean"), "label": _cell_label(cell, min_n)})  # fmt: skip
+    df = pd.DataFrame(rows)
+    x = alt.X(
+        "level:N",
+        sort=[*(lv.capitalize() for lv in ids.LEVELS), "All levels"],
+        title="Respondents' level",
+        axis=alt.Axis(labelAngle=0, orient="top"),
+    )
+    y = alt.Y("stage:N", sort=[ids.STAGE_NAMES[s] for s in ids.STAGES], title="Stage (journey order)")
+    base = alt.Chart(df).encode(x=x, y=y)
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.condition(
+            "datum.mean === null",
+            alt.value("#eeeeee"),
+            alt.Color("mean:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[1, 5]), title="Mean (1-5)"),
+        ),
+        tooltip=["stage", "level", "label"],
+    )
+    # Viridis is dark at the low end: white text there, black on the light high end, dark grey on blank cells.
+    text = (
+        base.mark_text(fontSize=13)
+        .transform_calculate(ink="datum.mean === null ? '#333333' : (datum.mean < 3.4 ? 'white' : 'black')")
+        .encode(text="label:N", color=alt.Color("ink:N", scale=None))
+    )
+    return (rect + text).properties(height=220, title="Where the journey stands, by level")
+
+
+def agency_chart(analysis: dict) -> alt.Chart:
+    """Stage means per agency as dot rows, suppressed agencies listed as such."""
+    min_n = analysis["min_group_size"]
+    rows = []
+    for stage in ids.STAGES:
+        for agency, cell in analysis["opm"]["by_stage_agency"][stage].items():
+            rows.append(
+                {
+                    "stage": ids.STAGE_NAMES[stage],
+                    "agency": ids.AGENCY_NAMES.get(agency, agency),
+                    "mean": cell.get("mean"),
+                    "label": _cell_label(cell, min_n),
+                }
+            )
+    df = pd.DataFrame(rows)
+    shown = df.dropna(subset=["mean"])
+    chart = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=120)
+        .encode(
+            x=alt.X("mean:Q", scale=alt.Scale(domain=[1, 5]), title="Mean (1-5)"),
+            y=alt.Y("agency:N", title=None),
+            color=alt.Color(
+                "stage:N",
+                sort=[ids.STAGE_NAMES[s] for s in ids.STAGES],
+                scale=alt.Scale(range=list(OKABE_ITO.values())[:4]),
+                title="Stage",
+            ),
+            shape=alt.Shape("stage:N", sort=[ids.STAGE_NAMES[s] for s in ids.STAGES], title="Stage"),
+            tooltip=["agency", "stage", "label"],
+        )
+        .properties(height=alt.Step(28), title="Agencies compared (each stage)")
+    )
+    return chart
+
+
+def twelve_cs_chart(analysis: dict, cat) -> alt.Chart:
+    """The 12 C's as horizontal bars in their two groups, the value written on each bar."""
+    rows = []
+    for c in cat.twelve_cs.cs:
+        cell = analysis["twelve_cs"].get(c.id, {})
+        rows.append({"C": f"{c.number}. {c.name}", "group": "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
+                     "mean": cell.get("mean"), "label": _cell_label(cell, analysis["min_group_size"]), "order": c.number})  # fmt: skip
+    df = pd.DataFrame(rows)
+    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None))
+    bars = base.mark_bar().encode(
+        x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 5]), title="Mean (1-5)"),
+        color=alt.Color("group:N", scale=alt.Scale(range=[OKABE_ITO["blue"], OKABE_ITO["orange"]]), title="Group"),
+        tooltip=["C", "group", "label"],
+    )
+    text = base.mark_text(align="left", dx=4).encode(x=alt.X("mean:Q"), text="label:N")
+    return (bars + text).properties(height=alt.Step(24), title="The 12 C's")
+
+
+def gaps_chart(gaps: list[dict], *, top: int = 12) -> alt.Chart:
+    """The largest gaps as diverging bars: who rates higher, by how much, and whether it is significant."""
+    rows = [
+        {"comparison": f"{g['between'][0]} vs {g['between'][1]}: {g['stage'] or g['c'] or g['item']}",
+         "difference": g["difference"], "significant": "significant" if g["significant"] else "not significant",
+         "label": f"{g['difference']:+.1f}{' *' if g['significant'] else ''}"}
+        for g in gaps[:top]
+    ]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["comparison", "difference", "significant", "label"])
+    base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None))
+    bars = base.mark_bar().encode(
+        x=alt.X("difference:Q", title="Difference in mean (first minus second)"),
+        color=alt.Color(
+            "significant:N",
+            scale=alt.Scale(
+                domain=["significant", "not significant"], range=[OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
+            ),
+            title=None,
+        ),
+        tooltip=["comparison", "difference", "significant"],
+    )
+    text = base.mark_text(align="left", dx=4).encode(x="difference:Q", text="label:N")
+    return (bars + text).properties(
+        height=alt.Step(22), title="Perception gaps (* significant after correction for many comparisons)"
+    )
+
+
+def change_chart(change: list[dict]) -> alt.Chart:
+    """Change per stage and C between two cycles, with its 95% interval."""
+    rows = [c for c in change if c["kind"] in ("stage", "c")]
+    df = pd.DataFrame(rows, columns=["kind", "label", "difference", "ci_low", "ci_high", "significant"])
+    df["what"] = df["kind"].map({"stage": "Stage", "c": "C"}).fillna("") + ": " + df["label"].astype(str)
+    df["verdict"] = df["significant"].map({True: "clear change", False: "within noise"})
+    base = alt.Chart(df).encode(y=alt.Y("what:N", sort=None, title=None))
+    rule = base.mark_rule().encode(x=alt.X("ci_low:Q", title="Change in mean (95% interval)"), x2="ci_high:Q")
+    point = base.mark_point(filled=True, size=80).encode(
+        x="difference:Q",
+        shape=alt.Shape(
+            "verdict:N",
+            scale=alt.Scale(domain=["clear change", "within noise"], range=["diamond", "circle"]),
+            title=None,
+        ),
+        color=alt.Color(
+            "verdict:N",
+            scale=alt.Scale(domain=["clear change", "within noise"], range=[OKABE_ITO["blue"], OKABE_ITO["grey"]]),
+            title=None,
+        ),
+        tooltip=["what", "difference", "ci_low", "ci_high", "verdict"],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    return (rule + point + zero).properties(height=alt.Step(20), title="Change since the previous cycle")
+
+
+def distribution_chart(item: dict, scale_labels: dict[int, str]) -> alt.Chart:
+    """How the room answered one statement (counts per scale point)."""
+    df = pd.DataFrame(
+        [
+            {"answer": f"{k} {scale_labels.get(int(k), '')}", "count": v, "k": int(k)}
+            for k, v in item.get("distribution", {}).items()
+        ]
+    )
+    return (
+        alt.Chart(df)
+        .mark_bar(color=OKABE_ITO["blue"])
+        .encode(
+            x=alt.X("answer:N", sort=alt.SortField("k"), title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="People"),
+        )
+        .properties(height=160)
+    )
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def toc_dot(health: dict, *, highlight: str | None = None, wrap: int = 28) -> str:
+    """The Theory of Change in Graphviz DOT: four tiers left to right, status by colour, shape and words."""
+    import textwrap
+
+    shapes = {"strong": "box", "adequate": "box", "weak": "octagon", "at_risk": "hexagon", "unknown": "box"}
+    styles = {
+        "strong": "filled,rounded",
+        "adequate": "filled,rounded",
+        "weak": "filled,bold",
+        "at_risk": "filled,dashed",
+        "unknown": "filled,dotted",
+    }
+    risky = {(e["from"], e["to"]) for e in health["edges"] if e["at_risk"]}
+    lines = [
+        "digraph toc {",
+        "rankdir=LR; splines=true; nodesep=0.15; ranksep=0.9;",
+        'node [fontname="Helvetica", fontsize=10, margin="0.08,0.04"];',
+    ]
+    for k, tier in enumerate(ids.TOC_TIERS):
+        lines.append(
+            f'subgraph cluster_{k} {{ label="{tier.replace("_", " ").capitalize()}"; fontname="Helvetica-Bold"; color="#bbbbbb";'
+        )
+        for n in (x for x in health["nodes"] if x["tier"] == tier):
+            st = n["status"]
+            score = f"{n['score']:.1f}" if n["score"] is not None else "-"
+            label = "\\n".join(textwrap.wrap(_dot_escape(n["label"]), wrap)) + f"\\n[{STATUS_LABELS[st]} {score}]"
+            fill = STATUS_COLOURS[st]
+            font = "white" if st in ("strong", "weak") else "black"
+            pen = 3 if n["id"] == highlight else 1
+            lines.append(
+                f'"{n["id"]}" [label="{label}", shape={shapes[st]}, style="{styles[st]}", fillcolor="{fill}", fontcolor="{font}", penwidth={pen}];'
+            )
+        lines.append("}")
+    for e in health["edges"]:
+        a, b = e["from"], e["to"]
+        colour = OKABE_ITO["orange"] if (a, b) in risky else "#aaaaaa"
+        lines.append(f'"{a}" -> "{b}" [color="{colour}", penwidth={2.2 if (a, b) in risky else 0.6}];')
+    lines.append("}")
+    return "\n".join(lines)
