@@ -42,7 +42,8 @@ if significant:
     )
 else:
     st.write("No gap is larger than chance would explain. The largest differences are shown for discussion.")
-st.altair_chart(charts.gaps_chart(significant or a["gaps"]), width="stretch")
+texts = {i["item"]: i["text"] for i in a["items"]}
+st.altair_chart(charts.gaps_chart(significant or a["gaps"], texts=texts), width="stretch")
 
 st.subheader("Agencies")
 st.altair_chart(charts.agency_chart(a), width="stretch")

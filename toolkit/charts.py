@@ -75,7 +75,11 @@ def stage_level_heatmap(analysis: dict) -> alt.Chart:
         .transform_calculate(ink="datum.mean === null ? '#333333' : (datum.mean < 3.4 ? 'white' : 'black')")
         .encode(text="label:N", color=alt.Color("ink:N", scale=None))
     )
-    return (rect + text).properties(height=220, title="Where the journey stands, by level")
+    return (
+        (rect + text)
+        .resolve_scale(color="independent")
+        .properties(width=640, height=240, title="Where the journey stands, by level")
+    )
 
 
 def agency_chart(analysis: dict) -> alt.Chart:
@@ -122,7 +126,7 @@ def twelve_cs_chart(analysis: dict, cat) -> alt.Chart:
         rows.append({"C": f"{c.number}. {c.name}", "group": "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
                      "mean": cell.get("mean"), "label": _cell_label(cell, analysis["min_group_size"]), "order": c.number})  # fmt: skip
     df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None))
+    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=320)))
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 5]), title="Mean (1-5)"),
         color=alt.Color("group:N", scale=alt.Scale(range=[OKABE_ITO["blue"], OKABE_ITO["orange"]]), title="Group"),
@@ -132,16 +136,27 @@ def twelve_cs_chart(analysis: dict, cat) -> alt.Chart:
     return (bars + text).properties(height=alt.Step(24), title="The 12 C's")
 
 
-def gaps_chart(gaps: list[dict], *, top: int = 12) -> alt.Chart:
+def gap_label(g: dict, texts: dict[str, str] | None = None) -> str:
+    """A gap in words: 'Strategic vs frontline · Communicate' (or the C or the statement)."""
+    a, b = (ids.LEVEL_NAMES.get(x) or ids.AGENCY_NAMES.get(x) or x for x in g["between"])
+    what = (
+        ids.STAGE_NAMES.get(g["stage"] or "")
+        or (g["c"] or "").split("_", 1)[-1].replace("_", " ").capitalize()
+        or (texts or {}).get(g["item"], g["item"])
+    )
+    return f"{a} vs {b.lower()} · {what}"
+
+
+def gaps_chart(gaps: list[dict], *, top: int = 12, texts: dict[str, str] | None = None) -> alt.Chart:
     """The largest gaps as diverging bars: who rates higher, by how much, and whether it is significant."""
     rows = [
-        {"comparison": f"{g['between'][0]} vs {g['between'][1]}: {g['stage'] or g['c'] or g['item']}",
+        {"comparison": gap_label(g, texts),
          "difference": g["difference"], "significant": "significant" if g["significant"] else "not significant",
          "label": f"{g['difference']:+.1f}{' *' if g['significant'] else ''}"}
         for g in gaps[:top]
     ]  # fmt: skip
     df = pd.DataFrame(rows, columns=["comparison", "difference", "significant", "label"])
-    base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None))
+    base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None, axis=alt.Axis(labelLimit=520)))
     bars = base.mark_bar().encode(
         x=alt.X("difference:Q", title="Difference in mean (first minus second)"),
         color=alt.Color(
@@ -165,7 +180,7 @@ def change_chart(change: list[dict]) -> alt.Chart:
     df = pd.DataFrame(rows, columns=["kind", "label", "difference", "ci_low", "ci_high", "significant"])
     df["what"] = df["kind"].map({"stage": "Stage", "c": "C"}).fillna("") + ": " + df["label"].astype(str)
     df["verdict"] = df["significant"].map({True: "clear change", False: "within noise"})
-    base = alt.Chart(df).encode(y=alt.Y("what:N", sort=None, title=None))
+    base = alt.Chart(df).encode(y=alt.Y("what:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)))
     rule = base.mark_rule().encode(x=alt.X("ci_low:Q", title="Change in mean (95% interval)"), x2="ci_high:Q")
     point = base.mark_point(filled=True, size=80).encode(
         x="difference:Q",
