@@ -19,4 +19,5 @@ pages = {
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/menu_book:"),
     ],
 }
+pages["Account"] = [st.Page("pages/account.py", title="Account", icon=":material/person:")]
 st.navigation(pages).run()

@@ -15,7 +15,7 @@ from toolkit.catalogue import catalogue as cached_catalogue
 from toolkit.db import engine_for, make_engine, session_scope, upgrade
 from toolkit.frameworks import load_catalogue
 from toolkit.settings import get_settings
-from toolkit.store import Base
+from toolkit.models import metadata as all_tables
 
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def db_url(_template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     if PG_URL:
         url = _template
         eng = engine_for(url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        tables = ", ".join(f'"{t.name}"' for t in all_tables.sorted_tables)
         with eng.begin() as c:
             c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     else:

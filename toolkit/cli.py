@@ -114,6 +114,46 @@ def cmd_export(args: argparse.Namespace) -> None:
     print(f"Exported {len(df)} ratings to {out}")
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for a password: pipe it in with --password-stdin")
+    first, second = getpass.getpass("Password: "), getpass.getpass("Password again: ")
+    if first != second:
+        raise UserError("the two passwords differ")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> None:
+    from toolkit.auth import create_user, list_users, set_password
+    from toolkit.db import session_scope
+
+    with session_scope() as s:
+        try:
+            if args.action == "add":
+                if not args.username or not args.role:
+                    raise UserError("users add needs --username and --role")
+                create_user(args.username, _read_password(args), args.role, session=s)
+                print(f"Created {args.role} {args.username.strip().lower()!r}.")
+            elif args.action == "passwd":
+                if not args.username:
+                    raise UserError("users passwd needs --username")
+                set_password(args.username, _read_password(args), session=s)
+                print(f"Password changed for {args.username!r}; their sessions have ended.")
+            else:
+                users = list_users(session=s)
+                if args.json:
+                    _print_json([{"username": u.username, "role": u.role} for u in users])
+                else:
+                    for u in users:
+                        print(f"{u.username:30} {u.role}")
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m toolkit", description="Safeguarding Partnership Toolkit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -141,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--cycle")
     sp.add_argument("--format", required=True, choices=["csv", "xlsx", "json"])
     sp.add_argument("-o", "--output", required=True)
+    sp = add("users", cmd_users, "manage facilitator, scrutineer and administrator accounts")
+    sp.add_argument("action", choices=["add", "list", "passwd"])
+    sp.add_argument("--username")
+    sp.add_argument("--role", choices=["facilitator", "scrutineer", "administrator"])
+    sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    sp.add_argument("--json", action="store_true")
     from toolkit import cli_analysis
 
     cli_analysis.register(add)

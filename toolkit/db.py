@@ -50,7 +50,7 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def is_current(engine: Engine) -> bool:

@@ -17,6 +17,9 @@ DEFAULTS: dict[str, object] = {
     "assess_cycle": None,
     "assess_answers": {},
     "assess_all_levels": False,
+    # Sign-in: the session token (its hash is in the database) and the last refusal.
+    "auth_token": None,
+    "auth_error": None,
     # Framework browser.
     "data_browse": "opm",
 }

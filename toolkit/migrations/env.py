@@ -2,9 +2,9 @@
 
 from alembic import context
 
-from toolkit.store import Base
+from toolkit.models import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata
 config = context.config
 
 
