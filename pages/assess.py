@@ -31,12 +31,11 @@ def _restore() -> None:
 def _start() -> None:
     area, cycle = st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
     pseudonym = new_pseudonym()
-    st.session_state.update(
-        assess_respondent=pseudonym, assess_area=area, assess_cycle=cycle, assess_answers={}, assess_step=0
-    )
-    st.query_params.update(
-        r=pseudonym, area=area, cycle=cycle, all="1" if st.session_state["assess_all_levels"] else "0"
-    )
+    ss = st.session_state  # widget keys vanish once their widgets stop rendering, so keep the choices apart
+    everything = bool(ss.get("assess_pick_all"))
+    ss.update(assess_respondent=pseudonym, assess_area=area, assess_cycle=cycle, assess_answers={}, assess_step=0,
+              assess_agency=ss["assess_pick_agency"], assess_level=ss["assess_pick_level"], assess_all_levels=everything)  # fmt: skip
+    st.query_params.update(r=pseudonym, area=area, cycle=cycle, all="1" if everything else "0")
 
 
 def _save(fw: str, item: str) -> None:
@@ -78,19 +77,19 @@ if not st.session_state["assess_respondent"]:
         c1.selectbox(
             "Your agency",
             ids.AGENCIES,
-            key="assess_agency",
+            key="assess_pick_agency",
             format_func=ids.AGENCY_NAMES.get,
             placeholder="Choose your agency",
         )
         c2.selectbox(
             "Your level",
             ids.LEVELS,
-            key="assess_level",
+            key="assess_pick_level",
             format_func=ids.LEVEL_NAMES.get,
             placeholder="Choose your level",
         )
-        st.checkbox("Also rate the statements about the other levels' work", key="assess_all_levels")
-        ready = st.session_state["assess_agency"] and st.session_state["assess_level"]
+        st.checkbox("Also rate the statements about the other levels' work", key="assess_pick_all")
+        ready = st.session_state.get("assess_pick_agency") and st.session_state.get("assess_pick_level")
         st.button("Start", type="primary", on_click=_start, disabled=not ready, key="assess_start")
     st.stop()
 

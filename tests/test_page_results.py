@@ -1,0 +1,48 @@
+"""AppTest: the Results page shows the priority, the heatmap with n, gaps and change for a seeded area."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages import ASHVALE, chart_titles, open_page, texts
+from toolkit.demo import load_demo
+
+
+@pytest.fixture
+def seeded(db_url, catalogue):
+    load_demo(areas=1, catalogue=catalogue)
+    return db_url
+
+
+def test_results_show_the_priority_and_its_reason(seeded) -> None:
+    at = open_page("pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    assert not at.exception
+    shown = texts(at)
+    assert "Work on **Communicate** first" in shown
+    assert "frontline" in shown and "(n=" in shown
+    assert "synthetic and fictional" in shown  # demo data says so
+
+
+def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded) -> None:
+    at = open_page("pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    specs = chart_titles(at)
+    for title in (
+        "Where the journey stands",
+        "Perception gaps",
+        "Agencies compared",
+        "The 12 C's",
+        "Change since the previous cycle",
+    ):
+        assert title in specs
+    assert "gaps are larger than chance would explain" in texts(at)
+
+
+def test_results_on_an_empty_cycle_say_what_to_do(db_url) -> None:
+    from toolkit.db import session_scope
+    from toolkit.store import get_or_create_area, get_or_create_cycle
+
+    with session_scope() as s:
+        get_or_create_cycle(get_or_create_area("Northshire", session=s), "2026", session=s)
+    at = open_page("pages/results.py", sel_area="Northshire", sel_cycle="2026")
+    assert not at.exception
+    assert "No ratings yet" in texts(at)
