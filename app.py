@@ -13,6 +13,8 @@ pages = {
         st.Page("pages/assess.py", title="Self-assessment", icon=":material/checklist:"),
         st.Page("pages/results.py", title="Results", icon=":material/insights:"),
         st.Page("pages/theory_of_change.py", title="Theory of Change", icon=":material/account_tree:"),
+        st.Page("pages/interventions.py", title="Interventions", icon=":material/lightbulb:"),
+        st.Page("pages/action_plan.py", title="Action plan", icon=":material/task_alt:"),
     ],
     "Data": [
         st.Page("pages/data.py", title="Import and export", icon=":material/upload_file:"),

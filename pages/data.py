@@ -39,9 +39,15 @@ st.subheader("Export ratings")
 area, cycle = area_cycle_picker()
 if area:
     whole = st.checkbox("Every cycle of this area", key="data_all_cycles")
-    with db() as s:
-        df = export_frame(area, None if whole else cycle, session=s)
-    st.caption(f"{len(df)} ratings. Text that a spreadsheet would run as a formula is prefixed with an apostrophe.")
+    chosen = None if whole else cycle
+
+    def _export(fmt: str, area: str = area, chosen: str | None = chosen) -> bytes:
+        with db() as s:
+            return export_bytes(export_frame(area, chosen, session=s), fmt)
+
+    st.caption(
+        "Text that a spreadsheet would run as a formula is prefixed with an apostrophe. The file is built when you click."
+    )
     stem = f"{area}-{'all' if whole else cycle}".replace(" ", "_").replace("(", "").replace(")", "")
     c1, c2, c3 = st.columns(3)
     for col, fmt, mime in (
@@ -50,5 +56,9 @@ if area:
         (c3, "json", "application/json"),
     ):
         col.download_button(
-            f"Download {fmt.upper()}", export_bytes(df, fmt), file_name=f"{stem}.{fmt}", mime=mime, key=f"data_dl_{fmt}"
+            f"Download {fmt.upper()}",
+            lambda fmt=fmt: _export(fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=mime,
+            key=f"data_dl_{fmt}",
         )

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from toolkit import charts, ids
-from ui.cached import analysis
+from ui.cached import analysis, chart
 from ui.resources import catalogue
 from ui.widgets import area_cycle_picker
 
@@ -30,7 +30,7 @@ with st.container(border=True):
         "Kantar's Organisational Practice Model is a journey: moving on while an earlier stage's barriers remain is inefficient."
     )
 
-st.altair_chart(charts.stage_level_heatmap(a), width="stretch")
+chart("heatmap", a, lambda: charts.stage_level_heatmap(a))
 with st.expander("How respondents are weighted"):
     st.write(a["weighting"])
 
@@ -43,13 +43,13 @@ if significant:
 else:
     st.write("No gap is larger than chance would explain. The largest differences are shown for discussion.")
 texts = {i["item"]: i["text"] for i in a["items"]}
-st.altair_chart(charts.gaps_chart(significant or a["gaps"], texts=texts), width="stretch")
+chart("gaps", a, lambda: charts.gaps_chart(significant or a["gaps"], texts=texts))
 
 st.subheader("Agencies")
-st.altair_chart(charts.agency_chart(a), width="stretch")
+chart("agencies", a, lambda: charts.agency_chart(a))
 
 st.subheader("The 12 C's")
-st.altair_chart(charts.twelve_cs_chart(a, cat), width="stretch")
+chart("twelve_cs", a, lambda: charts.twelve_cs_chart(a, cat))
 
 st.subheader("Where the room disagrees most")
 if a["disagreement"]:
@@ -64,7 +64,7 @@ if a["change"]:
     st.caption(
         f"From {a['change']['from']} to {a['change']['to']}; plain means over respondents with a 95% bootstrap interval."
     )
-    st.altair_chart(charts.change_chart(a["change"]["measures"]), width="stretch")
+    chart("change", a, lambda: charts.change_chart(a["change"]["measures"]))
 else:
     st.write("This is the first cycle for this partnership.")
 

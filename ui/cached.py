@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import altair as alt
 import streamlit as st
 
 from toolkit.analysis import Config, analyse
@@ -12,10 +15,11 @@ from ui.resources import catalogue, db
 
 @st.cache_data(max_entries=64, show_spinner="Analysing...")
 def _analysis(url: str, area: str, cycle: str, version: str, min_n: int, threshold: float) -> dict:
+    cfg = Config(min_group_size=min_n, priority_threshold=threshold)
     with db() as s:
-        return analyse(
-            area, cycle, session=s, cat=catalogue(), cfg=Config(min_group_size=min_n, priority_threshold=threshold)
-        )
+        result = analyse(area, cycle, session=s, cat=catalogue(), cfg=cfg)
+    result["version"] = f"{url}|{version}|{min_n}|{threshold}"  # keys the chart and suggestion caches
+    return result
 
 
 def analysis(area: str, cycle: str) -> dict:
@@ -24,3 +28,43 @@ def analysis(area: str, cycle: str) -> dict:
     with db() as session:
         version = cycle_version(area, cycle, session=session)
     return _analysis(s.database_url, area, cycle, version, s.min_group_size, s.priority_threshold)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spec(name: str, version: str, _build: Callable[[], alt.Chart]) -> dict:
+    return _build().to_dict()
+
+
+def chart(name: str, a: dict, build: Callable[[], alt.Chart], **kwargs: object) -> None:
+    """Render a toolkit chart, reusing its Vega-Lite spec until the analysis it draws on changes.
+
+    Serialising an Altair chart costs tens of milliseconds; a rerun with unchanged data should not pay it again.
+    """
+    st.vega_lite_chart(_spec(name, a["version"], build), width="stretch", **kwargs)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _suggestions(version: str, filters: tuple, _a: dict) -> list[dict]:
+    from toolkit.interventions import suggest
+
+    return suggest(_a, catalogue(), top=10, **dict(filters))
+
+
+def suggestions(a: dict, **filters: str | None) -> list[dict]:
+    """Ranked interventions for an analysis and filters, recomputed only when either changes."""
+    return _suggestions(a["version"], tuple(sorted(filters.items())), a)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _review(url: str, area: str, cycle: str, version: str, goals: tuple) -> list[dict]:
+    from toolkit.action_plan import review_plan
+
+    with db() as s:
+        return review_plan(area, cycle, session=s, cat=catalogue())
+
+
+def plan_review(area: str, cycle: str, goal_ids: tuple) -> list[dict]:
+    """Whether last cycle's goals moved, recomputed only when this cycle's ratings or the goals change."""
+    with db() as session:
+        version = cycle_version(area, cycle, session=session)
+    return _review(get_settings().database_url, area, cycle, version, goal_ids)

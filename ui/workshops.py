@@ -1,0 +1,69 @@
+"""Workshop glue shared by the facilitator's and participants' pages: cached room results, QR codes, the engine."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from toolkit.analysis import Config
+from toolkit.db import engine_for
+from toolkit.interventions import suggest
+from toolkit.settings import get_settings
+from toolkit.workshop import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
+from ui.resources import catalogue, db
+
+REFRESH_FACILITATOR = 3  # seconds between dashboard refreshes
+REFRESH_PARTICIPANT = 8  # seconds between a phone's checks for reveal, appraisal or close
+
+
+def engine() -> Engine:
+    """The configured database's engine (created and migrated once per process)."""
+    return engine_for(get_settings().database_url)
+
+
+def config() -> Config:
+    """The analysis thresholds from settings."""
+    s = get_settings()
+    return Config(min_group_size=s.min_group_size, priority_threshold=s.priority_threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _room(url: str, code: str, version: str, min_n: int, threshold: float) -> dict:
+    cat = catalogue()
+    with db() as s:
+        w = find_workshop(code, session=s)
+        ratings = ratings_frame(w, session=s)
+    return room_results(ratings, w, cat, Config(min_group_size=min_n, priority_threshold=threshold))
+
+
+def room(w: WorkshopInfo, version: str) -> dict:
+    """The room's results, recomputed only when its answers change (version from workshop.status)."""
+    c = config()
+    return _room(get_settings().database_url, w.code, version, c.min_group_size, c.priority_threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _suggestions(url: str, code: str, version: str, min_n: int, threshold: float) -> list[dict]:
+    return suggest(_room(url, code, version, min_n, threshold), catalogue(), top=8)
+
+
+def suggestions(w: WorkshopInfo, version: str) -> list[dict]:
+    """Interventions suggested by the room's results (best first)."""
+    c = config()
+    return _suggestions(get_settings().database_url, w.code, version, c.min_group_size, c.priority_threshold)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def qr(link: str) -> bytes:
+    """The QR code of a join link as PNG bytes."""
+    return qr_png(link)
+
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text typed by a person, escaped so Markdown shows it as typed (no links, images or formatting)."""
+    return _MD.sub(r"\\\1", text or "")
