@@ -1,0 +1,57 @@
+"""AppTest: a selected intervention becomes a goal with steps, owners, messengers, dates and progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages import ASHVALE, open_page, texts
+from toolkit.db import session_scope
+from toolkit.demo import load_demo
+from toolkit.store import action_plan, record_decision, shortlist_add
+
+
+@pytest.fixture
+def selected(db_url, catalogue):
+    load_demo(areas=1, catalogue=catalogue)
+    iv = next(i for i in catalogue.interventions if i.origin == "shortlist")
+    with session_scope() as s:
+        shortlist_add(ASHVALE, "2026", iv.id, session=s, cat=catalogue)
+        record_decision(ASHVALE, "2026", iv.id, True, "agreed at the board", session=s, cat=catalogue)
+    return iv
+
+
+def test_a_selected_intervention_becomes_a_goal_with_steps_and_progress(selected, catalogue) -> None:
+    at = open_page("pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    assert not at.exception
+    assert selected.title in texts(at)
+    at.button(key=f"plan_goal_{selected.id}").click().run()
+    with session_scope() as s:
+        goal = action_plan(ASHVALE, "2026", session=s)["goals"][0]
+    assert goal["intervention"] == selected.id and goal["toc_nodes"] == list(selected.toc_nodes) and goal["items"]
+    gid = goal["id"]
+    messenger = catalogue.get("implementation_guidance").messengers[0]
+    at.text_input(key=f"plan_text_{gid}").input("Brief every team manager")
+    at.text_input(key=f"plan_owner_{gid}").input("Police")
+    at.selectbox(key=f"plan_msgr_{gid}").select(messenger.id)
+    at.button(key=f"plan_add_{gid}").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        step = action_plan(ASHVALE, "2026", session=s)["goals"][0]["steps"][0]
+    assert (step["text"], step["owner"], step["messenger"], step["status"]) == (
+        "Brief every team manager",
+        "Police",
+        messenger.id,
+        "not_started",
+    )
+    assert "0 of 1 steps done" in texts(at)
+    at.selectbox(key=f"plan_st_{step['id']}").select("done").run()
+    assert "1 of 1 steps done (100%)" in texts(at)
+
+
+def test_a_step_needs_text(selected) -> None:
+    at = open_page("pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    at.button(key=f"plan_goal_{selected.id}").click().run()
+    with session_scope() as s:
+        gid = action_plan(ASHVALE, "2026", session=s)["goals"][0]["id"]
+    at.button(key=f"plan_add_{gid}").click().run()
+    assert "Write what the step is" in texts(at)
