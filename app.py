@@ -21,5 +21,14 @@ pages = {
         st.Page("pages/frameworks.py", title="Frameworks", icon=":material/menu_book:"),
     ],
 }
+pages["Workshop"] = [
+    st.Page("pages/join.py", title="Join a workshop", icon=":material/qr_code_2:", url_path="join"),
+    st.Page("pages/workshop.py", title="Run a workshop", icon=":material/co_present:", url_path="workshop"),
+]
+pages["Training"] = [st.Page("pages/trainer.py", title="Trainer mode", icon=":material/school:", url_path="trainer")]
+pages["Scrutiny"] = [
+    st.Page("pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
+    st.Page("pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
+]
 pages["Account"] = [st.Page("pages/account.py", title="Account", icon=":material/person:")]
 st.navigation(pages).run()

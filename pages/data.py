@@ -3,7 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from toolkit.analysis import Config
+from toolkit.exports import (
+    bundle_bytes,
+    report_tables,
+    tables_csv_zip,
+    tables_xlsx,
+    toc_graphml,
+    toc_mermaid,
+    toc_png,
+    toc_svg,
+)
 from toolkit.ratings_io import COLUMNS, RatingsFileError, export_bytes, export_frame, import_ratings
+from toolkit.reports import MIME, build_report, render, slug
+from ui.cached import analysis
 from ui.resources import catalogue, db
 from ui.widgets import area_cycle_picker
 
@@ -62,3 +75,53 @@ if area:
             mime=mime,
             key=f"data_dl_{fmt}",
         )
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+st.subheader("Report")
+st.write("The partnership's report of one cycle: summary, method and respondents, the journey priority, charts, the "
+         "Theory of Change, assumptions, interventions and their appraisal, the action plan, change and sources. "
+         "Word files can be edited; Markdown comes as a zip with its figures.")  # fmt: skip
+if area and cycle:
+    labels = {"pdf": "PDF", "docx": "Word (.docx)", "md": "Markdown (.zip)"}
+    fmt = st.segmented_control("Format", list(labels), format_func=labels.get, key="data_report_fmt", required=True)
+    if st.button("Generate the report", key="data_report_go", type="primary", icon=":material/description:"):
+        bar = st.progress(0.0, text="Starting")
+        with db() as s:
+            built = build_report(area, cycle, session=s, cat=catalogue(), cfg=Config.from_settings(),
+                                 progress=lambda f, text: bar.progress(f, text=text))  # fmt: skip
+        st.session_state["data_report"] = {"area": area, "cycle": cycle, "fmt": fmt, "data": render(built, fmt),
+                                           "tables": report_tables(built)}  # fmt: skip
+        bar.progress(1.0, text="Ready to download")
+    made = st.session_state["data_report"]
+    if made and (made["area"], made["cycle"]) == (area, cycle):
+        name = f"{slug(area)}_{slug(cycle)}"
+        c1, c2, c3 = st.columns(3)
+        c1.download_button(f"Download the report ({labels[made['fmt']]})", made["data"], key="data_dl_report",
+                           file_name=f"{name}.{'zip' if made['fmt'] == 'md' else made['fmt']}", mime=MIME[made["fmt"]])  # fmt: skip
+        c2.download_button("Every table (XLSX)", lambda t=made["tables"]: tables_xlsx(t), file_name=f"{name}_tables.xlsx",
+                           mime=MIME_XLSX, key="data_dl_tables_xlsx")  # fmt: skip
+        c3.download_button("Every table (CSV, zipped)", lambda t=made["tables"]: tables_csv_zip(t),
+                           file_name=f"{name}_tables.zip", mime="application/zip", key="data_dl_tables_csv")  # fmt: skip
+
+st.subheader("Whole area and Theory of Change")
+if area and cycle:
+    st.caption("The bundle holds everything stored about the area, every cycle, and imports into another database "
+               "(use Import above, or `python -m toolkit import FILE`).")  # fmt: skip
+
+    def _bundle(area: str = area) -> bytes:
+        with db() as s:
+            return bundle_bytes(area, session=s)
+
+    toc = analysis(area, cycle)["toc"]
+    stem = f"{slug(area)}_{slug(cycle)}_theory_of_change"
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.download_button("Area bundle (JSON)", _bundle, file_name=f"{slug(area)}_bundle.json", mime="application/json",
+                       key="data_dl_bundle")  # fmt: skip
+    c2.download_button("ToC GraphML", lambda: toc_graphml(toc), file_name=f"{stem}.graphml", mime="application/xml",
+                       key="data_dl_graphml")  # fmt: skip
+    c3.download_button("ToC Mermaid", lambda: toc_mermaid(toc), file_name=f"{stem}.mmd", mime="text/plain",
+                       key="data_dl_mermaid")  # fmt: skip
+    c4.download_button(
+        "ToC SVG", lambda: toc_svg(toc), file_name=f"{stem}.svg", mime="image/svg+xml", key="data_dl_svg"
+    )
+    c5.download_button("ToC PNG", lambda: toc_png(toc), file_name=f"{stem}.png", mime="image/png", key="data_dl_png")

@@ -113,5 +113,7 @@ def test_cli_adds_and_lists_users_without_echoing_the_password(db_url) -> None:
     weak = subprocess.run([sys.executable, "-m", "toolkit", "users", "add", "--username", "x", "--role", "scrutineer", "--password-stdin"],
                           input="short\n", capture_output=True, text=True, env=env)  # fmt: skip
     assert weak.returncode == 1 and "at least 10" in weak.stderr and "Traceback" not in weak.stderr
-    listed = subprocess.run([sys.executable, "-m", "toolkit", "users", "list", "--json"], capture_output=True, text=True, env=env)
+    listed = subprocess.run(
+        [sys.executable, "-m", "toolkit", "users", "list", "--json"], capture_output=True, text=True, env=env
+    )
     assert listed.returncode == 0 and '"scrut"' in listed.stdout and "scrutineer" in listed.stdout

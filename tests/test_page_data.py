@@ -42,3 +42,16 @@ def test_exports_are_offered_for_the_selected_area(db_url, catalogue) -> None:
     assert not at.exception
     assert "built when you click" in texts(at)
     assert len(at.get("download_button")) >= 3
+
+
+def test_the_report_is_generated_with_a_progress_bar_and_offered(db_url, catalogue) -> None:
+    from toolkit.demo import load_demo
+
+    load_demo(areas=1, catalogue=catalogue)
+    at = open_page("pages/data.py", timeout=120, sel_area="Ashvale (fictional)", sel_cycle="2026")
+    at.button(key="data_report_go").click().run()
+    assert not at.exception
+    assert any("Ready to download" in str(p.proto.text) for p in at.get("progress"))
+    keys = {b.proto.id for b in at.get("download_button")}
+    assert any("data_dl_report" in k for k in keys) and any("data_dl_tables_xlsx" in k for k in keys)
+    assert any("data_dl_bundle" in k for k in keys) and any("data_dl_graphml" in k for k in keys)

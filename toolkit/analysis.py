@@ -54,6 +54,11 @@ def _r(x: float | None) -> float | None:
     return None if x is None or pd.isna(x) else round(float(x), 2)
 
 
+def _s(x: str | float | None) -> str | None:
+    """A text cell of a table, with pandas' missing value (NaN) as None so JSON output stays valid."""
+    return None if x is None or pd.isna(x) else str(x)
+
+
 def _balanced(scores: pd.DataFrame, min_n: int) -> tuple[float | None, float | None]:
     """(level-balanced mean, plain mean) of respondent scores with a `level` column."""
     if scores.empty:
@@ -134,23 +139,26 @@ def item_stats(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> list[dict]
     scored = ratings.dropna(subset=["score"]).astype({"score": float})
     stats = balanced_means(scored, keys, cfg.min_group_size)
     dist = scored.groupby([*keys, "score"], sort=False).size().unstack(fill_value=0)
-    dks = ratings["score"].isna().groupby([ratings["framework"], ratings["item"]], sort=False).sum()
+    dks = ratings["score"].isna().groupby([ratings["framework"], ratings["item"]], sort=False).sum().to_dict()
+    # plain dicts: looking rows up one by one in MultiIndexed frames is most of the time otherwise
+    stats_of, dist_of = stats.to_dict("index"), dist.to_dict("index")
     out = []
     for row in meta.itertuples(index=False):
         key = (row.framework, row.item)
-        n = int(stats["n"].get(key, 0))
-        base = {"framework": row.framework, "item": row.item, "text": row.text, "stage": row.stage,
-                "about_level": row.about_level, "c": row.c, "toc_nodes": list(row.toc_nodes)}  # fmt: skip
+        st = stats_of.get(key, {})
+        n = int(st.get("n", 0))
+        base = {"framework": row.framework, "item": row.item, "text": row.text, "stage": _s(row.stage),
+                "about_level": _s(row.about_level), "c": _s(row.c), "toc_nodes": list(row.toc_nodes)}  # fmt: skip
         if n < cfg.min_group_size:
             out.append({**base, "mean": None, "n": n if n == 0 else None, "suppressed": n > 0, "dont_know": None})
             continue
         scale = cat.scale(row.framework)
-        counts = dist.loc[key] if key in dist.index else pd.Series(dtype=int)
+        counts = dist_of.get(key, {})
         d = {str(k): int(counts.get(float(k), 0)) for k in range(scale.min, scale.max + 1)}
         low = sum(d[str(k)] for k in (scale.min, scale.min + 1)) / n
         high = sum(d[str(k)] for k in (scale.max - 1, scale.max)) / n
-        sd = stats["sd"][key]
-        out.append({**base, "mean": _r(stats["balanced"][key]), "plain_mean": _r(stats["plain"][key]), "n": n,
+        sd = st["sd"]
+        out.append({**base, "mean": _r(st["balanced"]), "plain_mean": _r(st["plain"]), "n": n,
                     "dont_know": int(dks.get(key, 0)), "distribution": d, "sd": 0.0 if pd.isna(sd) else round(float(sd), 2),
                     "polarisation": round(float(min(low, high)), 2)})  # fmt: skip
     return out
@@ -187,7 +195,16 @@ def gaps(scores: pd.DataFrame, cfg: Config) -> list[dict]:
     )
     cmp = pd.DataFrame(comparisons, columns=["gap_kind", "a", "b"])
     allg = allg.join(cmp, on="_cmp")
-    allg = allg[(allg["n_a"] >= cfg.min_group_size) & (allg["n_b"] >= cfg.min_group_size)].copy()
+    allg = allg[(allg["n_a"] >= cfg.min_group_size) & (allg["n_b"] >= cfg.min_group_size)]
+    # A group that the breakdowns hide to protect a smaller one (secondary suppression) is not compared either:
+    # its mean beside the shown total would give the small group's away by subtraction.
+    hidden = _hidden_groups(s, cfg.min_group_size)
+    keep = [
+        (gk, kd, fw, m, a) not in hidden and (gk == "agency" or (gk, kd, fw, m, b) not in hidden)
+        for gk, kd, fw, m, a, b in zip(allg["gap_kind"], allg["kind"], allg["framework"], allg["measure"],
+                                       allg["a"], allg["b"], strict=True)
+    ]  # fmt: skip
+    allg = allg[np.asarray(keep, dtype=bool)].copy()
     allg["q"] = bh_adjust(allg["p"].to_numpy())
     allg["difference"] = allg["mean_a"] - allg["mean_b"]
     allg["significant"] = allg["q"] < cfg.alpha
@@ -201,10 +218,24 @@ def gaps(scores: pd.DataFrame, cfg: Config) -> list[dict]:
             "stage": g.measure if g.kind == "stage" else None,
             "c": g.measure if g.kind == "c" else None,
             "difference": round(float(g.difference), 2), "mean_a": _r(g.mean_a), "mean_b": _r(g.mean_b),
-            "n_a": int(g.n_a), "n_b": int(g.n_b), "p": _r(g.p) if g.p >= 0.01 else float(f"{g.p:.1e}"),
+            "n_a": int(g.n_a), "n_b": int(g.n_b), "p": None if pd.isna(g.p) else _r(g.p) if g.p >= 0.01 else float(f"{g.p:.1e}"),
             "q": float(f"{g.q:.2g}") if not pd.isna(g.q) else None, "significant": bool(g.significant),
         })  # fmt: skip
     return out
+
+
+def _hidden_groups(scores: pd.DataFrame, min_n: int) -> set[tuple]:
+    """(level|agency, kind, framework, measure, group) of every group a breakdown of that measure suppresses."""
+    hidden = set()
+    for col in ("level", "agency"):
+        counts = scores.groupby(["kind", "framework", "measure", col], sort=False).size()
+        by_measure: dict[tuple, dict[str, int]] = {}
+        for (kind, fw, m, g), n in counts.items():
+            by_measure.setdefault((kind, fw, m), {})[g] = int(n)
+        for key, groups in by_measure.items():
+            if min(groups.values()) < min_n:
+                hidden |= {(col, *key, g) for g in suppressed_keys(groups, min_n)}
+    return hidden
 
 
 def journey_priority(
@@ -292,7 +323,7 @@ def analyse_frame(
     respondents = int(ratings["respondent"].nunique())
     people = ratings.drop_duplicates("respondent")
     counts = people.groupby(["agency", "level"]).size()
-    hidden = {k for k, n in counts.items() if n < min_n}
+    hidden = suppressed_keys(dict(counts.items()), min_n)  # with a second cell when one alone could be subtracted
     return {
         "area": area,
         "cycle": cycle,
@@ -350,3 +381,119 @@ def stage_means_all(ratings: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     r["measure"] = np.where(r["framework"] == "opm", r["stage"], r["c"])
     per_person = r.groupby(["area", "respondent", "level", "measure"], sort=False)["score"].mean().reset_index()
     return per_person.groupby(["area", "measure"])["score"].agg(["mean", "size"]).reset_index()
+
+
+def cycle_scores(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> dict[str, pd.DataFrame]:
+    """Every area of a cycle at once, vectorised: what `analyse_frame` gives for stages, C's and C groups.
+
+    `ratings` is a ratings table with an `area` column (pseudonyms are unique within an area). Returns
+    {"scores": one row per area, kind (stage, c, c_group), measure and level ("all" or a level id) with n, mean
+    (level-balanced for "all", as in analyse_frame) and plain_mean, suppressed cells as NaN (secondary suppression
+    included); "priority": per area its journey priority stage (None when no stage has enough ratings)}.
+    Means are rounded to 2 places as in analyse_frame, and the priority is decided on those rounded means.
+    """
+    meta = item_table(cat)
+    stages, cs, groups, levels = list(ids.STAGES), list(ids.C_IDS), list(ids.C_GROUPS), list(ids.LEVELS)
+    measures = [("stage", s) for s in stages] + [("c", c) for c in cs] + [("c_group", g) for g in groups]
+    n_m, n_l = len(measures), len(levels)
+    stage_pos = {s: k for k, s in enumerate(stages)}
+    c_pos = {c: len(stages) + k for k, c in enumerate(cs)}
+    group_pos = {c: len(stages) + len(cs) + k for k, g in enumerate(groups) for c in ids.C_GROUPS[g]}
+    first = np.where(
+        meta["framework"] == "opm", meta["stage"].map(stage_pos), meta["c"].map(c_pos)
+    )  # the stage of an OPM statement, the C of a 12 C's one
+    second = np.where(meta["framework"] == "twelve_cs", meta["c"].map(group_pos), np.nan)
+    first = np.nan_to_num(np.asarray(first, float), nan=-1).astype(np.int64)
+    second = np.nan_to_num(np.asarray(second, float), nan=-1).astype(np.int64)
+
+    # integer codes first, strings never touched row by row
+    score = ratings["score"].to_numpy(dtype=float, na_value=np.nan)
+    fw_codes, fw_names = pd.factorize(ratings["framework"])
+    it_codes, it_names = pd.factorize(ratings["item"])
+    where = {(f, i): k for k, (f, i) in enumerate(zip(meta["framework"], meta["item"], strict=True))}
+    lookup = np.array([[where.get((f, i), -1) for i in it_names] for f in fw_names], dtype=np.int64)
+    item_idx = lookup.reshape(len(fw_names), len(it_names))[fw_codes, it_codes]
+    area_all, area_names = pd.factorize(ratings["area"])
+    resp_all, resp_names = pd.factorize(ratings["respondent"])
+    lv_codes, lv_names = pd.factorize(ratings["level"])  # code -1 (missing) picks the trailing -1
+    level_all = np.array([levels.index(x) if x in levels else -1 for x in lv_names] + [-1], np.int64)[lv_codes]
+    ok = (item_idx >= 0) & ~np.isnan(score)
+    item_idx, score, area_codes, level_codes = item_idx[ok], score[ok], area_all[ok], level_all[ok]
+    person, _ = pd.factorize(area_codes.astype(np.int64) * max(len(resp_names), 1) + resp_all[ok])
+    n_p = int(person.max()) + 1 if len(person) else 0
+    person_area = np.zeros(n_p, np.int64)
+    person_area[person] = area_codes
+    person_level = np.full(n_p, -1, np.int64)
+    person_level[person] = level_codes
+
+    # each respondent's mean per measure (a 12 C's answer counts for its C and its C group)
+    m = np.concatenate([first[item_idx], second[item_idx]])
+    p = np.concatenate([person, person])
+    v = np.concatenate([score, score])
+    keep = m >= 0
+    cell = p[keep] * n_m + m[keep]
+    sums = np.bincount(cell, weights=v[keep], minlength=n_p * n_m).reshape(n_p, n_m)
+    counts = np.bincount(cell, minlength=n_p * n_m).reshape(n_p, n_m)
+    has = counts > 0
+    pmean = np.divide(sums, counts, out=np.zeros_like(sums), where=has)
+
+    # per area, measure and level: n and mean of the respondents' means
+    n_a = len(area_names)
+    valid = person_level >= 0
+    idx = (person_area[valid, None] * n_l + person_level[valid, None]) * n_m + np.arange(n_m)[None, :]
+    shape = (n_a, n_l, n_m)
+    lv_n = np.bincount(idx.ravel(), weights=has[valid].ravel(), minlength=n_a * n_l * n_m).reshape(shape)
+    lv_sum = np.bincount(idx.ravel(), weights=pmean[valid].ravel(), minlength=n_a * n_l * n_m).reshape(shape)
+    lv_n, lv_sum = lv_n.transpose(0, 2, 1), lv_sum.transpose(0, 2, 1)  # (area, measure, level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lv_mean = lv_sum / lv_n
+        n_all = lv_n.sum(-1)
+        plain = lv_sum.sum(-1) / n_all
+        big = lv_n >= cfg.min_group_size
+        balanced = np.where(big, lv_mean, 0).sum(-1) / big.sum(-1)
+    balanced = np.where(big.any(-1), balanced, plain)
+    shown_all = n_all >= cfg.min_group_size
+
+    # level cells: hide the small ones, and the next smallest when only one would be hidden (as suppressed_keys)
+    present = lv_n > 0
+    small = present & ~big
+    lone = (small.sum(-1) == 1) & (present.sum(-1) > 1)
+    candidate = np.where(present & ~small, lv_n, np.inf)
+    second_hidden = np.zeros_like(small)
+    np.put_along_axis(second_hidden, candidate.argmin(-1)[..., None], lone[..., None], axis=-1)
+    hidden = small | second_hidden
+    lv_shown = present & ~hidden
+
+    def rnd(x: np.ndarray) -> np.ndarray:  # Python's round, exactly as _r rounds in analyse_frame
+        return np.array([round(float(v), 2) for v in x.ravel()]).reshape(x.shape)
+
+    mean_all = np.where(shown_all, rnd(balanced), np.nan)
+    plain_all = np.where(shown_all, rnd(plain), np.nan)
+    mean_lv = np.where(lv_shown, rnd(lv_mean), np.nan)
+
+    # journey priority: the earliest stage below the threshold overall or at a shown level, else the weakest
+    t = cfg.priority_threshold
+    st_mean = mean_all[:, : len(stages)]
+    scored = ~np.isnan(st_mean)
+    below = scored & ((st_mean < t) | (np.nan_to_num(mean_lv[:, : len(stages)], nan=np.inf) < t).any(-1))
+    first_below = np.where(below.any(-1), below.argmax(-1), -1)
+    weakest = np.nan_to_num(st_mean, nan=np.inf).argmin(-1)
+    choice = np.where(first_below >= 0, first_below, weakest)
+    priority = pd.DataFrame({
+        "area": area_names,
+        "priority_stage": pd.Series([stages[k] if s else None for k, s in zip(choice, scored.any(-1), strict=True)], dtype=object),
+    })  # fmt: skip
+
+    kinds = np.array([k for k, _ in measures])
+    names = np.array([x for _, x in measures])
+    overall = pd.DataFrame({
+        "area": np.repeat(area_names, n_m), "kind": np.tile(kinds, n_a), "measure": np.tile(names, n_a),
+        "level": "all", "n": n_all.ravel().astype(int), "mean": mean_all.ravel(), "plain_mean": plain_all.ravel(),
+    })  # fmt: skip
+    by_level = pd.DataFrame({
+        "area": np.repeat(area_names, n_m * n_l), "kind": np.tile(np.repeat(kinds, n_l), n_a),
+        "measure": np.tile(np.repeat(names, n_l), n_a), "level": np.tile(levels, n_a * n_m),
+        "n": np.where(lv_shown | ~present, lv_n, np.nan).ravel(), "mean": mean_lv.ravel(), "plain_mean": mean_lv.ravel(),
+    })  # fmt: skip
+    overall["n"] = np.where(shown_all | (n_all == 0), n_all, np.nan).ravel()
+    return {"scores": pd.concat([overall, by_level], ignore_index=True), "priority": priority}

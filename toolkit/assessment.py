@@ -77,6 +77,10 @@ def submit_answer(
     if len(comment) > MAX_COMMENT:
         raise AnswerError(f"comment is longer than {MAX_COMMENT} characters")
     c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
+    from toolkit.workshop import cycle_frozen  # (imported here: toolkit.workshop builds on this module)
+
+    if cycle_frozen(c.id, session=session):
+        raise AnswerError(f"the ratings of {area}, cycle {cycle} are final: a workshop for it has closed")
     resp = upsert_respondent(c, pseudonym, agency, level, session=session)
     record_rating(resp, framework, item, score, comment, session=session)
 

@@ -96,8 +96,18 @@ def cmd_import(args: argparse.Namespace) -> None:
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
+    data = path.read_bytes()
+    from toolkit.exports import BundleError, import_bundle, is_bundle
+
+    if is_bundle(data):  # a whole-area bundle, whatever the file is called
+        try:
+            with session_scope() as s:
+                print(import_bundle(data, session=s, catalogue=_catalogue()))
+        except BundleError as exc:
+            raise UserError(f"{path.name}: {exc}") from None
+        return
     with session_scope() as s:
-        result = import_ratings(path.read_bytes(), path.name, session=s, catalogue=_catalogue())
+        result = import_ratings(data, path.name, session=s, catalogue=_catalogue())
     print(result.summary())
 
 
@@ -108,6 +118,13 @@ def cmd_export(args: argparse.Namespace) -> None:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: no such folder for the export")
+    if args.format == "bundle":  # the whole area, every cycle, to import elsewhere
+        from toolkit.exports import bundle_bytes
+
+        with session_scope() as s:
+            out.write_bytes(bundle_bytes(args.area, session=s))
+        print(f"Exported the whole area {args.area!r} as a bundle to {out}")
+        return
     with session_scope() as s:
         df = export_frame(args.area, args.cycle, session=s)
     write_export(df, args.format, out)
@@ -176,10 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     sp = add("import", cmd_import, "import a ratings file (CSV or XLSX); all rows or none")
     sp.add_argument("file")
-    sp = add("export", cmd_export, "export an area's ratings as CSV, XLSX or JSON")
+    sp = add("export", cmd_export, "export an area's ratings as CSV, XLSX or JSON, or the whole area as a bundle")
     sp.add_argument("--area", required=True)
     sp.add_argument("--cycle")
-    sp.add_argument("--format", required=True, choices=["csv", "xlsx", "json"])
+    sp.add_argument("--format", required=True, choices=["csv", "xlsx", "json", "bundle"])
     sp.add_argument("-o", "--output", required=True)
     sp = add("users", cmd_users, "manage facilitator, scrutineer and administrator accounts")
     sp.add_argument("action", choices=["add", "list", "passwd"])

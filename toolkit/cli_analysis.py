@@ -45,9 +45,43 @@ def cmd_analyse(args: argparse.Namespace) -> None:
     print("  (cells over fewer than", result["min_group_size"], "respondents are suppressed and shown as -)")
 
 
+def cmd_suggest(args: argparse.Namespace) -> None:
+    from toolkit.analysis import analyse
+    from toolkit.catalogue import catalogue
+    from toolkit.db import session_scope
+    from toolkit.interventions import render_text, suggest
+
+    with session_scope() as s:
+        result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
+    found = suggest(
+        result, catalogue(), top=args.top or None, agency=args.agency, level=args.level,
+        max_effort=args.max_effort, max_cost=args.max_cost,
+    )  # fmt: skip
+    if args.json:
+        _emit(found)
+        return
+    print(render_text(found, result))
+
+
 def register(add: Callable) -> None:
     """Add the reporting commands to the parser."""
     sp = add("analyse", cmd_analyse, "the analysis of one area and cycle")
     sp.add_argument("--area", required=True)
     sp.add_argument("--cycle", required=True)
     sp.add_argument("--json", action="store_true", help="print one JSON document")
+    sp = add("suggest", cmd_suggest, "interventions ranked by the weak results they target, with reasons")
+    sp.add_argument("--area", required=True)
+    sp.add_argument("--cycle", required=True)
+    sp.add_argument("--top", type=int, default=10, help="how many suggestions at most (default 10; 0 for all)")
+    sp.add_argument("--agency", choices=ids.AGENCIES, help="only those this agency could deliver")
+    sp.add_argument("--level", choices=ids.LEVELS, help="only those delivered at this level")
+    sp.add_argument("--max-effort", choices=("low", "medium", "high"), help="leave out higher effort, where known")
+    sp.add_argument("--max-cost", choices=("low", "medium", "high"), help="leave out higher cost, where known")
+    sp.add_argument("--json", action="store_true", help="print one JSON document")
+    from toolkit import cli_benchmark
+
+    sp = add("benchmark", cli_benchmark.cmd_benchmark, "every area of a cycle against its peers")
+    cli_benchmark.add_arguments(sp)
+    from toolkit import cli_reports
+
+    cli_reports.register(add)

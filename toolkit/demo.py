@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -176,7 +178,7 @@ def generate_ratings(
                 shift[li, j] = base + (story.stage_level_shift.get((it.stage, lv), 0.0) if it.stage else 0.0)
         n_resp = respondents or story.respondents
         for ci, cycle in enumerate(cycles):
-            crng = np.random.default_rng([seed, abs(hash(story.name)) % 2**31, ci])
+            crng = np.random.default_rng([seed, zlib.crc32(story.name.encode()), ci])  # stable across processes
             level_idx = crng.choice(3, size=n_resp, p=[0.2, 0.3, 0.5])
             level_idx[:3] = [0, 1, 2]  # every level present
             agency = crng.choice(story.agencies, size=n_resp)

@@ -153,7 +153,7 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
         except csv.Error as exc:
             raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable CSV file: {exc}")]) from None
     # Blank rows are skipped but keep their numbers: n is the row number a spreadsheet shows.
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if "".join(r).strip()]
     if not numbered:
         raise RatingsFileError(
             file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
@@ -216,7 +216,9 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
     for col in COLUMNS:
         df[col] = df[col].astype(str).str.strip() if col != "comment" else df[col].astype(str)
     for col in TEXT_COLUMNS:
-        df[col] = df[col].map(restore)
+        quoted = df[col].str.startswith("'")  # restore changes nothing else; most cells are not quoted
+        if quoted.any():
+            df.loc[quoted, col] = df.loc[quoted, col].map(restore)
 
     def flag(mask: pd.Series, column: str, reason: str | pd.Series) -> None:
         for row in df.index[mask]:
@@ -405,12 +407,12 @@ def _write_ratings(
             )
         else:
             result.unchanged += 1
-    # render_nulls: a None score stays in the parameters, so the rows go in one batch (otherwise every
-    # don't-know splits the batch and a national import makes ~200,000 round trips instead of a few hundred).
+    # Core inserts of the tables: one executemany each. (An ORM bulk insert drops None values from a row's
+    # parameters, so every don't-know split the batch: ~200,000 round trips for a national import.)
     if new:
-        session.execute(insert(Rating).execution_options(render_nulls=True), new)
+        session.execute(insert(Rating.__table__), new)
     if changed:
-        session.execute(insert(RatingHistory).execution_options(render_nulls=True), history)
+        session.execute(insert(RatingHistory.__table__), history)
         session.execute(update(Rating), changed)
     result.inserted += len(new)
     result.updated += len(changed)

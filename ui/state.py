@@ -22,6 +22,89 @@ DEFAULTS: dict[str, object] = {
     "auth_error": None,
     # Framework browser.
     "data_browse": "opm",
+    # Workshop, participant's device: the workshop joined, who they are (pseudonym), the walk and the view.
+    "join_code": None,
+    "join_pseudonym": None,
+    "join_agency": None,
+    "join_level": None,
+    "join_answers": {},
+    "join_step": 0,
+    "join_view": "Rate",
+    "join_seen": None,
+    "join_error": None,
+    "join_f_code": "",
+    "join_f_agency": None,
+    "join_f_level": None,
+    "join_f_name": "",
+    # Workshop, facilitator: the workshop on screen, the new-workshop form, presentation view, shortlist.
+    "workshop_sel": None,
+    "workshop_pick": None,
+    "workshop_msg": None,
+    "workshop_f_area": None,
+    "workshop_f_cycle": "",
+    "workshop_f_title": "",
+    "workshop_f_frameworks": ["opm", "twelve_cs"],
+    "workshop_f_stages": ["consider", "create", "communicate", "commit"],
+    "workshop_present": False,
+    "workshop_confirm_close": False,
+    "workshop_shortlist_for": None,
+    # Trainer mode: the demo partnership, the learner's answers and whether the toolkit's are shown, the view.
+    "trainer_story": None,
+    "trainer_stage_answer": None,
+    "trainer_stage_why": "",
+    "trainer_stage_revealed": False,
+    "trainer_iv_answer": None,
+    "trainer_iv_why": "",
+    "trainer_iv_revealed": False,
+    "trainer_explain_kind": "Stages",
+    "trainer_explain_item": None,
+    "trainer_present": False,
+    "trainer_slide": 0,
+    "trainer_msg": None,
+    # Import and export: the report last generated here, and prepared downloads.
+    "data_report_fmt": "pdf",
+    "data_report": None,
+    "data_bundle": None,
+    # Benchmark: the peer filters (a tag value, "same" as the area, or "any") and the measure over cycles.
+    "bench_f_nation": "any",
+    "bench_f_type": "any",
+    "bench_f_police_footprint": "any",
+    "bench_f_health_footprint": "any",
+    "bench_hist_key": "overall",
+    # Scrutiny: who is signed in, the last message, the evidence form, challenges, trail, checklist, sign-off.
+    "scr_user": None,
+    "scr_msg": None,
+    "scr_loaded": None,
+    "scr_note": "",
+    "scr_source": "audit",
+    "scr_date": None,
+    "scr_judgement": "supports",
+    "scr_link": "stage:consider",
+    "scr_open": [],
+    "scr_pick": None,
+    "scr_answer": "",
+    "scr_answer_by": "",
+    "scr_reason": "",
+    "scr_trail": [],
+    "scr_t_decision": "",
+    "scr_t_date": None,
+    "scr_t_change": "",
+    "scr_t_outcome": "",
+    "scr_t_nodes": [],
+    "scr_t_pick": None,
+    "scr_t_upd_change": "",
+    "scr_t_upd_outcome": "",
+    "scr_checks": {},
+    "scr_c_pick": None,
+    "scr_c_status": "not_checked",
+    "scr_c_note": "",
+    "scr_sign_local_authority": "",
+    "scr_sign_police": "",
+    "scr_sign_health": "",
+    "scr_sign_on_local_authority": None,
+    "scr_sign_on_police": None,
+    "scr_sign_on_health": None,
+    "scr_statement": "",
 }
 
 
@@ -34,3 +117,18 @@ def init_state() -> None:
 def selected() -> tuple[str | None, str | None]:
     """The selected (area, cycle)."""
     return st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
+
+
+def ensure_app() -> None:
+    """Rerun through app.py if Streamlit ran this page on its own.
+
+    Streamlit's old pages-folder mode runs pages/NAME.py without app.py when a fresh server's first request opens a
+    page's address directly (a participant's join link, say): no page config, navigation or state defaults. Turning
+    that mode off and rerunning sends the request through app.py's st.navigation to the same page.
+    """
+    if "auth_token" in st.session_state:  # set by init_state in app.py (never a widget key, so never cleared)
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()

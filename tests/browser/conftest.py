@@ -62,8 +62,14 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished its rerun (no running indicator) and the main block is there."""
-    page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stSpinner"]')
+    && !!document.querySelector('[data-testid="stMain"] h1')"""
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:  # noqa: ANN001
+    """Wait until Streamlit has rendered the page's title and finished rerunning (no running or stale elements)."""
+    page.wait_for_timeout(250)  # let a rerun triggered by the last action begin
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+    page.wait_for_timeout(250)
+    page.wait_for_function(IDLE_JS, timeout=timeout)

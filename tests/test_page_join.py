@@ -1,0 +1,152 @@
+"""AppTest: joining a workshop on a device, rating, resuming from the link, and the room's results once revealed."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages import APP, open_page, texts
+from toolkit import workshop as ws
+from toolkit.db import session_scope
+from toolkit.store import shortlist_add
+
+
+@pytest.fixture
+def code(db_url) -> str:
+    with session_scope() as s:
+        return ws.create_workshop("Northshire", "2026", created_by="facil", session=s, title="Leaders' day").code
+
+
+def charts(at: AppTest) -> list:
+    """The Vega-Lite charts on the page (the element's name differs between Streamlit versions)."""
+    return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+
+
+def _open_link(query: dict, **state) -> AppTest:
+    """Open the join page as a link would: /join?w=...&p=..."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page("pages/join.py")
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def test_the_join_page_asks_for_the_code(db_url) -> None:
+    at = open_page("pages/join.py")
+    assert not at.exception
+    assert "Join a workshop" in texts(at) and "No account needed" in texts(at)
+    assert at.text_input(key="join_f_code").label == "Join code"
+
+
+@pytest.mark.parametrize(("typed", "says"), [("abc", "has 8 characters"), ("ABCD0EFG", "never contain '0'")])
+def test_a_mistyped_code_says_what_is_wrong(db_url, typed, says) -> None:
+    at = open_page("pages/join.py")
+    at.text_input(key="join_f_code").input(typed).run()
+    assert not at.exception
+    assert any(says in e.value for e in at.error)
+
+
+def test_an_unknown_or_closed_workshop_cannot_be_joined(code) -> None:
+    at = open_page("pages/join.py")
+    at.text_input(key="join_f_code").input("ABCD-EFGH").run()
+    assert any("No workshop has the code ABCD-EFGH" in e.value for e in at.error)
+    with session_scope() as s:
+        ws.close(code, session=s)
+    at.text_input(key="join_f_code").input(code.lower()).run()
+    assert any("has closed" in e.value for e in at.warning)
+    assert "join_go" not in [b.key for b in at.button]  # no way to join it
+
+
+def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
+    at = _open_link({"w": code.lower()})
+    assert not at.exception
+    assert "Workshop found: Leaders' day (Northshire, cycle 2026)." in texts(at)
+    assert at.button(key="join_go").disabled  # agency and level first
+    at.selectbox(key="join_f_agency").select("police")
+    at.selectbox(key="join_f_level").select("frontline").run()
+    at.button(key="join_go").click().run()
+    assert not at.exception
+    pseudonym = at.query_params["p"]
+    assert at.query_params["w"] == code and pseudonym.startswith("r-")
+    assert "Step 1 of" in texts(at)
+    first = at.radio[0]
+    first.set_value(4).run()
+    assert not at.exception
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        answers = ws.own_answers(w, pseudonym, session=s)
+    assert list(answers.values()) == [(4, "")]
+    # a refresh or another device with the same link picks the participant up, answers and all
+    again = _open_link({"w": code, "p": pseudonym})
+    assert not again.exception
+    assert "Step 1 of" in texts(again)
+    assert again.radio[0].value == 4
+    assert any("1 of" in str(p.proto.text) for p in again.get("progress"))
+
+
+def test_a_link_with_an_unknown_participant_asks_to_join_again(code) -> None:
+    at = _open_link({"w": code, "p": "r-nobody"})
+    assert not at.exception
+    assert any("could not find your place" in e.value for e in at.error)
+    assert at.text_input(key="join_f_code").value == code
+
+
+def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_results(code, catalogue) -> None:
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        people = [ws.join(code, "police", lv, session=s) for lv in ("strategic",) * 3 + ("frontline",)]
+        for p in people:
+            for step in ws.steps_for(w, p.level, catalogue)[:2]:
+                for item in step.items:
+                    ws.submit(code, p.pseudonym, step.framework, item.id, 3, session=s, cat=catalogue)
+    me = people[-1].pseudonym
+    at = _open_link({"w": code, "p": me})
+    assert at.segmented_control(key="join_view").options == ["Rate", "My answers"]
+    at.segmented_control(key="join_view").set_value("My answers").run()
+    assert not at.exception
+    mine = at.dataframe[0].value
+    assert len(mine) > 0 and set(mine["Your answer"]) == {"3 Neither agree nor disagree"}
+    with session_scope() as s:
+        ws.reveal(code, session=s)
+    at = _open_link({"w": code, "p": me})
+    assert "Room results" in at.segmented_control(key="join_view").options
+    at.segmented_control(key="join_view").set_value("Room results").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "4 people joined" in shown and "fewer than 3 people are hidden" in shown
+    spec = next(c.proto.spec for c in charts(at))
+    assert "view of each stage" in spec  # the numbers, with n, are in its dataset
+
+
+def test_the_room_appraises_on_the_device_when_the_facilitator_opens_it(code, catalogue) -> None:
+    iv = catalogue.interventions[0]
+    with session_scope() as s:
+        p = ws.join(code, "health", "managerial", session=s)
+        shortlist_add("Northshire", "2026", iv.id, session=s, cat=catalogue)
+        ws.open_appraisal(code, True, session=s)
+    at = _open_link({"w": code, "p": p.pseudonym})
+    at.segmented_control(key="join_view").set_value("Appraise").run()
+    assert not at.exception
+    assert iv.title in texts(at)
+    at.radio(key=f"join_a_{iv.id}_equity").set_value(5).run()
+    assert not at.exception
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        assert ws.own_appraisals(w, p.pseudonym, session=s) == {(iv.id, "equity"): 5}
+
+
+def test_answers_after_closing_are_refused_with_a_clear_message(code, catalogue) -> None:
+    with session_scope() as s:
+        p = ws.join(code, "education", "frontline", session=s)
+    at = _open_link({"w": code, "p": p.pseudonym})
+    with session_scope() as s:
+        ws.close(code, session=s)
+    at.radio[0].set_value(2).run()
+    assert not at.exception
+    assert any("has closed" in e.value for e in at.error)
+    with session_scope() as s:
+        assert ws.own_answers(ws.find_workshop(code, session=s), p.pseudonym, session=s) == {}

@@ -1,0 +1,68 @@
+"""Benchmark glue: every cycle's table cached on a data version, and one area's comparison cached on its choices."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from toolkit import benchmark as bm
+from toolkit import benchmark_charts as charts
+from toolkit.settings import get_settings
+from ui.resources import catalogue, db
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing every area (once, until the data changes)...")
+def _table(url: str, cycle: str, version: str, min_n: int) -> bm.CycleTable:
+    with db() as s:
+        return bm.cycle_table(cycle, session=s, cat=catalogue(), min_group_size=min_n)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _comparison(
+    url: str, version: str, cycles: tuple[str, ...], area: str, cycle: str, filters: tuple, named: bool,
+    min_n: int, min_peer: int, tags_key: str, _tags: dict,
+) -> dict:  # fmt: skip
+    cfg = bm.BenchConfig(min_group_size=min_n, min_peer_areas=min_peer)
+    tables = [_table(url, c, version, min_n) for c in cycles]
+    table = tables[cycles.index(cycle)]
+    f = dict(filters)
+    view = bm.area_view(table, _tags, area, f, cfg, named=named)
+    hist = bm.history(tables, area, _tags, f, cfg)
+    cat = catalogue()
+    label = area if len(area) <= 40 else area[:38] + "..."
+    specs = {
+        "stages": charts.distribution_chart(view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label).to_dict(),
+        "cs": charts.distribution_chart(view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label).to_dict(),
+        "levels": charts.level_chart(view).to_dict(),
+    }  # fmt: skip
+    return {"view": view, "hist": hist, "cards": bm.cards(view, hist), "specs": specs, "label": label}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _history_spec(comparison_key: str, key: str, label: str, _hist) -> dict:
+    return charts.history_chart(_hist, key, area_label=label, cat=catalogue()).to_dict()
+
+
+def comparison(area: str, cycle: str, filters: dict[str, str], *, named: bool, tags: dict[str, dict]) -> dict:
+    """The area against its peers in this cycle and over every cycle, with chart specs, recomputed only on change."""
+    s = get_settings()
+    with db() as session:
+        version = bm.data_version(session=session)
+        cycles = tuple(bm.cycles_in_use(session=session))
+    key = json.dumps(tags, sort_keys=True, ensure_ascii=False)
+    out = _comparison(s.database_url, version, cycles, area, cycle, tuple(sorted(filters.items())), named,
+                      s.min_group_size, s.min_peer_areas, key, tags)  # fmt: skip
+    out["key"] = f"{s.database_url}|{version}|{area}|{cycle}|{sorted(filters.items())}|{named}|{hash(key)}"
+    return out
+
+
+def history_spec(comp: dict, key: str) -> dict:
+    """The over-cycles chart of one measure, cached per comparison."""
+    return _history_spec(comp["key"], key, comp["label"], comp["hist"])
+
+
+def tags() -> dict[str, dict]:
+    """Every area's tags (read on each rerun: small, and filters must see edits at once)."""
+    with db() as s:
+        return bm.area_tags(session=s)
