@@ -271,3 +271,22 @@ def test_review_plan_checks_the_goal_at_the_next_cycle(session, area, catalogue)
     [moved] = review_plan(area, "2026", session=session, cat=catalogue, cfg=Config())
     assert moved["verdict"] == "improved" and moved["items"][0]["before"] < moved["items"][0]["after"]
     assert review_plan(area, "2025", session=session, cat=catalogue) == []
+
+
+def test_plan_exports_neutralise_formulas(tmp_path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    from toolkit.action_plan import write_plan
+
+    plan = {"area": "A", "cycle": "2026", "goals": [{"id": 1, "title": "=HYPERLINK(\"http://x\")", "intervention": "x", "set_in": "2026",
+             "toc_nodes": [], "items": [], "steps": [{"text": "+cmd|' /C calc'!A0", "owner": "@SUM(1)", "messenger": None,
+                                                     "channel": None, "due": None, "status": "done"}]}]}  # fmt: skip
+    write_plan(plan, tmp_path / "p.csv")
+    rows = list(csv.DictReader(open(tmp_path / "p.csv", encoding="utf-8")))
+    assert rows[0]["goal"].startswith("'=") and rows[0]["step"].startswith("'+") and rows[0]["owner"].startswith("'@")
+    write_plan(plan, tmp_path / "p.xlsx")
+    ws = load_workbook(tmp_path / "p.xlsx").active
+    cells = [c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert not any(v[0] in "=+-@" for v in cells if v)

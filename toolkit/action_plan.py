@@ -76,14 +76,13 @@ def plan_frame(plan: dict, *, today: date | None = None, cat: Catalogue | None =
 
 
 def write_plan(plan: dict, path: Path, *, today: date | None = None, cat: Catalogue | None = None) -> None:
-    """Write the plan table to a .csv or .xlsx file."""
-    df = plan_frame(plan, today=today, cat=cat)
-    if path.suffix.lower() == ".xlsx":
-        df.to_excel(path, index=False, sheet_name="Action plan")
-    elif path.suffix.lower() == ".csv":
-        df.to_csv(path, index=False)
-    else:
+    """Write the plan table to a .csv or .xlsx file, text neutralised against spreadsheet formulas."""
+    from toolkit.tables import table_bytes
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
         raise ValueError(f"{path.name}: export the plan as .csv or .xlsx")
+    path.write_bytes(table_bytes(plan_frame(plan, today=today, cat=cat), fmt))
 
 
 def default_targets(iv: Intervention, cat: Catalogue, analysis: dict | None = None, limit: int = 6):
