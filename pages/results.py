@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from toolkit import charts, ids
+from toolkit.charts import gap_table
 from ui.cached import analysis, chart
 from ui.resources import catalogue
 from ui.widgets import area_cycle_picker
@@ -43,13 +44,24 @@ if significant:
 else:
     st.write("No gap is larger than chance would explain. The largest differences are shown for discussion.")
 texts = {i["item"]: i["text"] for i in a["items"]}
-chart("gaps", a, lambda: charts.gaps_chart(significant or a["gaps"], texts=texts))
+if a["gaps"]:
+    chart("gaps", a, lambda: charts.gaps_chart(significant or a["gaps"], texts=texts))
+    with st.expander("The gaps in words"):
+        st.dataframe(gap_table(significant or a["gaps"], texts), hide_index=True, width="stretch")
+else:
+    st.caption(f"No comparison can be made yet: each group compared needs at least {a['min_group_size']} respondents.")
 
 st.subheader("Agencies")
-chart("agencies", a, lambda: charts.agency_chart(a))
+if any(c.get("mean") is not None for cells in opm["by_stage_agency"].values() for c in cells.values()):
+    chart("agencies", a, lambda: charts.agency_chart(a))
+else:
+    st.caption(f"No agency has {a['min_group_size']} or more respondents yet, so agencies are not shown separately.")
 
 st.subheader("The 12 C's")
-chart("twelve_cs", a, lambda: charts.twelve_cs_chart(a, cat))
+if any(v.get("mean") is not None for v in a["twelve_cs"].values()):
+    chart("twelve_cs", a, lambda: charts.twelve_cs_chart(a, cat))
+else:
+    st.caption("Not enough ratings of the 12 C's yet.")
 
 st.subheader("Where the room disagrees most")
 if a["disagreement"]:

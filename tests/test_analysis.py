@@ -14,6 +14,7 @@ from scipy.stats import mannwhitneyu
 from toolkit import ids
 from toolkit.analysis import Config, analyse_frame, item_table, respondent_scores
 from toolkit.settings import get_settings
+from toolkit.stats import suppressed_keys
 
 # ---- crafting ratings -----------------------------------------------------------------------------------------
 
@@ -177,8 +178,9 @@ def test_item_scores_distribution_sd_and_dont_know(mixed, items) -> None:
         assert got["sd"] == pytest.approx(answered.std(), abs=0.006)
         assert got["plain_mean"] == pytest.approx(answered.mean(), abs=0.006)
         level_means = rows.dropna(subset=["score"]).groupby("level")["score"].agg(["mean", "size"])
-        shown = level_means[level_means["size"] >= 3]["mean"].astype(float)
-        assert got["mean"] == pytest.approx(shown.mean(), abs=0.006)
+        hidden = suppressed_keys(dict(level_means["size"].astype(int)), 3)
+        shown = level_means[~level_means.index.isin(hidden)]["mean"].astype(float)
+        assert got["mean"] == pytest.approx(shown.mean() if len(shown) else answered.mean(), abs=0.006)
     assert result["dont_know"] == ratings["score"].isna().sum()
     assert result["respondents"] == 17
 
@@ -245,7 +247,10 @@ def test_a_level_under_the_threshold_is_left_out_of_the_balanced_mean(cat) -> No
     who = people({("local_authority", "frontline"): 10, ("police", "managerial"): 5, ("health", "strategic"): 2})
     ratings = craft(cat, who, lambda g: g["level"].map({"frontline": 2.0, "managerial": 4.0, "strategic": 5.0}))
     got = analyse_frame(ratings, cat, Config())["opm"]["by_stage"]["consider"]
-    assert got["mean"] == 3.0  # (2 + 4) / 2: the two leaders are not a level of their own
+    # The two leaders are hidden, and managerial with them (else subtraction would reveal the leaders), so the
+    # headline is frontline's 2.0; the plain mean still counts everyone.
+    assert got["mean"] == 2.0
+    assert got["plain_mean"] == pytest.approx((10 * 2 + 5 * 4 + 2 * 5) / 17, abs=0.006)
     assert got["n"] == 17
 
 
@@ -687,3 +692,18 @@ def test_cycle_scores_agree_with_analyse_frame_for_every_area(cat) -> None:
             same(one["twelve_cs_groups"][group], scores.loc[(area, "c_group", group, "all")])
     assert priority["South"] == "communicate" and priority["East"] == "consider" and priority["West"] is None
     assert pd.isna(scores.loc[("South", "stage", "consider", "strategic"), "mean"])
+
+
+def test_headline_mean_leaves_out_a_level_hidden_alongside_a_small_one(catalogue) -> None:
+    """With strategic n=2 hidden and managerial hidden with it, the headline uses frontline alone: nothing to solve for."""
+    from toolkit.analysis import balanced_means
+
+    rows = [("s1", "strategic", 1.0), ("s2", "strategic", 1.0)]
+    rows += [(f"m{k}", "managerial", 5.0) for k in range(4)]
+    rows += [(f"f{k}", "frontline", 3.0) for k in range(9)]
+    scores = pd.DataFrame([{"respondent": r, "level": lv, "score": v, "measure": "x"} for r, lv, v in rows])
+    out = balanced_means(scores, ["measure"], 3)
+    assert (
+        out.loc["x", "balanced"] == 3.0
+    )  # managerial (5.0) would otherwise enter, and strategic follow by subtraction
+    assert out.loc["x", "n"] == 15

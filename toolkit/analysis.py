@@ -14,7 +14,8 @@ from toolkit.stats import bh_adjust, mann_whitney_grouped, suppressed_keys
 
 WEIGHTING = (
     "Each level (strategic, managerial, frontline) counts equally in a headline mean, so many frontline staff do "
-    "not drown out a few leaders; a level with fewer respondents than the anonymity threshold is left out of it. "
+    "not drown out a few leaders. A level with fewer respondents than the anonymity threshold is left out of it, and "
+    "so is a level hidden alongside it (otherwise the hidden one could be worked out by subtraction). "
     "The plain mean over all respondents is shown alongside. Each respondent's score for a stage or C is the mean "
     "of their answers to its statements; don't know is counted, never averaged."
 )
@@ -71,11 +72,23 @@ def _balanced(scores: pd.DataFrame, min_n: int) -> tuple[float | None, float | N
 
 
 def balanced_means(scores: pd.DataFrame, keys: list[str], min_n: int) -> pd.DataFrame:
-    """Per key: n, plain mean, SD and level-balanced mean (levels under min_n left out; plain if none is left)."""
+    """Per key: n, plain mean, SD and level-balanced mean over the levels a by-level breakdown would show.
+
+    A level the breakdown hides (under min_n, or hidden with a small one: see suppressed_keys) stays out of the
+    headline too; otherwise headline, plain mean and counts together would give the hidden level away.
+    Falls back to the plain mean when no level can be shown.
+    """
     overall = scores.groupby(keys, sort=False)["score"].agg(n="size", plain="mean", sd="std")
-    lv = scores.groupby([*keys, "level"], sort=False)["score"].agg(["mean", "size"])
-    lv = lv[lv["size"] >= min_n]
-    overall["balanced"] = lv.groupby(level=list(range(len(keys))), sort=False)["mean"].mean().reindex(overall.index)
+    lv = scores.groupby([*keys, "level"], sort=False)["score"].agg(["mean", "size"]).reset_index()
+    lv["small"] = lv["size"] < min_n
+    per_key = lv.groupby(keys, sort=False)
+    n_small = per_key["small"].transform("sum")
+    n_levels = per_key["size"].transform("size")
+    # Secondary suppression: where exactly one level is small, the smallest of the others is hidden with it.
+    candidates = lv[~lv["small"] & (n_small == 1) & (n_levels > 1)].sort_values([*keys, "size", "level"])
+    second = candidates.groupby(keys, sort=False).head(1).index
+    shown = lv[~lv["small"] & ~lv.index.isin(second)]
+    overall["balanced"] = shown.groupby(keys, sort=False)["mean"].mean().reindex(overall.index)
     overall["balanced"] = overall["balanced"].fillna(overall["plain"])
     return overall
 
@@ -393,7 +406,8 @@ def cycle_scores(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> dict[str
     Means are rounded to 2 places as in analyse_frame, and the priority is decided on those rounded means.
     """
     meta = item_table(cat)
-    stages, cs, groups, levels = list(ids.STAGES), list(ids.C_IDS), list(ids.C_GROUPS), list(ids.LEVELS)
+    # Levels in id order, so ties in secondary suppression break as suppressed_keys breaks them.
+    stages, cs, groups, levels = list(ids.STAGES), list(ids.C_IDS), list(ids.C_GROUPS), sorted(ids.LEVELS)
     measures = [("stage", s) for s in stages] + [("c", c) for c in cs] + [("c_group", g) for g in groups]
     n_m, n_l = len(measures), len(levels)
     stage_pos = {s: k for k, s in enumerate(stages)}
@@ -450,8 +464,6 @@ def cycle_scores(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> dict[str
         n_all = lv_n.sum(-1)
         plain = lv_sum.sum(-1) / n_all
         big = lv_n >= cfg.min_group_size
-        balanced = np.where(big, lv_mean, 0).sum(-1) / big.sum(-1)
-    balanced = np.where(big.any(-1), balanced, plain)
     shown_all = n_all >= cfg.min_group_size
 
     # level cells: hide the small ones, and the next smallest when only one would be hidden (as suppressed_keys)
@@ -463,6 +475,9 @@ def cycle_scores(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> dict[str
     np.put_along_axis(second_hidden, candidate.argmin(-1)[..., None], lone[..., None], axis=-1)
     hidden = small | second_hidden
     lv_shown = present & ~hidden
+    with np.errstate(invalid="ignore", divide="ignore"):  # the headline averages only the levels shown
+        balanced = np.where(lv_shown, lv_mean, 0).sum(-1) / lv_shown.sum(-1)
+    balanced = np.where(lv_shown.any(-1), balanced, plain)
 
     def rnd(x: np.ndarray) -> np.ndarray:  # Python's round, exactly as _r rounds in analyse_frame
         return np.array([round(float(v), 2) for v in x.ravel()]).reshape(x.shape)

@@ -35,12 +35,24 @@ STATUS_LABELS = {
 SEQUENTIAL = "viridis"
 
 
+def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Legends below the plot, so bars keep their width on a phone."""
+    return chart.configure_legend(orient="bottom", direction="horizontal", titleOrient="left").configure_view(
+        strokeWidth=0
+    )
+
+
 def _cell_label(cell: dict, min_n: int) -> str:
     if cell.get("suppressed"):
         return f"fewer than {min_n}"
     if cell.get("mean") is None:
         return "no answers"
     return f"{cell['mean']:.1f} (n={cell['n']})"
+
+
+def _two_lines(label: str) -> str:
+    """'3.4 (n=12)' as '3.4' over 'n=12', so cells stay narrow enough for a phone."""
+    return label.replace(" (", "\n(") if label[:1].isdigit() else label.replace("fewer than", "fewer\nthan")
 
 
 def stage_level_heatmap(analysis: dict) -> alt.Chart:
@@ -51,13 +63,13 @@ def stage_level_heatmap(analysis: dict) -> alt.Chart:
         cells = {**analysis["opm"]["by_stage_level"][stage], "all levels": analysis["opm"]["by_stage"][stage]}
         for level, cell in cells.items():
             rows.append({"stage": ids.STAGE_NAMES[stage], "level": level.capitalize() if level != "all levels" else "All levels",
-                         "mean": cell.get("mean"), "label": _cell_label(cell, min_n)})  # fmt: skip
+                         "mean": cell.get("mean"), "label": _cell_label(cell, min_n), "text": _two_lines(_cell_label(cell, min_n))})  # fmt: skip
     df = pd.DataFrame(rows)
     x = alt.X(
         "level:N",
         sort=[*(lv.capitalize() for lv in ids.LEVELS), "All levels"],
         title="Respondents' level",
-        axis=alt.Axis(labelAngle=0, orient="top"),
+        axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False),
     )
     y = alt.Y("stage:N", sort=[ids.STAGE_NAMES[s] for s in ids.STAGES], title="Stage (journey order)")
     base = alt.Chart(df).encode(x=x, y=y)
@@ -71,15 +83,12 @@ def stage_level_heatmap(analysis: dict) -> alt.Chart:
     )
     # Viridis is dark at the low end: white text there, black on the light high end, dark grey on blank cells.
     text = (
-        base.mark_text(fontSize=13)
+        base.mark_text(fontSize=12, lineBreak="\n")
         .transform_calculate(ink="datum.mean === null ? '#333333' : (datum.mean < 3.4 ? 'white' : 'black')")
-        .encode(text="label:N", color=alt.Color("ink:N", scale=None))
+        .encode(text="text:N", color=alt.Color("ink:N", scale=None))
     )
-    return (
-        (rect + text)
-        .resolve_scale(color="independent")
-        .properties(width=640, height=240, title="Where the journey stands, by level")
-    )
+    layered = (rect + text).resolve_scale(color="independent")
+    return _finish(layered.properties(width=640, height=alt.Step(46), title="Where the journey stands, by level"))
 
 
 def agency_chart(analysis: dict) -> alt.Chart:
@@ -115,7 +124,7 @@ def agency_chart(analysis: dict) -> alt.Chart:
         )
         .properties(height=alt.Step(28), title="Agencies compared (each stage)")
     )
-    return chart
+    return _finish(chart)
 
 
 def twelve_cs_chart(analysis: dict, cat) -> alt.Chart:
@@ -126,14 +135,14 @@ def twelve_cs_chart(analysis: dict, cat) -> alt.Chart:
         rows.append({"C": f"{c.number}. {c.name}", "group": "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
                      "mean": cell.get("mean"), "label": _cell_label(cell, analysis["min_group_size"]), "order": c.number})  # fmt: skip
     df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=320)))
+    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=130)))
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 5]), title="Mean (1-5)"),
         color=alt.Color("group:N", scale=alt.Scale(range=[OKABE_ITO["blue"], OKABE_ITO["orange"]]), title="Group"),
         tooltip=["C", "group", "label"],
     )
     text = base.mark_text(align="left", dx=4).encode(x=alt.X("mean:Q"), text="label:N")
-    return (bars + text).properties(height=alt.Step(24), title="The 12 C's")
+    return _finish((bars + text).properties(height=alt.Step(24), title="The 12 C's"))
 
 
 def gap_label(g: dict, texts: dict[str, str] | None = None) -> str:
@@ -147,6 +156,15 @@ def gap_label(g: dict, texts: dict[str, str] | None = None) -> str:
     return f"{a} vs {b.lower()} · {what}"
 
 
+def gap_table(gaps: list[dict], texts: dict[str, str] | None = None, top: int = 20) -> pd.DataFrame:
+    """The largest gaps as a table to read (the chart's labels are cut short on small screens)."""
+    return pd.DataFrame(
+        [{"comparison": gap_label(g, texts), "first": g["mean_a"], "second": g["mean_b"], "difference": g["difference"],
+          "people": f"{g['n_a']} vs {g['n_b']}", "beyond chance": "yes" if g["significant"] else "no"} for g in gaps[:top]],
+        columns=["comparison", "first", "second", "difference", "people", "beyond chance"],
+    )  # fmt: skip
+
+
 def gaps_chart(gaps: list[dict], *, top: int = 12, texts: dict[str, str] | None = None) -> alt.Chart:
     """The largest gaps as diverging bars: who rates higher, by how much, and whether it is significant."""
     rows = [
@@ -156,7 +174,7 @@ def gaps_chart(gaps: list[dict], *, top: int = 12, texts: dict[str, str] | None 
         for g in gaps[:top]
     ]  # fmt: skip
     df = pd.DataFrame(rows, columns=["comparison", "difference", "significant", "label"])
-    base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None, axis=alt.Axis(labelLimit=520)))
+    base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)))
     bars = base.mark_bar().encode(
         x=alt.X("difference:Q", title="Difference in mean (first minus second)"),
         color=alt.Color(
@@ -169,9 +187,8 @@ def gaps_chart(gaps: list[dict], *, top: int = 12, texts: dict[str, str] | None 
         tooltip=["comparison", "difference", "significant"],
     )
     text = base.mark_text(align="left", dx=4).encode(x="difference:Q", text="label:N")
-    return (bars + text).properties(
-        height=alt.Step(22), title="Perception gaps (* significant after correction for many comparisons)"
-    )
+    title = "Perception gaps (* beyond chance, corrected for many comparisons)"
+    return _finish((bars + text).properties(height=alt.Step(22), title=title))
 
 
 def change_chart(change: list[dict]) -> alt.Chart:
@@ -180,7 +197,7 @@ def change_chart(change: list[dict]) -> alt.Chart:
     df = pd.DataFrame(rows, columns=["kind", "label", "difference", "ci_low", "ci_high", "significant"])
     df["what"] = df["kind"].map({"stage": "Stage", "c": "C"}).fillna("") + ": " + df["label"].astype(str)
     df["verdict"] = df["significant"].map({True: "clear change", False: "within noise"})
-    base = alt.Chart(df).encode(y=alt.Y("what:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)))
+    base = alt.Chart(df).encode(y=alt.Y("what:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)))
     rule = base.mark_rule().encode(x=alt.X("ci_low:Q", title="Change in mean (95% interval)"), x2="ci_high:Q")
     point = base.mark_point(filled=True, size=80).encode(
         x="difference:Q",
@@ -197,7 +214,7 @@ def change_chart(change: list[dict]) -> alt.Chart:
         tooltip=["what", "difference", "ci_low", "ci_high", "verdict"],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
-    return (rule + point + zero).properties(height=alt.Step(20), title="Change since the previous cycle")
+    return _finish((rule + point + zero).properties(height=alt.Step(20), title="Change since the previous cycle"))
 
 
 def distribution_chart(item: dict, scale_labels: dict[int, str]) -> alt.Chart:
@@ -328,7 +345,10 @@ def toc_chart(health: dict, *, wrap: int = 32, box_w: float = 226, col_w: float 
         .encode(x="cx:Q", y="ty:Q", text="text:N", color=alt.Color("ink:N", scale=None))
     )
     heads = pd.DataFrame(
-        [{"x": k * col_w + box_w / 2, "y": -16, "t": t.replace("_", " ").capitalize()} for k, t in enumerate(ids.TOC_TIERS)]
+        [
+            {"x": k * col_w + box_w / 2, "y": -16, "t": t.replace("_", " ").capitalize()}
+            for k, t in enumerate(ids.TOC_TIERS)
+        ]
     )
     header = alt.Chart(heads).mark_text(fontSize=13, fontWeight="bold").encode(x="x:Q", y="y:Q", text="t:N")
     return (

@@ -54,11 +54,18 @@ def app_url(fresh_db_url: str, tmp_path: Path):
         yield url
 
 
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artefact and return its path."""
+def shot(page, name: str) -> Path:  # noqa: ANN001
+    """Save a screenshot of the whole page as a test artefact (Streamlit scrolls inside its main block)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+        page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    if size:
+        page.set_viewport_size(size)
     return path
 
 

@@ -77,7 +77,9 @@ def test_new_user_journey(browser, app_url, fresh_db_url) -> None:
     click(page, "Add step")
     expect(page.get_by_text("0 of 1 steps done").first).to_be_visible()
     with session_scope(engine_for(fresh_db_url)) as s:
-        assert action_plan("Northshire", "2026", session=s)["goals"][0]["steps"][0]["text"] == "Brief every frontline team"
+        assert (
+            action_plan("Northshire", "2026", session=s)["goals"][0]["steps"][0]["text"] == "Brief every frontline team"
+        )
 
     go(page, app_url, "data")
     with page.expect_download() as dl:
