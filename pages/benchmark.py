@@ -8,8 +8,10 @@ from toolkit import benchmark as bm
 from ui.auth import require
 from ui.benchmarks import comparison, history_spec, tags
 from ui.resources import catalogue
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
+ensure_app()  # a bookmark may open this page first
 st.title("Benchmark")
 who = require("view_results", what="benchmarks")
 named = who.can("view_peers_named")
@@ -35,6 +37,7 @@ st.caption(
 for note in view.notes:
     st.warning(note)
 
+st.markdown("**Percentile rank among peers** (and the change in the area's own value since the last cycle)")
 for col, card in zip(st.columns(len(comp["cards"])), comp["cards"], strict=True):
     col.metric(card["label"], card["value"], card["delta"], border=True)
     col.caption(card["caption"])

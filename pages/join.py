@@ -1,6 +1,5 @@
 """Join a workshop on your own device: code, agency and level, then rate; the room's results once revealed."""
 
-import pandas as pd
 import streamlit as st
 
 from toolkit import ids, workshop_charts
@@ -24,7 +23,7 @@ from toolkit.workshop import (
 )
 from ui.resources import catalogue, db
 from ui.state import ensure_app
-from ui.workshops import REFRESH_PARTICIPANT, config, engine, plain, room
+from ui.workshops import REFRESH_PARTICIPANT, config, engine, plain, room, scroll_to_top
 
 ensure_app()
 DK = "dk"
@@ -104,6 +103,7 @@ def _appraise(iv: str, criterion: str) -> None:
 
 def _go(delta: int) -> None:
     ss["join_step"] = max(0, ss["join_step"] + delta)
+    ss["join_scroll"] = True
 
 
 def _leave() -> None:
@@ -186,6 +186,8 @@ if view == "Rate":
     done, total = len(keys & set(ss["join_answers"])), len(keys)
     st.progress(done / total if total else 0.0, text=f"{done} of {total} statements answered")
     k = min(ss["join_step"], len(steps))
+    if ss.pop("join_scroll", False):
+        scroll_to_top(k)
     if k == len(steps):
         st.success(f"Thank you: your answers are saved ({done} of {total} statements). You can change any of them until "
                    "the facilitator closes the workshop.")  # fmt: skip
@@ -212,18 +214,22 @@ if view == "Rate":
                   width="stretch")  # fmt: skip
 
 elif view == "My answers":
-    texts = {(fw.id, it.id): it.text for fw in cat.rated for it in fw.items}
-    rows = []
+    st.caption("Only you see this list. The facilitator and the room see answers only in groups.")
+    shown = 0
     for st_ in steps_for(w, ss["join_level"], cat):
         _, labels = _radio_labels(st_.framework)
-        for it in st_.items:
-            if (saved := ss["join_answers"].get((st_.framework, it.id))) is not None:
-                rows.append({"Statement": texts[(st_.framework, it.id)],
-                             "Your answer": labels[DK if saved[0] is None else saved[0]], "Comment": saved[1]})  # fmt: skip
-    st.caption("Only you see this list. The facilitator and the room see answers only in groups.")
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    else:
+        mine = [(it, ss["join_answers"].get((st_.framework, it.id))) for it in st_.items]
+        mine = [(it, saved) for it, saved in mine if saved is not None]
+        if mine:
+            st.markdown(f"**{st_.title}**")
+        for it, saved in mine:
+            with st.container(border=True):
+                st.write(it.text)
+                st.markdown(f"Your answer: **{labels[DK if saved[0] is None else saved[0]]}**")
+                if saved[1]:
+                    st.caption(f"Your comment: {plain(saved[1])}")
+            shown += 1
+    if not shown:
         st.write("You have not answered any statements yet.")
 
 elif view == "Room results":

@@ -10,6 +10,7 @@ from toolkit import scrutiny as sc
 from ui.auth import require
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
 ss = st.session_state
@@ -93,6 +94,7 @@ def _save_statement() -> None:
          "Statement saved.")  # fmt: skip
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Scrutiny")
 who = require("log_evidence", what="the scrutiny pages")
 ss["scr_user"] = who.username
@@ -145,7 +147,11 @@ with log_tab:
             format_func=options.get,
         )
         st.form_submit_button("Log evidence", on_click=_log, type="primary")
-    st.dataframe(tables["evidence log"].drop(columns=["id"]), hide_index=True, width="stretch")
+    st.dataframe(tables["evidence log"], hide_index=True, width="stretch",
+                 column_order=["date", "status", "about", "note", "source", "partnership_answer", "answered_by", "resolution", "logged_by"],
+                 column_config={"date": "Date", "status": "Status", "about": "About", "note": st.column_config.TextColumn("Note", width="large"),
+                                "source": "Source", "partnership_answer": "Partnership's answer", "answered_by": "Answered by",
+                                "resolution": "Why resolved", "logged_by": "Logged by"})  # fmt: skip
     if ss["scr_open"]:
         st.markdown("**Open challenges: the partnership's answer, and resolving**")
         labels = {
@@ -165,7 +171,9 @@ with log_tab:
 with side_tab:
     st.caption("The partnership's own rating (groups under the anonymity threshold hidden) beside your evidence.")
     st.dataframe(tables["self-rating and scrutiny"], hide_index=True, width="stretch",
-                 column_config={"about": "About", "self_rating": "Self-rating", "scrutiny": "Scrutiny", "notes": "Notes", "latest_note": "Latest note"})  # fmt: skip
+                 column_config={"about": st.column_config.TextColumn("About", width="medium"), "self_rating": "Self-rating",
+                                "scrutiny": st.column_config.TextColumn("Scrutiny", width="medium"), "notes": "Notes",
+                                "latest_note": st.column_config.TextColumn("Latest note", width="large")})  # fmt: skip
 
 with trail_tab:
     st.caption(
@@ -193,9 +201,12 @@ with report_tab:
     st.caption("What the yearly report must contain (Working Together 2018, quoted in Wood 2021 paragraph 106), where reports "
                "fell short (paragraph 109) and the assurance Wood adds (paragraphs 110-116). The toolkit fills in what its records show.")  # fmt: skip
     chk = tables["yearly report checklist"]
-    st.dataframe(chk, hide_index=True, width="stretch",
-                 column_config={"group": "Group", "point": "Point", "question": "Question", "source": "Source",
-                                "toolkit_evidence": "What the toolkit holds", "status": "Your judgement", "note": "Note"})  # fmt: skip
+    for group, part in chk.groupby("group", sort=False):
+        st.markdown(f"**{group}**")
+        st.dataframe(part, hide_index=True, width="stretch", column_order=["point", "status", "toolkit_evidence", "note", "source", "question"],
+                     column_config={"point": st.column_config.TextColumn("Point", width="medium"), "status": "Your judgement",
+                                    "toolkit_evidence": st.column_config.TextColumn("What the toolkit holds", width="large"),
+                                    "note": "Note", "source": "Source", "question": "Question to ask"})  # fmt: skip
     crit = {c.id: c.name for c in cat.get(sc.CHECKLIST).criteria}
     st.selectbox(
         "Judge a point",

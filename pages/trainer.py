@@ -6,7 +6,9 @@ from toolkit import training
 from toolkit.demo import DEMO_NOTICE, STORIES
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 
+ensure_app()  # a trainer's bookmark may open this page first
 cat = catalogue()
 NAMES = [s.name for s in STORIES]
 # Large type for the presentation view (a fixed style sheet: no user text goes into it).
@@ -53,7 +55,9 @@ def _feedback(fb: training.Feedback) -> None:
             st.markdown(f"- {line}")
 
 
-st.title("Trainer mode")
+presenting = bool(st.session_state.get("trainer_present"))
+if not presenting:
+    st.title("Trainer mode")
 st.caption(DEMO_NOTICE + " Use them to teach the toolkit: nothing here describes a real partnership.")
 if st.session_state["trainer_story"] not in NAMES:
     st.session_state["trainer_story"] = NAMES[0]
@@ -63,7 +67,8 @@ with db() as s:
 if loaded_now:
     st.toast(f"Loaded the demo data of {name}.")
 story = training.story(name)
-st.info(f"**The story:** {story.summary}")
+if not presenting:  # the first screen of the presentation tells the story
+    st.info(f"**The story:** {story.summary}")
 if msg := st.session_state.pop("trainer_msg", None):
     st.success(msg)
 a = analysis(name, training.EXERCISE_CYCLE)

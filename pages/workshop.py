@@ -32,6 +32,8 @@ from ui.state import ensure_app
 from ui.workshops import REFRESH_FACILITATOR, config, plain, qr, room, suggestions
 
 ensure_app()
+heading = st.empty()  # "Run a workshop", or the workshop's own name in presentation view
+heading.title("Run a workshop")
 who = require("run_workshop", what="the workshop page")
 cat = catalogue()
 ss = st.session_state
@@ -90,8 +92,6 @@ if ss["workshop_sel"] not in codes:
     ss["workshop_sel"] = next((w.code for w in mine if w.status != "closed"), next(iter(codes), None))
 if not codes:
     present = False
-if not present:
-    st.title("Run a workshop")
 if msg := ss.pop("workshop_msg", None):
     getattr(st, msg[0])(msg[1])
 if not present:
@@ -116,7 +116,7 @@ if not present:
 with db() as s:
     w = find_workshop(ss["workshop_sel"], session=s)
 if present:
-    st.title(plain(w.title) if w.title else f"Workshop: {plain(w.area)}, cycle {plain(w.cycle)}")
+    heading.title(plain(w.title) if w.title else f"Workshop: {plain(w.area)}, cycle {plain(w.cycle)}")
 st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
 
 link = join_link(st.context.url or "", w.code)
@@ -146,11 +146,11 @@ def dashboard(code: str, present: bool) -> None:
     st.subheader("Who has joined: agency by level")
     if present:
         st.caption(f"Groups of fewer than {min_n} people are hidden on this screen.")
-    st.dataframe(joined_table(joined_cells(now, min_n, suppress=present), min_n), width="stretch")
+    st.dataframe(joined_table(joined_cells(now, min_n, suppress=present), min_n), hide_index=True, width="stretch")
     if not present:
         st.subheader("Progress")
         st.dataframe(completion_table(now), hide_index=True, width="stretch",
-                     column_config={"Done": st.column_config.ProgressColumn("Done", min_value=0.0, max_value=1.0, format="percent")})  # fmt: skip
+                     column_config={"Done": st.column_config.ProgressColumn("Done", min_value=0, max_value=100, format="%d%%")})  # fmt: skip
         with st.expander("Answers per statement (fewest first)"):
             st.dataframe(statement_table(w, now, cat), hide_index=True, width="stretch")
     if not w.revealed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -115,9 +116,13 @@ def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headl
     assert np.isnan(cells["strategic"]) and np.isnan(cells["managerial"])  # managerial hidden with it (subtraction)
     assert cells["frontline"] == 4.0
     assert t.suppressed.at["A", "level:create:strategic"] and t.suppressed.at["A", "level:create:managerial"]
-    # Headline: levels under 3 people left out, the others weighted equally: (3.5 + 4.0) / 2.
-    assert t.values.at["A", "stage:create"] == 3.75 and t.n.at["A", "stage:create"] == 15
-    assert t.values.at["A", "overall"] == 3.75
+    # Headline: the hidden levels stay out of it too (else headline and n would give them away): frontline alone.
+    assert t.values.at["A", "stage:create"] == 4.0 and t.n.at["A", "stage:create"] == 15
+    assert t.values.at["A", "overall"] == 4.0
+    both = bm.table_from_stats(
+        pd.DataFrame(_stats({"strategic": 2, "managerial": 1, "frontline": 9})), pd.Series({"A": 12}), "2026", 3
+    )
+    assert not both.suppressed.at["A", "level:create:frontline"]  # two small levels hide each other: no third needed
 
 
 def test_a_whole_area_under_the_threshold_is_suppressed_and_has_no_overall() -> None:
@@ -138,11 +143,17 @@ def test_the_cycle_table_agrees_with_each_areas_own_analysis(db_url, catalogue) 
             a = analyse(area, "2026", session=s, cat=catalogue, cfg=cfg, with_change=False)
             for stage in ids.STAGES:
                 # Equal up to the last rounded digit (the database and pandas sum in different orders).
-                assert t.values.at[area, f"stage:{stage}"] == pytest.approx(a["opm"]["by_stage"][stage]["mean"], abs=0.0101)
+                assert t.values.at[area, f"stage:{stage}"] == pytest.approx(
+                    a["opm"]["by_stage"][stage]["mean"], abs=0.0101
+                )
                 for lv in ids.LEVELS:
                     cell = a["opm"]["by_stage_level"][stage][lv]
                     got = t.values.at[area, f"level:{stage}:{lv}"]
-                    assert (None if np.isnan(got) else got) == pytest.approx(cell["mean"], abs=0.0101), (area, stage, lv)
+                    assert (None if np.isnan(got) else got) == pytest.approx(cell["mean"], abs=0.0101), (
+                        area,
+                        stage,
+                        lv,
+                    )
                     assert bool(t.suppressed.at[area, f"level:{stage}:{lv}"]) == bool(cell.get("suppressed"))
             for c in ids.C_IDS:
                 assert t.values.at[area, f"c:{c}"] == pytest.approx(a["twelve_cs"][c]["mean"], abs=0.0101)
@@ -212,9 +223,9 @@ def test_every_area_at_once_names_only_when_allowed(national) -> None:
 
 
 def test_exports_neutralise_spreadsheet_formulas(national, catalogue) -> None:
-    tables, tags = national
+    tables, _tags = national
     t = tables[-1]
-    evil = "=HYPERLINK(\"http://x\")"
+    evil = '=HYPERLINK("http://x")'
     t.values = t.values.rename(index={t.areas[0]: evil})
     t.n = t.n.rename(index={t.n.index[0]: evil})
     t.suppressed = t.suppressed.rename(index={t.suppressed.index[0]: evil})
@@ -250,7 +261,7 @@ def test_history_gives_change_and_peer_medians_over_cycles(national) -> None:
     assert h.at["2026", "change"] == pytest.approx(h.at["2026", "value"] - h.at["2025", "value"], abs=0.011)
     assert h["peer_median"].notna().all() and h["peer_areas"].eq(7).all()
     card = bm.cards(bm.area_view(tables[-1], tags, area, {}, CFG, named=False), hist)[0]
-    assert card["delta"].endswith("since 2025") and card["value"].endswith("percentile")
+    assert card["delta"].endswith("since 2025") and re.fullmatch(r"\d+(st|nd|rd|th)", card["value"])
 
 
 def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
@@ -271,7 +282,9 @@ def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
 
 def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "TOOLKIT_MIN_PEER_AREAS": "5"}
-    return subprocess.run([sys.executable, "-m", "toolkit", "benchmark", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", "benchmark", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_cli_json_has_the_contract_shape_and_names_areas(national, db_url) -> None:

@@ -199,9 +199,22 @@ def test_did_needs_enough_respondents_in_every_cell(cat) -> None:
         before, after, cat, Config(min_group_size=20), treated=group_selector("area", ["A", "B"]),
         comparison=group_selector("area", ["C", "D"]), measure=None,
     )  # fmt: skip
-    assert res["n"]["treat_after"] == 15
     assert res["did"] is None and res["ci_low"] is None and res["significant"] is False
     assert "20" in res["note"]
+    # a group under the anonymity threshold shows neither its mean nor its size; the others still show theirs
+    assert res["means"]["treat_after"] is None and res["n"]["treat_after"] is None
+    assert res["n"]["comp_after"] == 30 and res["means"]["comp_after"] is not None
+
+
+def test_did_never_shows_a_pair_of_respondents(cat) -> None:
+    before, after = _areas(cat, 0.5, 0.0, seed=500)
+    pair = after[(after["area"] == "A") & after["respondent"].isin(["ys00", "ys01"])]
+    res = difference_in_differences(
+        before, pair.assign(score=pair["score"].fillna(1)), cat, Config(), treated=group_selector("area", ["A"]),
+        comparison=group_selector("area", ["C", "D"]), measure=None,
+    )  # fmt: skip
+    assert res["n"]["treat_after"] is None and res["means"]["treat_after"] is None
+    assert res["did"] is None
 
 
 def test_groups_are_chosen_by_area_agency_or_level_only() -> None:

@@ -36,7 +36,10 @@ def test_every_demo_area_is_named_fictional_and_shaped_like_a_real_partnership(d
 
 def test_the_same_seed_gives_the_same_data_in_another_process() -> None:
     code = "from toolkit.catalogue import catalogue; from toolkit.demo import generate_ratings; df, _ = generate_ratings(catalogue(), areas=2, seed=11); print(int(df['score'].sum()), len(df))"
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    }
     assert len(runs) == 1
 
 

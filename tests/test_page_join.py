@@ -108,8 +108,8 @@ def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_
     assert at.segmented_control(key="join_view").options == ["Rate", "My answers"]
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert not at.exception
-    mine = at.dataframe[0].value
-    assert len(mine) > 0 and set(mine["Your answer"]) == {"3 Neither agree nor disagree"}
+    mine = [m.value for m in at.markdown if m.value.startswith("Your answer:")]
+    assert len(mine) > 0 and set(mine) == {"Your answer: **3 Neither agree nor disagree**"}
     with session_scope() as s:
         ws.reveal(code, session=s)
     at = _open_link({"w": code, "p": me})

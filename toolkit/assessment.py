@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -9,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from toolkit import ids
 from toolkit.frameworks import Catalogue, Item
+from toolkit.ratings_io import CONTROL_CHARS
 from toolkit.store import get_or_create_area, get_or_create_cycle, record_rating, upsert_respondent
 
 MAX_COMMENT = 4000
+CONTROL = re.compile(CONTROL_CHARS)  # the characters a ratings file may not hold either
 
 
 @dataclass(frozen=True)
@@ -64,24 +67,36 @@ def submit_answer(
     comment: str = "", *, session: Session, cat: Catalogue,
 ) -> None:  # fmt: skip
     """Validate and save one answer (creating area, cycle and respondent as needed); a change keeps history."""
-    if agency not in ids.AGENCIES:
+    if not isinstance(agency, str) or agency not in ids.AGENCIES:
         raise AnswerError(f"unknown agency {agency!r}")
-    if level not in ids.LEVELS:
+    if not isinstance(level, str) or level not in ids.LEVELS:
         raise AnswerError(f"unknown level {level!r}")
-    fw = cat.frameworks.get(framework)
-    if fw is None or fw.kind != "rated" or item not in fw.item_index:
+    fw = cat.frameworks.get(framework) if isinstance(framework, str) else None
+    if fw is None or fw.kind != "rated" or not isinstance(item, str) or item not in fw.item_index:
         raise AnswerError(f"unknown statement {framework}/{item}")
     scale = cat.scale(framework)
-    if score is not None and not (isinstance(score, int) and scale.min <= score <= scale.max):
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):  # True is an int to Python
+        raise AnswerError(f"score {score!r} is not a whole number from {scale.min} to {scale.max} (or blank)")
+    if score is not None and not scale.min <= score <= scale.max:
         raise AnswerError(f"score {score!r} is outside {scale.min}-{scale.max}")
+    if not isinstance(comment, str):
+        raise AnswerError(f"a comment is text, not {type(comment).__name__}")
     if len(comment) > MAX_COMMENT:
         raise AnswerError(f"comment is longer than {MAX_COMMENT} characters")
-    c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
+    if CONTROL.search(comment):
+        raise AnswerError("comment contains a control character (not a tab or line break); remove it")
+    try:
+        c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
+    except ValueError as exc:  # a blank, over-long or unprintable area or cycle name
+        raise AnswerError(str(exc)) from None
     from toolkit.workshop import cycle_frozen  # (imported here: toolkit.workshop builds on this module)
 
     if cycle_frozen(c.id, session=session):
         raise AnswerError(f"the ratings of {area}, cycle {cycle} are final: a workshop for it has closed")
-    resp = upsert_respondent(c, pseudonym, agency, level, session=session)
+    try:
+        resp = upsert_respondent(c, pseudonym, agency, level, session=session)
+    except ValueError as exc:  # a bad pseudonym, or one already recorded with another agency or level
+        raise AnswerError(str(exc)) from None
     record_rating(resp, framework, item, score, comment, session=session)
 
 

@@ -2,7 +2,7 @@
 
 How the numbers are made (the same rules as an area's own analysis, so the two pages agree):
 - each respondent's score for a stage or C is the mean of their answers to its statements (don't know is left out);
-- an area's stage or C value weights the three levels equally (a level under min_group_size is left out of it);
+- an area's stage or C value weights the three levels equally, leaving out any level its breakdown hides;
 - `overall` is the mean of the four stage values, shown only when all four are (its n: the fewest behind a stage);
 - any value over fewer than min_group_size respondents is suppressed, and within a stage's level breakdown a
   second level is hidden with a lone small one so it cannot be worked out by subtraction;
@@ -177,12 +177,18 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
     resp = respondents.reindex(areas, fill_value=0).astype(int)
     if stats.empty:
         return CycleTable(cycle, values, n, supp, resp, min_n)
-    lv = stats.assign(wsum=stats["mean"] * stats["n"])
-    # Headline stage and C values: levels weighted equally, levels under min_n left out (plain mean if none is left).
+    lv = stats.assign(wsum=stats["mean"] * stats["n"]).reset_index(drop=True)
+    # Which levels a by-level breakdown shows: not under min_n, and not hidden with a lone small one (secondary
+    # suppression), as in the area's own analysis. Hidden levels stay out of the headline too.
+    lv["hide"] = lv["n"] < min_n
+    grp = lv.groupby(["area", "measure"], sort=False)["hide"]
+    lone = (grp.transform("sum") == 1) & (grp.transform("size") > 1)
+    cand = lv[lone & ~lv["hide"]].sort_values(["area", "measure", "n", "level"])
+    lv.loc[cand.groupby(["area", "measure"], sort=False).head(1).index, "hide"] = True
+    # Headline stage and C values: the shown levels weighted equally (the plain mean if none is shown).
     head = lv.groupby(["area", "measure"], sort=False).agg(n=("n", "sum"), wsum=("wsum", "sum"))
     head["plain"] = head["wsum"] / head["n"]
-    big = lv[lv["n"] >= min_n]
-    head["balanced"] = big.groupby(["area", "measure"], sort=False)["mean"].mean().reindex(head.index)
+    head["balanced"] = lv[~lv["hide"]].groupby(["area", "measure"], sort=False)["mean"].mean().reindex(head.index)
     head["balanced"] = head["balanced"].fillna(head["plain"])
     head = head.reset_index()
     head["key"] = np.where(head["measure"].isin(ids.STAGES), "stage:", "c:") + head["measure"]
@@ -190,13 +196,8 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
     _put(values, head[~small], "balanced")
     _put(n, head[~small], "n")
     _put(supp, head[small].assign(flag=True), "flag")
-    # Stage x level cells, with secondary suppression inside each area's stage breakdown.
+    # Stage x level cells: the same shown levels.
     cells = lv[lv["measure"].isin(ids.STAGES)].copy()
-    cells["hide"] = cells["n"] < min_n
-    grp = cells.groupby(["area", "measure"], sort=False)["hide"]
-    lone = (grp.transform("sum") == 1) & (grp.transform("size") > 1)
-    cand = cells[lone & ~cells["hide"]].sort_values(["area", "measure", "n", "level"])
-    cells.loc[cand.groupby(["area", "measure"], sort=False).head(1).index, "hide"] = True
     cells["key"] = "level:" + cells["measure"] + ":" + cells["level"]
     _put(values, cells[~cells["hide"]], "mean")
     _put(n, cells[~cells["hide"]], "n")
@@ -461,8 +462,9 @@ def cards(view: View, hist: pd.DataFrame | None = None) -> list[dict]:
             if not h.empty:
                 prev = hist[(hist["key"] == k) & (hist["cycle"] < view.cycle)]["cycle"].max()
                 delta = f"{h['change'].iloc[0]:+.2f} since {prev}"
-        value = f"{ordinal(m['percentile'])} percentile" if m["percentile"] is not None else "-"
-        out.append({"key": k, "label": "Overall" if k == "overall" else key_label(k), "value": value, "delta": delta,
+        value = ordinal(m["percentile"])
+        name = "Overall" if k == "overall" else key_label(k)
+        out.append({"key": k, "label": name, "value": value, "delta": delta,
                     "caption": caption})  # fmt: skip
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from toolkit import ids
@@ -19,14 +20,29 @@ def _area_text(m: dict, min_n: int) -> str:
         return f"fewer than {min_n}"
     if m["mean"] is None:
         return "no answers"
-    pct = f" · {ordinal(m['percentile'])} percentile" if m["percentile"] is not None else " · no peer statistics"
-    return f"{m['mean']:.1f}{pct}"
+    return (
+        f"{m['mean']:.1f} · {ordinal(m['percentile'])}"
+        if m["percentile"] is not None
+        else f"{m['mean']:.1f} · no peers"
+    )
+
+
+def _domain(values: list[float]) -> tuple[float, float]:
+    """The x range: the data's, rounded out to half points, inside the 1-5 scale."""
+    vals = [v for v in values if v is not None and not pd.isna(v)]
+    if not vals:
+        return 1.0, 5.0
+    lo, hi = max(1.0, np.floor(min(vals) * 2) / 2), min(5.0, np.ceil(max(vals) * 2) / 2)
+    return (lo, hi) if hi - lo >= 1 else (max(1.0, lo - 0.5), min(5.0, hi + 0.5))
 
 
 def distribution_chart(
     view: View, keys: list[str], *, title: str, cat=None, area_label: str | None = None
 ) -> alt.Chart:
-    """Each measure's peer values as ticks, the peers' middle half as a bar with the median, the area as a labelled diamond."""
+    """Each measure's peer values as ticks, the peers' middle half as a bar with the median, the area as a labelled diamond.
+
+    The area's value and percentile rank are written in a column at the right of the plot, clear of the data.
+    """
     labels = {k: key_label(k, cat) for k in keys}
     order = [labels[k] for k in keys]
     who = area_label or view.area
@@ -39,13 +55,17 @@ def distribution_chart(
             quart.append({"measure": labels[k], **{x: m["peer"][x] for x in ("q1", "median", "q3", "areas")}})
         area.append({"measure": labels[k], "value": m["mean"], "text": _area_text(m, view.min_group_size),
                      "n": m["n"], "who": who})  # fmt: skip
-    y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    x_scale = alt.Scale(domain=[1, 5])
+    lo, hi = _domain([*pts["value"], *(a["value"] for a in area)])
+    room = max(0.6, 0.5 * (hi - lo))  # space for the written values, right of every data point
+    x_scale = alt.Scale(domain=[lo, hi + room], nice=False, zero=False)
+    ticks_at = [round(float(v), 1) for v in np.arange(lo, hi + 0.001, 0.5)]
+    x = alt.X("value:Q", scale=x_scale, title="Mean (1-5)", axis=alt.Axis(values=ticks_at, grid=True))
+    y = alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=150))
     ticks = (
         alt.Chart(pts)
         .mark_tick(color=PEER_COLOUR, opacity=0.55, thickness=1.5, size=16)
-        .encode(x=alt.X("value:Q", scale=x_scale, title="Mean (1-5)"), y=y, tooltip=[alt.Tooltip("label:N", title="Peer"), "measure:N", "value:Q"])
-    )  # fmt: skip
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("label:N", title="Peer"), "measure:N", "value:Q"])
+    )
     qdf = pd.DataFrame(quart, columns=["measure", "q1", "median", "q3", "areas"])
     band = (
         alt.Chart(qdf)
@@ -57,7 +77,7 @@ def distribution_chart(
     median = (
         alt.Chart(qdf).mark_tick(color="black", thickness=3, size=22).encode(x=alt.X("median:Q", scale=x_scale), y=y)
     )
-    adf = pd.DataFrame(area, columns=["measure", "value", "text", "n", "who"])
+    adf = pd.DataFrame(area, columns=["measure", "value", "text", "n", "who"]).assign(xpos=hi + room * 0.08)
     dot = (
         alt.Chart(adf.dropna(subset=["value"]))
         .mark_point(shape="diamond", filled=True, size=220, color=AREA_COLOUR, stroke="black", strokeWidth=1)
@@ -65,18 +85,18 @@ def distribution_chart(
     )
     text = (
         alt.Chart(adf)
-        .mark_text(align="left", dx=10, fontSize=12, fontWeight="bold")
+        .mark_text(align="left", fontSize=12, fontWeight="bold")
         .encode(x=alt.X("xpos:Q", scale=x_scale), y=y, text="text:N")
-        .transform_calculate(xpos="datum.value === null ? 1 : datum.value")
     )
-    subtitle = f"Diamond: {who}, with its value and percentile rank. Grey ticks: peer areas. Blue bar: middle half of peers; black line: their median."
+    subtitle = [f"Diamond: {who}.", "Right: its value · percentile rank.", "Grey ticks: peer areas.",
+                "Blue bar: the middle half of peers; black line: their median."]  # fmt: skip
     return alt.layer(band, ticks, median, dot, text).properties(
         height=alt.Step(34), title=alt.TitleParams(title, subtitle=subtitle, anchor="start")
     )
 
 
 def level_chart(view: View) -> alt.Chart:
-    """Stage by level: the area's percentile rank in colour and in words, with its value and the peers' median."""
+    """Stage by level: the area's percentile rank in colour and in words, with its value (peers' median on hover)."""
     rows = []
     for k in LEVEL_KEYS:
         _, stage, level = k.split(":")
@@ -86,18 +106,18 @@ def level_chart(view: View) -> alt.Chart:
         elif m["mean"] is None:
             label = "no answers"
         elif m["percentile"] is None:
-            label = f"{m['mean']:.1f} · no peer statistics"
+            label = f"{m['mean']:.1f} · no peers"
         else:
-            label = f"{ordinal(m['percentile'])} · {m['mean']:.1f} (peers {m['peer']['median']:.1f})"
-        rows.append(
-            {"stage": ids.STAGE_NAMES[stage], "level": ids.LEVEL_NAMES[level], "pct": m["percentile"], "label": label}
-        )
+            label = f"{ordinal(m['percentile'])} · {m['mean']:.1f}"
+        peer = f"{m['peer']['median']:.2f} ({m['peer']['areas']} areas)" if m["peer"] else "-"
+        rows.append({"stage": ids.STAGE_NAMES[stage], "level": ids.LEVEL_NAMES[level], "pct": m["percentile"],
+                     "label": label, "peers_median": peer})  # fmt: skip
     df = pd.DataFrame(rows)
     x = alt.X(
         "level:N",
         sort=list(ids.LEVEL_NAMES.values()),
         title="Respondents' level",
-        axis=alt.Axis(labelAngle=0, orient="top"),
+        axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False),
     )
     y = alt.Y("stage:N", sort=[ids.STAGE_NAMES[s] for s in ids.STAGES], title=None)
     base = alt.Chart(df).encode(x=x, y=y)
@@ -105,22 +125,19 @@ def level_chart(view: View) -> alt.Chart:
         color=alt.condition(
             "datum.pct === null",
             alt.value("#eeeeee"),
-            alt.Color("pct:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 100]), title="Percentile rank"),
+            alt.Color("pct:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 100]), title="Percentile"),
         ),
-        tooltip=["stage:N", "level:N", "label:N"],
+        tooltip=["stage:N", "level:N", "label:N", alt.Tooltip("peers_median:N", title="Peers' median")],
     )
     text = (
         base.mark_text(fontSize=12)
         .transform_calculate(ink="datum.pct === null ? '#333333' : (datum.pct < 55 ? 'white' : 'black')")
         .encode(text="label:N", color=alt.Color("ink:N", scale=None))
-    )  # fmt: skip
-    return (
-        (rect + text)
-        .resolve_scale(color="independent")
-        .properties(
-            width=640, height=220, title="Percentile rank by stage and level (value and the peers' median in brackets)"
-        )
     )
+    title = alt.TitleParams(
+        "Percentile rank by stage and level", subtitle="Each cell: percentile rank · the area's value.", anchor="start"
+    )
+    return (rect + text).resolve_scale(color="independent").properties(height=alt.Step(40), title=title)
 
 
 def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat=None) -> alt.Chart:
@@ -151,7 +168,11 @@ def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat=None) ->
         .encode(
             x=x,
             y=alt.Y("value:Q", scale=y_scale),
-            color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[AREA_COLOUR, "black"]), title=None),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=series, range=[AREA_COLOUR, "black"]),
+                title=None,
+            ),
             strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[[1, 0], [6, 4]]), title=None),
             shape=alt.Shape("series:N", scale=alt.Scale(domain=series, range=["diamond", "circle"]), title=None),
             tooltip=["cycle:O", "series:N", "value:Q"],

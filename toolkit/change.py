@@ -100,11 +100,12 @@ def difference_in_differences(
         cells[f"treat_{when}"] = s.loc[treated(s), "score"].to_numpy()
         cells[f"comp_{when}"] = s.loc[comparison(s), "score"].to_numpy()
     ns = {k: len(v) for k, v in cells.items()}
+    shown = {k: n == 0 or n >= cfg.min_group_size for k, n in ns.items()}  # a smaller group shows no numbers
     result = {
         "kind": kind,
         "measure": measure,
-        "n": ns,
-        "means": {k: _r(np.mean(v)) if len(v) else None for k, v in cells.items()},
+        "n": {k: n if shown[k] else None for k, n in ns.items()},
+        "means": {k: _r(np.mean(v)) if len(v) and shown[k] else None for k, v in cells.items()},
     }
     if min(ns.values()) < cfg.min_group_size:
         return {**result, "did": None, "ci_low": None, "ci_high": None, "significant": False,

@@ -371,6 +371,27 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _unique_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping whose keys are unique: YAML forbids repeats, and PyYAML would silently keep only the last."""
+    seen: set = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            repeated = key in seen
+        except TypeError:  # an unhashable key: construct_mapping reports it
+            break
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: _unique_keys(loader, node))
+MAX_FILE_BYTES = 5 * 2**20  # the bundled files are well under 1 MiB; a bigger file is a mistake, not a framework
+
+
 def parse_framework(text: str, file: str) -> Framework:
     """Parse and validate one framework file's text, raising FrameworkError with every problem."""
     try:
@@ -379,8 +400,14 @@ def parse_framework(text: str, file: str) -> Framework:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FrameworkError([Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise FrameworkError([Problem(file, "", "not valid YAML for a framework: nested too deeply")]) from None
     if not isinstance(data, dict):
         raise FrameworkError([Problem(file, "", "must be a YAML mapping with schema_version, id, kind, ...")])
+    if "schema_version" not in data:
+        raise FrameworkError(
+            [Problem(file, "schema_version", f"is missing; start the file with schema_version: {SCHEMA_VERSION}")]
+        )
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         raise FrameworkError(
@@ -518,6 +545,15 @@ def load_catalogue(user_dir: Path | None = None, bundled_dir: Path = BUNDLED_DIR
     problems: list[Problem] = []
     cat = Catalogue(frameworks={})
     for path in framework_files(*dirs):
+        if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            problems.append(
+                Problem(
+                    path.name,
+                    "",
+                    f"is {size / 2**20:.1f} MiB; a framework file is at most {MAX_FILE_BYTES // 2**20} MiB",
+                )
+            )
+            continue
         try:
             fw = parse_framework(path.read_text(encoding="utf-8"), path.name)
         except UnicodeDecodeError as exc:

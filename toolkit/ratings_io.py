@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +92,13 @@ class ImportResult:
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, else Windows-1252 as Excel saves it."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first two bytes
+        try:
+            return data.decode("utf-32"), "utf-32"
+        except UnicodeDecodeError as exc:
+            reason = f"starts like UTF-32 text but is not (at byte {exc.start}); save it as 'CSV UTF-8' and try again"
+            raise RatingsFileError(file, [RowError(0, "", "", reason)]) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data:  # an old .xls, UTF-16 without a BOM, or another binary file
@@ -106,6 +111,13 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if data.startswith(b"\xef\xbb\xbf"):  # marked as UTF-8, so Windows-1252 would be a guess that garbles the header
+        at = utf8_error.start + 3  # utf-8-sig counts from after the byte-order mark
+        reason = (
+            f"is marked as UTF-8 but byte 0x{data[at]:02x} at position {at} is not UTF-8 "
+            "(text pasted in from another program?); save it as 'CSV UTF-8' and try again"
+        )
+        raise RatingsFileError(file, [RowError(0, "", "", reason)])
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
@@ -136,7 +148,7 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     """Read a CSV or XLSX ratings file into a table of strings, with its header checked."""
     if len(data) > MAX_FILE_BYTES:
         raise RatingsFileError(
-            file, [RowError(0, "", "", f"is {len(data) // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")]
+            file, [RowError(0, "", "", f"is {len(data) / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:g} MiB")]
         )
     if not data.strip():
         raise RatingsFileError(
@@ -147,20 +159,27 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
         rows = _read_xlsx(data, file)
     else:
         text, encoding = _decode(data, file)
-        csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))  # an over-long cell is reported by validate
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable CSV file: {exc}")]) from None
+        rows = _read_csv(text, file)
     # Blank rows are skipped but keep their numbers: n is the row number a spreadsheet shows.
     numbered = [(n, r) for n, r in enumerate(rows, start=1) if "".join(r).strip()]
     if not numbered:
+        where = (
+            "its first worksheet is empty (the ratings must be on the first sheet)"
+            if encoding == "xlsx"
+            else "is empty"
+        )
         raise RatingsFileError(
-            file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
+            file, [RowError(0, "", "", f"{where}: expected a header row with the columns {', '.join(COLUMNS)}")]
         )
     head_row, header = numbered[0][0], [h.strip().lower() for h in numbered[0][1]]
     while header and not header[-1]:  # trailing blank header cells (a formatted empty column, trailing commas)
         header.pop()
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) == 1 and header[0].count(sep) >= len(REQUIRED) - 1:  # Excel in many European locales
+            reason = (
+                f"has its columns separated by {name}, not commas; save it as 'CSV UTF-8 (comma delimited)' or .xlsx"
+            )
+            raise RatingsFileError(file, [RowError(head_row, "", "", reason)])
     errors = [
         RowError(head_row, h or f"(column {i + 1})", h, "is not a column of a ratings file")
         for i, h in enumerate(header)
@@ -189,19 +208,39 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     return df[COLUMNS], encoding
 
 
+def _read_csv(text: str, file: str) -> list[list[str]]:
+    """The rows of a CSV text; a quote that opens a cell and never closes is an error, not the rest of the file."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))  # an over-long cell is reported by validate
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return rows
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):  # the lenient reader would swallow every later row into one cell
+            reason = (
+                'opens a quoted cell (") that never closes, so every row after it would be read into that cell; '
+                "close the quote or remove it"
+            )
+            raise RatingsFileError(file, [RowError(len(rows) + 1, "", "", reason)]) from None
+    try:  # other irregular quoting (a"b"c) is read leniently, as spreadsheets do
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable CSV file: {exc}")]) from None
+
+
 def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # a damaged file fails deep in zipfile, XML or openpyxl, with many exception types
         raise RatingsFileError(
             file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
         ) from None
     try:
         ws = wb.worksheets[0]
         return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # e.g. a truncated sheet: xml ParseError, zlib.error, EOFError, IndexError (no sheet)
         raise RatingsFileError(
             file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from textwrap import shorten
 
 from sqlalchemy.orm import Session
 
@@ -252,7 +253,7 @@ def build_report(
     summary = [f"{a['respondents']} people answered, from {len({r['agency'] for r in a['respondents_by_agency_level']})} agencies "
                f"and {sum(1 for lv in ids.LEVELS if any(r['level'] == lv for r in a['respondents_by_agency_level']))} levels."]  # fmt: skip
     if opm["priority_stage"]:
-        summary.append(f"Work on {ids.STAGE_NAMES[opm['priority_stage']]} first: {opm['priority_reason']}")
+        summary.append(f"Work on {ids.STAGE_NAMES[opm['priority_stage']]} first. {opm['priority_reason']}")
     else:
         summary.append(opm["priority_reason"])
     summary.append(f"Theory of Change: {len(weak)} box{'es' if len(weak) != 1 else ''} weak and {len(at_risk)} at risk of "
@@ -328,7 +329,7 @@ def build_report(
                   f"(Benjamini-Hochberg); both sides need at least {min_n} people."),
     ]  # fmt: skip
     if shown:
-        gap_blocks.append(_figure("gaps", charts.gaps_chart(shown, texts=texts),
+        gap_blocks.append(_figure("gaps", charts.gaps_chart(shown, texts={k: shorten(v, 60, placeholder="...") for k, v in texts.items()}),
                                   "Bar chart of the largest differences in mean rating between levels or agencies; "
                                   "significant gaps marked with a star and a different colour.",
                                   "The largest perception gaps (first group minus second)."))  # fmt: skip
@@ -363,7 +364,7 @@ def build_report(
     ]  # fmt: skip
     if risky_rows:
         toc_blocks.append(
-            Table(["Box", "Status", "Score", "Why"], risky_rows, "Weak and at-risk boxes.", [2, 0.8, 0.6, 4])
+            Table(["Box", "Status", "Score", "Why"], risky_rows, "Weak and at-risk boxes.", [2, 0.8, 0.7, 3.8])
         )
         chains = {tuple(n["path"]) for n in toc["nodes"] if n["status"] == "at_risk" and n["path"]}
         longest = [c for c in chains if not any(len(o) > len(c) and o[: len(c)] == c for o in chains)]
@@ -498,7 +499,7 @@ def _plan_blocks(plans: dict, cat: Catalogue) -> list[Block]:
                  + (" (overdue)" if r["overdue"] else ""), r["messenger"] or "-"]
                 for r in plan_rows(plan, today=date.today(), cat=cat)]  # fmt: skip
         blocks.append(
-            Table(["Goal", "Step", "Owner", "Due", "Status", "Messenger"], rows, "", [1.8, 2.4, 1, 0.9, 1, 1])
+            Table(["Goal", "Step", "Owner", "Due", "Status", "Messenger"], rows, "", [1.7, 2.3, 1, 0.9, 1, 1.1])
         )
     if plans["review"]:
         blocks.append(

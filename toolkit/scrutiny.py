@@ -385,7 +385,7 @@ def _verdict(notes: list[dict]) -> str:
     sup = sum(e["judgement"] == "supports" for e in notes)
     open_ = sum(e["judgement"] == "challenges" and not e["resolved"] for e in notes)
     done = sum(e["judgement"] == "challenges" and e["resolved"] for e in notes)
-    parts = [f"{sup} support{'s' if sup == 1 else ''}"] if sup else []
+    parts = [_n(sup, "supporting note")] if sup else []
     if open_:
         parts.append(f"{open_} open challenge{'s' if open_ > 1 else ''}")
     if done:

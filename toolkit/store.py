@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -122,11 +123,37 @@ class NotFound(LookupError):
     """An area or cycle that does not exist; the message says which."""
 
 
+# Characters no name may hold: PostgreSQL cannot store NUL, and the others are invisible or break files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as ratings_io.CONTROL_CHARS
+NAME_LIMITS = {"area": 200, "cycle": 100, "respondent": 100}
+
+
+def check_name(value: object, what: str) -> str:
+    """A name to store (area, cycle or respondent): text, not blank, within its column's length, no control characters.
+
+    Raises ValueError with a message a person can act on (PostgreSQL would otherwise fail on the insert).
+    """
+    limit = NAME_LIMITS[what]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"the {what} name is blank" if isinstance(value, str) or value is None else
+                         f"the {what} name must be text, not {type(value).__name__}")  # fmt: skip
+    if len(value) > limit:
+        raise ValueError(f"the {what} name is {len(value)} characters long; the limit is {limit}")
+    if _CONTROL.search(value):
+        raise ValueError(f"the {what} name contains a control character; remove it")
+    return value
+
+
+def findable(*values: object) -> bool:
+    """Whether values can be looked up at all (a NUL would make PostgreSQL refuse the query): else nothing matches."""
+    return all(isinstance(v, str) and "\x00" not in v for v in values)
+
+
 def get_or_create_area(name: str, *, session: Session, tags: dict | None = None, fictional: bool = False) -> Area:
     """The area of that name, created if new (tags given for a new area are stored; an existing area's are merged)."""
-    area = session.scalar(select(Area).where(Area.name == name))
+    area = session.scalar(select(Area).where(Area.name == name)) if findable(name) else None
     if area is None:
-        area = Area(name=name, tags=dict(tags or {}), context={}, fictional=fictional)
+        area = Area(name=check_name(name, "area"), tags=dict(tags or {}), context={}, fictional=fictional)
         session.add(area)
         session.flush()
     elif tags:
@@ -135,16 +162,18 @@ def get_or_create_area(name: str, *, session: Session, tags: dict | None = None,
 
 
 def get_or_create_cycle(area: Area, name: str, *, session: Session) -> Cycle:
-    cycle = session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == name))
+    cycle = (
+        session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == name)) if findable(name) else None
+    )
     if cycle is None:
-        cycle = Cycle(area_id=area.id, name=name)
+        cycle = Cycle(area_id=area.id, name=check_name(name, "cycle"))
         session.add(cycle)
         session.flush()
     return cycle
 
 
 def find_area(name: str, *, session: Session) -> Area:
-    area = session.scalar(select(Area).where(Area.name == name))
+    area = session.scalar(select(Area).where(Area.name == name)) if findable(name) else None
     if area is None:
         known = session.scalars(select(Area.name).order_by(Area.name).limit(8)).all()
         hint = (
@@ -156,7 +185,11 @@ def find_area(name: str, *, session: Session) -> Area:
 
 def find_cycle(area_name: str, cycle_name: str, *, session: Session) -> Cycle:
     area = find_area(area_name, session=session)
-    cycle = session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+    cycle = (
+        session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+        if findable(cycle_name)
+        else None
+    )
     if cycle is None:
         known = session.scalars(select(Cycle.name).where(Cycle.area_id == area.id).order_by(Cycle.name)).all()
         raise NotFound(f"Area {area_name!r} has no cycle {cycle_name!r}. Its cycles: {', '.join(known) or 'none'}.")
@@ -182,9 +215,9 @@ def list_areas(*, session: Session) -> list[AreaSummary]:
 
 def upsert_respondent(cycle: Cycle, pseudonym: str, agency: str, level: str, *, session: Session) -> Respondent:
     """The respondent of that pseudonym in the cycle, created if new; their agency and level are fixed once set."""
-    resp = session.scalar(select(Respondent).where(Respondent.cycle_id == cycle.id, Respondent.pseudonym == pseudonym))
+    resp = session.scalar(select(Respondent).where(Respondent.cycle_id == cycle.id, Respondent.pseudonym == pseudonym)) if findable(pseudonym) else None  # fmt: skip
     if resp is None:
-        resp = Respondent(cycle_id=cycle.id, pseudonym=pseudonym, agency=agency, level=level)
+        resp = Respondent(cycle_id=cycle.id, pseudonym=check_name(pseudonym, "respondent"), agency=agency, level=level)
         session.add(resp)
         session.flush()
     elif (resp.agency, resp.level) != (agency, level):
@@ -359,6 +392,8 @@ def find_respondent(area: str, cycle: str, pseudonym: str, *, session: Session) 
     try:
         c = find_cycle(area, cycle, session=session)
     except NotFound:
+        return None
+    if not findable(pseudonym):
         return None
     return session.scalar(select(Respondent).where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym))
 

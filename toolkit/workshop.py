@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +34,7 @@ from toolkit.analysis import Config, analyse_frame
 from toolkit.assessment import AnswerError, Step, new_pseudonym, submit_answer, walk
 from toolkit.db import session_scope
 from toolkit.frameworks import Catalogue
+from toolkit.ratings_io import CONTROL_CHARS
 from toolkit.stats import suppressed_keys
 from toolkit.store import (
     Area,
@@ -40,6 +42,7 @@ from toolkit.store import (
     Cycle,
     Rating,
     Respondent,
+    findable,
     get_or_create_area,
     get_or_create_cycle,
     utcnow,
@@ -223,7 +226,11 @@ def create_workshop(
     title: str = "",
 ) -> WorkshopInfo:
     """A new open workshop with a unique join code (the area and cycle are created if new)."""
-    area, cycle, title = (area or "").strip(), (cycle or "").strip(), (title or "").strip()[:120]
+    area, cycle, title = (
+        (area or "").strip(),
+        (cycle or "").strip(),
+        re.sub(CONTROL_CHARS, "", title or "").strip()[:120],
+    )
     if not area or not cycle:
         raise ValueError("a workshop needs an area and a cycle")
     fws = [f for f in FRAMEWORKS if f in set(frameworks)]
@@ -328,7 +335,7 @@ def join(code: str, agency: str, level: str, display_name: str = "", *, session:
         raise JoinError("Choose your agency.")
     if level not in ids.LEVELS:
         raise JoinError("Choose your level.")
-    name = " ".join((display_name or "").split())[:MAX_NAME]
+    name = " ".join(re.sub(CONTROL_CHARS, "", display_name or "").split())[:MAX_NAME]
     p = WorkshopParticipant(workshop_id=w.id, pseudonym=new_pseudonym(), agency=agency, level=level, display_name=name)
     session.add(p)
     session.flush()
@@ -337,6 +344,8 @@ def join(code: str, agency: str, level: str, display_name: str = "", *, session:
 
 def find_participant(code: str, pseudonym: str, *, session: Session) -> Participant | None:
     """The participant of that id in the workshop (to resume after a refresh), or None."""
+    if code_problem(normalise_code(code)) or not findable(pseudonym or ""):  # e.g. a forged link: nothing to find
+        return None
     row = session.scalar(
         select(WorkshopParticipant)
         .join(Workshop, Workshop.id == WorkshopParticipant.workshop_id)
@@ -363,6 +372,8 @@ def _allowed(cat: Catalogue, level: str, frameworks: tuple[str, ...], stages: tu
 
 def _participant_row(code: str, pseudonym: str, session: Session) -> WorkshopParticipant:
     """The participant's row, marked active; on SQLite this first write takes the lock for the whole answer."""
+    if code_problem(normalise_code(code)) or not findable(pseudonym or ""):
+        raise AnswerError("you are not in this workshop: join it again with the code")
     p = session.scalar(
         select(WorkshopParticipant)
         .join(Workshop, Workshop.id == WorkshopParticipant.workshop_id)
@@ -505,16 +516,14 @@ def joined_cells(st: Status, min_n: int, *, suppress: bool) -> list[dict]:
 
 
 def joined_table(cells: list[dict], min_n: int) -> pd.DataFrame:
-    """Agency rows by level columns, in words ('fewer than 3' where a cell is suppressed)."""
-    table = pd.DataFrame(
-        "", index=[ids.AGENCY_NAMES[a] for a in ids.AGENCIES], columns=[ids.LEVEL_NAMES[lv] for lv in ids.LEVELS]
-    )
+    """An Agency column and one column per level, in words ('fewer than 3' where a cell is suppressed)."""
+    levels = [ids.LEVEL_NAMES[lv] for lv in ids.LEVELS]
+    present = [a for a in ids.AGENCIES if any(c["agency"] == a for c in cells)]
+    table = pd.DataFrame("0", index=present, columns=levels)
     for c in cells:
-        table.loc[ids.AGENCY_NAMES[c["agency"]], ids.LEVEL_NAMES[c["level"]]] = (
-            f"fewer than {min_n}" if c["suppressed"] else str(c["n"])
-        )  # fmt: skip
-    table = table[(table != "").any(axis=1)]
-    return table.replace("", "0")
+        table.loc[c["agency"], ids.LEVEL_NAMES[c["level"]]] = f"fewer than {min_n}" if c["suppressed"] else str(c["n"])
+    table.insert(0, "Agency", [ids.AGENCY_NAMES[a] for a in present])
+    return table.reset_index(drop=True)
 
 
 def completion_table(st: Status) -> pd.DataFrame:
@@ -522,7 +531,7 @@ def completion_table(st: Status) -> pd.DataFrame:
     rows = [
         {"Participant": c["name"] or c["participant"], "Agency": ids.AGENCY_NAMES[c["agency"]],
          "Level": ids.LEVEL_NAMES[c["level"]], "Answered": c["answered"], "Of": c["total"],
-         "Done": c["answered"] / c["total"] if c["total"] else 0.0}
+         "Done": round(100 * c["answered"] / c["total"]) if c["total"] else 0}
         for c in st.completion
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["Participant", "Agency", "Level", "Answered", "Of", "Done"])

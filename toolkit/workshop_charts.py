@@ -53,14 +53,20 @@ def apease_grid(room: dict[str, dict], cat, min_n: int) -> alt.Chart:
             rows.append({"intervention": names.get(iv, iv), "criterion": crit.get(c, c), "mean": s.get("mean"),
                          "label": label, "why": s.get("why") or ""})  # fmt: skip
     df = pd.DataFrame(rows, columns=["intervention", "criterion", "mean", "label", "why"])
-    x = alt.X("criterion:N", sort=[crit[c] for c in ids.APEASE], title=None, axis=alt.Axis(labelAngle=0, orient="top"))
+    x = alt.X("criterion:N", sort=[crit[c] for c in ids.APEASE], title=None,
+              axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False, labelLimit=160))  # fmt: skip
     y = alt.Y("intervention:N", title=None, axis=alt.Axis(labelLimit=260))
     base = alt.Chart(df).encode(x=x, y=y)
     rect = base.mark_rect(stroke="white").encode(
         color=alt.condition(
             "datum.mean === null",
             alt.value("#eeeeee"),
-            alt.Color("mean:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[1, 5]), title="Mean (1-5)"),
+            alt.Color(
+                "mean:Q",
+                scale=alt.Scale(scheme=SEQUENTIAL, domain=[1, 5]),
+                title="Mean (1-5)",
+                legend=alt.Legend(orient="bottom", direction="horizontal"),
+            ),
         ),
         tooltip=["intervention", "criterion", "label", "why"],
     )
@@ -72,7 +78,9 @@ def apease_grid(room: dict[str, dict], cat, min_n: int) -> alt.Chart:
     return (
         (rect + text)
         .resolve_scale(color="independent")
-        .properties(height=alt.Step(44), title="The room's APEASE appraisal (! = a concern: low or split)")
+        .properties(
+            width="container", height=alt.Step(44), title="Each criterion's mean; ! marks a concern (low or split)"
+        )
     )
 
 

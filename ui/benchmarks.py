@@ -32,16 +32,16 @@ def _comparison(
     cat = catalogue()
     label = area if len(area) <= 40 else area[:38] + "..."
     specs = {
-        "stages": charts.distribution_chart(view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label).to_dict(),
-        "cs": charts.distribution_chart(view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label).to_dict(),
-        "levels": charts.level_chart(view).to_dict(),
+        "stages": charts.distribution_chart(view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label).to_dict(validate=False),
+        "cs": charts.distribution_chart(view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label).to_dict(validate=False),
+        "levels": charts.level_chart(view).to_dict(validate=False),
     }  # fmt: skip
     return {"view": view, "hist": hist, "cards": bm.cards(view, hist), "specs": specs, "label": label}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _history_spec(comparison_key: str, key: str, label: str, _hist) -> dict:
-    return charts.history_chart(_hist, key, area_label=label, cat=catalogue()).to_dict()
+    return charts.history_chart(_hist, key, area_label=label, cat=catalogue()).to_dict(validate=False)
 
 
 def comparison(area: str, cycle: str, filters: dict[str, str], *, named: bool, tags: dict[str, dict]) -> dict:

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "join_view": "Rate",
     "join_seen": None,
     "join_error": None,
+    "join_scroll": False,
     "join_f_code": "",
     "join_f_agency": None,
     "join_f_level": None,

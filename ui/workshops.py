@@ -67,3 +67,17 @@ _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def plain(text: str) -> str:
     """Text typed by a person, escaped so Markdown shows it as typed (no links, images or formatting)."""
     return _MD.sub(r"\\\1", text or "")
+
+
+def scroll_to_top(tag: int) -> None:
+    """Scroll the page back to the top (after Next on a phone, the new step would otherwise open at its end).
+
+    The script is a constant; `tag` (a step number) only makes each render new, so the browser runs it again.
+    """
+    st.html(
+        f'<span data-step="{int(tag)}"></span><script>'
+        "document.querySelector('[data-testid=\"stMain\"]')?.scrollTo({top: 0});window.scrollTo({top: 0});"
+        "</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )

@@ -1,0 +1,40 @@
+"""Time the report of a demo area in each format on a fresh SQLite database (target: under 10 s each)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from toolkit.analysis import Config
+from toolkit.db import engine_for, session_scope
+from toolkit.demo import load_demo
+from toolkit.frameworks import load_catalogue
+from toolkit.reports import build_report, write_report
+
+AREA, CYCLE = "Ashvale (fictional)", "2026"
+
+
+def main() -> None:
+    """Load the demo, then build and write each format, printing the seconds each took."""
+    cat = load_catalogue()
+    with tempfile.TemporaryDirectory() as d:
+        engine = engine_for(f"sqlite:///{Path(d) / 'bench.db'}")
+        with session_scope(engine) as s:
+            load_demo(areas=1, session=s, catalogue=cat)
+        for fmt in ("pdf", "docx", "md"):
+            start = time.perf_counter()
+            with session_scope(engine) as s:
+                report = build_report(AREA, CYCLE, session=s, cat=cat, cfg=Config())
+            write_report(report, fmt, Path(d) / f"report.{fmt}")
+            total = time.perf_counter() - start
+            parts = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+            print(f"{fmt:5} {total:5.1f} s  ({parts})")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

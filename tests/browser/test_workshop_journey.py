@@ -1,0 +1,283 @@
+"""A facilitated workshop in headless Chromium: a facilitator and several phones, then two servers on one PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
+from tests.browser.server import streamlit_server
+from tests.browser.ui import choose, click, go
+from toolkit import workshop as ws
+from toolkit.auth import create_user
+from toolkit.db import make_engine, session_scope, upgrade
+from toolkit.store import Rating, RatingHistory, Respondent
+
+PW = "a long facilitator password"
+PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PEOPLE = [("Police", "Strategic"), ("Health", "Frontline"), ("Education", "Managerial"), ("Police", "Frontline"),
+          ("Local authority", "Strategic"), ("Health", "Managerial")]  # fmt: skip
+ANSWERS = 6  # statements each participant answers
+
+
+def sign_in(page, base: str, user: str = "facil") -> None:
+    go(page, base, "workshop")
+    page.get_by_role("textbox", name="Username").fill(user)
+    page.get_by_role("textbox", name="Password", exact=True).fill(PW)
+    click(page, "Sign in")
+    wait_idle(page)
+
+
+def join_on_phone(browser, base: str, code: str, agency: str, level: str, *, by_link: bool = True):
+    """A participant's phone: open the link (or type the code), choose agency and level, join."""
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    if by_link:
+        go(page, base, f"join?w={code}")
+    else:
+        go(page, base, "join")
+        box = page.get_by_role("textbox", name="Join code")
+        box.fill(ws.format_code(code).lower())
+        box.press("Enter")
+    expect(page.get_by_text("Workshop found")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    choose(page, "Your agency", agency)
+    choose(page, "Your level", level)
+    click(page, "Join")
+    expect(page.get_by_text("Step 1 of")).to_be_visible()
+    wait_idle(page)
+    return ctx, page
+
+
+def answer_together(pages: list, rounds: int) -> dict[int, list[int]]:
+    """Every phone answers its next statement in the same moment, round after round; returns the choices made."""
+    chosen: dict[int, list[int]] = {k: [] for k in range(len(pages))}
+    for r in range(rounds):
+        for k, page in enumerate(pages):  # fire all the clicks first ...
+            choice = (k + r) % 5
+            page.locator("[data-testid='stRadio']").nth(r).get_by_role("radio").nth(choice).check(force=True)
+            chosen[k].append(choice + 1)
+        for page in pages:  # ... then let every server run finish
+            wait_idle(page)
+    for page in pages:
+        expect(page.locator("[data-testid='stProgress']")).to_contain_text(f"{rounds} of ")
+    return chosen
+
+
+def metric(page, label: str):
+    return page.locator("[data-testid='stMetric']").filter(has_text=label)
+
+
+# ---- (a) one server: a facilitator and six phones -----------------------------------------------
+
+
+def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> None:
+    engine = make_engine(fresh_db_url)
+    with session_scope(engine) as s:
+        create_user("facil", PW, "facilitator", session=s)
+
+    fac = browser.new_context(viewport=DESKTOP).new_page()
+    sign_in(fac, app_url)
+    expect(fac.get_by_text("No workshops yet")).to_be_visible()
+    area = fac.get_by_role("combobox", name="Partnership (area)")
+    area.click()
+    area.press_sequentially("Northshire")
+    area.press("Enter")
+    fac.get_by_role("textbox", name="Assessment cycle").fill("2026")
+    click(fac, "Create workshop")
+    expect(fac.get_by_text("Workshop created")).to_be_visible()
+    with session_scope(engine) as s:
+        (w,) = ws.list_workshops(session=s)
+    assert (w.area, w.cycle, w.status) == ("Northshire", "2026", "open")
+    expect(fac.get_by_text(f"Join code: {ws.format_code(w.code)}")).to_be_visible()
+    expect(fac.get_by_role("img", name="Scan to join").or_(fac.locator("[data-testid='stImage']"))).to_be_visible()
+    shot(fac, "workshop-facilitator-created-desktop")
+
+    phones = []
+    for k, (agency, level) in enumerate(PEOPLE):
+        phones.append(join_on_phone(browser, app_url, w.code, agency, level, by_link=k != 1))  # one types the code
+    shot(phones[1][1], "workshop-participant-rating-phone")
+    shot(phones[1][1], "workshop-participant-rating-phone-full")
+
+    chosen = answer_together([p for _, p in phones], ANSWERS)
+
+    # every answer is stored exactly once, with the score that was tapped
+    with session_scope(engine) as s:
+        people = s.scalars(select(ws.WorkshopParticipant).order_by(ws.WorkshopParticipant.id)).all()
+        assert len(people) == len(PEOPLE)
+        assert s.scalar(select(func.count(Rating.id))) == len(PEOPLE) * ANSWERS
+        assert s.scalar(select(func.count(RatingHistory.id))) == 0  # nothing written twice or overwritten
+        for k, p in enumerate(people):
+            rows = s.execute(
+                select(Rating.item, Rating.score).join(Respondent).where(Respondent.pseudonym == p.pseudonym)
+            ).all()
+            steps = ws.steps_for(w, p.level, _cat())
+            first_items = [i.id for i in steps[0].items[:ANSWERS]]
+            assert sorted(item for item, _ in rows) == sorted(first_items)
+            assert [dict(rows)[i] for i in first_items] == chosen[k]
+
+    # the facilitator's dashboard refreshes itself: everyone has joined, every answer is counted
+    expect(metric(fac, "Joined")).to_contain_text(str(len(PEOPLE)), timeout=20_000)
+    expect(metric(fac, "Answers saved")).to_contain_text(str(len(PEOPLE) * ANSWERS), timeout=20_000)
+    table = fac.locator("[data-testid='stDataFrame']").first
+    expect(table).to_contain_text("Police")
+    shot(fac, "workshop-dashboard-desktop")
+
+    click(fac, "Reveal results")
+    expect(fac.get_by_text("The room's results", exact=True)).to_be_visible()
+    expect(fac.get_by_text("Where the room disagrees most")).to_be_visible()
+    fac.get_by_text("Presentation view").click()
+    wait_idle(fac)
+    shot(fac, "workshop-presentation-desktop")
+    fac.get_by_text("Presentation view").click()
+    wait_idle(fac)
+
+    # the phones pick the reveal up by themselves
+    _, phone = phones[0]
+    expect(phone.get_by_text("Room results")).to_be_visible(timeout=30_000)
+    phone.get_by_text("Room results").click()
+    wait_idle(phone)
+    expect(phone.get_by_text("people joined")).to_be_visible()
+    shot(phone, "workshop-participant-results-phone")
+    phone.get_by_text("My answers").click()
+    wait_idle(phone)
+    expect(phone.get_by_text("Your answer:").first).to_be_visible()
+    assert phone.get_by_text("Your answer:").count() == ANSWERS
+    shot(phone, "workshop-participant-answers-phone")
+
+    # the room appraises a shortlisted intervention with APEASE on their phones
+    iv = _cat().interventions[0]
+    box = fac.get_by_role("combobox", name="Shortlist")
+    box.click()
+    box.press_sequentially(iv.title[:30])
+    fac.get_by_role("option", name=iv.title).click()
+    wait_idle(fac)
+    fac.keyboard.press("Escape")
+    click(fac, "Save shortlist")
+    expect(fac.get_by_text("Shortlist saved")).to_be_visible()
+    click(fac, "Open the appraisal on participants' devices")
+    for k, (_, phone) in enumerate(phones[:3]):
+        expect(phone.get_by_text("Appraise", exact=True)).to_be_visible(timeout=30_000)
+        phone.get_by_text("Appraise", exact=True).click()
+        wait_idle(phone)
+        expect(phone.get_by_text(iv.title)).to_be_visible()
+        for c in range(6):
+            phone.locator("[data-testid='stRadio']").nth(c).get_by_role("radio").nth(2 + k % 3).check(force=True)
+            wait_idle(phone)
+    shot(phones[0][1], "workshop-participant-appraise-phone")
+    with session_scope(engine) as s:
+        from toolkit.store import apease_scores
+
+        assert len(apease_scores("Northshire", "2026", session=s)) == 3 * 6
+    expect(fac.get_by_text("The room's APEASE appraisal", exact=True)).to_be_visible(timeout=20_000)
+    shot(fac, "workshop-apease-desktop")
+
+    fac.get_by_text("I understand the ratings become final").click()
+    wait_idle(fac)
+    click(fac, "Close workshop")
+    expect(fac.get_by_text("ratings are final").first).to_be_visible()
+    with session_scope(engine) as s:
+        assert ws.find_workshop(w.code, session=s).status == "closed"
+    _, other = phones[2]
+    expect(other.get_by_text("This workshop has closed")).to_be_visible(timeout=30_000)
+    shot(other, "workshop-participant-closed-phone")
+
+    # a late phone cannot join a closed workshop, and is told why
+    late = browser.new_context(viewport=PHONE).new_page()
+    go(late, app_url, f"join?w={w.code}")
+    expect(late.get_by_text("has closed, so it cannot be joined")).to_be_visible()
+    for ctx, _ in phones:
+        ctx.close()
+    engine.dispose()
+
+
+def _cat():
+    from toolkit.catalogue import catalogue
+
+    return catalogue()
+
+
+# ---- (b) two servers on one PostgreSQL database -------------------------------------------------
+
+
+@contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """A new, migrated database on the local PostgreSQL server, dropped afterwards."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        admin.connect().close()
+    except Exception as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}: {exc}")
+    name = f"toolkit_browser_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        eng = make_engine(url)
+        upgrade(eng)
+        eng.dispose()
+        yield url
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_two_servers_share_one_postgresql_database(browser, tmp_path) -> None:
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_postgres())
+        env = {"TOOLKIT_MIN_GROUP_SIZE": "2"}
+        a = stack.enter_context(streamlit_server(url, env=env, log=tmp_path / "a.log"))
+        b = stack.enter_context(streamlit_server(url, env=env, log=tmp_path / "b.log"))
+        assert a != b
+        engine = make_engine(url)
+        with session_scope(engine) as s:
+            create_user("facil", PW, "facilitator", session=s)
+            w = ws.create_workshop("Southshire", "2026", created_by="facil", session=s, title="Two-server day")
+
+        # the facilitator watches on server A and, on a second screen, on server B
+        fac_a = browser.new_context(viewport=DESKTOP).new_page()
+        fac_b = browser.new_context(viewport=DESKTOP).new_page()
+        sign_in(fac_a, a)
+        sign_in(fac_b, b)
+        expect(metric(fac_a, "Joined")).to_contain_text("0")
+
+        # two phones on each server, answering together
+        phones = [
+            join_on_phone(browser, a, w.code, "Police", "Strategic"),
+            join_on_phone(browser, b, w.code, "Health", "Frontline"),
+            join_on_phone(browser, a, w.code, "Education", "Frontline"),
+            join_on_phone(browser, b, w.code, "Police", "Managerial"),
+        ]
+        answer_together([p for _, p in phones], 3)
+        with session_scope(engine) as s:
+            assert s.scalar(select(func.count(Rating.id))) == 12
+            assert s.scalar(select(func.count(ws.WorkshopParticipant.id))) == 4
+
+        # each dashboard shows everyone, whichever server they joined on
+        for fac in (fac_a, fac_b):
+            expect(metric(fac, "Joined")).to_contain_text("4", timeout=20_000)
+            expect(metric(fac, "Answers saved")).to_contain_text("12", timeout=20_000)
+            joined = fac.locator("[data-testid='stDataFrame']").first
+            for agency in ("Police", "Health", "Education"):
+                expect(joined).to_contain_text(agency)
+        shot(fac_b, "workshop-two-servers-dashboard-b-desktop")
+
+        # revealing on server B reaches a phone on server A
+        click(fac_b, "Reveal results")
+        _, phone_a = phones[0]
+        expect(phone_a.get_by_text("Room results")).to_be_visible(timeout=30_000)
+        expect(fac_a.get_by_text("The room's results", exact=True)).to_be_visible(timeout=20_000)
+        for ctx, _ in phones:
+            ctx.close()
+        engine.dispose()

@@ -1,0 +1,261 @@
+"""Scrutiny: evidence-log round trips, challenges answered and resolved, the decision trail, the yearly report checklist."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from toolkit import scrutiny as sc
+from toolkit.analysis import Config, analyse
+from toolkit.store import Area, get_or_create_area, get_or_create_cycle
+
+AREA, CYCLE = "Northshire", "2026"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def cycle(session):
+    return get_or_create_cycle(get_or_create_area(AREA, session=session), CYCLE, session=session)
+
+
+def _log(session, catalogue, **kw):
+    args = {"note": "Audit of 20 referrals: thresholds applied consistently.", "source": "audit",
+            "seen_on": date(2026, 5, 2), "judgement": "supports", "link": "stage:create", "by": "scrut"} | kw  # fmt: skip
+    return sc.log_evidence(AREA, CYCLE, session=session, cat=catalogue, today=TODAY, **args)
+
+
+def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> None:
+    item = catalogue.opm.items[3]
+    _log(session, catalogue)
+    _log(session, catalogue, note="Minutes show no challenge from health.", source="meeting", seen_on=date(2026, 5, 20),
+         judgement="challenges", link=f"item:opm:{item.id}")  # fmt: skip
+    _log(
+        session,
+        catalogue,
+        note="ToC box",
+        source="document",
+        link="toc:int_information_sharing",
+        seen_on=date(2026, 1, 1),
+    )
+    _log(
+        session,
+        catalogue,
+        note="Review",
+        source="case_review",
+        link="c:c07_culture_of_challenge",
+        seen_on=date(2026, 2, 1),
+    )
+    session.commit()
+    log = sc.evidence_log(AREA, CYCLE, session=session)
+    assert [e["seen_on"] for e in log] == [date(2026, 5, 20), date(2026, 5, 2), date(2026, 2, 1), date(2026, 1, 1)]
+    first = log[0]
+    assert (first["source"], first["judgement"], first["link"], first["created_by"]) == (
+        "meeting",
+        "challenges",
+        f"item:opm:{item.id}",
+        "scrut",
+    )
+    assert (
+        first["note"] == "Minutes show no challenge from health."
+        and first["resolved"] is False
+        and first["response"] == ""
+    )
+    assert sc.link_label(first["link"], catalogue) == f"Statement (opm): {item.text}"
+    assert sc.status_of(first) == "challenge open" and sc.status_of(log[1]) == "supports"
+
+
+@pytest.mark.parametrize(("kw", "why"), [
+    ({"source": "rumour"}, "source must be"),
+    ({"judgement": "maybe"}, "supports or challenges"),
+    ({"link": "stage:dance"}, "not a stage"),
+    ({"link": "toc:no_such_node"}, "not a stage"),
+    ({"seen_on": date(2027, 1, 1)}, "in the future"),
+    ({"note": "   "}, "empty"),
+    ({"note": "x" * (sc.MAX_TEXT + 1)}, "keep it to"),
+])  # fmt: skip
+def test_bad_evidence_is_refused_with_a_reason(session, catalogue, cycle, kw, why) -> None:
+    with pytest.raises(sc.ScrutinyError, match=why):
+        _log(session, catalogue, **kw)
+    assert sc.evidence_log(AREA, CYCLE, session=session) == []
+
+
+def test_a_challenge_is_answered_then_resolved_and_can_be_reopened(session, catalogue, cycle) -> None:
+    sup = _log(session, catalogue)
+    ch = _log(session, catalogue, judgement="challenges", note="Frontline staff have not heard of the plan.")
+    with pytest.raises(sc.ScrutinyError, match="only a challenge"):
+        sc.answer_challenge(sup.id, "n/a", by="x", session=session)
+    sc.answer_challenge(
+        ch.id, "Briefings start in July; attendance will be audited.", by="Business manager", session=session
+    )
+    session.commit()
+    e = next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
+    assert e["response"].startswith("Briefings") and e["responded_by"] == "Business manager"
+    assert sc.status_of(e) == "challenge answered"
+    sc.resolve_challenge(ch.id, by="scrut", note="Audit in September showed 80% aware.", session=session)
+    session.commit()
+    e = next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
+    assert e["resolved"] and e["resolution"].startswith("Audit") and sc.status_of(e) == "challenge resolved"
+    with pytest.raises(sc.ScrutinyError, match="resolved"):
+        sc.answer_challenge(ch.id, "again", by="x", session=session)
+    sc.reopen_challenge(ch.id, session=session)
+    assert (
+        sc.status_of(next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id))
+        == "challenge answered"
+    )
+    with pytest.raises(sc.ScrutinyError, match="no evidence note"):
+        sc.resolve_challenge(99999, by="x", session=session)
+
+
+def test_the_decision_trail_records_decision_practice_change_and_outcome(session, catalogue, cycle) -> None:
+    t = sc.add_trail(AREA, CYCLE, decision="Fund a joint neglect audit", decided_on=date(2025, 11, 3),
+                     toc_nodes=["in_resource_funding_discussions", "out_resource_agreement"], by="scrut",
+                     session=session, cat=catalogue)  # fmt: skip
+    session.commit()
+    [row] = sc.trail(AREA, CYCLE, session=session)
+    assert row["decided_on"] == date(2025, 11, 3) and row["toc_nodes"] == [
+        "in_resource_funding_discussions",
+        "out_resource_agreement",
+    ]
+    assert sc.trail_stage(row) == "decision only"
+    sc.update_trail(
+        t.id,
+        practice_change="Neglect toolkit used at every strategy meeting",
+        outcome="",
+        session=session,
+        cat=catalogue,
+    )
+    assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "practice change seen"
+    sc.update_trail(t.id, practice_change="Neglect toolkit used", outcome="Fewer repeat referrals for neglect",
+                    session=session, cat=catalogue)  # fmt: skip
+    session.commit()
+    assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "outcome seen"
+    with pytest.raises(sc.ScrutinyError, match="not Theory of Change nodes"):
+        sc.add_trail(AREA, CYCLE, decision="x", toc_nodes=["nope"], by="s", session=session, cat=catalogue)
+    with pytest.raises(sc.ScrutinyError, match="decision is empty"):
+        sc.add_trail(AREA, CYCLE, decision="", by="s", session=session, cat=catalogue)
+
+
+def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) -> None:
+    sc.set_check(
+        AREA,
+        CYCLE,
+        "contains_what_done",
+        "partly",
+        "Lists meetings, not actions.",
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
+    sc.set_check(
+        AREA,
+        CYCLE,
+        "contains_what_done",
+        "evidenced",
+        "Revised draft lists actions.",
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
+    with pytest.raises(sc.ScrutinyError, match="not a point"):
+        sc.set_check(AREA, CYCLE, "made_up", "evidenced", by="s", session=session, cat=catalogue)
+    with pytest.raises(sc.ScrutinyError, match="status must be"):
+        sc.set_check(AREA, CYCLE, "contains_what_done", "great", by="s", session=session, cat=catalogue)
+    sc.sign_off(AREA, CYCLE, "local_authority", "Chief Executive", date(2026, 5, 1), session=session)
+    sc.sign_off(AREA, CYCLE, "police", "Chief Constable", None, session=session)
+    sc.sign_off(AREA, CYCLE, "police", "", None, session=session)  # withdrawn
+    with pytest.raises(sc.ScrutinyError, match="partner must be"):
+        sc.sign_off(AREA, CYCLE, "education", "Head", None, session=session)
+    sc.set_statement(AREA, CYCLE, "I have scrutinised this report.", by="scrut", session=session)
+    session.commit()
+    assert sc.checks(AREA, CYCLE, session=session) == {
+        "contains_what_done": {"status": "evidenced", "note": "Revised draft lists actions."}
+    }
+    got = sc.assurance(AREA, CYCLE, session=session)
+    assert got["signoffs"] == {"local_authority": {"by": "Chief Executive", "on": "2026-05-01"}}
+    assert (got["statement"], got["statement_by"]) == ("I have scrutinised this report.", "scrut")
+
+
+def test_deleting_an_area_deletes_its_scrutiny_records(session, catalogue, cycle) -> None:
+    _log(session, catalogue)
+    sc.add_trail(AREA, CYCLE, decision="d", by="s", session=session, cat=catalogue)
+    sc.set_statement(AREA, CYCLE, "s", by="s", session=session)
+    session.commit()
+    session.delete(session.scalar(select(Area).where(Area.name == AREA)))
+    session.commit()
+    for table in (sc.EvidenceEntry, sc.TrailEntry, sc.ReportAssurance):
+        assert session.scalars(select(table)).all() == []
+
+
+def test_the_yearly_report_checklist_is_a_cited_framework(catalogue) -> None:
+    fw = catalogue.get(sc.CHECKLIST)
+    groups = {g.id for g in fw.groups}
+    assert fw.kind == "reference" and len(fw.criteria) == 16
+    for c in fw.criteria:
+        assert c.source.report == "wood2021" and "paragraph" in c.source.section and c.question
+        assert c.id.split("_")[0] in groups
+
+
+@pytest.fixture
+def demo_area(session, catalogue):
+    from toolkit.demo import load_demo
+
+    load_demo(areas=1, catalogue=catalogue, session=session)
+    session.commit()
+    return "Ashvale (fictional)", "2026"
+
+
+def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session, catalogue, demo_area) -> None:
+    area, cycle = demo_area
+    kw = {"source": "meeting", "seen_on": date(2026, 1, 5), "by": "scrut", "session": session, "cat": catalogue}
+    sc.log_evidence(
+        area, cycle, note="Frontline staff unaware of the plan.", judgement="challenges", link="stage:communicate", **kw
+    )
+    sc.log_evidence(area, cycle, note="Case review shows shared plan.", judgement="supports", link="stage:communicate",
+                    **{**kw, "source": "case_review"})  # fmt: skip
+    sc.add_trail(area, cycle, decision="Joint briefings", practice_change="Team briefings monthly", outcome="Staff aware",
+                 by="scrut", session=session, cat=catalogue)  # fmt: skip
+    sc.sign_off(area, cycle, "local_authority", "CEO", date(2026, 5, 1), session=session)
+    session.commit()
+    a = analyse(area, cycle, session=session, cat=catalogue, cfg=Config(min_group_size=3))
+    tables = sc.summary(area, cycle, session=session, cat=catalogue, analysis=a)
+    side = tables["self-rating and scrutiny"].set_index("about")
+    row = side.loc["Stage: Communicate"]
+    assert row["self_rating"].startswith(f"{a['opm']['by_stage']['communicate']['mean']:.2f} (n=")
+    assert row["scrutiny"] == "challenged: 1 supporting note, 1 open challenge" and row["notes"] == 2
+    assert side.loc["Stage: Create", "scrutiny"] == "no evidence yet"
+    chk = tables["yearly report checklist"].set_index("point")
+    assert (
+        "1 partner decision in the decision trail"
+        in chk.loc["What the partners and relevant agencies have done", "toolkit_evidence"]
+    )
+    assert "waiting for Police, Health" in chk.loc["Signed off by the three safeguarding partners", "toolkit_evidence"]
+    assert "case reviews" in chk.loc["Actions on practice review recommendations", "toolkit_evidence"]
+    assert chk.loc["Feedback from children and families", "toolkit_evidence"] == ""  # nothing the toolkit holds
+    assert (chk["status"] == "Not checked yet").all()
+    # Suppressed groups stay suppressed beside the scrutiny.
+    big = analyse(area, cycle, session=session, cat=catalogue, cfg=Config(min_group_size=500))
+    side2 = sc.side_by_side(big, sc.evidence_log(area, cycle, session=session), catalogue).set_index("about")
+    assert side2.loc["Stage: Communicate", "self_rating"] == "fewer than 500 people"
+
+
+def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(session, catalogue, demo_area) -> None:
+    area, cycle = demo_area
+    sc.log_evidence(area, cycle, note="=HYPERLINK(\"http://evil\") | pipes\nand lines", source="document",
+                    seen_on=date(2026, 1, 5), judgement="challenges", link="c:c01_clarity", by="scrut",
+                    session=session, cat=catalogue)  # fmt: skip
+    session.commit()
+    tables = sc.summary(area, cycle, session=session, cat=catalogue, analysis=None)
+    csv = sc.export_summary(tables, "csv", area=area, cycle=cycle).decode()
+    assert "'=HYPERLINK" in csv and "evidence log" in csv and "yearly report checklist" in csv
+    with zipfile.ZipFile(io.BytesIO(sc.export_summary(tables, "xlsx", area=area, cycle=cycle))) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    assert "'=HYPERLINK" in xml and "<f>" not in xml and "decision trail" in xml
+    md = sc.export_summary(tables, "md", area=area, cycle=cycle).decode()
+    assert md.startswith(f"# Scrutiny summary: {area}, cycle {cycle}") and "\\| pipes and lines" in md
+    assert "## Decision trail" in md and "Nothing recorded yet." in md
+    with pytest.raises(ValueError, match="unknown format"):
+        sc.export_summary(tables, "pdf", area=area, cycle=cycle)
