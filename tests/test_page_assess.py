@@ -6,7 +6,7 @@ import pandas as pd
 
 from tests.pages import open_page, texts
 from toolkit.db import session_scope
-from toolkit.store import get_or_create_area, get_or_create_cycle, ratings_frame
+from toolkit.store import get_or_create_area, get_or_create_cycle, list_areas, ratings_frame
 
 
 def _area(db_url: str) -> None:
@@ -75,3 +75,25 @@ def test_a_refresh_resumes_from_the_link(db_url) -> None:
     assert not fresh.exception
     assert "Step 1 of 6" in texts(fresh)
     assert fresh.radio[0].value == 5
+
+
+def test_submit_refuses_control_characters_and_bad_values(db_url, catalogue) -> None:
+    import pytest
+
+    from toolkit.assessment import AnswerError, submit_answer
+
+    item = catalogue.opm.items[0].id
+    with session_scope() as s:
+        for kwargs, why in (
+            ({"comment": "bell\x07"}, "control character"),
+            ({"score": 9}, "outside"),
+            ({"agency": "army"}, "unknown agency"),
+            ({"item": "nope"}, "unknown statement"),
+            ({"comment": "x" * 4001}, "longer than"),
+        ):
+            args = {"agency": "police", "level": "frontline", "item": item, "score": 3, "comment": "", **kwargs}
+            with pytest.raises(AnswerError, match=why):
+                submit_answer("Northshire", "2026", "r-1", args["agency"], args["level"], "opm", args["item"], args["score"],
+                              args["comment"], session=s, cat=catalogue)  # fmt: skip
+    with session_scope() as s:
+        assert list_areas(session=s) == []  # refused before anything was created
