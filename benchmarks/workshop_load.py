@@ -1,7 +1,7 @@
 """A workshop under load: N participants answer every statement at once through the join page's submit path.
 
     .venv/bin/python benchmarks/workshop_load.py [--participants 60] [--backend sqlite|postgresql|both]
-        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-retry]
+        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-retry] [--think SECONDS]
 
 For each backend it builds a fresh database (SQLite in a temporary folder; PostgreSQL as a uniquely named database
 that is dropped afterwards), creates a workshop, joins the participants, then starts one thread per participant
@@ -27,11 +27,11 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit import ids  # noqa: E402
-from toolkit.db import make_engine, session_scope, upgrade  # noqa: E402
-from toolkit.frameworks import load_catalogue  # noqa: E402
-from toolkit.store import Rating, RatingHistory, Respondent  # noqa: E402
-from toolkit.workshop import answer, create_workshop, join, steps_for  # noqa: E402
+from toolkit import ids
+from toolkit.db import make_engine, session_scope, upgrade
+from toolkit.frameworks import load_catalogue
+from toolkit.store import Rating, RatingHistory, Respondent
+from toolkit.workshop import answer, create_workshop, join, steps_for
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -56,7 +56,7 @@ def postgres_db(admin_url: str):
         admin.dispose()
 
 
-def run(url: str, participants: int, retry: bool, seed: int = 1) -> dict:
+def run(url: str, participants: int, retry: bool, seed: int = 1, think: float = 0.0) -> dict:
     """Run the load against one database URL and return the figures."""
     cat = load_catalogue()
     engine = make_engine(url)
@@ -84,12 +84,15 @@ def run(url: str, participants: int, retry: bool, seed: int = 1) -> dict:
 
     def participant(p, answers) -> None:
         mine = []
+        pause = random.Random(p.pseudonym)
         barrier.wait()
         for fw, item, score in answers:
+            if think:  # a person reads the next statement before tapping
+                time.sleep(think * (0.5 + pause.random()))
             t0 = time.perf_counter()
             try:
                 answer(w.code, p.pseudonym, fw, item, score, engine=engine, cat=cat, retry=retry, on_retry=count_retry)
-            except Exception as exc:  # noqa: BLE001 - counted and reported
+            except Exception as exc:
                 with lock:
                     errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
                 continue
@@ -107,8 +110,7 @@ def run(url: str, participants: int, retry: bool, seed: int = 1) -> dict:
     with session_scope(engine) as s:
         stored = s.scalar(select(func.count(Rating.id)).join(Respondent).where(Respondent.cycle_id == w.cycle_id))
         dupes = s.scalar(
-            select(func.count())
-            .select_from(
+            select(func.count()).select_from(
                 select(Rating.respondent_id, Rating.framework, Rating.item)
                 .group_by(Rating.respondent_id, Rating.framework, Rating.item)
                 .having(func.count() > 1)
@@ -134,9 +136,10 @@ def run(url: str, participants: int, retry: bool, seed: int = 1) -> dict:
     }
 
 
-def report(name: str, r: dict, participants: int) -> bool:
+def report(name: str, r: dict, participants: int, think: float = 0.0) -> bool:
     ok = r["submitted"] == r["stored"] and r["duplicates"] == 0 and r["errors"] == 0
-    print(f"== {name}: {participants} participants answering at once ==")
+    pace = f"pausing about {think:g} s before each answer" if think else "answering flat out"
+    print(f"== {name}: {participants} participants starting at once, {pace} ==")
     print(f"ratings submitted   {r['submitted']}")
     print(f"ratings stored      {r['stored']}  ({'equal' if r['submitted'] == r['stored'] else 'NOT EQUAL'})")
     print(f"duplicates          {r['duplicates']}   history rows {r['history_rows']}")
@@ -154,14 +157,26 @@ def main() -> int:
     ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     ap.add_argument("--pg-url", default=PG_DEFAULT)
     ap.add_argument("--no-retry", action="store_true", help="submit once, without the retry on a lock conflict")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="seconds (on average) each participant pauses before each answer; 0 = answer flat out")  # fmt: skip
     args = ap.parse_args()
     ok = True
     if args.backend in ("sqlite", "both"):
         with sqlite_db() as url:
-            ok &= report("SQLite (WAL)", run(url, args.participants, not args.no_retry), args.participants)
+            ok &= report(
+                "SQLite (WAL)",
+                run(url, args.participants, not args.no_retry, think=args.think),
+                args.participants,
+                args.think,
+            )
     if args.backend in ("postgresql", "both"):
         with postgres_db(args.pg_url) as url:
-            ok &= report("PostgreSQL", run(url, args.participants, not args.no_retry), args.participants)
+            ok &= report(
+                "PostgreSQL",
+                run(url, args.participants, not args.no_retry, think=args.think),
+                args.participants,
+                args.think,
+            )
     return 0 if ok else 1
 
 

@@ -30,6 +30,9 @@ filters = {k: st.session_state[f"bench_f_{k}"] for k in bm.TAG_KEYS}
 
 comp = comparison(area, cycle, filters, named=named, tags=all_tags)
 view = comp["view"]
+if not view.respondents:
+    st.info(f"{area} has no ratings in cycle {cycle} yet, so there is nothing to compare.")
+    st.stop()
 st.caption(
     f"{area}, cycle {cycle}: {view.respondents} respondents, against {view.n_peers} peer areas ({view.peers_described}). "
     + ("Peer areas are named because your role may see them." if named else "Peer areas are anonymised (Peer 01 has the highest overall value).")

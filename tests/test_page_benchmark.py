@@ -90,3 +90,13 @@ def test_the_history_measure_can_be_changed(seeded) -> None:
     at.selectbox(key="bench_hist_key").set_value("c:c07_culture_of_challenge").run()
     assert not at.exception
     assert any("7. Culture of Challenge, Inclusion and Transparency over cycles" in s for s in specs(at))
+
+
+def test_an_area_without_ratings_in_the_cycle_says_so(seeded) -> None:
+    from toolkit.store import get_or_create_area, get_or_create_cycle
+
+    with session_scope() as s:
+        get_or_create_cycle(get_or_create_area("Northshire", session=s), "2026", session=s)
+    at = open_page("pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area="Northshire", sel_cycle="2026")
+    assert not at.exception
+    assert "Northshire has no ratings in cycle 2026 yet" in texts(at) and not at.metric

@@ -436,6 +436,11 @@ def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.Data
     return pd.DataFrame(rows, columns=["link", "about", "self_rating", "scrutiny", "notes", "latest_note"])
 
 
+def _sentence(text: str) -> str:
+    """Text with its first letter upper case (the rest as written) and a full stop."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def _n(k: int, word: str) -> str:
     return f"{k} {word}{'' if k == 1 else 's'}"
 
@@ -476,7 +481,7 @@ def checklist_evidence(
         if measures:
             up = [m["label"] for m in measures if m["significant"] and m["difference"] > 0]
             bits.append(f"since {change['from']}, {len(up)} of {len(measures)} stages and C's improved clearly")
-        out["contains_impact_evidence"] = "; ".join(bits).capitalize() + "."
+        out["contains_impact_evidence"] = _sentence("; ".join(bits))
     if measures:
         flat = [m["label"] for m in measures if not (m["significant"] and m["difference"] > 0)]
         out["contains_little_progress"] = f"No clear improvement since {change['from']}: {', '.join(flat) or 'none'}."
@@ -490,14 +495,9 @@ def checklist_evidence(
         )
     if entries or (analysis and analysis.get("respondents")):
         kinds = ", ".join(f"{SOURCES[s].lower()} {k}" for s, k in sources.items() if k)
-        people = (
-            f"ratings from {analysis['respondents']} people at every level"
-            if analysis and analysis.get("respondents")
-            else ""
-        )
-        out["develop_systematic_evidence"] = (
-            "; ".join(x for x in (people, f"evidence notes by source: {kinds}" if kinds else "") if x).capitalize()
-            + "."
+        people = f"ratings from {analysis['respondents']} people" if analysis and analysis.get("respondents") else ""
+        out["develop_systematic_evidence"] = _sentence(
+            "; ".join(x for x in (people, f"evidence notes by source: {kinds}" if kinds else "") if x)
         )
     if len(cycles) > 1:
         out["develop_evidence_base"] = (

@@ -1,16 +1,33 @@
-"""Cached process-wide resources: the database engine and the framework catalogue."""
+"""Cached process-wide resources: the database engine and the framework catalogue.
+
+Both can fail for reasons outside the app (the database server stopped, a user's framework file broken); pages then
+say so plainly and stop, rather than showing a traceback.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
+import streamlit as st
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from toolkit.catalogue import catalogue as _catalogue
 from toolkit.db import engine_for, session_scope
-from toolkit.frameworks import Catalogue
+from toolkit.frameworks import Catalogue, FrameworkError
 from toolkit.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+# The database server is stopped, restarting or unreachable, or (SQLite) busy past its timeout.
+DB_UNAVAILABLE = (OperationalError, InterfaceError)
+UNAVAILABLE = (
+    "The database cannot be reached at the moment, so nothing could be loaded or saved just now. Everything saved "
+    "before is safe. Wait a minute and reload the page; if you were answering, give that answer again."
+)
 
 
 def settings() -> Settings:
@@ -18,12 +35,41 @@ def settings() -> Settings:
 
 
 def catalogue() -> Catalogue:
-    """The frameworks (loaded once per process)."""
-    return _catalogue()
+    """The frameworks (loaded once per process); a broken framework file stops the page with its problems listed."""
+    try:
+        return _catalogue()
+    except FrameworkError as exc:
+        folder = get_settings().frameworks_dir
+        st.error(
+            "The framework files have problems, so the toolkit cannot open this page. Fix them"
+            + (" in the folder set by TOOLKIT_FRAMEWORKS_DIR" if folder else "")
+            + ", then restart the app. The problems:",
+            icon=":material/error:",
+        )
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.stop()
+
+
+def database_unavailable(exc: BaseException) -> NoReturn:
+    """Say plainly that the database is unavailable, and stop the page (or the callback) here."""
+    log.warning(
+        "database unavailable: %s", type(getattr(exc, "orig", exc)).__name__
+    )  # never the URL: it may hold a password
+    st.error(UNAVAILABLE, icon=":material/cloud_off:")
+    st.stop()
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Run database work; if the database is unavailable, show the plain message and stop instead of a traceback."""
+    try:
+        yield
+    except DB_UNAVAILABLE as exc:
+        database_unavailable(exc)
 
 
 @contextmanager
 def db() -> Iterator[Session]:
     """A session on the configured database (engine created and migrated once per URL)."""
-    with session_scope(engine_for(get_settings().database_url)) as s:
+    with guarded(), session_scope(engine_for(get_settings().database_url)) as s:
         yield s
