@@ -13,7 +13,9 @@ from toolkit.demo import load_demo
 DEFAULT = Path("/tmp/toolkit-national.db")
 
 
-def national_db(path: Path = DEFAULT, *, areas: int = 160, cycles: tuple[str, ...] = ("2024", "2025", "2026"), respondents: int = 40) -> str:
+def national_db(
+    path: Path = DEFAULT, *, areas: int = 160, cycles: tuple[str, ...] = ("2024", "2025", "2026"), respondents: int = 40
+) -> str:
     """The URL of a migrated SQLite database holding the national-scale demo (built if missing)."""
     url = f"sqlite:///{path}"
     marker = path.with_suffix(f".{areas}x{len(cycles)}x{respondents}.done")

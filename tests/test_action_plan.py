@@ -284,7 +284,7 @@ def test_plan_exports_neutralise_formulas(tmp_path) -> None:
              "toc_nodes": [], "items": [], "steps": [{"text": "+cmd|' /C calc'!A0", "owner": "@SUM(1)", "messenger": None,
                                                      "channel": None, "due": None, "status": "done"}]}]}  # fmt: skip
     write_plan(plan, tmp_path / "p.csv")
-    rows = list(csv.DictReader(open(tmp_path / "p.csv", encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()))
     assert rows[0]["goal"].startswith("'=") and rows[0]["step"].startswith("'+") and rows[0]["owner"].startswith("'@")
     write_plan(plan, tmp_path / "p.xlsx")
     ws = load_workbook(tmp_path / "p.xlsx").active

@@ -22,7 +22,7 @@ def _area(df, name: str, cycle: str = "2026"):
 
 
 def test_every_demo_area_is_named_fictional_and_shaped_like_a_real_partnership(demo) -> None:
-    df, stories = demo
+    df, _ = demo
     assert all(name.endswith(FICTIONAL) for name in df["area"].unique())
     for (_area_name, _cycle), part in df.groupby(["area", "cycle"]):
         people = part.drop_duplicates("respondent")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from toolkit.store import Rating, action_plan
 PAGES = ["", "context", "assess", "results", "theory_of_change", "interventions", "action_plan", "data", "frameworks"]
 
 
-def _answer_as(browser, base: str, agency: str, level: str, choices: list[int]) -> None:  # noqa: ANN001
+def _answer_as(browser, base: str, agency: str, level: str, choices: list[int]) -> None:
     """One respondent on their own device: choose agency and level, answer the first statements."""
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
@@ -84,7 +85,7 @@ def test_new_user_journey(browser, app_url, fresh_db_url) -> None:
     go(page, app_url, "data")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8"))))
     assert len(rows) == 12 and {r["area"] for r in rows} == {"Northshire"}
 
     for width_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
