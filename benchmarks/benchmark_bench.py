@@ -13,6 +13,7 @@ The machine's load average is printed too: wall times on a busy machine run well
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -95,7 +96,7 @@ def time_parts(url: str) -> None:
           f"{len(table.areas)} areas against their peers {b[0]:.2f} s wall / {b[1]:.2f} s CPU")  # fmt: skip
 
 
-def timed_run(at) -> tuple[float, float]:  # noqa: ANN001
+def timed_run(at) -> tuple[float, float]:
     t, c = time.perf_counter(), time.process_time()
     at.run()
     assert not at.exception, at.exception
@@ -111,10 +112,8 @@ def time_page(url: str, runs: int) -> None:
 
     engine = make_engine(url)
     with session_scope(engine) as s:
-        try:
+        with contextlib.suppress(ValueError):  # already there when --db is reused
             create_user("bench-scrutineer", PW, "scrutineer", session=s)
-        except ValueError:
-            pass
         token = start_session(authenticate("bench-scrutineer", PW, session=s), session=s)
     engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)

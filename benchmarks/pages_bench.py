@@ -32,7 +32,7 @@ PAGES = {
 MINIMAL = 'import streamlit as st\nst.title("Minimal")\nst.write("hello")\n'
 
 
-def rerun_times(at, runs: int) -> list[float]:  # noqa: ANN001
+def rerun_times(at, runs: int) -> list[float]:
     """Seconds per rerun after the first (warm caches, as a user clicking around sees)."""
     at.run()
     out = []

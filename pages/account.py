@@ -5,6 +5,7 @@ import streamlit as st
 from toolkit.auth import MIN_PASSWORD, count_users, create_user
 from ui.auth import identity, sign_in_form, sign_out
 from ui.resources import db
+from ui.state import ensure_app
 
 
 def _first_admin() -> None:
@@ -21,6 +22,7 @@ def _first_admin() -> None:
         ss["account_msg"] = f"Not created: {exc}."
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Account")
 who = identity()
 if who:

@@ -7,10 +7,12 @@ import streamlit as st
 from toolkit.action_plan import default_targets, plan_frame, plan_progress
 from toolkit.store import STEP_STATUSES, action_plan, add_goal, add_step, decisions, delete_goal, update_step
 from toolkit.tables import table_bytes
-from ui.auth import identity
+from ui.auth import gate, identity
 from ui.cached import analysis, plan_review
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
+from ui.workshops import plain
 
 cat = catalogue()
 guide = cat.get("implementation_guidance")
@@ -55,7 +57,9 @@ def _drop(goal_id: int) -> None:
         delete_goal(goal_id, session=s)
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Action plan")
+gate("edit_action_plan", what="the action plan")
 st.caption("Each goal comes from a selected intervention, is linked to the Theory of Change and to the statements it should "
            "move, so the next cycle shows whether it worked. Kantar (2021, Table 2) advises choosing trusted messengers, "
            "consistent channels, and keeping momentum with visible progress.")  # fmt: skip
@@ -82,7 +86,7 @@ if plan["goals"]:
     st.progress(o["percent_complete"] / 100, text=f"{o['done']} of {o['steps']} steps done · {o['overdue']} overdue")
 for g, gp in zip(plan["goals"], prog["goals"], strict=True):
     with st.container(border=True):
-        st.markdown(f"### {g['title']}")
+        st.markdown(f"### {plain(g['title'])}")
         st.caption(f"Theory of Change: {', '.join(cat.nodes[n].label for n in g['toc_nodes']) or 'none'} · {len(g['items'])} statements to move"
                    + (" · carried from an earlier cycle" if g["carried_from"] else ""))  # fmt: skip
         st.write(
@@ -92,7 +96,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
         for stp in g["steps"]:
             c1, c2 = st.columns([3, 1])
             late = " · **overdue**" if stp["due"] and stp["due"] < date.today() and stp["status"] != "done" else ""
-            c1.markdown(f"{stp['text']}  \n:material/person: {stp['owner'] or 'no owner'} · {messengers.get(stp['messenger'], 'no messenger')} · "
+            c1.markdown(f"{plain(stp['text'])}  \n:material/person: {plain(stp['owner']) or 'no owner'} · {messengers.get(stp['messenger'], 'no messenger')} · "
                         f"{channels.get(stp['channel'], 'no channel')} · due {stp['due'] or 'not set'}{late}")  # fmt: skip
             st.session_state.setdefault(f"plan_st_{stp['id']}", stp["status"])
             c2.selectbox(
@@ -118,7 +122,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
 if reviewed:
     st.subheader("Did last cycle's goals work?")
     for r in reviewed:
-        st.markdown(f"- **{r['goal']}**: {r['verdict']}")
+        st.markdown(f"- **{plain(r['goal'])}**: {plain(r['verdict'])}")
 
 if plan["goals"]:
     c1, c2 = st.columns(2)

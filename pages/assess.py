@@ -3,10 +3,12 @@
 import streamlit as st
 
 from toolkit import ids
-from toolkit.assessment import AnswerError, new_pseudonym, progress, submit_answer, walk
+from toolkit.assessment import AnswerError, is_link_pseudonym, new_pseudonym, progress, submit_answer, walk
 from toolkit.store import find_respondent, respondent_answers
 from ui.resources import catalogue, db, settings
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
+from ui.workshops import plain
 
 DK = "dk"
 cat = catalogue()
@@ -16,6 +18,8 @@ def _restore() -> None:
     """Pick up a respondent from the link (?r=...&area=...&cycle=...) after a refresh or a closed tab."""
     qp = st.query_params
     if st.session_state["assess_respondent"] or not {"r", "area", "cycle"} <= set(qp):
+        return
+    if not is_link_pseudonym(qp["r"]):  # a guessable or forged id: never open someone else's answers
         return
     with db() as s:
         resp = find_respondent(qp["area"], qp["cycle"], qp["r"], session=s)
@@ -65,6 +69,7 @@ def _leave() -> None:
     st.query_params.clear()
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Self-assessment")
 _restore()
 if not st.session_state["assess_respondent"]:
@@ -98,7 +103,7 @@ steps = walk(cat, ss["assess_level"], all_levels=bool(ss.get("assess_all_levels"
 k = min(ss["assess_step"], len(steps))
 done, total = progress(ss["assess_answers"], steps)
 st.progress(done / total if total else 0.0, text=f"{done} of {total} statements answered")
-st.caption(f"{ss['assess_area']} · cycle {ss['assess_cycle']} · {ids.AGENCY_NAMES[ss['assess_agency']]}, {ss['assess_level']} · "
+st.caption(f"{plain(ss['assess_area'])} · cycle {plain(ss['assess_cycle'])} · {ids.AGENCY_NAMES[ss['assess_agency']]}, {ss['assess_level']} · "
            "bookmark this page to come back to your answers")  # fmt: skip
 if err := ss.pop("assess_error", None):
     st.error(err)

@@ -10,6 +10,7 @@ from ui.benchmarks import comparison, history_spec, tags
 from ui.resources import catalogue
 from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
+from ui.workshops import plain
 
 ensure_app()  # a bookmark may open this page first
 st.title("Benchmark")
@@ -31,10 +32,10 @@ filters = {k: st.session_state[f"bench_f_{k}"] for k in bm.TAG_KEYS}
 comp = comparison(area, cycle, filters, named=named, tags=all_tags)
 view = comp["view"]
 if not view.respondents:
-    st.info(f"{area} has no ratings in cycle {cycle} yet, so there is nothing to compare.")
+    st.info(f"{plain(area)} has no ratings in cycle {plain(cycle)} yet, so there is nothing to compare.")
     st.stop()
 st.caption(
-    f"{area}, cycle {cycle}: {view.respondents} respondents, against {view.n_peers} peer areas ({view.peers_described}). "
+    f"{plain(area)}, cycle {plain(cycle)}: {view.respondents} respondents, against {view.n_peers} peer areas ({plain(view.peers_described)}). "
     + ("Peer areas are named because your role may see them." if named else "Peer areas are anonymised (Peer 01 has the highest overall value).")
 )  # fmt: skip
 for note in view.notes:

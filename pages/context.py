@@ -3,7 +3,9 @@
 import streamlit as st
 
 from toolkit.store import find_area, set_area_context
+from ui.auth import gate
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
 TAGS = {
@@ -23,7 +25,9 @@ def _save() -> None:
     ss["ctx_saved"] = True
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Context")
+gate("edit_area", what="the context page")
 st.caption("The partnership's context shapes what works: Kantar (2021) found that prior multi-agency experience, agencies that span "
            "several areas, local need, size and structural change all made a difference.")  # fmt: skip
 area, _cycle = area_cycle_picker()

@@ -16,14 +16,17 @@ from toolkit.exports import (
 )
 from toolkit.ratings_io import COLUMNS, RatingsFileError, export_bytes, export_frame, import_ratings
 from toolkit.reports import MIME, build_report, render, slug
+from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
+from ui.workshops import plain
 
 
 def _import() -> None:
     up = st.session_state.get("data_upload")
-    if up is None:
+    if up is None or not may("import_ratings"):
         return
     try:
         with db() as s:
@@ -33,24 +36,33 @@ def _import() -> None:
         st.session_state["data_result"] = ("error", exc)
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Import and export")
+gate("view_results", what="import and export")
+can_import, can_export_raw = may("import_ratings"), may("export_raw")  # raw data holds every comment
 st.subheader("Import ratings")
+if not can_import:
+    st.caption("Your account cannot import ratings: facilitators and administrators can.")
 st.write("A CSV or Excel file in long format, one row per rating, with the columns " + ", ".join(f"`{c}`" for c in COLUMNS) +
          ". A blank score means don't know. If any row is wrong nothing is imported, and every problem is listed.")  # fmt: skip
-st.file_uploader("Ratings file", type=["csv", "xlsx"], key="data_upload")
-st.button("Import", on_click=_import, type="primary", key="data_import")
+st.file_uploader("Ratings file", type=["csv", "xlsx"], key="data_upload", disabled=not can_import)
+st.button("Import", on_click=_import, type="primary", key="data_import", disabled=not can_import)
 if res := st.session_state.pop("data_result", None):
     if res[0] == "ok":
-        st.success(res[1])
+        st.success(plain(res[1]))
     else:
         exc = res[1]
-        st.error(f"{exc.file}: nothing was imported. {len(exc.errors)} problem(s) to fix:")
+        st.error(f"{plain(exc.file)}: nothing was imported. {len(exc.errors)} problem(s) to fix:")
         st.dataframe(pd.DataFrame([{"row": e.row or "", "column": e.column, "value": e.value, "problem": e.reason} for e in exc.errors]),
                      hide_index=True, width="stretch")  # fmt: skip
 
 st.subheader("Export ratings")
 area, cycle = area_cycle_picker()
-if area:
+if area and not can_export_raw:
+    st.caption(
+        "Your account cannot export the raw ratings (they hold every comment); the report below has the results."
+    )
+if area and can_export_raw:
     whole = st.checkbox("Every cycle of this area", key="data_all_cycles")
     chosen = None if whole else cycle
 
@@ -115,8 +127,8 @@ if area and cycle:
     toc = analysis(area, cycle)["toc"]
     stem = f"{slug(area)}_{slug(cycle)}_theory_of_change"
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.download_button("Area bundle (JSON)", _bundle, file_name=f"{slug(area)}_bundle.json", mime="application/json",
-                       key="data_dl_bundle")  # fmt: skip
+    c1.download_button("Area bundle (JSON)", _bundle if can_export_raw else b"", file_name=f"{slug(area)}_bundle.json", mime="application/json",
+                       key="data_dl_bundle", disabled=not can_export_raw)  # fmt: skip
     c2.download_button("ToC GraphML", lambda: toc_graphml(toc), file_name=f"{stem}.graphml", mime="application/xml",
                        key="data_dl_graphml")  # fmt: skip
     c3.download_button("ToC Mermaid", lambda: toc_mermaid(toc), file_name=f"{stem}.mmd", mime="text/plain",

@@ -4,7 +4,9 @@ import streamlit as st
 
 from toolkit.browse import cite, framework_sections
 from ui.resources import catalogue
+from ui.state import ensure_app
 
+ensure_app()  # a bookmark may open this page first
 st.title("Frameworks")
 st.caption(
     "What the toolkit is built on. Every entry names the report and section it comes from; descriptions are in our own words."

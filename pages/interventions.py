@@ -14,9 +14,10 @@ from toolkit.store import (
     shortlist_add,
     shortlist_remove,
 )
-from ui.auth import identity
+from ui.auth import gate, identity
 from ui.cached import analysis, suggestions
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
 cat = catalogue()
@@ -68,7 +69,9 @@ def _decide(iv_id: str) -> None:
     ss["iv_msg"] = ("success", f"Decision recorded for {names[iv_id]}.")
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Interventions")
+gate("appraise", what="the interventions page")
 area, cycle = area_cycle_picker()
 if not (area and cycle):
     st.stop()

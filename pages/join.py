@@ -3,7 +3,7 @@
 import streamlit as st
 
 from toolkit import ids, workshop_charts
-from toolkit.assessment import AnswerError
+from toolkit.assessment import AnswerError, resume_step
 from toolkit.store import shortlist
 from toolkit.workshop import (
     JoinError,
@@ -21,7 +21,7 @@ from toolkit.workshop import (
     submit_appraisal,
     with_retry,
 )
-from ui.resources import catalogue, db
+from ui.resources import DB_UNAVAILABLE, catalogue, db
 from ui.state import ensure_app
 from ui.workshops import REFRESH_PARTICIPANT, config, engine, plain, room, scroll_to_top
 
@@ -30,6 +30,7 @@ DK = "dk"
 cat = catalogue()
 ss = st.session_state
 CLOSED = "The workshop has closed, so that was not saved: the room's ratings are final."
+NOT_SAVED = "That answer was not saved: the database could not be reached. Wait a minute, then give it again."
 
 
 def _restore() -> None:
@@ -50,8 +51,8 @@ def _restore() -> None:
             return
         w = find_workshop(qp["w"], session=s)
         answers = own_answers(w, p.pseudonym, session=s)
-    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level,
-              join_answers=answers, join_step=0)  # fmt: skip
+    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level, join_answers=answers,
+              join_step=resume_step(answers, steps_for(w, p.level, cat)))  # back where they left off  # fmt: skip
 
 
 def _join() -> None:
@@ -81,6 +82,10 @@ def _save(fw: str, item: str) -> None:
         ss["join_error"] = CLOSED
     except AnswerError as exc:
         ss["join_error"] = f"That answer was not saved: {exc}."
+    except DB_UNAVAILABLE:  # the server is down or restarting: say so, and do not show the choice as if saved
+        saved = ss["join_answers"].get((fw, item))
+        ss[f"join_q_{fw}_{item}"] = None if saved is None else DK if saved[0] is None else saved[0]
+        ss["join_error"] = NOT_SAVED
 
 
 def _appraise(iv: str, criterion: str) -> None:

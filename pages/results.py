@@ -5,11 +5,15 @@ import streamlit as st
 
 from toolkit import charts, ids
 from toolkit.charts import gap_table
+from ui.auth import gate
 from ui.cached import analysis, chart
 from ui.resources import catalogue
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
+ensure_app()  # a bookmark may open this page first
 st.title("Results")
+gate("view_results", what="the results")
 area, cycle = area_cycle_picker()
 if not (area and cycle):
     st.stop()

@@ -6,8 +6,10 @@ import streamlit as st
 from toolkit.charts import STATUS_LABELS, toc_dot
 from toolkit.store import ASSUMPTION_STATUSES, save_assumption
 from toolkit.toc import node_detail
+from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.state import ensure_app
 from ui.widgets import area_cycle_picker
 
 
@@ -17,7 +19,9 @@ def _save_assumption(aid: str) -> None:
                         st.session_state[f"toc_as_{aid}"], st.session_state.get(f"toc_an_{aid}", ""), session=s)  # fmt: skip
 
 
+ensure_app()  # a bookmark may open this page first
 st.title("Theory of Change")
+gate("view_results", what="the Theory of Change")
 st.caption("Kantar's Theory of Change for multi-agency safeguarding partnership working (2021, Annex 1): inputs lead to "
            "outputs, then to intermediate and ultimate outcomes. Ratings roll up onto each box.")  # fmt: skip
 area, cycle = area_cycle_picker()
@@ -79,11 +83,18 @@ with st.expander("Assumptions register"):
     st.caption(
         "Does each assumption of the Theory of Change hold here? A failing assumption puts the boxes it underpins at risk."
     )
+    editable = may("appraise")  # a scrutineer reads the register; the partnership keeps it
     for x in health["assumptions"]:
         c1, c2 = st.columns([1, 2])
         st.session_state.setdefault(f"toc_as_{x['id']}", x["status"])
         st.session_state.setdefault(f"toc_an_{x['id']}", x["note"])
         c1.selectbox(
-            x["text"], ASSUMPTION_STATUSES, key=f"toc_as_{x['id']}", on_change=_save_assumption, args=(x["id"],)
+            x["text"],
+            ASSUMPTION_STATUSES,
+            key=f"toc_as_{x['id']}",
+            on_change=_save_assumption,
+            args=(x["id"],),
+            disabled=not editable,
         )
-        c2.text_input("Evidence", key=f"toc_an_{x['id']}", on_change=_save_assumption, args=(x["id"],))
+        c2.text_input("Evidence", key=f"toc_an_{x['id']}", on_change=_save_assumption, args=(x["id"],),
+                      disabled=not editable)  # fmt: skip

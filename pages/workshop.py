@@ -144,6 +144,9 @@ def dashboard(code: str, present: bool) -> None:
     m2.metric("Finished", finished, border=True)
     m3.metric("Answers saved", now.ratings, border=True)
     st.subheader("Who has joined: agency by level")
+    if not now.joined:
+        st.write("Nobody has joined yet. Share the code, the address or the QR code above.")
+        return
     if present:
         st.caption(f"Groups of fewer than {min_n} people are hidden on this screen.")
     st.dataframe(joined_table(joined_cells(now, min_n, suppress=present), min_n), hide_index=True, width="stretch")

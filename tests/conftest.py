@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from toolkit.catalogue import catalogue as cached_catalogue
 from toolkit.db import engine_for, make_engine, session_scope, upgrade
 from toolkit.frameworks import load_catalogue
-from toolkit.settings import get_settings
 from toolkit.models import metadata as all_tables
+from toolkit.settings import get_settings
 
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory):
     """A migrated database to copy (SQLite) or a per-run PostgreSQL database to truncate."""
     if PG_URL:
         name = f"toolkit_test_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # survives a server restart
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)

@@ -11,7 +11,8 @@ def test_start_on_a_new_installation_explains_and_offers_create_and_demo(db_url)
     at = open_page("pages/start.py")
     assert not at.exception
     assert "No partnerships yet" in texts(at)
-    assert "Ratings are stored in an SQLite file" in texts(at)
+    backend = "an SQLite file" if db_url.startswith("sqlite") else "PostgreSQL database"
+    assert f"Ratings are stored in {backend}" in texts(at)
 
 
 def test_create_an_area_and_cycle(db_url) -> None:

@@ -212,6 +212,21 @@ def test_a_closed_workshop_refuses_answers_and_freezes_the_cycle(session, catalo
     assert create_workshop("Northshire", "2027", created_by="facil", session=session).status == "open"
 
 
+def test_an_import_cannot_change_a_cycle_a_closed_workshop_froze(session, catalogue) -> None:
+    from toolkit.ratings_io import RatingsFileError, import_ratings
+
+    w = create_workshop("Northshire", "2026", created_by="facil", session=session)
+    p = join(w.code, "police", "frontline", session=session)
+    item = ws.steps_for(w, "frontline", catalogue)[0].items[0].id
+    ws.submit(w.code, p.pseudonym, "opm", item, 4, session=session, cat=catalogue)
+    ws.close(w.code, session=session)
+    header = "area,cycle,respondent,agency,level,framework,item,score,comment\n"
+    data = (header + f"Northshire,2026,{p.pseudonym},police,frontline,opm,{item},1,\n").encode()
+    with pytest.raises(RatingsFileError, match="is closed"):
+        import_ratings(data, "late.csv", session=session, catalogue=catalogue)
+    assert ws.own_answers(w, p.pseudonym, session=session)[("opm", item)][0] == 4
+
+
 def test_answers_from_many_threads_are_each_stored_once(engine, catalogue) -> None:
     from toolkit.db import session_scope
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from toolkit import ids
 from toolkit.frameworks import Catalogue, Item
 from toolkit.ratings_io import CONTROL_CHARS
-from toolkit.store import get_or_create_area, get_or_create_cycle, record_rating, upsert_respondent
+from toolkit.store import check_name, get_or_create_area, get_or_create_cycle, record_rating, upsert_respondent
 
 MAX_COMMENT = 4000
 CONTROL = re.compile(CONTROL_CHARS)  # the characters a ratings file may not hold either
@@ -58,6 +58,18 @@ def new_pseudonym() -> str:
     return "r-" + secrets.token_urlsafe(6)
 
 
+_LINK_PSEUDONYM = re.compile(r"r-[A-Za-z0-9_-]{8}")
+
+
+def is_link_pseudonym(text: object) -> bool:
+    """Whether text has the form of a pseudonym new_pseudonym hands out (48 random bits).
+
+    A resume link (?r=...) is a bearer token: only these may be resumed from one. Ids from an imported file ('r1',
+    'resp-004') can be guessed, so a link naming one must never open that person's answers and comments.
+    """
+    return isinstance(text, str) and _LINK_PSEUDONYM.fullmatch(text) is not None
+
+
 class AnswerError(ValueError):
     """An answer that cannot be saved; the message says why."""
 
@@ -85,19 +97,28 @@ def submit_answer(
         raise AnswerError(f"comment is longer than {MAX_COMMENT} characters")
     if CONTROL.search(comment):
         raise AnswerError("comment contains a control character (not a tab or line break); remove it")
-    try:
-        c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
-    except ValueError as exc:  # a blank, over-long or unprintable area or cycle name
+    try:  # every check before the first write, so a caller that carries on after the error has written nothing
+        for value, what in ((area, "area"), (cycle, "cycle"), (pseudonym, "respondent")):
+            check_name(value, what)
+    except ValueError as exc:  # a blank, over-long or unprintable name
         raise AnswerError(str(exc)) from None
+    c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
     from toolkit.workshop import cycle_frozen  # (imported here: toolkit.workshop builds on this module)
 
     if cycle_frozen(c.id, session=session):
         raise AnswerError(f"the ratings of {area}, cycle {cycle} are final: a workshop for it has closed")
     try:
         resp = upsert_respondent(c, pseudonym, agency, level, session=session)
-    except ValueError as exc:  # a bad pseudonym, or one already recorded with another agency or level
+    except ValueError as exc:  # a pseudonym already recorded with another agency or level
         raise AnswerError(str(exc)) from None
     record_rating(resp, framework, item, score, comment, session=session)
+
+
+def resume_step(answers: dict, steps: list[Step]) -> int:
+    """Where someone coming back left off: the first step with a statement not yet answered (len(steps) if none)."""
+    return next(
+        (k for k, s in enumerate(steps) if any((s.framework, i.id) not in answers for i in s.items)), len(steps)
+    )
 
 
 def progress(answers: dict, steps: list[Step]) -> tuple[int, int]:

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "import_ratings",
             "appraise",
             "edit_action_plan",
+            "edit_area",
         }
     ),
     "scrutineer": frozenset(
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "import_ratings",
             "appraise",
             "edit_action_plan",
+            "edit_area",
             "log_evidence",
             "manage_users",
             "backup",

@@ -204,9 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--role", choices=["facilitator", "scrutineer", "administrator"])
     sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     sp.add_argument("--json", action="store_true")
-    from toolkit import cli_analysis
+    from toolkit import cli_analysis, cli_backup
 
     cli_analysis.register(add)
+    cli_backup.register(add)
     return p
 
 

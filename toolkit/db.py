@@ -34,7 +34,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A busy workshop has many answers in flight; two servers of 40 stay under PostgreSQL's default 100 connections.
+    return create_engine(url, pool_pre_ping=True, pool_size=15, max_overflow=25)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -334,65 +334,91 @@ def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catal
 def import_table(
     table: pd.DataFrame, file: str, *, session: Session, catalogue: Catalogue, encoding: str = "utf-8"
 ) -> ImportResult:
-    """Validate and write a table in the ratings-file columns (the one write path for files and demo data)."""
+    """Validate and write a table in the ratings-file columns (the one write path for files and demo data).
+
+    Every check, against the file and against the database, runs before the first write, so a refused file
+    leaves the session exactly as the caller had it (no rollback of the caller's own work is needed).
+    """
     df, errors = validate(table, catalogue)
     if errors:
         raise RatingsFileError(file, errors)
+    groups = list(df.groupby(["area", "cycle"], sort=False))
+    found = {key: _stored(key[0], key[1], session=session) for key, _ in groups}
+    db_errors = [e for key, part in groups for e in _conflicts(part, *found[key], session=session)]
+    if db_errors:
+        raise RatingsFileError(file, sorted(db_errors, key=lambda e: e.row))
     result = ImportResult(file=file, rows=len(df), encoding=encoding)
-    db_errors: list[RowError] = []
     now = utcnow()
-    for (area_name, cycle_name), part in df.groupby(["area", "cycle"], sort=False):
+    made: dict[str, Area] = {}  # areas new to the database, created once for all their cycles
+    for (area_name, cycle_name), part in groups:
         result.area_cycles.append((area_name, cycle_name))
-        area = session.scalar(select(Area).where(Area.name == area_name))
+        area, cycle = found[(area_name, cycle_name)]
+        area = area or made.get(area_name)
         if area is None:
-            area = Area(name=area_name, tags={}, context={}, fictional=False)
+            area = made[area_name] = Area(name=area_name, tags={}, context={}, fictional=False)
             session.add(area)
             session.flush()
-        cycle = session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
         if cycle is None:
             cycle = Cycle(area_id=area.id, name=cycle_name)
             session.add(cycle)
             session.flush()
-        people = {p: (i, a, lv) for i, p, a, lv in session.execute(
-            select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == cycle.id)
-        )}  # fmt: skip
-        firsts = part.drop_duplicates("respondent")
-        new_people = []
-        for row, r in firsts.iterrows():
-            known = people.get(r["respondent"])
-            if known is None:
-                new_people.append(
-                    {
-                        "cycle_id": cycle.id,
-                        "pseudonym": r["respondent"],
-                        "agency": r["agency"],
-                        "level": r["level"],
-                        "created_at": now,
-                    }
-                )
-            elif (known[1], known[2]) != (r["agency"], r["level"]):
-                db_errors.append(
-                    RowError(
-                        int(row),
-                        "agency" if known[1] != r["agency"] else "level",
-                        r["agency"] if known[1] != r["agency"] else r["level"],
-                        f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})",
-                    )
-                )
+        people = _people(cycle.id, session=session)
+        new_people = [
+            {"cycle_id": cycle.id, "pseudonym": r.respondent, "agency": r.agency, "level": r.level, "created_at": now}
+            for r in part.drop_duplicates("respondent").itertuples()
+            if r.respondent not in people
+        ]
         if new_people:
             session.execute(insert(Respondent), new_people)
             result.respondents_added += len(new_people)
-            people = {p: (i, a, lv) for i, p, a, lv in session.execute(
-                select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == cycle.id)
-            )}  # fmt: skip
-        if db_errors:
-            continue
+            people = _people(cycle.id, session=session)
         _write_ratings(part, people, cycle.id, now, result, session=session)
-    if db_errors:
-        session.rollback()
-        raise RatingsFileError(file, db_errors)
     session.flush()
     return result
+
+
+def _stored(area_name: str, cycle_name: str, *, session: Session) -> tuple[Area | None, Cycle | None]:
+    """The stored area and cycle of that name, each None if new."""
+    area = session.scalar(select(Area).where(Area.name == area_name))
+    if area is None:
+        return None, None
+    return area, session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+
+
+def _people(cycle_id: int, *, session: Session) -> dict[str, tuple[int, str, str]]:
+    rows = session.execute(
+        select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(
+            Respondent.cycle_id == cycle_id
+        )
+    )
+    return {p: (i, a, lv) for i, p, a, lv in rows}
+
+
+def _conflicts(part: pd.DataFrame, area: Area | None, cycle: Cycle | None, *, session: Session) -> list[RowError]:
+    """What the database forbids: a cycle a closed workshop froze, a respondent stored with another agency or level."""
+    if cycle is None:
+        return []
+    from toolkit.workshop import cycle_frozen  # (here: toolkit.workshop builds on the store)
+
+    if cycle_frozen(cycle.id, session=session):
+        reason = f"is closed: a workshop made {area.name} {cycle.name}'s ratings final; import into a new cycle"
+        return [RowError(int(part.index[0]), "cycle", cycle.name, reason)]
+    people = _people(cycle.id, session=session)
+    out = []
+    for row, r in part.drop_duplicates("respondent").iterrows():
+        known = people.get(r["respondent"])
+        if known is None or (known[1], known[2]) == (r["agency"], r["level"]):
+            continue
+        col = "agency" if known[1] != r["agency"] else "level"
+        out.append(
+            RowError(
+                int(row),
+                col,
+                r[col],
+                f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})",
+            )
+        )
+    return out
 
 
 def _write_ratings(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from toolkit import ids
 from toolkit.frameworks import Catalogue
-from toolkit.store import Base, find_cycle, utcnow
+from toolkit.store import Base, clean_text, find_cycle, utcnow
 
 SOURCES = {"audit": "Audit", "document": "Document", "meeting": "Meeting", "case_review": "Case review"}
 JUDGEMENTS = {"supports": "Supports the self-rating", "challenges": "Challenges the self-rating"}
@@ -124,7 +124,7 @@ def link_label(link: str, cat: Catalogue) -> str:
 
 
 def _text(value: str, what: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
+    value = clean_text(value).strip()  # no control characters: PostgreSQL refuses a NUL
     if required and not value:
         raise ScrutinyError(f"{what} is empty: write something.")
     if len(value) > MAX_TEXT:
@@ -133,7 +133,7 @@ def _text(value: str, what: str, *, required: bool = True) -> str:
 
 
 def _by(name: str) -> str:
-    return (name or "").strip()[:100]
+    return clean_text(name).strip()[:100]
 
 
 # ---- evidence log ----------------------------------------------------------------------------------------------

@@ -144,6 +144,12 @@ def check_name(value: object, what: str) -> str:
     return value
 
 
+def clean_text(value: str | None, limit: int | None = None) -> str:
+    """Free text as stored: control characters (a NUL, which PostgreSQL refuses) removed, cut to the column's limit."""
+    text = _CONTROL.sub("", value or "")
+    return text[:limit] if limit else text
+
+
 def findable(*values: object) -> bool:
     """Whether values can be looked up at all (a NUL would make PostgreSQL refuse the query): else nothing matches."""
     return all(isinstance(v, str) and "\x00" not in v for v in values)
@@ -324,6 +330,7 @@ def save_assumption(
     row = session.scalar(
         select(AssumptionReview).where(AssumptionReview.cycle_id == c.id, AssumptionReview.assumption == assumption)
     )
+    note, by = clean_text(note), clean_text(by, 100)
     if row is None:
         row = AssumptionReview(cycle_id=c.id, assumption=assumption, status=status, note=note, updated_by=by)
         session.add(row)
@@ -524,7 +531,9 @@ def shortlist_add(area: str, cycle: str, intervention: str, *, session: Session,
     if any(r.intervention == intervention for r in rows):
         return
     position = max((r.position for r in rows), default=-1) + 1
-    session.add(ShortlistEntry(cycle_id=c.id, intervention=intervention, position=position, added_by=by))
+    session.add(
+        ShortlistEntry(cycle_id=c.id, intervention=intervention, position=position, added_by=clean_text(by, 100))
+    )
     session.flush()
 
 
@@ -558,6 +567,7 @@ def record_apease(
     scale = _catalogue(cat).scale("apease")
     if score is not None and not (isinstance(score, int) and scale.min <= score <= scale.max):
         raise ValueError(f"score must be a whole number from {scale.min} to {scale.max}, or blank, not {score!r}")
+    rater, note = clean_text(rater, 100), clean_text(note)  # a typed name: the column holds 100 characters
     if not rater.strip():
         raise ValueError("a score needs a rater (a pseudonym or the facilitator's name)")
     c = find_cycle(area, cycle, session=session)
@@ -599,7 +609,8 @@ def record_decision(
     if row is None:
         row = InterventionDecision(cycle_id=c.id, intervention=intervention)
         session.add(row)
-    row.selected, row.rationale, row.decided_by, row.decided_at = bool(selected), rationale, by, utcnow()
+    row.selected, row.decided_at = bool(selected), utcnow()
+    row.rationale, row.decided_by = clean_text(rationale), clean_text(by, 100)
     session.flush()
 
 
@@ -633,7 +644,7 @@ def add_goal(
     c = find_cycle(area, cycle, session=session)
     n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == c.id)) or 0
     goal = PlanGoal(
-        cycle_id=c.id, intervention=intervention, title=title or iv.title, toc_nodes=nodes,
+        cycle_id=c.id, intervention=intervention, title=clean_text(title) or iv.title, toc_nodes=nodes,
         items=[{"framework": i["framework"], "item": i["item"]} for i in items or []], set_in=cycle,
         position=n, created_by=by,
     )  # fmt: skip
@@ -664,7 +675,7 @@ def add_step(
     if not text.strip():
         raise ValueError("a step needs some text")
     step = PlanStep(
-        goal_id=goal_id, position=len(goal.steps), text=text, owner=owner, messenger=messenger or None,
+        goal_id=goal_id, position=len(goal.steps), text=clean_text(text), owner=clean_text(owner, 200), messenger=messenger or None,
         channel=channel or None, due=due, status=status, updated_by=by,
     )  # fmt: skip
     session.add(step)
@@ -688,8 +699,8 @@ def update_step(
     new_channel = step.channel if channel is _UNSET else channel
     _check_step(status or step.status, new_messenger, new_channel, cat)
     step.status = status or step.status
-    step.text = step.text if text is None else text
-    step.owner = step.owner if owner is None else owner
+    step.text = step.text if text is None else clean_text(text)
+    step.owner = step.owner if owner is None else clean_text(owner, 200)
     step.messenger, step.channel = new_messenger or None, new_channel or None
     step.due = step.due if due is _UNSET else due
     step.updated_by, step.updated_at = by, utcnow()

@@ -6,6 +6,7 @@ import io
 import re
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -112,8 +113,13 @@ def new_code() -> str:
 
 
 def normalise_code(text: str) -> str:
-    """A typed code as stored: upper case, without spaces or hyphens."""
-    return "".join(ch for ch in (text or "").upper() if not ch.isspace() and ch != "-")
+    """A typed code as stored: upper case, without spaces, hyphens or dashes, and invisible characters.
+
+    NFKC first, so a phone keyboard's full-width letters count as the letters they show; a code pasted from a
+    document keeps its en dash or a zero-width space, which are dropped like the hyphen.
+    """
+    text = unicodedata.normalize("NFKC", text if isinstance(text, str) else "")
+    return "".join(ch for ch in text.upper() if not ch.isspace() and unicodedata.category(ch) not in ("Pd", "Cf"))
 
 
 def format_code(code: str) -> str:
@@ -130,9 +136,12 @@ def code_problem(code: str) -> str | None:
         return f"A join code has {CODE_LEN} characters; that one has {len(code)}. Check it and try again."
     bad = sorted({ch for ch in code if ch not in ALPHABET})
     if bad:
+        foreign = (
+            " (a letter from another alphabet that looks like a Latin one?)" if any(ord(c) > 127 for c in bad) else ""
+        )
         return (
-            f"Join codes never contain {', '.join(repr(c) for c in bad)}: they use the letters A-Z without I, L and O, "
-            "and the digits 2-9. Check the code and try again."
+            f"Join codes never contain {', '.join(repr(c) for c in bad)}{foreign}: they use the letters A-Z without "
+            "I, L and O, and the digits 2-9. Check the code and try again."
         )
     return None
 
@@ -619,11 +628,7 @@ def own_appraisals(w: WorkshopInfo, pseudonym: str, *, session: Session) -> dict
 
 
 def room_appraisal(w: WorkshopInfo, *, session: Session, min_n: int) -> dict[str, dict]:
-    """The room's APEASE appraisal of the cycle's shortlist (toolkit.apease.aggregate over this room's raters).
-
-    A criterion scored by fewer than min_n people is suppressed (one person's score could be read off it), and the
-    overall mean uses only the criteria shown.
-    """
+    """The room's APEASE appraisal of the shortlist (apease.aggregate), criteria scored by fewer than min_n hidden."""
     from toolkit.apease import aggregate
     from toolkit.store import apease_scores, shortlist
 

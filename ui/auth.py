@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.auth import AuthError, Identity, authenticate, check_session, end_session, start_session
+from toolkit.auth import AuthError, Identity, authenticate, check_session, count_users, end_session, start_session
 from ui.resources import db
 
 
@@ -62,3 +62,26 @@ def require(action: str, *, what: str = "this page") -> Identity:
         st.error(f"Your account ({who.role}) cannot use {what}.")
         st.stop()
     return who
+
+
+def accounts_exist() -> bool:
+    """Whether this installation has any account (then the partnership's pages need a signed-in role)."""
+    with db() as s:
+        return count_users(session=s) > 0
+
+
+def may(action: str) -> bool:
+    """Whether whoever uses this browser session may do `action`.
+
+    An installation without any account is a single-user app on one device: whoever runs it may do everything (the
+    quick start's journey). Once the first account exists, only a signed-in role that allows the action may.
+    """
+    who = identity()
+    return who.can(action) if who is not None else not accounts_exist()
+
+
+def gate(action: str, *, what: str = "this page") -> Identity | None:
+    """Like `require`, but open on an installation without accounts (see `may`); returns who is signed in, if anyone."""
+    if identity() is None and not accounts_exist():
+        return None
+    return require(action, what=what)

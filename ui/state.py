@@ -121,14 +121,11 @@ def selected() -> tuple[str | None, str | None]:
 
 
 def ensure_app() -> None:
-    """Rerun through app.py if Streamlit ran this page on its own.
-
-    Streamlit's old pages-folder mode runs pages/NAME.py without app.py when a fresh server's first request opens a
-    page's address directly (a participant's join link, say): no page config, navigation or state defaults. Turning
-    that mode off and rerunning sends the request through app.py's st.navigation to the same page.
-    """
+    """Rerun through app.py when Streamlit's old pages-folder mode ran this page alone (a fresh server's first link)."""
     if "auth_token" in st.session_state:  # set by init_state in app.py (never a widget key, so never cleared)
         return
+    # With a pages/ folder beside app.py, Streamlit runs pages/NAME.py alone (no page config, navigation or state
+    # defaults) until app.py has called st.navigation once in the process. Switch that mode off and run again.
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False

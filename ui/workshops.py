@@ -70,10 +70,7 @@ def plain(text: str) -> str:
 
 
 def scroll_to_top(tag: int) -> None:
-    """Scroll the page back to the top (after Next on a phone, the new step would otherwise open at its end).
-
-    The script is a constant; `tag` (a step number) only makes each render new, so the browser runs it again.
-    """
+    """Scroll to the top after Next (a phone would open the new step at its end); `tag` makes each render new."""
     st.html(
         f'<span data-step="{int(tag)}"></span><script>'
         "document.querySelector('[data-testid=\"stMain\"]')?.scrollTo({top: 0});window.scrollTo({top: 0});"

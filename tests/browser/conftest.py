@@ -54,7 +54,7 @@ def app_url(fresh_db_url: str, tmp_path: Path):
         yield url
 
 
-def shot(page, name: str) -> Path:  # noqa: ANN001
+def shot(page, name: str) -> Path:
     """Save a screenshot of the whole page as a test artefact (Streamlit scrolls inside its main block)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -74,7 +74,7 @@ IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !!document.querySelector('[data-testid="stMain"] h1')"""
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:  # noqa: ANN001
+def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has rendered the page's title and finished rerunning (no running or stale elements)."""
     page.wait_for_timeout(250)  # let a rerun triggered by the last action begin
     page.wait_for_function(IDLE_JS, timeout=timeout)

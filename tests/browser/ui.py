@@ -5,32 +5,32 @@ from __future__ import annotations
 from tests.browser.conftest import wait_idle
 
 
-def choose(page, label: str, option: str) -> None:  # noqa: ANN001
+def choose(page, label: str, option: str) -> None:
     """Pick an option of the selectbox with this label."""
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
 
-def rate(page, statement_index: int, choice_index: int) -> None:  # noqa: ANN001
+def rate(page, statement_index: int, choice_index: int) -> None:
     """Answer the n-th statement on the page with its k-th option (0 = lowest point of the scale)."""
     group = page.get_by_role("radiogroup").nth(statement_index)
     group.get_by_role("radio").nth(choice_index).check(force=True)
     wait_idle(page)
 
 
-def go(page, base: str, path: str) -> None:  # noqa: ANN001
+def go(page, base: str, path: str) -> None:
     """Open a page of the app by its URL path and wait for it to settle."""
     page.goto(f"{base}/{path}")
     wait_idle(page)
 
 
-def click(page, name: str, exact: bool = True) -> None:  # noqa: ANN001
+def click(page, name: str, exact: bool = True) -> None:
     page.get_by_role("button", name=name, exact=exact).first.click()
     wait_idle(page)
 
 
-def type_in(page, label: str, text: str) -> None:  # noqa: ANN001
+def type_in(page, label: str, text: str) -> None:
     """Fill the text input with this label and commit it (Streamlit sends a value on Enter or blur)."""
     box = page.get_by_role("textbox", name=label, exact=True)
     box.fill(text)

@@ -1,0 +1,96 @@
+"""A data set with hostile text in every free-text field a person can fill in, through the toolkit's own functions.
+
+Each value starts with a spreadsheet formula trigger and carries HTML, a script, a Markdown link and a Markdown
+image (a tracking pixel), so one data set tests "shown as text, never run" and "neutralised in every export".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from toolkit import scrutiny as sc
+from toolkit import store
+from toolkit import workshop as ws
+from toolkit.auth import authenticate, create_user, start_session
+from toolkit.db import session_scope
+from toolkit.ratings_io import import_ratings
+
+EVIL = "evil.example"
+PAYLOAD = (
+    f"<script>alert(1)</script> <img src=x onerror=alert(1)> [click me](https://{EVIL}/a) ![t](https://{EVIL}/p.png)"
+)
+AREA = f"=HYPERLINK(1) Ashby {PAYLOAD}"  # within the 200-character limit
+CYCLE = f"+2026 [c](https://{EVIL}/c)"
+PW = "a long enough password"
+
+
+def hostile(label: str, trigger: str = "=") -> str:
+    """A value for one field: a formula trigger, the field's name (to tell where a leak came from), the payload."""
+    return f"{trigger}{label} {PAYLOAD}"
+
+
+@dataclass
+class Hostile:
+    area: str
+    cycle: str
+    code: str
+    participant: str
+    tokens: dict[str, str]
+
+
+def seed(engine, cat) -> Hostile:
+    """Ratings, context, assumptions, shortlist, appraisal, decision, plan, workshop and scrutiny, all hostile."""
+    opm, tcs = cat.get("opm"), cat.get("twelve_cs")
+    rows = []
+    for k in range(6):  # six respondents, so results show (groups of 3 or more)
+        agency, level = ("police", "frontline") if k < 3 else ("health", "strategic")
+        for it in [*opm.items[:8], *tcs.items[:6]]:
+            fw = "opm" if it in opm.items else "twelve_cs"
+            rows.append([AREA, CYCLE, f"-resp{k} {PAYLOAD}"[:100], agency, level, fw, it.id, str(1 + (k + len(it.id)) % 5),
+                         hostile(f"comment{k}", "@")])  # fmt: skip
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(
+        [["area", "cycle", "respondent", "agency", "level", "framework", "item", "score", "comment"], *rows]
+    )
+    tokens = {}
+    with session_scope(engine) as s:
+        import_ratings(buf.getvalue().encode(), hostile("file", "=")[:60] + ".csv", session=s, catalogue=cat)
+        for name, role in (("facil", "facilitator"), ("scrut", "scrutineer"), ("admin", "administrator")):
+            create_user(name, PW, role, session=s)
+            tokens[role] = start_session(authenticate(name, PW, session=s), session=s)
+        factors = {f.id: hostile(f"context-{f.id}") for f in cat.opm.context_factors}
+        store.set_area_context(AREA, factors, {"nation": hostile("tag-nation", "-"), "type": hostile("tag-type", "+")},
+                               session=s)  # fmt: skip
+        assumption = cat.toc.assumptions[0].id
+        store.save_assumption(AREA, CYCLE, assumption, "doubtful", hostile("assumption-note"), session=s,
+                              by="facil")  # fmt: skip
+        iv = cat.interventions[0].id
+        store.shortlist_add(AREA, CYCLE, iv, session=s, by="facil", cat=cat)
+        for k in range(3):
+            store.record_apease(AREA, CYCLE, iv, "affordability", hostile(f"rater{k}", "+")[:100], 2 + k,
+                                hostile("apease-note"), session=s, cat=cat)  # fmt: skip
+        store.record_decision(AREA, CYCLE, iv, True, hostile("rationale"), session=s, by="facil", cat=cat)
+        goal = store.add_goal(AREA, CYCLE, iv, session=s, title=hostile("goal-title"), by="facil", cat=cat)
+        store.add_step(goal, hostile("step-text"), session=s, owner=hostile("step-owner", "-")[:200],
+                       due=date(2026, 1, 1), by="facil", cat=cat)  # fmt: skip
+        w = ws.create_workshop(AREA, CYCLE, created_by="facil", session=s, title=hostile("workshop-title"))
+        p = ws.join(w.code, "police", "frontline", hostile("name", "@"), session=s)
+        link = next(iter(sc.link_options(cat)))
+        e = sc.log_evidence(AREA, CYCLE, note=hostile("evidence-note"), source="audit", seen_on=date(2025, 12, 1),
+                            judgement="challenges", link=link, by="scrut", session=s, cat=cat)  # fmt: skip
+        sc.answer_challenge(e.id, hostile("challenge-answer"), by="facil", session=s)
+        sc.add_trail(AREA, CYCLE, decision=hostile("trail-decision"), practice_change=hostile("trail-change"),
+                     outcome=hostile("trail-outcome"), by="scrut", session=s, cat=cat)  # fmt: skip
+        crit = cat.get(sc.CHECKLIST).criteria[0].id
+        sc.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
+        sc.sign_off(AREA, CYCLE, "police", hostile("signed-by", "+"), date(2026, 1, 2), session=s)
+        sc.set_statement(AREA, CYCLE, hostile("statement"), by="scrut", session=s)
+    with session_scope(engine) as s:
+        step = ws.steps_for(ws.find_workshop(w.code, session=s), "frontline", cat)[0]
+    ws.answer(w.code, p.pseudonym, step.framework, step.items[0].id, 3, hostile("workshop-comment"), engine=engine,
+              cat=cat)  # fmt: skip
+    return Hostile(AREA, CYCLE, w.code, p.pseudonym, tokens)

@@ -1,0 +1,137 @@
+"""HTML, script and Markdown in every free-text field are shown as text, never run, on every page.
+
+Streamlit renders Markdown in st.markdown/st.write/captions/alerts/headings and in widget labels and help: there,
+a person's text must be escaped (ui.workshops.plain), or a link or an image (a tracking pixel that reports who
+opened the results, and when) would be live. Raw HTML runs only with unsafe_allow_html or st.html: no page may pass
+a person's text to either.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.access.hostile import EVIL, seed
+from tests.access.scan import open_as, render
+from toolkit.assessment import new_pseudonym, submit_answer
+from toolkit.db import session_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"])
+LIVE_LINK = re.compile(r"(?<!\\)\]\(https://" + re.escape(EVIL))  # [text](url) or ![alt](url), not escaped
+
+
+def _constants(tree: ast.Module) -> set[str]:
+    """Module-level names bound to a plain string literal (CSS and the like, written by us)."""
+    return {
+        t.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+
+
+def _numeric(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float", "len")
+
+
+def _raw_html_calls(path: Path) -> list[str]:
+    """Calls that render raw HTML (unsafe_allow_html=True, st.html, components.html) with anything but our own literal."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    literal = _constants(tree)
+    bad = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+                     for k in node.keywords)  # fmt: skip
+        if not (unsafe or name.endswith(("st.html", "components.html", "components.v1.html")) or name == "html"):
+            continue
+        arg = node.args[0] if node.args else None
+        ok = (
+            (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+            or (isinstance(arg, ast.Name) and arg.id in literal)
+            or (  # an f-string of our own text with only numbers put in
+                isinstance(arg, ast.JoinedStr)
+                and all(_numeric(v.value) for v in arg.values if isinstance(v, ast.FormattedValue))
+            )
+        )
+        if not ok:
+            bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:100]}")
+    return bad
+
+
+def test_no_page_passes_anything_but_its_own_literal_to_raw_html() -> None:
+    assert SOURCES and all(p.exists() for p in SOURCES)
+    assert [b for p in SOURCES for b in _raw_html_calls(p)] == []
+
+
+def test_the_raw_html_check_would_catch_user_text(tmp_path: Path) -> None:
+    """The check above is not vacuous: it flags the patterns it is there for."""
+    src = tmp_path / "page.py"
+    src.write_text(
+        "import streamlit as st\nCSS = '<style></style>'\nst.markdown(CSS, unsafe_allow_html=True)\n"
+        "st.markdown(f'<b>{name}</b>', unsafe_allow_html=True)\nst.html(comment)\nst.markdown(x, unsafe_allow_html=flag)\n"
+        "st.html(f'<i>{int(n)}</i>')\n",
+        encoding="utf-8",
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert [b.split(":")[1] for b in _raw_html_calls(src)] == ["4", "5", "6"]
+    finally:
+        ROOT = saved
+
+
+@pytest.fixture
+def data(engine, catalogue):
+    h = seed(engine, catalogue)
+    me = new_pseudonym()
+    item = catalogue.opm.items[0]
+    with session_scope(engine) as s:
+        submit_answer(h.area, h.cycle, me, "education", item.level or "frontline", "opm", item.id, 2, "mine",
+                      session=s, cat=catalogue)  # fmt: skip
+    return h, me
+
+
+PAGES = [
+    "start", "context", "results", "theory_of_change", "interventions", "action_plan", "data", "frameworks", "workshop",
+    "benchmark", "scrutiny", "account", "trainer",
+]  # fmt: skip
+
+
+def _check(r) -> list[str]:
+    problems = [f"{r.page}: exception {e[:200]}" for e in r.exceptions]
+    for kind, name, text, html in r.markdown():
+        if LIVE_LINK.search(text):
+            problems.append(f"{r.page}: live Markdown link or image in {kind}.{name}: {text[:160]!r}")
+        if html and ("<script" in text or "<img" in text):
+            problems.append(f"{r.page}: raw HTML in {kind}.{name}: {text[:160]!r}")
+    return problems
+
+
+def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
+    h, me = data
+    problems, shown = [], 0
+    state = {"sel_area": h.area, "sel_cycle": h.cycle, "workshop_sel": h.code}
+    for page in PAGES:
+        r = render(open_as(f"pages/{page}.py", token=h.tokens["administrator"], **state), page)
+        problems += _check(r)
+        shown += sum(EVIL in t.replace("\\", "") for _k, _n, t, _h in r.markdown())
+    presented = render(open_as("pages/workshop.py", token=h.tokens["administrator"], workshop_present=True, **state),
+                       "workshop (presentation)")  # fmt: skip
+    problems += _check(presented)
+    for page, query in (
+        ("join", {"w": h.code, "p": h.participant}),
+        ("assess", {"r": me, "area": h.area, "cycle": h.cycle}),
+    ):
+        r = render(open_as(f"pages/{page}.py", query=query), page)
+        problems += _check(r)
+        shown += sum(EVIL in t.replace("\\", "") for _k, _n, t, _h in r.markdown())
+    assert not problems, "\n".join(problems)
+    assert shown >= 5  # the hostile text is on screen (escaped), not merely absent

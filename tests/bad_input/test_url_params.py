@@ -1,0 +1,115 @@
+"""Bad or forged URL query parameters (?r=, ?area=, ?cycle= on the self-assessment; ?w=, ?p= on the join page).
+
+Opened through AppTest as a browser would open the link: no traceback, a plain message where one is due, nobody
+else's answers or comments shown, and nothing written.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.bad_input.helpers import SCRIPT, db_state, opm_items, row, to_csv
+from tests.pages import APP, texts
+from toolkit import workshop as ws
+from toolkit.db import session_scope
+from toolkit.ratings_io import import_ratings
+
+SECRET = "Only I, the police lead in Ashby, saw the referral sit for a week"
+
+
+def open_link(page: str, query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    """Text of the page plus every widget's current value (a resumed form would hold the comment)."""
+    values = [str(w.value) for kind in ("text_input", "text_area", "radio", "selectbox") for w in getattr(at, kind)]
+    return texts(at) + "\n" + "\n".join(values) + "\n" + repr({k: at.session_state[k] for k in at.session_state})
+
+
+@pytest.fixture
+def victim(engine, catalogue):
+    """Two respondents: r1 imported from a file (a guessable id), and one who used the self-assessment link."""
+    o = opm_items(catalogue)
+    with session_scope(engine) as s:
+        import_ratings(to_csv([row(o[0], "1", respondent="r1", comment=SECRET)]), "survey.csv", session=s,
+                       catalogue=catalogue)  # fmt: skip
+    from toolkit.assessment import new_pseudonym, submit_answer
+
+    linked = new_pseudonym()
+    item = catalogue.opm.items[0]
+    with session_scope(engine) as s:
+        submit_answer("Northshire", "2026", linked, "health", item.level or "frontline", "opm", item.id, 2,
+                      SECRET + " (linked)", session=s, cat=catalogue)  # fmt: skip
+    return linked
+
+
+def _forged(linked: str) -> str:
+    return linked[:-1] + ("A" if linked[-1] != "A" else "B")
+
+
+ASSESS_LINKS = [
+    ("guessable-imported-id", lambda linked: {"r": "r1", "area": "Northshire", "cycle": "2026"}),
+    ("one-character-changed", lambda linked: {"r": _forged(linked), "area": "Northshire", "cycle": "2026"}),
+    ("right-id-wrong-area", lambda linked: {"r": linked, "area": "Southdale", "cycle": "2026"}),
+    ("nul-bytes", lambda linked: {"r": "r-\x00\x00\x00\x00\x00\x00\x00\x00", "area": "N\x00", "cycle": "\x00"}),
+    ("huge-values", lambda linked: {"r": "r-" + "x" * 50_000, "area": "N" * 50_000, "cycle": "2" * 50_000}),
+    ("html-in-every-param", lambda linked: {"r": SCRIPT, "area": SCRIPT, "cycle": SCRIPT}),
+]
+
+
+@pytest.mark.parametrize("query", [c[1] for c in ASSESS_LINKS], ids=[c[0] for c in ASSESS_LINKS])
+def test_a_forged_self_assessment_link_opens_nobody_elses_answers(query, engine, victim) -> None:
+    before = db_state(engine)
+    at = open_link("pages/assess.py", query(victim))
+    assert not at.exception, [e.value for e in at.exception]
+    shown = everything_shown(at)
+    assert SECRET not in shown
+    assert at.session_state["assess_respondent"] is None  # the walk did not start as anybody
+    assert any(b.label == "Start" for b in at.button)  # the page offers a fresh start instead
+    assert db_state(engine) == before
+
+
+def test_the_real_link_still_resumes_its_own_answers(engine, victim) -> None:
+    at = open_link("pages/assess.py", {"r": victim, "area": "Northshire", "cycle": "2026"})
+    assert not at.exception
+    assert at.session_state["assess_respondent"] == victim
+    assert SECRET + " (linked)" in everything_shown(at)
+
+
+@pytest.fixture
+def room(engine):
+    with session_scope(engine) as s:
+        w = ws.create_workshop("Northshire", "2026", created_by="facil", session=s)
+        other = ws.create_workshop("Southdale", "2026", created_by="facil", session=s)
+        p = ws.join(w.code, "police", "frontline", "Sam", session=s)
+        q = ws.join(other.code, "health", "frontline", "Kim", session=s)
+    return w.code, p.pseudonym, q.pseudonym
+
+
+JOIN_LINKS = [
+    ("garbage-code", lambda w, p, q: {"w": "garbage!!"}, "A join code has 8 characters"),
+    ("huge-code", lambda w, p, q: {"w": "A" * 20_000}, "that one has 20000"),
+    ("html-code", lambda w, p, q: {"w": SCRIPT}, "A join code has 8 characters"),
+    ("forged-participant", lambda w, p, q: {"w": w, "p": "r-AAAAAAAA"}, "could not find your place"),
+    ("participant-of-another-room", lambda w, p, q: {"w": w, "p": q}, "could not find your place"),
+    ("nul-bytes", lambda w, p, q: {"w": "\x00", "p": "\x00"}, "could not find your place"),
+    ("sql-in-both", lambda w, p, q: {"w": "' OR 1=1 --", "p": "' OR '1'='1"}, "could not find your place"),
+]
+
+
+@pytest.mark.parametrize(("query", "says"), [c[1:] for c in JOIN_LINKS], ids=[c[0] for c in JOIN_LINKS])
+def test_a_bad_join_link_says_what_to_do_and_joins_nobody(query, says, engine, room) -> None:
+    before = db_state(engine)
+    at = open_link("pages/join.py", query(*room))
+    assert not at.exception, [e.value for e in at.exception]
+    assert says in "\n".join(e.value for e in at.error)
+    assert at.session_state["join_pseudonym"] is None
+    assert db_state(engine) == before
