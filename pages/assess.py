@@ -7,10 +7,10 @@ from toolkit.assessment import AnswerError, is_link_pseudonym, new_pseudonym, pr
 from toolkit.store import find_respondent, respondent_answers
 from ui.resources import catalogue, db, settings
 from ui.state import ensure_app
-from ui.widgets import area_cycle_picker
+from ui.widgets import DONT_KNOW as DK
+from ui.widgets import area_cycle_picker, rate_statement
 from ui.workshops import plain
 
-DK = "dk"
 cat = catalogue()
 
 
@@ -119,8 +119,6 @@ step = steps[k]
 st.subheader(f"Step {k + 1} of {len(steps)}. {step.title}")
 st.caption(step.intro)
 scale = cat.scale(step.framework)
-options = [p.value for p in scale.points] + [DK]
-labels = {p.value: f"{p.value} {p.label}" for p in scale.points} | {DK: scale.dont_know_label}
 current_level = None
 for item in step.items:
     if step.framework == "opm" and item.level != current_level:
@@ -129,16 +127,7 @@ for item in step.items:
             f"**About {ids.LEVEL_NAMES[current_level].lower()} work**"
             + (" (your level)" if current_level == ss["assess_level"] else "")
         )
-    key, ckey = f"assess_{step.framework}_{item.id}", f"assess_c_{step.framework}_{item.id}"
-    saved = ss["assess_answers"].get((step.framework, item.id))
-    if key not in ss and saved is not None:  # widgets forget values off-screen: refill from the saved answers
-        ss[key] = DK if saved[0] is None else saved[0]
-        ss[ckey] = saved[1]
-    with st.container(border=True):
-        st.radio(item.text, options, key=key, format_func=labels.get, index=None, horizontal=True,
-                 on_change=_save, args=(step.framework, item.id))  # fmt: skip
-        st.text_input("Comment or example (optional)", key=ckey, on_change=_save, args=(step.framework, item.id), max_chars=4000,
-                      placeholder="Evidence or an example, if you have one")  # fmt: skip
+    rate_statement(item, step.framework, scale, "assess", ss["assess_answers"], _save)
 
 c1, c2 = st.columns(2)
 c1.button("Back", on_click=_go, args=(-1,), disabled=k == 0, key="assess_back", width="stretch")

@@ -3,117 +3,27 @@
 import streamlit as st
 
 from toolkit import ids, workshop_charts
-from toolkit.assessment import AnswerError, resume_step
 from toolkit.store import shortlist
 from toolkit.workshop import (
     JoinError,
-    WorkshopClosed,
-    answer,
     appraisal_table,
     find_participant,
     find_workshop,
     format_code,
-    join,
-    own_answers,
     own_appraisals,
     participant_view,
     steps_for,
-    submit_appraisal,
-    with_retry,
 )
-from ui.resources import DB_UNAVAILABLE, catalogue, db
+from ui import join_actions as actions
+from ui.resources import catalogue, db
 from ui.state import ensure_app
-from ui.workshops import REFRESH_PARTICIPANT, config, engine, plain, room, scroll_to_top
+from ui.widgets import DONT_KNOW as DK
+from ui.widgets import rate_statement, scale_options
+from ui.workshops import REFRESH_PARTICIPANT, config, plain, room, scroll_to_top
 
 ensure_app()
-DK = "dk"
 cat = catalogue()
 ss = st.session_state
-CLOSED = "The workshop has closed, so that was not saved: the room's ratings are final."
-NOT_SAVED = "That answer was not saved: the database could not be reached. Wait a minute, then give it again."
-
-
-def _restore() -> None:
-    """Pick the participant up from the link (?w=CODE&p=ID) after a refresh or a dropped connection."""
-    qp = st.query_params
-    if ss["join_pseudonym"] or not qp.get("w"):
-        return
-    if not qp.get("p"):
-        if not ss.get("join_f_code"):
-            ss["join_f_code"] = qp["w"]
-        return
-    with db() as s:
-        p = find_participant(qp["w"], qp["p"], session=s)
-        if p is None:
-            ss["join_error"] = "We could not find your place in that workshop from this link. Join again below."
-            ss["join_f_code"] = qp["w"]
-            del qp["p"]
-            return
-        w = find_workshop(qp["w"], session=s)
-        answers = own_answers(w, p.pseudonym, session=s)
-    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level, join_answers=answers,
-              join_step=resume_step(answers, steps_for(w, p.level, cat)))  # back where they left off  # fmt: skip
-
-
-def _join() -> None:
-    try:
-        with db() as s:
-            p = join(ss.get("join_f_code", ""), ss.get("join_f_agency"), ss.get("join_f_level"),
-                     ss.get("join_f_name", ""), session=s)  # fmt: skip
-            w = find_workshop(ss.get("join_f_code", ""), session=s)
-    except JoinError as exc:
-        ss["join_error"] = str(exc)
-        return
-    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level,
-              join_answers={}, join_step=0, join_error=None)  # fmt: skip
-    st.query_params.update(w=w.code, p=p.pseudonym)
-
-
-def _save(fw: str, item: str) -> None:
-    choice = ss.get(f"join_q_{fw}_{item}")
-    comment = ss.get(f"join_c_{fw}_{item}", "") or ""
-    if choice is None:
-        return
-    score = None if choice == DK else int(choice)
-    try:
-        answer(ss["join_code"], ss["join_pseudonym"], fw, item, score, comment, engine=engine(), cat=cat)
-        ss["join_answers"][(fw, item)] = (score, comment)
-    except WorkshopClosed:
-        ss["join_error"] = CLOSED
-    except AnswerError as exc:
-        ss["join_error"] = f"That answer was not saved: {exc}."
-    except DB_UNAVAILABLE:  # the server is down or restarting: say so, and do not show the choice as if saved
-        saved = ss["join_answers"].get((fw, item))
-        ss[f"join_q_{fw}_{item}"] = None if saved is None else DK if saved[0] is None else saved[0]
-        ss["join_error"] = NOT_SAVED
-
-
-def _appraise(iv: str, criterion: str) -> None:
-    choice = ss.get(f"join_a_{iv}_{criterion}")
-    if choice is None:
-        return
-    score = None if choice == DK else int(choice)
-
-    def run() -> None:
-        with db() as s:
-            submit_appraisal(ss["join_code"], ss["join_pseudonym"], iv, criterion, score, session=s, cat=cat)
-
-    try:
-        with_retry(run)
-    except WorkshopClosed:
-        ss["join_error"] = CLOSED
-    except AnswerError as exc:
-        ss["join_error"] = f"That score was not saved: {exc}."
-
-
-def _go(delta: int) -> None:
-    ss["join_step"] = max(0, ss["join_step"] + delta)
-    ss["join_scroll"] = True
-
-
-def _leave() -> None:
-    ss.update(join_code=None, join_pseudonym=None, join_agency=None, join_level=None, join_answers={}, join_step=0)
-    st.query_params.clear()
 
 
 @st.fragment(run_every=REFRESH_PARTICIPANT)
@@ -129,12 +39,10 @@ def _watch(code: str) -> None:
 
 
 def _radio_labels(framework: str) -> tuple[list, dict]:
-    scale = cat.scale(framework)
-    options = [p.value for p in scale.points] + [DK]
-    return options, {p.value: f"{p.value} {p.label}" for p in scale.points} | {DK: scale.dont_know_label}
+    return scale_options(cat.scale(framework))
 
 
-_restore()
+actions.restore()
 if not ss["join_pseudonym"]:
     st.title("Join a workshop")
     st.write("No account needed. You get a private id instead of your name, and your answers are only ever shown in "
@@ -163,7 +71,9 @@ if not ss["join_pseudonym"]:
     st.text_input("Your name (optional)", key="join_f_name", max_chars=40,
                   help="Only the facilitator sees it, to know who has finished. It is never shown with your answers.")  # fmt: skip
     ready = bool(ss.get("join_f_agency") and ss.get("join_f_level"))
-    st.button("Join", type="primary", on_click=_join, disabled=not ready, key="join_go", width="stretch")
+    st.button(
+        "Join", type="primary", on_click=actions.join_workshop, disabled=not ready, key="join_go", width="stretch"
+    )
     st.stop()
 
 with db() as s:
@@ -196,26 +106,24 @@ if view == "Rate":
     if k == len(steps):
         st.success(f"Thank you: your answers are saved ({done} of {total} statements). You can change any of them until "
                    "the facilitator closes the workshop.")  # fmt: skip
-        st.button("Back to the statements", on_click=_go, args=(-1,), key="join_back_end", width="stretch")
+        st.button("Back to the statements", on_click=actions.go, args=(-1,), key="join_back_end", width="stretch")
     else:
         step = steps[k]
         st.subheader(f"Step {k + 1} of {len(steps)}. {step.title}")
         st.caption(step.intro)
-        options, labels = _radio_labels(step.framework)
         for item in step.items:
-            key, ckey = f"join_q_{step.framework}_{item.id}", f"join_c_{step.framework}_{item.id}"
-            saved = ss["join_answers"].get((step.framework, item.id))
-            if key not in ss and saved is not None:  # widgets forget values off-screen: refill from the saved answers
-                ss[key] = DK if saved[0] is None else saved[0]
-                ss[ckey] = saved[1]
-            with st.container(border=True):
-                st.radio(item.text, options, key=key, format_func=labels.get, index=None,
-                         on_change=_save, args=(step.framework, item.id))  # fmt: skip
-                st.text_input("Comment or example (optional)", key=ckey, on_change=_save, args=(step.framework, item.id),
-                              max_chars=4000, placeholder="Evidence or an example, if you have one")  # fmt: skip
+            rate_statement(
+                item,
+                step.framework,
+                cat.scale(step.framework),
+                "join_q",
+                ss["join_answers"],
+                actions.save,
+                horizontal=False,
+            )
         c1, c2 = st.columns(2)
-        c1.button("Back", on_click=_go, args=(-1,), disabled=k == 0, key="join_back", width="stretch")
-        c2.button("Next" if k < len(steps) - 1 else "Finish", on_click=_go, args=(1,), type="primary", key="join_next",
+        c1.button("Back", on_click=actions.go, args=(-1,), disabled=k == 0, key="join_back", width="stretch")
+        c2.button("Next" if k < len(steps) - 1 else "Finish", on_click=actions.go, args=(1,), type="primary", key="join_next",
                   width="stretch")  # fmt: skip
 
 elif view == "My answers":
@@ -281,8 +189,8 @@ elif view == "Appraise":
                 if key not in ss and (iv_id, c.id) in mine:
                     ss[key] = DK if mine[(iv_id, c.id)] is None else mine[(iv_id, c.id)]
                 st.radio(f"{c.name}: {c.question}", options, key=key, format_func=labels.get, index=None,
-                         horizontal=True, on_change=_appraise, args=(iv_id, c.id))  # fmt: skip
+                         horizontal=True, on_change=actions.appraise, args=(iv_id, c.id))  # fmt: skip
 
 st.divider()
-st.button("Leave this workshop on this device", on_click=_leave, key="join_leave",
+st.button("Leave this workshop on this device", on_click=actions.leave, key="join_leave",
           help="Your answers stay saved. To come back later, keep this page's address (bookmark it) before leaving.")  # fmt: skip

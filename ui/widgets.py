@@ -29,3 +29,30 @@ def area_cycle_picker(key: str = "sel") -> tuple[str | None, str | None]:
             ":material/info: Demo data: this partnership, its people and its ratings are synthetic and fictional."
         )
     return area, cycle
+
+
+DONT_KNOW = "dk"
+
+
+def scale_options(scale) -> tuple[list, dict]:
+    """The radio options of a rating scale (each point, then don't know) and their labels."""
+    options = [p.value for p in scale.points] + [DONT_KNOW]
+    return options, {p.value: f"{p.value} {p.label}" for p in scale.points} | {DONT_KNOW: scale.dont_know_label}
+
+
+def rate_statement(item, framework: str, scale, prefix: str, answers: dict, on_save, horizontal: bool = True) -> None:
+    """One statement to rate: its scale as a radio (with don't know), an optional comment, both saved on change.
+
+    Widgets forget their values once off-screen (another step), so a saved answer is put back before they render.
+    """
+    key, ckey = f"{prefix}_{framework}_{item.id}", f"{prefix}_c_{framework}_{item.id}"
+    saved = answers.get((framework, item.id))
+    if key not in st.session_state and saved is not None:
+        st.session_state[key] = DONT_KNOW if saved[0] is None else saved[0]
+        st.session_state[ckey] = saved[1]
+    options, labels = scale_options(scale)
+    with st.container(border=True):
+        st.radio(item.text, options, key=key, format_func=labels.get, index=None, horizontal=horizontal,
+                 on_change=on_save, args=(framework, item.id))  # fmt: skip
+        st.text_input("Comment or example (optional)", key=ckey, on_change=on_save, args=(framework, item.id),
+                      max_chars=4000, placeholder="Evidence or an example, if you have one")  # fmt: skip
