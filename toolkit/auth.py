@@ -164,7 +164,9 @@ def authenticate(username: str, password: str, *, session: Session, now: datetim
         if user.failed_attempts >= MAX_FAILURES:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             user.failed_attempts = 0
-        session.flush()
+        # Committed now: callers roll back on the AuthError (session_scope does), which would undo the count and
+        # leave sign-in unthrottled.
+        session.commit()
         raise AuthError("Wrong username or password.") from None
     user.failed_attempts, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):

@@ -334,8 +334,9 @@ def _repeat_header(row) -> None:
 
 
 def _md(text: str) -> str:
-    """Text safe in Markdown: no raw HTML, no accidental table breaks."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text safe in Markdown: no raw HTML, no live link or image (a name typed as [x](url)), no accidental table breaks."""
+    text = str(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md_cell(text: str) -> str:

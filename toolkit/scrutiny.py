@@ -596,7 +596,10 @@ def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
 
 def _md_cell(x: object) -> str:
     text = "" if x is None or (isinstance(x, float) and pd.isna(x)) else str(x)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    # no raw HTML and no live link or image: a note is text, whatever renders the file
+    text = text.replace("[", "\\[").replace("]", "\\]").replace("&", "&amp;").replace("<", "&lt;")
+    return text.replace(">", "&gt;")
 
 
 def export_summary(tables: dict[str, pd.DataFrame], fmt: str, *, area: str, cycle: str) -> bytes:

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from toolkit.catalogue import catalogue as _catalogue
@@ -22,10 +23,11 @@ from toolkit.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-# The database server is stopped, restarting or unreachable, or (SQLite) busy past its timeout.
-DB_UNAVAILABLE = (OperationalError, InterfaceError)
+# The database server is stopped, restarting or unreachable; (SQLite) busy past its timeout; or every pooled
+# connection stayed in use past the pool's timeout.
+DB_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 UNAVAILABLE = (
-    "The database cannot be reached at the moment, so nothing could be loaded or saved just now. Everything saved "
+    "The database cannot be reached or is too busy at the moment, so nothing could be loaded or saved just now. Everything saved "
     "before is safe. Wait a minute and reload the page; if you were answering, give that answer again."
 )
 

@@ -40,7 +40,12 @@ def world(engine, catalogue):
     tokens = {"participant": None}
     with session_scope(engine) as s:
         import_ratings(to_csv(rows), "r.csv", session=s, catalogue=catalogue)
-        for name, role in (("facil", "facilitator"), ("scrut", "scrutineer"), ("admin", "administrator"), ("other", "facilitator")):
+        for name, role in (
+            ("facil", "facilitator"),
+            ("scrut", "scrutineer"),
+            ("admin", "administrator"),
+            ("other", "facilitator"),
+        ):
             create_user(name, PW, role, session=s)
             tokens[role if name != "other" else "other"] = start_session(authenticate(name, PW, session=s), session=s)
         mine = ws.create_workshop("Northshire", "2026", created_by="facil", session=s, title="Facil's room")
@@ -93,7 +98,7 @@ def test_each_role_opens_exactly_the_pages_it_should(role, world) -> None:
 
 def _downloads(at) -> dict[str, bool]:
     """Download buttons by key: enabled or not."""
-    return {b.proto.id.split("-")[-1] if False else (b.key or b.label): not b.proto.disabled for b in at.get("download_button")}
+    return {(b.key or b.proto.label): not b.proto.disabled for b in at.get("download_button")}
 
 
 @pytest.mark.parametrize("role", ["facilitator", "scrutineer", "administrator"])
@@ -121,8 +126,8 @@ def test_a_scrutineer_reads_the_assumptions_register_but_cannot_change_it(world)
 def test_a_participant_cannot_create_partnerships_or_load_demo_data(engine, world) -> None:
     at = open_as("pages/start.py", **STATE)
     assert at.button(key="start_demo").proto.disabled
-    at.session_state["start_new_area"], at.session_state["start_new_cycle"] = "Intruder", "2026"
-    at.run()
+    assert next(b for b in at.button if b.label == "Create").proto.disabled  # (Streamlit drops a disabled widget's
+    # forged events, and the callbacks check the role again)
     with session_scope(engine) as s:
         from toolkit.store import list_areas
 

@@ -135,3 +135,23 @@ def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
         shown += sum(EVIL in t.replace("\\", "") for _k, _n, t, _h in r.markdown())
     assert not problems, "\n".join(problems)
     assert shown >= 5  # the hostile text is on screen (escaped), not merely absent
+
+
+def test_markdown_files_show_user_text_as_text(data, engine, catalogue) -> None:
+    """The report's and the scrutiny summary's Markdown: a name or note typed as a link, an image or HTML stays text
+    in whatever renders the file (a board's wiki, GitHub, an editor's preview)."""
+    from toolkit.analysis import Config, analyse
+    from toolkit.reports import build_report, render_markdown
+    from toolkit.scrutiny import export_summary
+    from toolkit.scrutiny import summary as scrutiny_summary
+
+    h, _ = data
+    with session_scope(engine) as s:
+        report = build_report(h.area, h.cycle, session=s, cat=catalogue, cfg=Config(min_group_size=3))
+        a = analyse(h.area, h.cycle, session=s, cat=catalogue, cfg=Config(min_group_size=3))
+        tables = scrutiny_summary(h.area, h.cycle, session=s, cat=catalogue, analysis=a)
+    for name, md in (("report.md", render_markdown(report)[0]),
+                     ("scrutiny.md", export_summary(tables, "md", area=h.area, cycle=h.cycle).decode())):  # fmt: skip
+        assert EVIL in md.replace("\\", ""), name  # the text is there ...
+        assert not LIVE_LINK.search(md), name  # ... but no link or image is live
+        assert "<script" not in md and "<img" not in md, name
