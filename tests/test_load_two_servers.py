@@ -27,12 +27,13 @@ pytestmark = [
 def test_100_participants_on_two_servers_lose_and_double_nothing() -> None:
     done = subprocess.run(
         [sys.executable, "benchmarks/load_two_servers.py", "--participants", "100", "--servers", "2", "--seconds", "20",
-         "--pg-url", PG_URL, "--json"],
+         "--pg-url", PG_URL, "--max-refused-share", "0.01", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.stdout.strip(), done.stderr[-3000:]
     r = json.loads(done.stdout.strip().splitlines()[-1])
-    assert r["ok"], r
+    assert r["correct"], r  # every acknowledged answer stored exactly once
+    assert r["ok"], r  # and at most 1% refused with a message (a loaded CI machine can starve the pool)
     assert r["participants"] == 100 and r["servers"] == 2 and r["streamlit_servers_polled"] == 2
     assert r["ratings_submitted"] > 1000  # they really were answering, on both servers
     assert all(s["answers"] > 300 for s in r["per_server"].values())

@@ -157,6 +157,9 @@ def test_kill_during_a_stream_of_answers_keeps_every_acknowledged_one(participan
         acks.unlink(missing_ok=True)
         proc = start("workshop-stream", db_url, tmp_path)
         wait_for(acks, proc)
+        deadline = time.monotonic() + 120
+        while not acks.read_text() and time.monotonic() < deadline:  # the first answer is in
+            time.sleep(0.05)
         time.sleep(rng.uniform(0.5, 3.0))
         kill(proc)
         acked = [line.split() for line in acks.read_text().splitlines()]
