@@ -8,27 +8,29 @@ st.set_page_config(page_title="Safeguarding Partnership Toolkit", page_icon=":ma
 init_state()
 pages = {
     "Partnership": [
-        st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
-        st.Page("pages/context.py", title="Context", icon=":material/map:"),
-        st.Page("pages/assess.py", title="Self-assessment", icon=":material/checklist:"),
-        st.Page("pages/results.py", title="Results", icon=":material/insights:"),
-        st.Page("pages/theory_of_change.py", title="Theory of Change", icon=":material/account_tree:"),
-        st.Page("pages/interventions.py", title="Interventions", icon=":material/lightbulb:"),
-        st.Page("pages/action_plan.py", title="Action plan", icon=":material/task_alt:"),
+        st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),
+        st.Page("app_pages/context.py", title="Context", icon=":material/map:"),
+        st.Page("app_pages/assess.py", title="Self-assessment", icon=":material/checklist:"),
+        st.Page("app_pages/results.py", title="Results", icon=":material/insights:"),
+        st.Page("app_pages/theory_of_change.py", title="Theory of Change", icon=":material/account_tree:"),
+        st.Page("app_pages/interventions.py", title="Interventions", icon=":material/lightbulb:"),
+        st.Page("app_pages/action_plan.py", title="Action plan", icon=":material/task_alt:"),
     ],
     "Data": [
-        st.Page("pages/data.py", title="Import and export", icon=":material/upload_file:"),
-        st.Page("pages/frameworks.py", title="Frameworks", icon=":material/menu_book:"),
+        st.Page("app_pages/data.py", title="Import and export", icon=":material/upload_file:"),
+        st.Page("app_pages/frameworks.py", title="Frameworks", icon=":material/menu_book:"),
     ],
 }
 pages["Workshop"] = [
-    st.Page("pages/join.py", title="Join a workshop", icon=":material/qr_code_2:", url_path="join"),
-    st.Page("pages/workshop.py", title="Run a workshop", icon=":material/co_present:", url_path="workshop"),
+    st.Page("app_pages/join.py", title="Join a workshop", icon=":material/qr_code_2:", url_path="join"),
+    st.Page("app_pages/workshop.py", title="Run a workshop", icon=":material/co_present:", url_path="workshop"),
 ]
-pages["Training"] = [st.Page("pages/trainer.py", title="Trainer mode", icon=":material/school:", url_path="trainer")]
+pages["Training"] = [
+    st.Page("app_pages/trainer.py", title="Trainer mode", icon=":material/school:", url_path="trainer")
+]
 pages["Scrutiny"] = [
-    st.Page("pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
-    st.Page("pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
+    st.Page("app_pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
+    st.Page("app_pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
 ]
-pages["Account"] = [st.Page("pages/account.py", title="Account", icon=":material/person:")]
+pages["Account"] = [st.Page("app_pages/account.py", title="Account", icon=":material/person:")]
 st.navigation(pages).run()

@@ -32,13 +32,14 @@ import duckdb
 import pandas as pd
 from sqlalchemy import func, select
 
-from toolkit import ids
-from toolkit.analysis import Config, analyse, analyse_frame, cycle_scores, item_table
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.demo import generate_ratings
-from toolkit.frameworks import Catalogue, load_catalogue
-from toolkit.ratings_io import import_table
-from toolkit.store import Area, Cycle, Rating, Respondent, ratings_frame
+from toolkit.analysis.scores import Config, analyse, analyse_frame, cycle_scores, item_table
+from toolkit.capture.ratings_file import import_table
+from toolkit.core import ids
+from toolkit.core.frameworks import Catalogue, load_catalogue
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.models import Area, Cycle, Rating, Respondent
+from toolkit.store.ratings import ratings_frame
+from toolkit.training.demo import generate_ratings
 
 CYCLES = ("2024", "2025", "2026")
 
@@ -92,11 +93,21 @@ def build(url: str, cat: Catalogue, areas: int, respondents: int) -> None:
     with session_scope(engine) as s:
         result = import_table(table, "national-demo", session=s, catalogue=cat)
     engine.dispose()
-    print(f"built: {result.rows:,} ratings ({areas} areas x {len(CYCLES)} cycles x {respondents} respondents) "
-          f"generated in {t_gen:.1f} s, imported in {time.perf_counter() - t:.1f} s")  # fmt: skip
+    print(
+        f"built: {result.rows:,} ratings ({areas} areas x {len(CYCLES)} cycles x {respondents} respondents) "
+        f"generated in {t_gen:.1f} s, imported in {time.perf_counter() - t:.1f} s"
+    )
 
 
-COLUMNS = (Area.name, Respondent.pseudonym, Respondent.agency, Respondent.level, Rating.framework, Rating.item, Rating.score)  # fmt: skip
+COLUMNS = (
+    Area.name,
+    Respondent.pseudonym,
+    Respondent.agency,
+    Respondent.level,
+    Rating.framework,
+    Rating.item,
+    Rating.score,
+)
 
 
 def cycle_frame(session, cycle: str) -> pd.DataFrame:
@@ -174,8 +185,10 @@ def main() -> None:
     assert len(duck_one) > 0 and result["respondents"] == one["respondent"].nunique()
 
     n_areas = everyone["area"].nunique()
-    print(f"\none area ({area}, cycle {cycle}: {len(one):,} ratings, {result['respondents']} respondents), "
-          f"median of {args.runs}:")  # fmt: skip
+    print(
+        f"\none area ({area}, cycle {cycle}: {len(one):,} ratings, {result['respondents']} respondents), "
+        f"median of {args.runs}:"
+    )
     print(f"  analyse() with store load and change   {t_one:7.3f} s   aim < 0.3 s   {'OK' if t_one < 0.3 else 'OVER'}")
     print(f"  analyse_frame() alone                  {t_frame:7.3f} s")
     print(f"  DuckDB, same group-by                  {d_one:7.4f} s   analyse() / DuckDB = {t_one / d_one:6.1f}x")
@@ -183,8 +196,10 @@ def main() -> None:
     print(f"  cycle_scores()                         {t_all:7.3f} s   aim < 3 s     {'OK' if t_all < 3 else 'OVER'}")
     print(f"  DuckDB, same group-by                  {d_all:7.4f} s   cycle_scores / DuckDB = {t_all / d_all:6.1f}x")
     print(f"  loading the cycle from SQLite          {t_load:7.3f} s   (not in either figure above)")
-    print(f"  cycle_scores + load                    {t_all + t_load:7.3f} s   aim < 3 s     "
-          f"{'OK' if t_all + t_load < 3 else 'OVER'}")  # fmt: skip
+    print(
+        f"  cycle_scores + load                    {t_all + t_load:7.3f} s   aim < 3 s     "
+        f"{'OK' if t_all + t_load < 3 else 'OVER'}"
+    )
     print(f"\nscores agree with DuckDB within {worst:.3f} on {int(shown.sum()):,} shown cells")
 
 

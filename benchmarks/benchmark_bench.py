@@ -33,11 +33,11 @@ PW = "a long benchmark password"
 
 def build(url: str, areas: int, respondents: int) -> None:
     """The national-scale demo written through the one import path (with each area's tags)."""
-    from toolkit.db import make_engine, session_scope, upgrade
-    from toolkit.demo import generate_ratings
-    from toolkit.frameworks import load_catalogue
-    from toolkit.ratings_io import import_table
-    from toolkit.store import get_or_create_area
+    from toolkit.capture.ratings_file import import_table
+    from toolkit.core.frameworks import load_catalogue
+    from toolkit.store.areas import get_or_create_area
+    from toolkit.store.db import make_engine, session_scope, upgrade
+    from toolkit.training.demo import generate_ratings
 
     cat = load_catalogue()
     t = time.perf_counter()
@@ -65,21 +65,29 @@ def time_cli(url: str, runs: int) -> None:
     walls, cpus = [], []
     for _ in range(runs):
         c0, t0 = child_cpu(), time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "toolkit", "benchmark", "--cycle", CYCLES[-1], "--json"],
-                             capture_output=True, text=True, env=env, cwd=ROOT, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-m", "toolkit", "benchmark", "--cycle", CYCLES[-1], "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
         walls.append(time.perf_counter() - t0)
         cpus.append(child_cpu() - c0)
         doc = json.loads(out.stdout)
-    print(f"CLI benchmark --cycle {CYCLES[-1]} --json ({len(doc['areas'])} areas, {len(out.stdout) / 2**20:.1f} MiB): "
-          f"wall median {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); "
-          f"CPU median {statistics.median(cpus):.2f} s (min {min(cpus):.2f})")  # fmt: skip
+    print(
+        f"CLI benchmark --cycle {CYCLES[-1]} --json ({len(doc['areas'])} areas, {len(out.stdout) / 2**20:.1f} MiB): "
+        f"wall median {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); "
+        f"CPU median {statistics.median(cpus):.2f} s (min {min(cpus):.2f})"
+    )
 
 
 def time_parts(url: str) -> None:
     """In-process: the grouped query and table of one cycle, and every area against its peers."""
-    from toolkit import benchmark as bm
-    from toolkit.db import make_engine, session_scope
-    from toolkit.frameworks import load_catalogue
+    from toolkit.analysis import benchmark as bm
+    from toolkit.core.frameworks import load_catalogue
+    from toolkit.store.db import make_engine, session_scope
 
     cat = load_catalogue()
     engine = make_engine(url)
@@ -92,8 +100,10 @@ def time_parts(url: str) -> None:
     bm.benchmark(table, tags, bm.BenchConfig())
     b = (time.perf_counter() - t, time.process_time() - c)
     engine.dispose()
-    print(f"  of which (in process): one cycle's query and table {q[0]:.2f} s wall / {q[1]:.2f} s CPU; "
-          f"{len(table.areas)} areas against their peers {b[0]:.2f} s wall / {b[1]:.2f} s CPU")  # fmt: skip
+    print(
+        f"  of which (in process): one cycle's query and table {q[0]:.2f} s wall / {q[1]:.2f} s CPU; "
+        f"{len(table.areas)} areas against their peers {b[0]:.2f} s wall / {b[1]:.2f} s CPU"
+    )
 
 
 def timed_run(at) -> tuple[float, float]:
@@ -107,8 +117,8 @@ def time_page(url: str, runs: int) -> None:
     os.environ["DATABASE_URL"] = url
     from streamlit.testing.v1 import AppTest
 
-    from toolkit.auth import authenticate, create_user, start_session
-    from toolkit.db import make_engine, session_scope
+    from toolkit.access.accounts import authenticate, create_user, start_session
+    from toolkit.store.db import make_engine, session_scope
 
     engine = make_engine(url)
     with session_scope(engine) as s:
@@ -121,7 +131,7 @@ def time_page(url: str, runs: int) -> None:
     at.session_state["sel_area"] = "Ashvale (fictional)"
     at.session_state["sel_cycle"] = CYCLES[-1]
     at.run()
-    at.switch_page("pages/benchmark.py")
+    at.switch_page("app_pages/benchmark.py")
     first = timed_run(at)
     assert at.metric, "the page showed no percentile cards"
     warm = [timed_run(at) for _ in range(runs)]
@@ -133,10 +143,14 @@ def time_page(url: str, runs: int) -> None:
     ms = [w * 1000 for w, _ in warm + after]
     cpu = [c * 1000 for _, c in warm + after]
     print(f"Benchmark page, first run (three cycles' tables computed): {first[0]:.2f} s wall / {first[1]:.2f} s CPU")
-    print(f"Benchmark page, warm reruns (n={len(ms)}): median {statistics.median(ms):.0f} ms, max {max(ms):.0f} ms wall; "
-          f"median {statistics.median(cpu):.0f} ms CPU")  # fmt: skip
-    print(f"Benchmark page, rerun after a peer filter change: {filt[0] * 1000:.0f} ms wall / {filt[1] * 1000:.0f} ms CPU; "
-          f"after choosing another area: {other[0] * 1000:.0f} ms wall / {other[1] * 1000:.0f} ms CPU")  # fmt: skip
+    print(
+        f"Benchmark page, warm reruns (n={len(ms)}): median {statistics.median(ms):.0f} ms, max {max(ms):.0f} ms wall; "
+        f"median {statistics.median(cpu):.0f} ms CPU"
+    )
+    print(
+        f"Benchmark page, rerun after a peer filter change: {filt[0] * 1000:.0f} ms wall / {filt[1] * 1000:.0f} ms CPU; "
+        f"after choosing another area: {other[0] * 1000:.0f} ms wall / {other[1] * 1000:.0f} ms CPU"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

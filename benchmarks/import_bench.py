@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.demo import generate_ratings
-from toolkit.frameworks import Catalogue, load_catalogue
-from toolkit.ratings_io import ImportResult, import_ratings
-from toolkit.store import Rating
+from toolkit.capture.ratings_file import ImportResult, import_ratings
+from toolkit.core.frameworks import Catalogue, load_catalogue
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.models import Rating
+from toolkit.training.demo import generate_ratings
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -126,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         path, rows, gen_s = write_csv(catalogue, args.areas, args.respondents, folder)
         size = path.stat().st_size / 2**20
         items = sum(len(f.items) for f in catalogue.rated)
-        print(f"generated {rows:,} rows ({args.areas} areas x 2 cycles x {args.respondents} respondents x {items} items), "
-              f"{size:.0f} MiB CSV, in {gen_s:.1f} s")  # fmt: skip
+        print(
+            f"generated {rows:,} rows ({args.areas} areas x 2 cycles x {args.respondents} respondents x {items} items), "
+            f"{size:.0f} MiB CSV, in {gen_s:.1f} s"
+        )
         run("sqlite", lambda: sqlite_db(folder), path, rows, catalogue, args.profile)
         if not args.skip_postgres:
             run("postgresql", lambda: postgres_db(args.postgres_url), path, rows, catalogue, args.profile)

@@ -67,10 +67,28 @@ def streamlit_server(url: str, log: Path):
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 90
@@ -101,9 +119,9 @@ def worker(server: int, url: str, code: str, people: list[tuple[str, str]], seco
     An answer that fails (the page would show the participant a message) is counted as an error, never as saved.
     """
     os.environ["DATABASE_URL"] = url
-    from toolkit.catalogue import catalogue
-    from toolkit.db import engine_for, session_scope
-    from toolkit.workshop import answer, find_workshop, steps_for
+    from toolkit.core.catalogue import catalogue
+    from toolkit.store.db import engine_for, session_scope
+    from toolkit.workshops.rooms import answer, find_workshop, steps_for
 
     cat = catalogue()
     engine = engine_for(url)  # the app's engine: pool_size 10, max_overflow 20
@@ -164,9 +182,9 @@ def verify(url: str, code: str, acked: dict[str, dict]) -> dict:
     """Stored vs acknowledged, per participant: the latest score of every answer, once; one history row per change."""
     from sqlalchemy import func, select
 
-    from toolkit.db import engine_for, session_scope
-    from toolkit.store import Rating, RatingHistory, Respondent
-    from toolkit.workshop import find_workshop
+    from toolkit.store.db import engine_for, session_scope
+    from toolkit.store.models import Rating, RatingHistory, Respondent
+    from toolkit.workshops.rooms import find_workshop
 
     engine = engine_for(url)
     with session_scope(engine) as s:
@@ -200,9 +218,9 @@ def verify(url: str, code: str, acked: dict[str, dict]) -> dict:
 
 
 def run(*, participants: int, seconds: float, servers: int, think: float, pg_url: str, streamlit: bool) -> dict:
-    from toolkit import ids
-    from toolkit.db import engine_for, session_scope
-    from toolkit.workshop import create_workshop, join
+    from toolkit.core import ids
+    from toolkit.store.db import engine_for, session_scope
+    from toolkit.workshops.rooms import create_workshop, join
 
     with scratch_database(pg_url) as url, ExitStack() as stack:
         engine = engine_for(url)  # creates and migrates the schema
@@ -246,23 +264,36 @@ def run(*, participants: int, seconds: float, servers: int, think: float, pg_url
 
     lat = np.concatenate([np.frombuffer(r["latencies"], dtype="d") for r in results]) * 1000
     per_server = {
-        r["server"]: {"answers": len(r["latencies"]) // 8,
-                      "p50_ms": round(float(np.percentile(np.frombuffer(r["latencies"], "d") * 1000, 50)), 1)}
+        r["server"]: {
+            "answers": len(r["latencies"]) // 8,
+            "p50_ms": round(float(np.percentile(np.frombuffer(r["latencies"], "d") * 1000, 50)), 1),
+        }
         for r in results
-    }  # fmt: skip
+    }
     errors = [e for r in results for e in r["errors"]]
     return {
-        "participants": participants, "servers": servers, "seconds": seconds, "think_s": think,
-        "streamlit_servers_polled": len(bases), "server_health_checks": health,
+        "participants": participants,
+        "servers": servers,
+        "seconds": seconds,
+        "think_s": think,
+        "streamlit_servers_polled": len(bases),
+        "server_health_checks": health,
         **check,
-        "errors": len(errors), "first_errors": sorted(set(errors))[:5], "retries": sum(r["retries"] for r in results),
-        "wall_s": round(wall, 1), "answers_per_s": round(check["ratings_submitted"] / seconds, 1),
-        "p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
-        "p99_ms": round(float(np.percentile(lat, 99)), 1), "max_ms": round(float(lat.max()), 1),
+        "errors": len(errors),
+        "first_errors": sorted(set(errors))[:5],
+        "retries": sum(r["retries"] for r in results),
+        "wall_s": round(wall, 1),
+        "answers_per_s": round(check["ratings_submitted"] / seconds, 1),
+        "p50_ms": round(float(np.percentile(lat, 50)), 1),
+        "p95_ms": round(float(np.percentile(lat, 95)), 1),
+        "p99_ms": round(float(np.percentile(lat, 99)), 1),
+        "max_ms": round(float(lat.max()), 1),
         "per_server": per_server,
-        "answers_per_participant": {"min": min(a["answers"] for a in acked.values()),
-                                    "max": max(a["answers"] for a in acked.values())},
-    }  # fmt: skip
+        "answers_per_participant": {
+            "min": min(a["answers"] for a in acked.values()),
+            "max": max(a["answers"] for a in acked.values()),
+        },
+    }
 
 
 def correct(r: dict) -> bool:
@@ -284,13 +315,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=0.0, help="seconds each participant pauses between answers")
     ap.add_argument("--pg-url", default=PG_DEFAULT, help="a PostgreSQL server on loopback (a database is made on it)")
     ap.add_argument("--no-streamlit", action="store_true", help="do not start the real app servers alongside")
-    ap.add_argument("--max-refused-share", type=float, default=0.0,
-                    help="answers that may be refused with a message (e.g. the pool busy past its timeout), as a share "
-                    "of all answers given; default 0: every answer must be saved")  # fmt: skip
+    ap.add_argument(
+        "--max-refused-share",
+        type=float,
+        default=0.0,
+        help="answers that may be refused with a message (e.g. the pool busy past its timeout), as a share "
+        "of all answers given; default 0: every answer must be saved",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON document")
     a = ap.parse_args(argv)
-    r = run(participants=a.participants, seconds=a.seconds, servers=a.servers, think=a.think, pg_url=a.pg_url,
-            streamlit=not a.no_streamlit)  # fmt: skip
+    r = run(
+        participants=a.participants,
+        seconds=a.seconds,
+        servers=a.servers,
+        think=a.think,
+        pg_url=a.pg_url,
+        streamlit=not a.no_streamlit,
+    )
     r["refused_share"] = round(r["errors"] / max(1, r["errors"] + r["ratings_submitted"]), 5)
     r["correct"] = correct(r)
     r["ok"] = r["correct"] and r["refused_share"] <= a.max_refused_share

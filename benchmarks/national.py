@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from toolkit.catalogue import catalogue
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.demo import load_demo
+from toolkit.core.catalogue import catalogue
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.training.demo import load_demo
 
 DEFAULT = Path("/tmp/toolkit-national.db")
 

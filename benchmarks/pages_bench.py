@@ -19,15 +19,15 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.national import national_db  # noqa: E402
 
 PAGES = {
-    "start": ("pages/start.py", {}),
-    "context": ("pages/context.py", {}),
-    "self-assessment": ("pages/assess.py", {}),
-    "results": ("pages/results.py", {}),
-    "theory of change": ("pages/theory_of_change.py", {"toc_node": "int_information_sharing"}),
-    "interventions": ("pages/interventions.py", {}),
-    "action plan": ("pages/action_plan.py", {}),
-    "import and export": ("pages/data.py", {}),
-    "frameworks": ("pages/frameworks.py", {}),
+    "start": ("app_pages/start.py", {}),
+    "context": ("app_pages/context.py", {}),
+    "self-assessment": ("app_pages/assess.py", {}),
+    "results": ("app_pages/results.py", {}),
+    "theory of change": ("app_pages/theory_of_change.py", {"toc_node": "int_information_sharing"}),
+    "interventions": ("app_pages/interventions.py", {}),
+    "action plan": ("app_pages/action_plan.py", {}),
+    "import and export": ("app_pages/data.py", {}),
+    "frameworks": ("app_pages/frameworks.py", {}),
 }
 MINIMAL = 'import streamlit as st\nst.title("Minimal")\nst.write("hello")\n'
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit.analysis import Config
-from toolkit.db import engine_for, session_scope
-from toolkit.demo import load_demo
-from toolkit.frameworks import load_catalogue
-from toolkit.reports import build_report, write_report
+from toolkit.analysis.scores import Config
+from toolkit.core.frameworks import load_catalogue
+from toolkit.reports.render import build_report, write_report
+from toolkit.store.db import engine_for, session_scope
+from toolkit.training.demo import load_demo
 
 AREA, CYCLE = "Ashvale (fictional)", "2026"
 

@@ -27,11 +27,11 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit import ids
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.frameworks import load_catalogue
-from toolkit.store import Rating, RatingHistory, Respondent
-from toolkit.workshop import answer, create_workshop, join, steps_for
+from toolkit.core import ids
+from toolkit.core.frameworks import load_catalogue
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.models import Rating, RatingHistory, Respondent
+from toolkit.workshops.rooms import answer, create_workshop, join, steps_for
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -157,8 +157,12 @@ def main() -> int:
     ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     ap.add_argument("--pg-url", default=PG_DEFAULT)
     ap.add_argument("--no-retry", action="store_true", help="submit once, without the retry on a lock conflict")
-    ap.add_argument("--think", type=float, default=0.0,
-                    help="seconds (on average) each participant pauses before each answer; 0 = answer flat out")  # fmt: skip
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds (on average) each participant pauses before each answer; 0 = answer flat out",
+    )
     args = ap.parse_args()
     ok = True
     if args.backend in ("sqlite", "both"):

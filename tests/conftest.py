@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from toolkit.catalogue import catalogue as cached_catalogue
-from toolkit.db import engine_for, make_engine, session_scope, upgrade
-from toolkit.frameworks import load_catalogue
-from toolkit.models import metadata as all_tables
-from toolkit.settings import get_settings
+from toolkit.core.catalogue import catalogue as cached_catalogue
+from toolkit.core.frameworks import load_catalogue
+from toolkit.core.settings import get_settings
+from toolkit.store.db import engine_for, make_engine, session_scope, upgrade
+from toolkit.store.models import metadata as all_tables
 
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parent.parent

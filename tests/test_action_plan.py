@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.action_plan import (
+from toolkit.analysis.scores import Config
+from toolkit.interventions.plan import (
     PLAN_COLUMNS,
     default_targets,
     goal_movement,
@@ -21,22 +22,18 @@ from toolkit.action_plan import (
     review_plan,
     write_plan,
 )
-from toolkit.analysis import Config
-from toolkit.store import (
+from toolkit.store.areas import NotFound, get_or_create_area, get_or_create_cycle
+from toolkit.store.plans import (
     STEP_STATUSES,
-    NotFound,
     action_plan,
     add_goal,
     add_step,
     carry_plan_forward,
     delete_goal,
-    get_or_create_area,
-    get_or_create_cycle,
     record_decision,
-    record_rating,
     update_step,
-    upsert_respondent,
 )
+from toolkit.store.ratings import record_rating, upsert_respondent
 
 TODAY = date(2026, 6, 1)
 
@@ -66,8 +63,12 @@ def test_progress_of_no_steps() -> None:
 
 
 def test_plan_progress_per_goal_and_overall() -> None:
-    plan = {"goals": [{"id": 1, "title": "g1", "steps": [step("done"), step("done")]},
-                      {"id": 2, "title": "g2", "steps": [step("blocked", TODAY - timedelta(days=2))]}]}  # fmt: skip
+    plan = {
+        "goals": [
+            {"id": 1, "title": "g1", "steps": [step("done"), step("done")]},
+            {"id": 2, "title": "g2", "steps": [step("blocked", TODAY - timedelta(days=2))]},
+        ]
+    }
     p = plan_progress(plan, today=TODAY)
     assert [g["percent_complete"] for g in p["goals"]] == [100.0, 0.0]
     assert p["overall"]["percent_complete"] == pytest.approx(66.7) and p["overall"]["overdue"] == 1
@@ -114,16 +115,38 @@ def test_finishing_a_step_never_lowers_the_percentage(steps) -> None:
 
 def _plan():
     return {
-        "area": "Testshire", "cycle": "2026",
+        "area": "Testshire",
+        "cycle": "2026",
         "goals": [
-            {"id": 1, "title": "Frontline hear what matters", "intervention": "x", "set_in": "2026",
-             "toc_nodes": ["ult_effective_communication"], "items": [{"framework": "opm", "item": "i1"}],
-             "steps": [{"text": "Pilot a 7-minute briefing", "owner": "health", "messenger": "line_managers",
-                        "channel": "short_briefings", "due": TODAY - timedelta(days=1), "status": "in_progress"}]},
-            {"id": 2, "title": "No steps yet", "intervention": "y", "set_in": "2025", "toc_nodes": [], "items": [],
-             "steps": []},
+            {
+                "id": 1,
+                "title": "Frontline hear what matters",
+                "intervention": "x",
+                "set_in": "2026",
+                "toc_nodes": ["ult_effective_communication"],
+                "items": [{"framework": "opm", "item": "i1"}],
+                "steps": [
+                    {
+                        "text": "Pilot a 7-minute briefing",
+                        "owner": "health",
+                        "messenger": "line_managers",
+                        "channel": "short_briefings",
+                        "due": TODAY - timedelta(days=1),
+                        "status": "in_progress",
+                    }
+                ],
+            },
+            {
+                "id": 2,
+                "title": "No steps yet",
+                "intervention": "y",
+                "set_in": "2025",
+                "toc_nodes": [],
+                "items": [],
+                "steps": [],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def test_plan_table_rows_and_files(tmp_path, catalogue) -> None:
@@ -162,8 +185,18 @@ def test_goal_movement_verdicts() -> None:
     }
 
     def ch(item, diff, sig):
-        return {"kind": "item", "framework": "opm", "measure": item, "label": item, "before": 2.0,
-                "after": 2.0 + diff, "difference": diff, "ci_low": diff - 0.2, "ci_high": diff + 0.2, "significant": sig}  # fmt: skip
+        return {
+            "kind": "item",
+            "framework": "opm",
+            "measure": item,
+            "label": item,
+            "before": 2.0,
+            "after": 2.0 + diff,
+            "difference": diff,
+            "ci_low": diff - 0.2,
+            "ci_high": diff + 0.2,
+            "significant": sig,
+        }
 
     assert goal_movement(goal, [ch("a", 0.8, True), ch("b", 0.1, False)])["verdict"] == "improved"
     assert goal_movement(goal, [ch("a", -0.8, True)])["verdict"] == "worse"
@@ -177,8 +210,18 @@ def _ratings(items, score, n=12, seed=0):
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    rows = [(f"r{k}", "health", ("strategic", "managerial", "frontline")[k % 3], "opm", it, int(np.clip(round(score + rng.normal(0, 0.4)), 1, 5)))
-            for k in range(n) for it in items]  # fmt: skip
+    rows = [
+        (
+            f"r{k}",
+            "health",
+            ("strategic", "managerial", "frontline")[k % 3],
+            "opm",
+            it,
+            int(np.clip(round(score + rng.normal(0, 0.4)), 1, 5)),
+        )
+        for k in range(n)
+        for it in items
+    ]
     df = pd.DataFrame(rows, columns=["respondent", "agency", "level", "framework", "item", "score"])
     return df.astype({"score": "Int64"})
 
@@ -212,8 +255,16 @@ def test_a_selected_intervention_becomes_a_goal_with_steps(session, area, catalo
     iv = _selected(session, area, catalogue)
     nodes, items = default_targets(iv, catalogue)
     gid = add_goal(area, "2025", iv.id, session=session, items=items, by="Fay", cat=catalogue)
-    s1 = add_step(gid, "Agree the wording with the comms lead", session=session, owner="local_authority",
-                  messenger="line_managers", channel="team_meetings", due=date(2025, 9, 1), cat=catalogue)  # fmt: skip
+    s1 = add_step(
+        gid,
+        "Agree the wording with the comms lead",
+        session=session,
+        owner="local_authority",
+        messenger="line_managers",
+        channel="team_meetings",
+        due=date(2025, 9, 1),
+        cat=catalogue,
+    )
     add_step(gid, "Run it in every team meeting", session=session, owner="Practice leads", cat=catalogue)
     update_step(s1, session=session, status="done", by="Fay", cat=catalogue)
     plan = action_plan(area, "2025", session=session)
@@ -234,8 +285,11 @@ def test_goals_need_a_selected_intervention_and_known_ids(session, area, catalog
     with pytest.raises(ValueError, match="unknown"):
         add_goal(area, "2025", iv.id, session=session, toc_nodes=["no_such_node"], cat=catalogue)
     gid = add_goal(area, "2025", iv.id, session=session, cat=catalogue)
-    for kw, msg in (({"messenger": "town_crier"}, "messenger"), ({"channel": "pigeon"}, "channel"),
-                    ({"status": "finished"}, "status")):  # fmt: skip
+    for kw, msg in (
+        ({"messenger": "town_crier"}, "messenger"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"status": "finished"}, "status"),
+    ):
         with pytest.raises(ValueError, match=msg):
             add_step(gid, "x", session=session, cat=catalogue, **kw)
     with pytest.raises(NotFound):
@@ -278,11 +332,32 @@ def test_plan_exports_neutralise_formulas(tmp_path) -> None:
 
     from openpyxl import load_workbook
 
-    from toolkit.action_plan import write_plan
+    from toolkit.interventions.plan import write_plan
 
-    plan = {"area": "A", "cycle": "2026", "goals": [{"id": 1, "title": "=HYPERLINK(\"http://x\")", "intervention": "x", "set_in": "2026",
-             "toc_nodes": [], "items": [], "steps": [{"text": "+cmd|' /C calc'!A0", "owner": "@SUM(1)", "messenger": None,
-                                                     "channel": None, "due": None, "status": "done"}]}]}  # fmt: skip
+    plan = {
+        "area": "A",
+        "cycle": "2026",
+        "goals": [
+            {
+                "id": 1,
+                "title": '=HYPERLINK("http://x")',
+                "intervention": "x",
+                "set_in": "2026",
+                "toc_nodes": [],
+                "items": [],
+                "steps": [
+                    {
+                        "text": "+cmd|' /C calc'!A0",
+                        "owner": "@SUM(1)",
+                        "messenger": None,
+                        "channel": None,
+                        "due": None,
+                        "status": "done",
+                    }
+                ],
+            }
+        ],
+    }
     write_plan(plan, tmp_path / "p.csv")
     rows = list(csv.DictReader((tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()))
     assert rows[0]["goal"].startswith("'=") and rows[0]["step"].startswith("'+") and rows[0]["owner"].startswith("'@")

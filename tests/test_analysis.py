@@ -1,4 +1,4 @@
-"""toolkit.analysis on crafted ratings of the real catalogue: scores, weighting, anonymity, journey priority, gaps."""
+"""toolkit.analysis.scores on crafted ratings of the real catalogue: scores, weighting, anonymity, journey priority, gaps."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from scipy.stats import mannwhitneyu
 
-from toolkit import ids
-from toolkit.analysis import Config, analyse_frame, item_table, respondent_scores
-from toolkit.settings import get_settings
-from toolkit.stats import suppressed_keys
+from toolkit.analysis.scores import Config, analyse_frame, item_table, respondent_scores
+from toolkit.analysis.suppression import suppressed_keys
+from toolkit.core import ids
+from toolkit.core.settings import get_settings
 
 # ---- crafting ratings -----------------------------------------------------------------------------------------
 
@@ -31,7 +31,10 @@ def even_team(per_level: int, agencies: tuple[str, ...] = ("local_authority", "p
     """per_level respondents at each level, spread round-robin over the agencies."""
     rows = []
     for lv in ids.LEVELS:
-        rows += [{"respondent": f"{lv[:3]}{k:02d}", "agency": agencies[k % len(agencies)], "level": lv} for k in range(per_level)]  # fmt: skip
+        rows += [
+            {"respondent": f"{lv[:3]}{k:02d}", "agency": agencies[k % len(agencies)], "level": lv}
+            for k in range(per_level)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -84,7 +87,7 @@ def as_json(result: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def cat():
-    from toolkit.frameworks import load_catalogue
+    from toolkit.core.frameworks import load_catalogue
 
     return load_catalogue()
 
@@ -108,8 +111,16 @@ def _respondent_means(ratings: pd.DataFrame, items: pd.DataFrame, by: str) -> pd
 def mixed(cat):
     """4 strategic, 5 managerial, 8 frontline in three agencies; noisy scores with about 15% don't know."""
     who = even_team(0)
-    who = people({("local_authority", "strategic"): 2, ("police", "strategic"): 2, ("local_authority", "managerial"): 3,
-                  ("health", "managerial"): 2, ("police", "frontline"): 3, ("health", "frontline"): 5})  # fmt: skip
+    who = people(
+        {
+            ("local_authority", "strategic"): 2,
+            ("police", "strategic"): 2,
+            ("local_authority", "managerial"): 3,
+            ("health", "managerial"): 2,
+            ("police", "frontline"): 3,
+            ("health", "frontline"): 5,
+        }
+    )
     level_shift = {"strategic": 0.8, "managerial": 0.0, "frontline": -0.6}
 
     def score(g):
@@ -313,9 +324,15 @@ def _with_small_group(cat, big: dict[tuple[str, str], int], small: tuple[str, st
 
 
 def test_groups_of_two_never_appear_in_any_output(cat) -> None:
-    big = {("local_authority", "strategic"): 4, ("local_authority", "managerial"): 5, ("local_authority", "frontline"): 6,
-           ("police", "managerial"): 3, ("police", "frontline"): 7, ("health", "strategic"): 3,
-           ("health", "frontline"): 5}  # fmt: skip
+    big = {
+        ("local_authority", "strategic"): 4,
+        ("local_authority", "managerial"): 5,
+        ("local_authority", "frontline"): 6,
+        ("police", "managerial"): 3,
+        ("police", "frontline"): 7,
+        ("health", "strategic"): 3,
+        ("health", "frontline"): 5,
+    }
     ratings = _with_small_group(cat, big, ("voluntary_community", "strategic"), 2)
     result = as_json(analyse_frame(ratings, cat, Config(min_group_size=3), area="X", cycle="1"))
     assert _leaks(result, {"tiny000", "tiny001"}, {2}, 1.0) == []
@@ -334,9 +351,15 @@ def test_groups_of_two_never_appear_in_any_output(cat) -> None:
 
 def test_a_small_group_cannot_be_worked_out_from_the_total_and_the_gaps(cat) -> None:
     """Total (plain mean x n) minus every agency shown in the gaps must not leave the pair of respondents alone."""
-    big = {("local_authority", "strategic"): 4, ("local_authority", "managerial"): 5, ("local_authority", "frontline"): 6,
-           ("police", "managerial"): 3, ("police", "frontline"): 7, ("health", "strategic"): 3,
-           ("health", "frontline"): 5}  # fmt: skip
+    big = {
+        ("local_authority", "strategic"): 4,
+        ("local_authority", "managerial"): 5,
+        ("local_authority", "frontline"): 6,
+        ("police", "managerial"): 3,
+        ("police", "frontline"): 7,
+        ("health", "strategic"): 3,
+        ("health", "frontline"): 5,
+    }
     ratings = _with_small_group(cat, big, ("voluntary_community", "strategic"), 2)
     result = as_json(analyse_frame(ratings, cat, Config()))
     for stage in ids.STAGES:
@@ -351,8 +374,13 @@ def test_a_small_group_cannot_be_worked_out_from_the_total_and_the_gaps(cat) -> 
 
 def test_respondent_counts_cannot_be_worked_out_by_subtraction(cat) -> None:
     """The total is shown, so a single hidden agency x level cell would reveal its size: hide a second one."""
-    big = {("local_authority", "strategic"): 4, ("local_authority", "managerial"): 5, ("local_authority", "frontline"): 6,
-           ("police", "frontline"): 7, ("health", "frontline"): 5}  # fmt: skip
+    big = {
+        ("local_authority", "strategic"): 4,
+        ("local_authority", "managerial"): 5,
+        ("local_authority", "frontline"): 6,
+        ("police", "frontline"): 7,
+        ("health", "frontline"): 5,
+    }
     ratings = _with_small_group(cat, big, ("health", "managerial"), 2)
     result = as_json(analyse_frame(ratings, cat, Config()))
     cells = result["respondents_by_agency_level"]
@@ -363,9 +391,15 @@ def test_respondent_counts_cannot_be_worked_out_by_subtraction(cat) -> None:
 
 
 def test_configured_min_group_size_of_five_hides_groups_of_four(cat) -> None:
-    big = {("local_authority", "strategic"): 6, ("local_authority", "managerial"): 6, ("local_authority", "frontline"): 7,
-           ("police", "strategic"): 5, ("police", "frontline"): 8, ("health", "managerial"): 6,
-           ("health", "frontline"): 9}  # fmt: skip
+    big = {
+        ("local_authority", "strategic"): 6,
+        ("local_authority", "managerial"): 6,
+        ("local_authority", "frontline"): 7,
+        ("police", "strategic"): 5,
+        ("police", "frontline"): 8,
+        ("health", "managerial"): 6,
+        ("health", "frontline"): 9,
+    }
     ratings = _with_small_group(cat, big, ("education", "frontline"), 4)
     result = as_json(analyse_frame(ratings, cat, Config(min_group_size=5)))
     assert result["min_group_size"] == 5
@@ -452,7 +486,11 @@ def test_weak_consider_is_the_priority_even_when_commit_is_weaker(cat, items) ->
 
 
 def test_all_strong_gives_the_weakest_stage_and_says_none_is_below(cat, items) -> None:
-    table = {(s, lv): v for lv in ids.LEVELS for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))}  # fmt: skip
+    table = {
+        (s, lv): v
+        for lv in ids.LEVELS
+        for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))
+    }
     opm = _journey(cat, items, table)
     assert opm["priority_stage"] == "communicate"
     assert "No stage is below 3" in opm["priority_reason"]
@@ -460,7 +498,11 @@ def test_all_strong_gives_the_weakest_stage_and_says_none_is_below(cat, items) -
 
 
 def test_priority_threshold_is_configurable(cat, items) -> None:
-    table = {(s, lv): v for lv in ids.LEVELS for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))}  # fmt: skip
+    table = {
+        (s, lv): v
+        for lv in ids.LEVELS
+        for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))
+    }
     ratings = craft(cat, even_team(6), stage_level(table, 4.0))
     assert analyse_frame(ratings, cat, Config(priority_threshold=3.0))["opm"]["priority_stage"] == "communicate"
     strict = analyse_frame(ratings, cat, Config(priority_threshold=4.5))["opm"]
@@ -492,9 +534,10 @@ def test_no_priority_without_enough_ratings(cat) -> None:
 
 def _gap(result: dict, a: str, b: str, *, stage: str | None = None, item: str | None = None, c: str | None = None):
     found = [
-        g for g in result["gaps"]
+        g
+        for g in result["gaps"]
         if g["between"] == [a, b] and g.get("stage") == stage and g["item"] == item and g.get("c") == c
-    ]  # fmt: skip
+    ]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -502,9 +545,14 @@ def _gap(result: dict, a: str, b: str, *, stage: str | None = None, item: str | 
 @pytest.fixture(scope="module")
 def communicate_gap(cat):
     """12 strategic leaders rate Communicate about 4.2, 20 frontline staff about 2.3; everything else about 3.5."""
-    who = pd.concat([people({("local_authority", "strategic"): 6, ("police", "strategic"): 6}, "s"),
-                     people({("health", "frontline"): 10, ("education", "frontline"): 10}, "f"),
-                     people({("police", "managerial"): 8}, "m")], ignore_index=True)  # fmt: skip
+    who = pd.concat(
+        [
+            people({("local_authority", "strategic"): 6, ("police", "strategic"): 6}, "s"),
+            people({("health", "frontline"): 10, ("education", "frontline"): 10}, "f"),
+            people({("police", "managerial"): 8}, "m"),
+        ],
+        ignore_index=True,
+    )
 
     def score(g):
         comm = (g["stage"] == "communicate").to_numpy()
@@ -554,8 +602,14 @@ def test_gap_items_and_every_contract_key(communicate_gap, items) -> None:
 
 
 def test_no_gap_when_one_side_is_under_the_threshold(cat) -> None:
-    who = pd.concat([people({("local_authority", "strategic"): 2}, "s"), people({("health", "frontline"): 20}, "f"),
-                     people({("police", "managerial"): 4}, "m")], ignore_index=True)  # fmt: skip
+    who = pd.concat(
+        [
+            people({("local_authority", "strategic"): 2}, "s"),
+            people({("health", "frontline"): 20}, "f"),
+            people({("police", "managerial"): 4}, "m"),
+        ],
+        ignore_index=True,
+    )
     ratings = craft(cat, who, lambda g: np.where(g["level"] == "strategic", 5.0, noisy(g, 2.0, 1)))
     result = analyse_frame(ratings, cat, Config())
     assert not [g for g in result["gaps"] if "strategic" in g["between"]]
@@ -647,15 +701,20 @@ def test_respondent_scores_average_per_person_first(cat, items) -> None:
 
 def test_cycle_scores_agree_with_analyse_frame_for_every_area(cat) -> None:
     """The vectorised all-areas analysis gives each area what its own analysis gives, suppression and priority too."""
-    from toolkit.analysis import cycle_scores
+    from toolkit.analysis.scores import cycle_scores
 
     areas = {
-        "North": (people({("local_authority", "strategic"): 4, ("police", "managerial"): 5, ("health", "frontline"): 9}), {}),
-        "South": (people({("local_authority", "strategic"): 2, ("police", "managerial"): 6, ("health", "frontline"): 8}),
-                  {("communicate", "frontline"): -1.5}),
+        "North": (
+            people({("local_authority", "strategic"): 4, ("police", "managerial"): 5, ("health", "frontline"): 9}),
+            {},
+        ),
+        "South": (
+            people({("local_authority", "strategic"): 2, ("police", "managerial"): 6, ("health", "frontline"): 8}),
+            {("communicate", "frontline"): -1.5},
+        ),
         "East": (people({("police", "strategic"): 5, ("health", "frontline"): 12}), {("consider", "strategic"): -1.2}),
         "West": (people({("police", "strategic"): 1, ("health", "frontline"): 1}), {}),
-    }  # fmt: skip
+    }
     frames = []
     for k, (area, (who, shift)) in enumerate(areas.items()):
 
@@ -696,7 +755,7 @@ def test_cycle_scores_agree_with_analyse_frame_for_every_area(cat) -> None:
 
 def test_headline_mean_leaves_out_a_level_hidden_alongside_a_small_one(catalogue) -> None:
     """With strategic n=2 hidden and managerial hidden with it, the headline uses frontline alone: nothing to solve for."""
-    from toolkit.analysis import balanced_means
+    from toolkit.analysis.scores import balanced_means
 
     rows = [("s1", "strategic", 1.0), ("s2", "strategic", 1.0)]
     rows += [(f"m{k}", "managerial", 5.0) for k in range(4)]

@@ -9,13 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit import ids
-from toolkit.apease import aggregate, comparison, comparison_text, criterion_stats, latest
-from toolkit.store import (
+from toolkit.core import ids
+from toolkit.interventions.apease import aggregate, comparison, comparison_text, criterion_stats, latest
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.plans import (
     apease_scores,
     decisions,
-    get_or_create_area,
-    get_or_create_cycle,
     record_apease,
     record_decision,
     shortlist,

@@ -9,13 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from toolkit.auth import (
+from toolkit.access.accounts import (
     IDLE_MINUTES,
     LOCK_MINUTES,
     MAX_FAILURES,
     SESSION_HOURS,
     AuthError,
-    User,
     authenticate,
     can,
     check_session,
@@ -24,7 +23,7 @@ from toolkit.auth import (
     set_password,
     start_session,
 )
-from toolkit.store import utcnow
+from toolkit.store.models import User, utcnow
 
 PW = "correct horse battery"
 
@@ -45,11 +44,14 @@ def test_sign_in_is_case_insensitive_on_the_name_and_exact_on_the_password(sessi
         authenticate("nobody", PW, session=session)
 
 
-@pytest.mark.parametrize(("name", "pw", "role", "why"), [
-    ("a", "short", "facilitator", "at least 10"),
-    ("a", PW, "participant", "role must be"),
-    ("bad name!", PW, "facilitator", "username"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "pw", "role", "why"),
+    [
+        ("a", "short", "facilitator", "at least 10"),
+        ("a", PW, "participant", "role must be"),
+        ("bad name!", PW, "facilitator", "username"),
+    ],
+)
 def test_weak_or_invalid_accounts_are_refused(session, name, pw, role, why) -> None:
     with pytest.raises(ValueError, match=why):
         create_user(name, pw, role, session=session)
@@ -92,12 +94,27 @@ def test_changing_a_password_ends_every_session(session) -> None:
         authenticate("facil", PW, session=session)
 
 
-@pytest.mark.parametrize(("role", "allowed", "refused"), [
-    ("participant", {"rate_own", "view_revealed_aggregates"}, {"run_workshop", "export_raw", "view_results", "manage_users"}),
-    ("facilitator", {"run_workshop", "export_raw", "appraise"}, {"manage_users", "view_peers_named", "log_evidence"}),
-    ("scrutineer", {"view_peers_named", "log_evidence", "export_raw"}, {"run_workshop", "manage_users", "edit_action_plan"}),
-    ("administrator", {"manage_users", "backup", "run_workshop"}, {"rate_own"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused"),
+    [
+        (
+            "participant",
+            {"rate_own", "view_revealed_aggregates"},
+            {"run_workshop", "export_raw", "view_results", "manage_users"},
+        ),
+        (
+            "facilitator",
+            {"run_workshop", "export_raw", "appraise"},
+            {"manage_users", "view_peers_named", "log_evidence"},
+        ),
+        (
+            "scrutineer",
+            {"view_peers_named", "log_evidence", "export_raw"},
+            {"run_workshop", "manage_users", "edit_action_plan"},
+        ),
+        ("administrator", {"manage_users", "backup", "run_workshop"}, {"rate_own"}),
+    ],
+)
 def test_each_role_can_do_what_it_should_and_nothing_more(role, allowed, refused) -> None:
     assert all(can(role, a) for a in allowed)
     assert not any(can(role, a) for a in refused)
@@ -106,12 +123,44 @@ def test_each_role_can_do_what_it_should_and_nothing_more(role, allowed, refused
 
 def test_cli_adds_and_lists_users_without_echoing_the_password(db_url) -> None:
     env = {"DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
-    add = subprocess.run([sys.executable, "-m", "toolkit", "users", "add", "--username", "Scrut", "--role", "scrutineer", "--password-stdin"],
-                         input=PW + "\n", capture_output=True, text=True, env=env)  # fmt: skip
+    add = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "users",
+            "add",
+            "--username",
+            "Scrut",
+            "--role",
+            "scrutineer",
+            "--password-stdin",
+        ],
+        input=PW + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert add.returncode == 0, add.stderr
     assert PW not in add.stdout + add.stderr
-    weak = subprocess.run([sys.executable, "-m", "toolkit", "users", "add", "--username", "x", "--role", "scrutineer", "--password-stdin"],
-                          input="short\n", capture_output=True, text=True, env=env)  # fmt: skip
+    weak = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "users",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "scrutineer",
+            "--password-stdin",
+        ],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert weak.returncode == 1 and "at least 10" in weak.stderr and "Traceback" not in weak.stderr
     listed = subprocess.run(
         [sys.executable, "-m", "toolkit", "users", "list", "--json"], capture_output=True, text=True, env=env

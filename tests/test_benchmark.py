@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import benchmark as bm
-from toolkit import ids
-from toolkit.analysis import Config, analyse
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
+from toolkit.analysis import benchmark as bm
+from toolkit.analysis.scores import Config, analyse
+from toolkit.core import ids
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 CFG = bm.BenchConfig(min_group_size=3, min_peer_areas=5)
 
@@ -74,8 +74,19 @@ def test_percentile_and_quartiles_match_a_direct_count(values, mine) -> None:
 
 def test_ordinal_percentiles() -> None:
     assert [bm.ordinal(p) for p in (1, 2, 3, 4, 11, 12, 13, 21, 22, 62.4, 100, None)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "62nd", "100th", "-",
-    ]  # fmt: skip
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "62nd",
+        "100th",
+        "-",
+    ]
 
 
 # ---- minimum peer areas ----------------------------------------------------------------------------------------
@@ -105,8 +116,11 @@ def test_peers_without_a_value_do_not_count_towards_the_minimum() -> None:
 
 
 def _stats(levels: dict[str, int], *, area: str = "A", mean: float = 3.0) -> list[dict]:
-    return [{"area": area, "level": lv, "measure": m, "mean": mean + k * 0.5, "n": n}
-            for k, (lv, n) in enumerate(levels.items()) for m in [*ids.STAGES, *ids.C_IDS]]  # fmt: skip
+    return [
+        {"area": area, "level": lv, "measure": m, "mean": mean + k * 0.5, "n": n}
+        for k, (lv, n) in enumerate(levels.items())
+        for m in [*ids.STAGES, *ids.C_IDS]
+    ]
 
 
 def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headline() -> None:
@@ -187,12 +201,16 @@ def test_peers_are_anonymised_in_every_output_and_export(national, catalogue) ->
     assert set(v.points["label"]) == {f"Peer {k:02d}" for k in range(1, 8)}
     hist = bm.history(tables, area, tags, {}, CFG)
     outputs = [
-        v.points.to_csv(), bm.peers_table(v, catalogue).to_csv(), bm.view_table(v, catalogue).to_csv(),
-        bm.export_bytes(v, "csv", catalogue, hist).decode(), hist.to_csv(), json.dumps(bm.cards(v, hist)),
-    ]  # fmt: skip
+        v.points.to_csv(),
+        bm.peers_table(v, catalogue).to_csv(),
+        bm.view_table(v, catalogue).to_csv(),
+        bm.export_bytes(v, "csv", catalogue, hist).decode(),
+        hist.to_csv(),
+        json.dumps(bm.cards(v, hist)),
+    ]
     with zipfile.ZipFile(io.BytesIO(bm.export_bytes(v, "xlsx", catalogue, hist))) as z:
         outputs += [z.read(n).decode() for n in z.namelist() if n.endswith(".xml")]
-    from toolkit.benchmark_charts import distribution_chart, history_chart, level_chart
+    from toolkit.charts.benchmark import distribution_chart, history_chart, level_chart
 
     outputs += [
         json.dumps(distribution_chart(v, bm.KEYS[:5], title="t", area_label="This area").to_dict()),
@@ -243,8 +261,12 @@ def test_exports_neutralise_spreadsheet_formulas(national, catalogue) -> None:
 
 
 def test_peer_filters_by_tag_value_or_the_areas_own() -> None:
-    tags = {"A": {"nation": "Wales", "type": "county"}, "B": {"nation": "Wales", "type": "unitary"},
-            "C": {"nation": "England", "type": "county"}, "D": {"nation": "Wales", "type": "county"}}  # fmt: skip
+    tags = {
+        "A": {"nation": "Wales", "type": "county"},
+        "B": {"nation": "Wales", "type": "unitary"},
+        "C": {"nation": "England", "type": "county"},
+        "D": {"nation": "Wales", "type": "county"},
+    }
     assert bm.peer_set(tags, "A", {}) == ["B", "C", "D"]
     assert bm.peer_set(tags, "A", {"nation": "same"}) == ["B", "D"]
     assert bm.peer_set(tags, "A", {"nation": "same", "type": "same"}) == ["D"]
@@ -268,7 +290,7 @@ def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
     load_demo(areas=1, catalogue=catalogue)
     with session_scope() as s:
         before = bm.data_version(session=s)
-    from toolkit.store import find_respondent, record_rating
+    from toolkit.store.ratings import find_respondent, record_rating
 
     with session_scope() as s:
         r = find_respondent("Ashvale (fictional)", "2026", "r001", session=s)

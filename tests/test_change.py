@@ -1,4 +1,4 @@
-"""toolkit.change: change between cycles with bootstrap intervals, and difference in differences between groups."""
+"""toolkit.analysis.change: change between cycles with bootstrap intervals, and difference in differences between groups."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import ids
-from toolkit.analysis import Config, item_table
-from toolkit.change import change_between, difference_in_differences, group_selector
+from toolkit.analysis.change import change_between, difference_in_differences, group_selector
+from toolkit.analysis.scores import Config, item_table
+from toolkit.core import ids
 
 
 @pytest.fixture(scope="module")
 def cat():
-    from toolkit.frameworks import load_catalogue
+    from toolkit.core.frameworks import load_catalogue
 
     return load_catalogue()
 
@@ -134,9 +134,15 @@ def test_did_recovers_an_injected_treatment_effect_between_areas(cat) -> None:
     """As the Social Engine evaluation: trained areas improve by 0.9, untrained ones by 0.2; the effect is 0.7."""
     before, after = _areas(cat, 0.9, 0.2, seed=100)
     res = difference_in_differences(
-        before, after, cat, Config(), treated=group_selector("area", ["A", "B"]),
-        comparison=group_selector("area", ["C", "D"]), kind="stage", measure="commit",
-    )  # fmt: skip
+        before,
+        after,
+        cat,
+        Config(),
+        treated=group_selector("area", ["A", "B"]),
+        comparison=group_selector("area", ["C", "D"]),
+        kind="stage",
+        measure="commit",
+    )
     assert res["n"] == {"treat_before": 30, "comp_before": 30, "treat_after": 30, "comp_after": 30}
     assert res["significant"] is True
     assert 0 < res["ci_low"] <= res["did"] <= res["ci_high"]
@@ -150,9 +156,14 @@ def test_did_recovers_an_injected_treatment_effect_between_areas(cat) -> None:
 def test_did_is_about_zero_without_a_treatment_effect(cat) -> None:
     before, after = _areas(cat, 0.3, 0.3, seed=200)
     res = difference_in_differences(
-        before, after, cat, Config(), treated=group_selector("area", ["A", "B"]),
-        comparison=group_selector("area", ["C", "D"]), measure=None,
-    )  # fmt: skip
+        before,
+        after,
+        cat,
+        Config(),
+        treated=group_selector("area", ["A", "B"]),
+        comparison=group_selector("area", ["C", "D"]),
+        measure=None,
+    )
     assert res["ci_low"] <= 0 <= res["ci_high"]
     assert res["significant"] is False
     assert abs(res["did"]) < 0.25
@@ -163,9 +174,15 @@ def test_did_pseudonyms_are_qualified_by_area(cat) -> None:
     before, after = _areas(cat, 0.5, 0.0, seed=300)
     assert before.groupby("respondent")["area"].nunique().max() == 4
     res = difference_in_differences(
-        before, after, cat, Config(), treated=group_selector("area", ["A"]),
-        comparison=group_selector("area", ["B", "C", "D"]), kind="c", measure="c03_competence",
-    )  # fmt: skip
+        before,
+        after,
+        cat,
+        Config(),
+        treated=group_selector("area", ["A"]),
+        comparison=group_selector("area", ["B", "C", "D"]),
+        kind="c",
+        measure="c03_competence",
+    )
     assert res["n"]["treat_before"] == 15 and res["n"]["comp_before"] == 45
 
 
@@ -177,18 +194,30 @@ def test_did_by_level_and_by_agency(cat) -> None:
         return lambda g: np.where(g[column] == value, 3.9, 3.1)
 
     before = rate(cat, who_before, 3.0, seed=1)
-    for column, value, other in (("level", "frontline", ["strategic", "managerial"]),
-                                 ("agency", "education", ["local_authority", "police", "health"])):  # fmt: skip
+    for column, value, other in (
+        ("level", "frontline", ["strategic", "managerial"]),
+        ("agency", "education", ["local_authority", "police", "health"]),
+    ):
         after = rate(cat, who_after, trained(column, value), seed=2)
         res = difference_in_differences(
-            before, after, cat, Config(), treated=group_selector(column, [value]),
-            comparison=group_selector(column, other), measure=None,
-        )  # fmt: skip
+            before,
+            after,
+            cat,
+            Config(),
+            treated=group_selector(column, [value]),
+            comparison=group_selector(column, other),
+            measure=None,
+        )
         assert res["significant"] and res["ci_low"] < 0.8 < res["ci_high"], (column, res)
         none = difference_in_differences(
-            before, rate(cat, who_after, 3.1, seed=3), cat, Config(), treated=group_selector(column, [value]),
-            comparison=group_selector(column, other), measure=None,
-        )  # fmt: skip
+            before,
+            rate(cat, who_after, 3.1, seed=3),
+            cat,
+            Config(),
+            treated=group_selector(column, [value]),
+            comparison=group_selector(column, other),
+            measure=None,
+        )
         assert none["ci_low"] <= 0 <= none["ci_high"], (column, none)
 
 
@@ -196,9 +225,14 @@ def test_did_needs_enough_respondents_in_every_cell(cat) -> None:
     before, after = _areas(cat, 0.5, 0.0, seed=400)
     after = after[after["area"] != "A"]  # only area B's 15 respondents are left in the trained group afterwards
     res = difference_in_differences(
-        before, after, cat, Config(min_group_size=20), treated=group_selector("area", ["A", "B"]),
-        comparison=group_selector("area", ["C", "D"]), measure=None,
-    )  # fmt: skip
+        before,
+        after,
+        cat,
+        Config(min_group_size=20),
+        treated=group_selector("area", ["A", "B"]),
+        comparison=group_selector("area", ["C", "D"]),
+        measure=None,
+    )
     assert res["did"] is None and res["ci_low"] is None and res["significant"] is False
     assert "20" in res["note"]
     # a group under the anonymity threshold shows neither its mean nor its size; the others still show theirs
@@ -210,9 +244,14 @@ def test_did_never_shows_a_pair_of_respondents(cat) -> None:
     before, after = _areas(cat, 0.5, 0.0, seed=500)
     pair = after[(after["area"] == "A") & after["respondent"].isin(["ys00", "ys01"])]
     res = difference_in_differences(
-        before, pair.assign(score=pair["score"].fillna(1)), cat, Config(), treated=group_selector("area", ["A"]),
-        comparison=group_selector("area", ["C", "D"]), measure=None,
-    )  # fmt: skip
+        before,
+        pair.assign(score=pair["score"].fillna(1)),
+        cat,
+        Config(),
+        treated=group_selector("area", ["A"]),
+        comparison=group_selector("area", ["C", "D"]),
+        measure=None,
+    )
     assert res["n"]["treat_after"] is None and res["means"]["treat_after"] is None
     assert res["did"] is None
 

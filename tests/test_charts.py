@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit import charts, ids
-from toolkit.analysis import Config, analyse_frame
-from toolkit.demo import generate_ratings
+from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.charts import results as charts
+from toolkit.core import ids
+from toolkit.training.demo import generate_ratings
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,16 @@ def test_heatmap_writes_mean_and_n_in_every_cell_not_just_colour(analysis) -> No
 
 
 def test_heatmap_marks_suppressed_cells_in_words(analysis) -> None:
-    small = {**analysis, "opm": {**analysis["opm"], "by_stage_level": {
-        s: {**cells, "strategic": {"mean": None, "n": None, "suppressed": True}} for s, cells in analysis["opm"]["by_stage_level"].items()}}}  # fmt: skip
+    small = {
+        **analysis,
+        "opm": {
+            **analysis["opm"],
+            "by_stage_level": {
+                s: {**cells, "strategic": {"mean": None, "n": None, "suppressed": True}}
+                for s, cells in analysis["opm"]["by_stage_level"].items()
+            },
+        },
+    }
     data = _data(charts.stage_level_heatmap(small).to_dict())
     strategic = data[data["level"] == "Strategic"]
     assert set(strategic["label"]) == {f"fewer than {analysis['min_group_size']}"}
@@ -47,8 +56,26 @@ def test_twelve_cs_chart_has_every_c_in_order_with_its_group(analysis, catalogue
 
 
 def test_gaps_chart_labels_comparisons_in_words_and_flags_significance(analysis) -> None:
-    gaps = [{"kind": "level", "between": ["strategic", "frontline"], "stage": "communicate", "c": None, "item": None, "difference": 1.8, "significant": True},
-            {"kind": "agency", "between": ["police", "others"], "stage": None, "c": "c10_coordination_of_data", "item": None, "difference": -0.4, "significant": False}]  # fmt: skip
+    gaps = [
+        {
+            "kind": "level",
+            "between": ["strategic", "frontline"],
+            "stage": "communicate",
+            "c": None,
+            "item": None,
+            "difference": 1.8,
+            "significant": True,
+        },
+        {
+            "kind": "agency",
+            "between": ["police", "others"],
+            "stage": None,
+            "c": "c10_coordination_of_data",
+            "item": None,
+            "difference": -0.4,
+            "significant": False,
+        },
+    ]
     data = _data(charts.gaps_chart(gaps).to_dict())
     assert list(data["comparison"]) == [
         "Strategic vs frontline · Communicate",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import ids
+from toolkit.core import ids
 
 ROOT = Path(__file__).resolve().parent.parent
 ASHVALE = "Ashvale (fictional)"  # the demo story: frontline staff rate Communicate far below strategic leaders
@@ -33,13 +33,15 @@ def strict_json(text: str):
 
 @pytest.fixture
 def demo(db_url: str) -> str:
-    from toolkit.db import session_scope
-    from toolkit.demo import load_demo
-    from toolkit.store import save_assumption
+    from toolkit.store.assumptions import save_assumption
+    from toolkit.store.db import session_scope
+    from toolkit.training.demo import load_demo
 
     load_demo(areas=2, cycles=("2025", "2026"))
     with session_scope() as s:
-        save_assumption(ASHVALE, "2026", "processes_can_align", "fails", "Policies differ between the two trusts.", session=s)  # fmt: skip
+        save_assumption(
+            ASHVALE, "2026", "processes_can_align", "fails", "Policies differ between the two trusts.", session=s
+        )
     return db_url
 
 

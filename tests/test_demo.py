@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from toolkit import ids
-from toolkit.analysis import Config, analyse_frame
-from toolkit.demo import FICTIONAL, STORIES, generate_ratings
+from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.core import ids
+from toolkit.training.demo import FICTIONAL, STORIES, generate_ratings
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_every_demo_area_is_named_fictional_and_shaped_like_a_real_partnership(d
 
 
 def test_the_same_seed_gives_the_same_data_in_another_process() -> None:
-    code = "from toolkit.catalogue import catalogue; from toolkit.demo import generate_ratings; df, _ = generate_ratings(catalogue(), areas=2, seed=11); print(int(df['score'].sum()), len(df))"
+    code = "from toolkit.core.catalogue import catalogue; from toolkit.training.demo import generate_ratings; df, _ = generate_ratings(catalogue(), areas=2, seed=11); print(int(df['score'].sum()), len(df))"
     runs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         for _ in range(2)

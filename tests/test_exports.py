@@ -12,11 +12,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from toolkit import exports, store
-from toolkit.analysis import Config, analyse
-from toolkit.cli import main
-from toolkit.db import engine_for, session_scope
-from toolkit.demo import load_demo
+from toolkit.analysis.scores import Config, analyse
+from toolkit.cli.main import main
+from toolkit.reports import exports
+from toolkit.store.areas import delete_area, list_areas
+from toolkit.store.assumptions import save_assumption
+from toolkit.store.db import engine_for, session_scope
+from toolkit.store.plans import add_goal, add_step, carry_plan_forward, record_apease, record_decision, shortlist_add
+from toolkit.store.ratings import find_respondent, record_rating
+from toolkit.training.demo import load_demo
 
 AREA = "Ashvale (fictional)"
 IV = "kantar_ll_verbal_briefing"
@@ -27,21 +31,19 @@ def rich(db_url, catalogue) -> str:
     """Ashvale with a changed rating (history), an assumption review, an appraisal, decisions and a carried plan."""
     load_demo(areas=2, catalogue=catalogue)
     with session_scope() as s:
-        resp = store.find_respondent(AREA, "2026", "r001", session=s)
+        resp = find_respondent(AREA, "2026", "r001", session=s)
         item = catalogue.opm.items[0].id
-        store.record_rating(resp, "opm", item, 1, "changed =SUM(A1)", session=s, by="facilitator")
-        store.record_rating(resp, "opm", item, 2, "changed again", session=s, by="facilitator")
-        store.save_assumption(AREA, "2025", "reform_pitched_right", "doubtful", "board view", session=s)
+        record_rating(resp, "opm", item, 1, "changed =SUM(A1)", session=s, by="facilitator")
+        record_rating(resp, "opm", item, 2, "changed again", session=s, by="facilitator")
+        save_assumption(AREA, "2025", "reform_pitched_right", "doubtful", "board view", session=s)
         for cycle in ("2025", "2026"):
-            store.shortlist_add(AREA, cycle, IV, session=s, cat=catalogue)
-            store.record_apease(AREA, cycle, IV, "equity", "board1", 4, "fair", session=s, cat=catalogue)
-            store.record_apease(AREA, cycle, IV, "equity", "board2", None, session=s, cat=catalogue)
-            store.record_decision(AREA, cycle, IV, True, "cheap", session=s, by="chair", cat=catalogue)
-        goal = store.add_goal(AREA, "2025", IV, session=s, cat=catalogue, items=[{"framework": "opm", "item": item}])
-        store.add_step(
-            goal, "Brief teams", owner="police", due=date(2026, 1, 31), status="done", session=s, cat=catalogue
-        )
-        store.carry_plan_forward(AREA, "2025", "2026", session=s, by="chair")
+            shortlist_add(AREA, cycle, IV, session=s, cat=catalogue)
+            record_apease(AREA, cycle, IV, "equity", "board1", 4, "fair", session=s, cat=catalogue)
+            record_apease(AREA, cycle, IV, "equity", "board2", None, session=s, cat=catalogue)
+            record_decision(AREA, cycle, IV, True, "cheap", session=s, by="chair", cat=catalogue)
+        goal = add_goal(AREA, "2025", IV, session=s, cat=catalogue, items=[{"framework": "opm", "item": item}])
+        add_step(goal, "Brief teams", owner="police", due=date(2026, 1, 31), status="done", session=s, cat=catalogue)
+        carry_plan_forward(AREA, "2025", "2026", session=s, by="chair")
     return db_url
 
 
@@ -63,7 +65,7 @@ def test_a_bundle_imports_into_an_empty_database_as_identical_data(rich, catalog
         assert "2 cycle(s)" in exports.import_bundle(json.dumps(original).encode(), session=s, catalogue=catalogue)
     with session_scope(fresh) as s:
         _same(exports.export_bundle(AREA, session=s), original)
-        assert [a.area for a in store.list_areas(session=s)] == [AREA]
+        assert [a.area for a in list_areas(session=s)] == [AREA]
     fresh.dispose()
 
 
@@ -73,9 +75,9 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
     with session_scope() as s:
         before = exports.export_bundle(AREA, session=s)
         analysed = analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config())
-        store.delete_area(AREA, session=s)
+        delete_area(AREA, session=s)
     with session_scope() as s:
-        assert AREA not in [a.area for a in store.list_areas(session=s)]
+        assert AREA not in [a.area for a in list_areas(session=s)]
     assert main(["import", str(path)]) == 0
     assert "Imported the area" in capsys.readouterr().out
     with session_scope() as s:
@@ -88,7 +90,7 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
 def test_a_damaged_bundle_is_refused_and_nothing_is_written(rich, catalogue) -> None:
     with session_scope() as s:
         doc = exports.export_bundle(AREA, session=s)
-        store.delete_area(AREA, session=s)
+        delete_area(AREA, session=s)
     doc["cycles"][1]["respondents"][-1]["ratings"][-1]["score"] = 9
     doc["cycles"][0]["apease_scores"][0]["intervention"] = "no_such_thing"
     with pytest.raises(exports.BundleError) as err, session_scope() as s:
@@ -98,7 +100,7 @@ def test_a_damaged_bundle_is_refused_and_nothing_is_written(rich, catalogue) -> 
     with pytest.raises(exports.BundleError, match="agency"), session_scope() as s:
         exports.import_bundle(doc, session=s, catalogue=catalogue)
     with session_scope() as s:
-        assert AREA not in [a.area for a in store.list_areas(session=s)]
+        assert AREA not in [a.area for a in list_areas(session=s)]
 
 
 def test_bundles_are_told_apart_from_ratings_files() -> None:
@@ -142,8 +144,10 @@ def test_the_diagram_renders_as_svg_and_png_without_a_browser(health) -> None:
 def test_tables_are_neutralised_against_spreadsheet_formulas() -> None:
     from openpyxl import load_workbook
 
-    tables = {"Assumptions": pd.DataFrame({"note": ['=HYPERLINK("http://x")', "+1", "plain"], "n": [1, 2, 3]}),
-              "Gaps [1]": pd.DataFrame({"what": ["@SUM(A1)"]})}  # fmt: skip
+    tables = {
+        "Assumptions": pd.DataFrame({"note": ['=HYPERLINK("http://x")', "+1", "plain"], "n": [1, 2, 3]}),
+        "Gaps [1]": pd.DataFrame({"what": ["@SUM(A1)"]}),
+    }
     with zipfile.ZipFile(io.BytesIO(exports.tables_csv_zip(tables))) as z:
         csv = z.read("assumptions.csv").decode()
     assert "'=HYPERLINK" in csv and "\n'+1," in csv and "\nplain," in csv
@@ -154,7 +158,7 @@ def test_tables_are_neutralised_against_spreadsheet_formulas() -> None:
 
 
 def test_every_report_table_comes_out(rich, catalogue) -> None:
-    from toolkit.report_content import build_report
+    from toolkit.reports.content import build_report
 
     with session_scope() as s:
         r = build_report(AREA, "2026", session=s, cat=catalogue, cfg=Config())

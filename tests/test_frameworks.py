@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from toolkit import ids
-from toolkit.frameworks import BUNDLED_DIR, FrameworkError, framework_files, load_catalogue, parse_framework
+from toolkit.core import ids
+from toolkit.core.frameworks import BUNDLED_DIR, FrameworkError, framework_files, load_catalogue, parse_framework
 
 FILES = framework_files(BUNDLED_DIR)
 
@@ -85,7 +85,7 @@ def test_apease_and_implementation_guidance(catalogue) -> None:
 
 
 def test_every_entry_cites_a_known_report(catalogue) -> None:
-    from toolkit.frameworks import REPORTS
+    from toolkit.core.frameworks import REPORTS
 
     for fw in catalogue.frameworks.values():
         for section in ("stages", "cs", "items", "nodes", "assumptions", "interventions", "guidance"):
@@ -158,11 +158,22 @@ def test_a_broken_user_framework_is_reported_with_file_path_and_reason(tmp_path:
 
 def test_a_cycle_in_a_theory_of_change_is_rejected(tmp_path: Path) -> None:
     doc = {
-        "schema_version": 1, "id": "loop", "kind": "reference", "title": "t", "description": "d",
+        "schema_version": 1,
+        "id": "loop",
+        "kind": "reference",
+        "title": "t",
+        "description": "d",
         "source": {"report": "kantar2021", "section": "Annex 1"},
-        "nodes": [{"id": f"n{i}", "tier": "outputs", "label": f"N{i}", "source": {"report": "kantar2021", "section": "x"}} for i in range(3)],
-        "edges": [{"from": "n0", "to": "n1", "rationale": "r"}, {"from": "n1", "to": "n2", "rationale": "r"}, {"from": "n2", "to": "n0", "rationale": "r"}],
-    }  # fmt: skip
+        "nodes": [
+            {"id": f"n{i}", "tier": "outputs", "label": f"N{i}", "source": {"report": "kantar2021", "section": "x"}}
+            for i in range(3)
+        ],
+        "edges": [
+            {"from": "n0", "to": "n1", "rationale": "r"},
+            {"from": "n1", "to": "n2", "rationale": "r"},
+            {"from": "n2", "to": "n0", "rationale": "r"},
+        ],
+    }
     problems = _problems(tmp_path, yaml.safe_dump(doc))
     assert any("the graph has a cycle" in p for p in problems), problems
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import ids
-from toolkit.analysis import Config, analyse_frame
-from toolkit.interventions import STRONG, diversify, suggest
+from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.core import ids
+from toolkit.interventions.suggest import STRONG, diversify, suggest
 
 AGENCIES = ("local_authority", "police", "health", "education", "voluntary_community")
 CFG = Config()
@@ -161,8 +161,22 @@ def test_every_reason_cites_a_real_number(catalogue, scenario, request) -> None:
 
 def test_suggestions_carry_the_contract_fields_best_first(catalogue, information_sharing) -> None:
     found = suggest(information_sharing, catalogue)
-    keys = {"id", "title", "score", "reasons", "stages", "levels", "cs", "toc_nodes", "origin", "barrier",
-            "description", "mechanism", "evidence", "source"}  # fmt: skip
+    keys = {
+        "id",
+        "title",
+        "score",
+        "reasons",
+        "stages",
+        "levels",
+        "cs",
+        "toc_nodes",
+        "origin",
+        "barrier",
+        "description",
+        "mechanism",
+        "evidence",
+        "source",
+    }
     assert found and all(keys <= set(s) for s in found)
     scores = [s["score"] for s in found]
     assert scores == sorted(scores, reverse=True)
@@ -247,8 +261,8 @@ def test_a_strong_area_is_judged_against_its_own_median_and_never_on_strong_resu
 
 
 def test_suggest_cli_json_on_the_demo(db_url, capsys) -> None:
-    from toolkit.cli import main
-    from toolkit.demo import load_demo
+    from toolkit.cli.main import main
+    from toolkit.training.demo import load_demo
 
     load_demo(areas=3)
     assert main(["suggest", "--area", "Ashvale (fictional)", "--cycle", "2026", "--json"]) == 0

@@ -26,10 +26,26 @@ pytestmark = [
 
 def test_100_participants_on_two_servers_lose_and_double_nothing() -> None:
     done = subprocess.run(
-        [sys.executable, "benchmarks/load_two_servers.py", "--participants", "100", "--servers", "2", "--seconds", "20",
-         "--pg-url", PG_URL, "--max-refused-share", "0.01", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "benchmarks/load_two_servers.py",
+            "--participants",
+            "100",
+            "--servers",
+            "2",
+            "--seconds",
+            "20",
+            "--pg-url",
+            PG_URL,
+            "--max-refused-share",
+            "0.01",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.stdout.strip(), done.stderr[-3000:]
     r = json.loads(done.stdout.strip().splitlines()[-1])
     assert r["correct"], r  # every acknowledged answer stored exactly once

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import ASHVALE, open_page, texts
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
-from toolkit.store import action_plan, record_decision, shortlist_add
+from toolkit.store.db import session_scope
+from toolkit.store.plans import action_plan, record_decision, shortlist_add
+from toolkit.training.demo import load_demo
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def selected(db_url, catalogue):
 
 
 def test_a_selected_intervention_becomes_a_goal_with_steps_and_progress(selected, catalogue) -> None:
-    at = open_page("pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     assert selected.title in texts(at)
     at.button(key=f"plan_goal_{selected.id}").click().run()
@@ -49,7 +49,7 @@ def test_a_selected_intervention_becomes_a_goal_with_steps_and_progress(selected
 
 
 def test_a_step_needs_text(selected) -> None:
-    at = open_page("pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
     at.button(key=f"plan_goal_{selected.id}").click().run()
     with session_scope() as s:
         gid = action_plan(ASHVALE, "2026", session=s)["goals"][0]["id"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.pages import open_page, texts
-from toolkit.db import session_scope
-from toolkit.store import get_or_create_area, get_or_create_cycle, list_areas, ratings_frame
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle, list_areas
+from toolkit.store.db import session_scope
+from toolkit.store.ratings import ratings_frame
 
 
 def _area(db_url: str) -> None:
@@ -16,7 +17,7 @@ def _area(db_url: str) -> None:
 
 def _started(db_url: str):
     _area(db_url)
-    at = open_page("pages/assess.py", sel_area="Northshire", sel_cycle="2026")
+    at = open_page("app_pages/assess.py", sel_area="Northshire", sel_cycle="2026")
     at.selectbox(key="assess_pick_agency").select("police").run()
     at.selectbox(key="assess_pick_level").select("frontline").run()
     at.button(key="assess_start").click().run()
@@ -36,7 +37,7 @@ def test_a_respondent_starts_and_sees_consider_first_with_only_their_level(db_ur
 def test_each_answer_is_saved_as_it_is_given_and_a_change_keeps_history(db_url, catalogue) -> None:
     from sqlalchemy import select
 
-    from toolkit.store import RatingHistory
+    from toolkit.store.models import RatingHistory
 
     at = _started(db_url)
     first, second = [i.id for i in catalogue.opm.items if i.stage == "consider" and i.level == "frontline"][:2]
@@ -69,7 +70,7 @@ def test_a_refresh_resumes_from_the_link(db_url) -> None:
     at = _started(db_url)
     at.radio[0].set_value(5).run()
     link = dict(at.query_params)
-    fresh = open_page("pages/assess.py")  # a new browser session...
+    fresh = open_page("app_pages/assess.py")  # a new browser session...
     fresh.query_params.update(link)  # ...arriving with the bookmarked link
     fresh.run()
     assert not fresh.exception
@@ -80,7 +81,7 @@ def test_a_refresh_resumes_from_the_link(db_url) -> None:
 def test_submit_refuses_control_characters_and_bad_values(db_url, catalogue) -> None:
     import pytest
 
-    from toolkit.assessment import AnswerError, submit_answer
+    from toolkit.capture.assessment import AnswerError, submit_answer
 
     item = catalogue.opm.items[0].id
     with session_scope() as s:
@@ -93,7 +94,18 @@ def test_submit_refuses_control_characters_and_bad_values(db_url, catalogue) -> 
         ):
             args = {"agency": "police", "level": "frontline", "item": item, "score": 3, "comment": "", **kwargs}
             with pytest.raises(AnswerError, match=why):
-                submit_answer("Northshire", "2026", "r-1", args["agency"], args["level"], "opm", args["item"], args["score"],
-                              args["comment"], session=s, cat=catalogue)  # fmt: skip
+                submit_answer(
+                    "Northshire",
+                    "2026",
+                    "r-1",
+                    args["agency"],
+                    args["level"],
+                    "opm",
+                    args["item"],
+                    args["score"],
+                    args["comment"],
+                    session=s,
+                    cat=catalogue,
+                )
     with session_scope() as s:
         assert list_areas(session=s) == []  # refused before anything was created

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from tests.pages import ASHVALE, open_page, texts
-from toolkit.auth import Identity, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
+from toolkit.access.accounts import Identity, create_user, start_session
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 PW = "a long enough password"
 
@@ -26,7 +26,7 @@ def sign_in(role: str) -> str:
 def seeded(db_url, catalogue):
     load_demo(areas=7, catalogue=catalogue)
     with session_scope() as s:
-        from toolkit.benchmark import area_tags
+        from toolkit.analysis.benchmark import area_tags
 
         return area_tags(session=s)
 
@@ -46,13 +46,13 @@ def everything(at) -> str:
 
 
 def test_sign_in_is_needed(seeded) -> None:
-    at = open_page("pages/benchmark.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     assert "Sign in to use benchmarks." in texts(at) and not at.metric
 
 
 def test_a_facilitator_sees_percentile_cards_and_anonymised_peers(seeded) -> None:
-    at = open_page("pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     names = ["Overall", "Consider", "Create", "Communicate", "Commit"]
     assert [m.label for m in at.metric] == names
@@ -67,7 +67,7 @@ def test_a_facilitator_sees_percentile_cards_and_anonymised_peers(seeded) -> Non
 
 
 def test_a_scrutineer_sees_peers_named(seeded) -> None:
-    at = open_page("pages/benchmark.py", auth_token=sign_in("scrutineer"), sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", auth_token=sign_in("scrutineer"), sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     peers = at.dataframe[0].value
     assert set(peers["peer"]) == set(seeded) - {ASHVALE}
@@ -75,7 +75,7 @@ def test_a_scrutineer_sees_peers_named(seeded) -> None:
 
 
 def test_too_few_peers_after_filtering_shows_no_peer_statistics(seeded) -> None:
-    at = open_page("pages/benchmark.py", auth_token=sign_in("scrutineer"), sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", auth_token=sign_in("scrutineer"), sel_area=ASHVALE, sel_cycle="2026")
     wales = sum(t.get("nation") == "Wales" for t in seeded.values())
     assert wales < 5
     at.selectbox(key="bench_f_nation").set_value("Wales").run()
@@ -86,17 +86,17 @@ def test_too_few_peers_after_filtering_shows_no_peer_statistics(seeded) -> None:
 
 
 def test_the_history_measure_can_be_changed(seeded) -> None:
-    at = open_page("pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area=ASHVALE, sel_cycle="2026")
     at.selectbox(key="bench_hist_key").set_value("c:c07_culture_of_challenge").run()
     assert not at.exception
     assert any("7. Culture of Challenge, Inclusion and Transparency over cycles" in s for s in specs(at))
 
 
 def test_an_area_without_ratings_in_the_cycle_says_so(seeded) -> None:
-    from toolkit.store import get_or_create_area, get_or_create_cycle
+    from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 
     with session_scope() as s:
         get_or_create_cycle(get_or_create_area("Northshire", session=s), "2026", session=s)
-    at = open_page("pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area="Northshire", sel_cycle="2026")
+    at = open_page("app_pages/benchmark.py", auth_token=sign_in("facilitator"), sel_area="Northshire", sel_cycle="2026")
     assert not at.exception
     assert "Northshire has no ratings in cycle 2026 yet" in texts(at) and not at.metric

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from tests.pages import open_page, texts
-from toolkit.db import session_scope
-from toolkit.store import find_area, get_or_create_area
+from toolkit.store.areas import find_area, get_or_create_area
+from toolkit.store.db import session_scope
 
 
 def test_context_factors_and_tags_are_saved(db_url, catalogue) -> None:
     with session_scope() as s:
         get_or_create_area("Northshire", session=s)
-    at = open_page("pages/context.py", sel_area="Northshire")
+    at = open_page("app_pages/context.py", sel_area="Northshire")
     assert not at.exception
     labels = [t.label for t in at.text_area]
     assert labels == [f.name for f in catalogue.opm.context_factors]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.pages import open_page, texts
-from toolkit.db import session_scope
-from toolkit.store import list_areas
+from toolkit.store.areas import list_areas
+from toolkit.store.db import session_scope
 
 
 def _csv(catalogue, score: str) -> bytes:
@@ -13,7 +13,7 @@ def _csv(catalogue, score: str) -> bytes:
 
 
 def test_a_good_file_imports_and_says_what_was_written(db_url, catalogue) -> None:
-    at = open_page("pages/data.py")
+    at = open_page("app_pages/data.py")
     at.file_uploader(key="data_upload").set_value(("ok.csv", _csv(catalogue, "4"), "text/csv")).run()
     at.button(key="data_import").click().run()
     assert not at.exception
@@ -23,7 +23,7 @@ def test_a_good_file_imports_and_says_what_was_written(db_url, catalogue) -> Non
 
 
 def test_a_bad_file_lists_the_problem_and_writes_nothing(db_url, catalogue) -> None:
-    at = open_page("pages/data.py")
+    at = open_page("app_pages/data.py")
     at.file_uploader(key="data_upload").set_value(("bad.csv", _csv(catalogue, "9"), "text/csv")).run()
     at.button(key="data_import").click().run()
     assert not at.exception
@@ -35,20 +35,20 @@ def test_a_bad_file_lists_the_problem_and_writes_nothing(db_url, catalogue) -> N
 
 
 def test_exports_are_offered_for_the_selected_area(db_url, catalogue) -> None:
-    from toolkit.demo import load_demo
+    from toolkit.training.demo import load_demo
 
     load_demo(areas=1, catalogue=catalogue)
-    at = open_page("pages/data.py", sel_area="Ashvale (fictional)", sel_cycle="2026")
+    at = open_page("app_pages/data.py", sel_area="Ashvale (fictional)", sel_cycle="2026")
     assert not at.exception
     assert "built when you click" in texts(at)
     assert len(at.get("download_button")) >= 3
 
 
 def test_the_report_is_generated_with_a_progress_bar_and_offered(db_url, catalogue) -> None:
-    from toolkit.demo import load_demo
+    from toolkit.training.demo import load_demo
 
     load_demo(areas=1, catalogue=catalogue)
-    at = open_page("pages/data.py", timeout=120, sel_area="Ashvale (fictional)", sel_cycle="2026")
+    at = open_page("app_pages/data.py", timeout=120, sel_area="Ashvale (fictional)", sel_cycle="2026")
     at.button(key="data_report_go").click().run()
     assert not at.exception
     assert any("Ready to download" in str(p.proto.text) for p in at.get("progress"))

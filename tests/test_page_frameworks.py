@@ -11,7 +11,7 @@ from tests.pages import open_page
     "fid", ["opm", "twelve_cs", "theory_of_change", "interventions", "apease", "implementation_guidance"]
 )
 def test_every_framework_browses_with_sources(fid) -> None:
-    at = open_page("pages/frameworks.py", data_browse=fid)
+    at = open_page("app_pages/frameworks.py", data_browse=fid)
     assert not at.exception
     assert at.dataframe, fid
     for df in (d.value for d in at.dataframe):

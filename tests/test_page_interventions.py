@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import ASHVALE, open_page, texts
-from toolkit import ids
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
-from toolkit.store import apease_scores, decisions, shortlist
+from toolkit.core import ids
+from toolkit.store.db import session_scope
+from toolkit.store.plans import apease_scores, decisions, shortlist
+from toolkit.training.demo import load_demo
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def seeded(db_url, catalogue):
 
 
 def test_suggestions_come_with_reasons_that_cite_results(seeded) -> None:
-    at = open_page("pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     shown = texts(at)
     assert "**1. " in shown
@@ -26,14 +26,14 @@ def test_suggestions_come_with_reasons_that_cite_results(seeded) -> None:
 
 
 def test_a_strong_area_is_not_given_a_padded_list(seeded) -> None:
-    at = open_page("pages/interventions.py", sel_area="Corrowmere (fictional)", sel_cycle="2026")
+    at = open_page("app_pages/interventions.py", sel_area="Corrowmere (fictional)", sel_cycle="2026")
     assert not at.exception
     numbered = [m for m in texts(at).split("\n") if m.startswith("**") and ". " in m[:6]]
     assert len(numbered) <= 5
 
 
 def test_shortlist_score_compare_and_decide(seeded) -> None:
-    at = open_page("pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
     first = next(b for b in at.button if b.key and b.key.startswith("iv_add_"))
     iv_id = first.key.removeprefix("iv_add_")
     first.click().run()
@@ -58,7 +58,7 @@ def test_shortlist_score_compare_and_decide(seeded) -> None:
 
 
 def test_scores_need_a_rater(seeded) -> None:
-    at = open_page("pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/interventions.py", sel_area=ASHVALE, sel_cycle="2026")
     first = next(b for b in at.button if b.key and b.key.startswith("iv_add_"))
     iv_id = first.key.removeprefix("iv_add_")
     first.click().run()

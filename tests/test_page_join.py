@@ -6,9 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages import APP, open_page, texts
-from toolkit import workshop as ws
-from toolkit.db import session_scope
-from toolkit.store import shortlist_add
+from toolkit.store.db import session_scope
+from toolkit.store.plans import shortlist_add
+from toolkit.workshops import rooms as ws
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def _open_link(query: dict, **state) -> AppTest:
     for k, v in state.items():
         at.session_state[k] = v
     at.run()
-    at.switch_page("pages/join.py")
+    at.switch_page("app_pages/join.py")
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
@@ -36,7 +36,7 @@ def _open_link(query: dict, **state) -> AppTest:
 
 
 def test_the_join_page_asks_for_the_code(db_url) -> None:
-    at = open_page("pages/join.py")
+    at = open_page("app_pages/join.py")
     assert not at.exception
     assert "Join a workshop" in texts(at) and "No account needed" in texts(at)
     assert at.text_input(key="join_f_code").label == "Join code"
@@ -44,14 +44,14 @@ def test_the_join_page_asks_for_the_code(db_url) -> None:
 
 @pytest.mark.parametrize(("typed", "says"), [("abc", "has 8 characters"), ("ABCD0EFG", "never contain '0'")])
 def test_a_mistyped_code_says_what_is_wrong(db_url, typed, says) -> None:
-    at = open_page("pages/join.py")
+    at = open_page("app_pages/join.py")
     at.text_input(key="join_f_code").input(typed).run()
     assert not at.exception
     assert any(says in e.value for e in at.error)
 
 
 def test_an_unknown_or_closed_workshop_cannot_be_joined(code) -> None:
-    at = open_page("pages/join.py")
+    at = open_page("app_pages/join.py")
     at.text_input(key="join_f_code").input("ABCD-EFGH").run()
     assert any("No workshop has the code ABCD-EFGH" in e.value for e in at.error)
     with session_scope() as s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import ASHVALE, chart_titles, open_page, texts
-from toolkit.demo import load_demo
+from toolkit.training.demo import load_demo
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def seeded(db_url, catalogue):
 
 
 def test_results_show_the_priority_and_its_reason(seeded) -> None:
-    at = open_page("pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
     assert not at.exception
     shown = texts(at)
     assert "Work on **Communicate** first" in shown
@@ -24,7 +24,7 @@ def test_results_show_the_priority_and_its_reason(seeded) -> None:
 
 
 def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded) -> None:
-    at = open_page("pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
     specs = chart_titles(at)
     for title in (
         "Where the journey stands",
@@ -38,11 +38,11 @@ def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded) -> None:
 
 
 def test_results_on_an_empty_cycle_say_what_to_do(db_url) -> None:
-    from toolkit.db import session_scope
-    from toolkit.store import get_or_create_area, get_or_create_cycle
+    from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+    from toolkit.store.db import session_scope
 
     with session_scope() as s:
         get_or_create_cycle(get_or_create_area("Northshire", session=s), "2026", session=s)
-    at = open_page("pages/results.py", sel_area="Northshire", sel_cycle="2026")
+    at = open_page("app_pages/results.py", sel_area="Northshire", sel_cycle="2026")
     assert not at.exception
     assert "No ratings yet" in texts(at)

@@ -9,9 +9,9 @@ import pytest
 
 from tests.pages import ASHVALE, open_page, texts
 from tests.test_page_benchmark import sign_in
-from toolkit import scrutiny as sc
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
+from toolkit.scrutiny import evidence as sc
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def seeded(db_url, catalogue):
 
 
 def scrutiny_page(role: str = "scrutineer"):
-    return open_page("pages/scrutiny.py", auth_token=sign_in(role), sel_area=ASHVALE, sel_cycle="2026")
+    return open_page("app_pages/scrutiny.py", auth_token=sign_in(role), sel_area=ASHVALE, sel_cycle="2026")
 
 
 def button(at, label: str):
@@ -29,7 +29,7 @@ def button(at, label: str):
 
 
 def test_anyone_but_a_scrutineer_or_administrator_is_refused(seeded) -> None:
-    at = open_page("pages/scrutiny.py", sel_area=ASHVALE, sel_cycle="2026")
+    at = open_page("app_pages/scrutiny.py", sel_area=ASHVALE, sel_cycle="2026")
     assert "Sign in to use the scrutiny pages." in texts(at) and not at.tabs
     at = scrutiny_page("facilitator")
     assert not at.exception
@@ -62,8 +62,11 @@ def test_a_scrutineer_logs_a_challenge_that_is_answered_and_resolved(seeded) -> 
     with session_scope() as s:
         [e] = sc.evidence_log(ASHVALE, "2026", session=s)
     assert (e["response"], e["responded_by"], e["resolved"], e["created_by"]) == (
-        "Briefings for every team by July.", "Business manager", True, "scrutineer",
-    )  # fmt: skip
+        "Briefings for every team by July.",
+        "Business manager",
+        True,
+        "scrutineer",
+    )
     side = at.dataframe[1].value.set_index("about")
     assert side.loc["Stage: Communicate", "scrutiny"] == "challenges resolved: 1 resolved challenge"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from tests.pages import ASHVALE, open_page, texts
-from toolkit.db import session_scope
-from toolkit.store import list_areas
+from toolkit.store.areas import list_areas
+from toolkit.store.db import session_scope
 
 
 def test_start_on_a_new_installation_explains_and_offers_create_and_demo(db_url) -> None:
-    at = open_page("pages/start.py")
+    at = open_page("app_pages/start.py")
     assert not at.exception
     assert "No partnerships yet" in texts(at)
     backend = "an SQLite file" if db_url.startswith("sqlite") else "PostgreSQL database"
@@ -16,7 +16,7 @@ def test_start_on_a_new_installation_explains_and_offers_create_and_demo(db_url)
 
 
 def test_create_an_area_and_cycle(db_url) -> None:
-    at = open_page("pages/start.py")
+    at = open_page("app_pages/start.py")
     at.text_input(key="start_new_area").input("Northshire")
     at.text_input(key="start_new_cycle").input("2026-baseline")
     at.button[0].click().run()  # the form's Create button
@@ -28,7 +28,7 @@ def test_create_an_area_and_cycle(db_url) -> None:
 
 
 def test_create_refuses_blank_names(db_url) -> None:
-    at = open_page("pages/start.py")
+    at = open_page("app_pages/start.py")
     at.text_input(key="start_new_area").input("  ")
     at.button[0].click().run()
     assert "Give the partnership a name" in texts(at)
@@ -37,7 +37,7 @@ def test_create_refuses_blank_names(db_url) -> None:
 
 
 def test_load_demo_selects_a_fictional_area_and_says_it_is_synthetic(db_url) -> None:
-    at = open_page("pages/start.py")
+    at = open_page("app_pages/start.py")
     at.button(key="start_demo").click().run()
     assert not at.exception
     assert at.session_state["sel_area"] == ASHVALE

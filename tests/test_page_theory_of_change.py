@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
-from toolkit.store import assumption_register
+from toolkit.store.assumptions import assumption_register
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 DUNMARSH = "Dunmarsh (fictional)"  # the demo story where information is not shared
 
@@ -19,7 +19,7 @@ def seeded(db_url, catalogue):
 
 
 def test_graph_legend_and_text_view(seeded, catalogue) -> None:
-    at = open_page("pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     assert not at.exception
     dot = at.get("graphviz_chart")[0].proto.spec
     assert all(f'"{n.id}"' in dot for n in catalogue.toc.nodes)
@@ -29,7 +29,7 @@ def test_graph_legend_and_text_view(seeded, catalogue) -> None:
 
 
 def test_choosing_a_weak_node_shows_its_items_assumptions_and_interventions(seeded) -> None:
-    at = open_page("pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     at.selectbox(key="toc_node").select("int_information_sharing").run()
     assert not at.exception
     shown = texts(at)
@@ -41,7 +41,7 @@ def test_choosing_a_weak_node_shows_its_items_assumptions_and_interventions(seed
 
 def test_an_assumption_judgement_is_saved(seeded, catalogue) -> None:
     first = catalogue.toc.assumptions[0].id
-    at = open_page("pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     at.selectbox(key=f"toc_as_{first}").select("fails").run()
     assert not at.exception
     with session_scope() as s:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
-from toolkit.db import session_scope
-from toolkit.demo import STORIES
-from toolkit.store import list_areas, save_assumption
+from toolkit.store.areas import list_areas
+from toolkit.store.assumptions import save_assumption
+from toolkit.store.db import session_scope
+from toolkit.training.demo import STORIES
 
 ASHVALE, DUNMARSH = STORIES[0].name, STORIES[3].name
 
@@ -15,7 +16,7 @@ ASHVALE, DUNMARSH = STORIES[0].name, STORIES[3].name
 @pytest.fixture
 def at(db_url, catalogue):
     """The trainer page on an empty database (it loads the demo partnership it needs)."""
-    return open_page("pages/trainer.py", timeout=120)
+    return open_page("app_pages/trainer.py", timeout=120)
 
 
 def test_the_first_story_is_loaded_and_told(at) -> None:
@@ -42,8 +43,8 @@ def test_answering_reveals_the_toolkits_answer_and_reasoning(at) -> None:
 
 
 def test_the_intervention_exercise_reveals_the_suggestions(at, catalogue) -> None:
-    from toolkit.analysis import analyse
-    from toolkit.training import intervention_exercise
+    from toolkit.analysis.scores import analyse
+    from toolkit.training.trainer import intervention_exercise
 
     with session_scope() as s:
         ex = intervention_exercise(analyse(ASHVALE, "2026", session=s, cat=catalogue), catalogue)
@@ -81,7 +82,7 @@ def test_reset_restores_the_demo(at) -> None:
     at.button(key="trainer_reset").click().run()
     assert not at.exception
     assert "back to its demo data" in texts(at)
-    from toolkit.store import assumption_register
+    from toolkit.store.assumptions import assumption_register
 
     with session_scope() as s:
         assert assumption_register(ASHVALE, "2026", session=s) == {}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
-from toolkit import workshop as ws
-from toolkit.auth import authenticate, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.store import shortlist
+from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.store.db import session_scope
+from toolkit.store.plans import shortlist
+from toolkit.workshops import rooms as ws
 
 PW = "a long facilitator password"
 
@@ -34,26 +34,33 @@ def room(db_url, catalogue):
         for k, p in enumerate(people[:5]):
             for step in ws.steps_for(w, p.level, catalogue):
                 for item in step.items:
-                    ws.submit(w.code, p.pseudonym, step.framework, item.id, 1 + (k + len(item.id)) % 5, session=s,
-                              cat=catalogue)  # fmt: skip
+                    ws.submit(
+                        w.code,
+                        p.pseudonym,
+                        step.framework,
+                        item.id,
+                        1 + (k + len(item.id)) % 5,
+                        session=s,
+                        cat=catalogue,
+                    )
     return token, w
 
 
 def test_the_page_needs_a_facilitator_account(db_url) -> None:
-    at = open_page("pages/workshop.py")
+    at = open_page("app_pages/workshop.py")
     assert not at.exception
     assert "Sign in to use the workshop page." in texts(at)
     scrutineer = _token("scrut", "scrutineer")
-    at = open_page("pages/workshop.py", auth_token=scrutineer)
+    at = open_page("app_pages/workshop.py", auth_token=scrutineer)
     assert any("cannot use the workshop page" in e.value for e in at.error)
 
 
 def test_a_facilitator_creates_a_workshop_and_sees_its_code_link_and_qr(db_url) -> None:
-    from toolkit.store import get_or_create_area
+    from toolkit.store.areas import get_or_create_area
 
     with session_scope() as s:
         get_or_create_area("Northshire", session=s)
-    at = open_page("pages/workshop.py", auth_token=_token())
+    at = open_page("app_pages/workshop.py", auth_token=_token())
     assert not at.exception
     assert "No workshops yet" in texts(at)
     at.selectbox(key="workshop_f_area").set_value("Northshire")
@@ -72,7 +79,7 @@ def test_a_facilitator_creates_a_workshop_and_sees_its_code_link_and_qr(db_url) 
 
 def test_the_dashboard_shows_who_joined_and_progress_and_hides_results_until_revealed(room) -> None:
     token, w = room
-    at = open_page("pages/workshop.py", auth_token=token)
+    at = open_page("app_pages/workshop.py", auth_token=token)
     assert not at.exception
     assert [m.value for m in at.metric] == ["6", "5", str(sum(at.dataframe[1].value["Answered"]))]
     joined = at.dataframe[0].value.set_index("Agency")
@@ -95,7 +102,7 @@ def test_presentation_view_hides_names_and_small_groups(room) -> None:
     with session_scope() as s:
         ws.join(w.code, "education", "managerial", "Lonely", session=s)
         ws.reveal(w.code, session=s)
-    at = open_page("pages/workshop.py", auth_token=token, workshop_present=True)
+    at = open_page("app_pages/workshop.py", auth_token=token, workshop_present=True)
     assert not at.exception
     joined = at.dataframe[0].value.set_index("Agency")
     assert joined.loc["Education", "Managerial"] == "fewer than 3"
@@ -107,7 +114,7 @@ def test_presentation_view_hides_names_and_small_groups(room) -> None:
 def test_the_room_appraises_a_shortlist(room, catalogue) -> None:
     token, w = room
     iv = catalogue.interventions[0].id
-    at = open_page("pages/workshop.py", auth_token=token)
+    at = open_page("app_pages/workshop.py", auth_token=token)
     assert at.button(key="workshop_appraisal").disabled  # nothing shortlisted yet
     at.multiselect(key="workshop_shortlist").set_value([iv])
     at.button(key="workshop_save_shortlist").click().run()
@@ -121,7 +128,7 @@ def test_the_room_appraises_a_shortlist(room, catalogue) -> None:
 
 def test_closing_needs_confirmation_and_then_freezes(room) -> None:
     token, w = room
-    at = open_page("pages/workshop.py", auth_token=token)
+    at = open_page("app_pages/workshop.py", auth_token=token)
     at.button(key="workshop_close").click().run()
     assert any("Tick the box" in e.value for e in at.error)
     at.checkbox(key="workshop_confirm_close").check()

@@ -19,21 +19,20 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.demo import generate_ratings
-from toolkit.ratings_io import (
+from toolkit.capture.ratings_file import (
     COLUMNS,
-    FORMULA_TRIGGERS,
     export_frame,
     import_ratings,
     import_table,
-    neutralise,
     read_table,
-    restore,
     validate,
     write_export,
 )
-from toolkit.store import get_or_create_area, get_or_create_cycle, record_rating, upsert_respondent
+from toolkit.core.text import FORMULA_TRIGGERS, neutralise, restore
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.ratings import record_rating, upsert_respondent
+from toolkit.training.demo import generate_ratings
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL", "")

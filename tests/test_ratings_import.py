@@ -21,9 +21,9 @@ from openpyxl.styles import Font
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from toolkit import ids
-from toolkit.db import session_scope
-from toolkit.ratings_io import COLUMNS, RatingsFileError, export_frame, import_ratings, write_export
+from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_frame, import_ratings, write_export
+from toolkit.core import ids
+from toolkit.store.db import session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("areas", "cycles", "respondents", "ratings", "rating_history")

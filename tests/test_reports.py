@@ -10,18 +10,31 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.analysis import Config, analyse
-from toolkit.cli import main
-from toolkit.db import session_scope
-from toolkit.demo import load_demo
-from toolkit.ratings_io import import_table
-from toolkit.report_content import Figure, Table, build_report, suppress_table
-from toolkit.reports import render, render_markdown
+from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.suppression import suppressed_cells as suppress_table
+from toolkit.capture.ratings_file import import_table
+from toolkit.cli.main import main
+from toolkit.reports.content import Figure, Table, build_report
+from toolkit.reports.render import render, render_markdown
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 AREA, CYCLE = "Ashvale (fictional)", "2026"
-HEADINGS = ["Summary", "Method and respondents", "Journey priority", "Where the journey stands: the OPM heatmap", "The 12 C's", "Perception gaps",
-            "Theory of Change", "Assumptions", "Suggested interventions", "APEASE appraisal of the shortlist",
-            "Action plan and progress", "Change since the last cycle", "Sources cited"]  # fmt: skip
+HEADINGS = [
+    "Summary",
+    "Method and respondents",
+    "Journey priority",
+    "Where the journey stands: the OPM heatmap",
+    "The 12 C's",
+    "Perception gaps",
+    "Theory of Change",
+    "Assumptions",
+    "Suggested interventions",
+    "APEASE appraisal of the shortlist",
+    "Action plan and progress",
+    "Change since the last cycle",
+    "Sources cited",
+]
 
 
 def _words(text: str) -> str:
@@ -33,8 +46,21 @@ def demo(db_url, catalogue) -> dict:
     """Ashvale loaded, plus one lone respondent from 'other' agencies: a group too small to show anywhere."""
     load_demo(areas=1, catalogue=catalogue)
     item = catalogue.opm.items[0].id
-    lone = pd.DataFrame([{"area": AREA, "cycle": CYCLE, "respondent": "lone1", "agency": "other", "level": "strategic",
-                          "framework": "opm", "item": item, "score": "5", "comment": ""}])  # fmt: skip
+    lone = pd.DataFrame(
+        [
+            {
+                "area": AREA,
+                "cycle": CYCLE,
+                "respondent": "lone1",
+                "agency": "other",
+                "level": "strategic",
+                "framework": "opm",
+                "item": item,
+                "score": "5",
+                "comment": "",
+            }
+        ]
+    )
     with session_scope() as s:
         import_table(lone, "lone.csv", session=s, catalogue=catalogue)
         a = analyse(AREA, CYCLE, session=s, cat=catalogue, cfg=Config())
@@ -121,7 +147,7 @@ def test_markdown_without_figures_keeps_alt_text_and_the_zip_holds_them(demo, ca
 
 
 def test_user_text_is_escaped_in_every_format(demo, catalogue) -> None:
-    from toolkit.store import save_assumption
+    from toolkit.store.assumptions import save_assumption
 
     evil = '<script>alert(1)</script> & =HYPERLINK("x") | pipe'
     with session_scope() as s:
@@ -147,18 +173,18 @@ def test_a_first_cycle_and_an_empty_plan_say_so(db_url, catalogue) -> None:
 def test_the_appraisal_and_plan_are_reported(demo, catalogue) -> None:
     from datetime import date
 
-    from toolkit import store
+    from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
 
     iv = "kantar_ll_verbal_briefing"
     with session_scope() as s:
-        store.shortlist_add(AREA, CYCLE, iv, session=s, cat=catalogue)
+        shortlist_add(AREA, CYCLE, iv, session=s, cat=catalogue)
         for rater in ("a", "b", "c"):
             for c in ("affordability", "practicability", "effectiveness", "acceptability", "side_effects"):
-                store.record_apease(AREA, CYCLE, iv, c, rater, 4, session=s, cat=catalogue)
-        store.record_apease(AREA, CYCLE, iv, "equity", "a", 2, session=s, cat=catalogue)  # one rater: not shown
-        store.record_decision(AREA, CYCLE, iv, True, "Cheap and quick", session=s, cat=catalogue)
-        goal = store.add_goal(AREA, CYCLE, iv, session=s, cat=catalogue)
-        store.add_step(goal, "Brief every team monthly", owner="police", due=date(2099, 1, 1), session=s, cat=catalogue)
+                record_apease(AREA, CYCLE, iv, c, rater, 4, session=s, cat=catalogue)
+        record_apease(AREA, CYCLE, iv, "equity", "a", 2, session=s, cat=catalogue)  # one rater: not shown
+        record_decision(AREA, CYCLE, iv, True, "Cheap and quick", session=s, cat=catalogue)
+        goal = add_goal(AREA, CYCLE, iv, session=s, cat=catalogue)
+        add_step(goal, "Brief every team monthly", owner="police", due=date(2099, 1, 1), session=s, cat=catalogue)
         r = build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=Config())
     apease = next(b for s_ in r.sections if s_.heading.startswith("APEASE") for b in s_.blocks if isinstance(b, Table))
     rows = {row[0]: row[1] for row in apease.rows}
@@ -172,11 +198,16 @@ def test_the_appraisal_and_plan_are_reported(demo, catalogue) -> None:
     ("counts", "hidden"),
     [
         ({("a", "x"): 5, ("a", "y"): 5, ("b", "x"): 5, ("b", "y"): 5}, set()),
-        ({("a", "x"): 1, ("a", "y"): 5, ("b", "x"): 6, ("b", "y"): 5}, {("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")}),
-        ({("a", "x"): 2, ("a", "y"): 0, ("b", "x"): 7, ("b", "y"): 4, ("c", "x"): 9, ("c", "y"): 4},
-         {("a", "x"), ("b", "x"), ("b", "y"), ("c", "y"), ("c", "x")}),  # the hiding cascades
+        (
+            {("a", "x"): 1, ("a", "y"): 5, ("b", "x"): 6, ("b", "y"): 5},
+            {("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")},
+        ),
+        (
+            {("a", "x"): 2, ("a", "y"): 0, ("b", "x"): 7, ("b", "y"): 4, ("c", "x"): 9, ("c", "y"): 4},
+            {("a", "x"), ("b", "x"), ("b", "y"), ("c", "y"), ("c", "x")},
+        ),  # the hiding cascades
     ],
-)  # fmt: skip
+)
 def test_no_small_cell_can_be_worked_out_from_a_total(counts, hidden) -> None:
     got = suppress_table(counts, 3)
     assert got == hidden
@@ -187,12 +218,16 @@ def test_no_small_cell_can_be_worked_out_from_a_total(counts, hidden) -> None:
 
 
 def test_figures_are_sized_from_their_pixels() -> None:
-    from toolkit.charts import toc_chart
-    from toolkit.report_content import chart_png
+    from toolkit.charts.results import toc_chart
+    from toolkit.reports.content import chart_png
 
-    health = {"nodes": [{"id": "a", "tier": "inputs", "label": "A box", "status": "weak", "score": 2.0},
-                        {"id": "b", "tier": "outputs", "label": "B box", "status": "at_risk", "score": 3.2}],
-              "edges": [{"from": "a", "to": "b", "at_risk": True}]}  # fmt: skip
+    health = {
+        "nodes": [
+            {"id": "a", "tier": "inputs", "label": "A box", "status": "weak", "score": 2.0},
+            {"id": "b", "tier": "outputs", "label": "B box", "status": "at_risk", "score": 3.2},
+        ],
+        "edges": [{"from": "a", "to": "b", "at_risk": True}],
+    }
     png, w, h = chart_png(toc_chart(health), 1.0)
     assert png.startswith(b"\x89PNG") and w > 300 and h > 100
     Figure("x", png, "alt", "caption", w, h)

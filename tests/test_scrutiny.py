@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from toolkit import scrutiny as sc
-from toolkit.analysis import Config, analyse
-from toolkit.store import Area, get_or_create_area, get_or_create_cycle
+from toolkit.analysis.scores import Config, analyse
+from toolkit.scrutiny import evidence as sc
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.models import Area, EvidenceEntry, ReportAssurance, TrailEntry
 
 AREA, CYCLE = "Northshire", "2026"
 TODAY = date(2026, 6, 1)
@@ -23,16 +24,29 @@ def cycle(session):
 
 
 def _log(session, catalogue, **kw):
-    args = {"note": "Audit of 20 referrals: thresholds applied consistently.", "source": "audit",
-            "seen_on": date(2026, 5, 2), "judgement": "supports", "link": "stage:create", "by": "scrut"} | kw  # fmt: skip
+    args = {
+        "note": "Audit of 20 referrals: thresholds applied consistently.",
+        "source": "audit",
+        "seen_on": date(2026, 5, 2),
+        "judgement": "supports",
+        "link": "stage:create",
+        "by": "scrut",
+    } | kw
     return sc.log_evidence(AREA, CYCLE, session=session, cat=catalogue, today=TODAY, **args)
 
 
 def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> None:
     item = catalogue.opm.items[3]
     _log(session, catalogue)
-    _log(session, catalogue, note="Minutes show no challenge from health.", source="meeting", seen_on=date(2026, 5, 20),
-         judgement="challenges", link=f"item:opm:{item.id}")  # fmt: skip
+    _log(
+        session,
+        catalogue,
+        note="Minutes show no challenge from health.",
+        source="meeting",
+        seen_on=date(2026, 5, 20),
+        judgement="challenges",
+        link=f"item:opm:{item.id}",
+    )
     _log(
         session,
         catalogue,
@@ -68,15 +82,18 @@ def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> Non
     assert sc.status_of(first) == "challenge open" and sc.status_of(log[1]) == "supports"
 
 
-@pytest.mark.parametrize(("kw", "why"), [
-    ({"source": "rumour"}, "source must be"),
-    ({"judgement": "maybe"}, "supports or challenges"),
-    ({"link": "stage:dance"}, "not a stage"),
-    ({"link": "toc:no_such_node"}, "not a stage"),
-    ({"seen_on": date(2027, 1, 1)}, "in the future"),
-    ({"note": "   "}, "empty"),
-    ({"note": "x" * (sc.MAX_TEXT + 1)}, "keep it to"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kw", "why"),
+    [
+        ({"source": "rumour"}, "source must be"),
+        ({"judgement": "maybe"}, "supports or challenges"),
+        ({"link": "stage:dance"}, "not a stage"),
+        ({"link": "toc:no_such_node"}, "not a stage"),
+        ({"seen_on": date(2027, 1, 1)}, "in the future"),
+        ({"note": "   "}, "empty"),
+        ({"note": "x" * (sc.MAX_TEXT + 1)}, "keep it to"),
+    ],
+)
 def test_bad_evidence_is_refused_with_a_reason(session, catalogue, cycle, kw, why) -> None:
     with pytest.raises(sc.ScrutinyError, match=why):
         _log(session, catalogue, **kw)
@@ -111,9 +128,16 @@ def test_a_challenge_is_answered_then_resolved_and_can_be_reopened(session, cata
 
 
 def test_the_decision_trail_records_decision_practice_change_and_outcome(session, catalogue, cycle) -> None:
-    t = sc.add_trail(AREA, CYCLE, decision="Fund a joint neglect audit", decided_on=date(2025, 11, 3),
-                     toc_nodes=["in_resource_funding_discussions", "out_resource_agreement"], by="scrut",
-                     session=session, cat=catalogue)  # fmt: skip
+    t = sc.add_trail(
+        AREA,
+        CYCLE,
+        decision="Fund a joint neglect audit",
+        decided_on=date(2025, 11, 3),
+        toc_nodes=["in_resource_funding_discussions", "out_resource_agreement"],
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
     session.commit()
     [row] = sc.trail(AREA, CYCLE, session=session)
     assert row["decided_on"] == date(2025, 11, 3) and row["toc_nodes"] == [
@@ -129,8 +153,13 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         cat=catalogue,
     )
     assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "practice change seen"
-    sc.update_trail(t.id, practice_change="Neglect toolkit used", outcome="Fewer repeat referrals for neglect",
-                    session=session, cat=catalogue)  # fmt: skip
+    sc.update_trail(
+        t.id,
+        practice_change="Neglect toolkit used",
+        outcome="Fewer repeat referrals for neglect",
+        session=session,
+        cat=catalogue,
+    )
     session.commit()
     assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "outcome seen"
     with pytest.raises(sc.ScrutinyError, match="not Theory of Change nodes"):
@@ -186,7 +215,7 @@ def test_deleting_an_area_deletes_its_scrutiny_records(session, catalogue, cycle
     session.commit()
     session.delete(session.scalar(select(Area).where(Area.name == AREA)))
     session.commit()
-    for table in (sc.EvidenceEntry, sc.TrailEntry, sc.ReportAssurance):
+    for table in (EvidenceEntry, TrailEntry, ReportAssurance):
         assert session.scalars(select(table)).all() == []
 
 
@@ -201,7 +230,7 @@ def test_the_yearly_report_checklist_is_a_cited_framework(catalogue) -> None:
 
 @pytest.fixture
 def demo_area(session, catalogue):
-    from toolkit.demo import load_demo
+    from toolkit.training.demo import load_demo
 
     load_demo(areas=1, catalogue=catalogue, session=session)
     session.commit()
@@ -214,10 +243,24 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
     sc.log_evidence(
         area, cycle, note="Frontline staff unaware of the plan.", judgement="challenges", link="stage:communicate", **kw
     )
-    sc.log_evidence(area, cycle, note="Case review shows shared plan.", judgement="supports", link="stage:communicate",
-                    **{**kw, "source": "case_review"})  # fmt: skip
-    sc.add_trail(area, cycle, decision="Joint briefings", practice_change="Team briefings monthly", outcome="Staff aware",
-                 by="scrut", session=session, cat=catalogue)  # fmt: skip
+    sc.log_evidence(
+        area,
+        cycle,
+        note="Case review shows shared plan.",
+        judgement="supports",
+        link="stage:communicate",
+        **{**kw, "source": "case_review"},
+    )
+    sc.add_trail(
+        area,
+        cycle,
+        decision="Joint briefings",
+        practice_change="Team briefings monthly",
+        outcome="Staff aware",
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
     sc.sign_off(area, cycle, "local_authority", "CEO", date(2026, 5, 1), session=session)
     session.commit()
     a = analyse(area, cycle, session=session, cat=catalogue, cfg=Config(min_group_size=3))
@@ -244,9 +287,18 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
 
 def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(session, catalogue, demo_area) -> None:
     area, cycle = demo_area
-    sc.log_evidence(area, cycle, note="=HYPERLINK(\"http://evil\") | pipes\nand lines", source="document",
-                    seen_on=date(2026, 1, 5), judgement="challenges", link="c:c01_clarity", by="scrut",
-                    session=session, cat=catalogue)  # fmt: skip
+    sc.log_evidence(
+        area,
+        cycle,
+        note='=HYPERLINK("http://evil") | pipes\nand lines',
+        source="document",
+        seen_on=date(2026, 1, 5),
+        judgement="challenges",
+        link="c:c01_clarity",
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
     session.commit()
     tables = sc.summary(area, cycle, session=session, cat=catalogue, analysis=None)
     csv = sc.export_summary(tables, "csv", area=area, cycle=cycle).decode()

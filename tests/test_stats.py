@@ -1,4 +1,4 @@
-"""toolkit.stats: the rank test, the multiple-comparison correction, bootstrap intervals and small-group suppression."""
+"""toolkit.analysis.stats: the rank test, the multiple-comparison correction, bootstrap intervals and small-group suppression."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import false_discovery_control, mannwhitneyu
 
-from toolkit.stats import bh_adjust, bootstrap_did, bootstrap_diff, mann_whitney_grouped, suppressed_keys
+from toolkit.analysis.stats import bh_adjust, bootstrap_did, bootstrap_diff, mann_whitney_grouped
+from toolkit.analysis.suppression import suppressed_keys
 
 ordinal = st.lists(st.integers(1, 5), min_size=1, max_size=40)
 

@@ -1,4 +1,4 @@
-"""toolkit.toc: the Theory of Change graph and each node's health from the ratings linked to it."""
+"""toolkit.analysis.toc: the Theory of Change graph and each node's health from the ratings linked to it."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import ids
-from toolkit.analysis import Config, analyse_frame, item_table
-from toolkit.toc import STATUSES, build_graph, toc_health
+from toolkit.analysis.scores import Config, analyse_frame, item_table
+from toolkit.analysis.toc import STATUSES, build_graph, toc_health
+from toolkit.core import ids
 
 CONTRACT_STATUSES = {"strong", "adequate", "weak", "at_risk", "unknown"}
 
 
 @pytest.fixture(scope="module")
 def cat():
-    from toolkit.frameworks import load_catalogue
+    from toolkit.core.frameworks import load_catalogue
 
     return load_catalogue()
 
@@ -209,10 +209,16 @@ def test_statuses_are_consistent_for_any_item_means(cat, graph, data) -> None:
     means = data.draw(st.lists(st.one_of(st.none(), st.floats(1, 5)), min_size=len(table), max_size=len(table)))
     failing = data.draw(st.sets(st.sampled_from([a.id for a in cat.toc.assumptions]), max_size=3))
     items = [
-        {"framework": r.framework, "item": r.item, "text": r.text, "toc_nodes": list(r.toc_nodes),
-         "mean": None if m is None else round(m, 2), "n": None if m is None else 10}
+        {
+            "framework": r.framework,
+            "item": r.item,
+            "text": r.text,
+            "toc_nodes": list(r.toc_nodes),
+            "mean": None if m is None else round(m, 2),
+            "n": None if m is None else 10,
+        }
         for r, m in zip(table.itertuples(), means, strict=True)
-    ]  # fmt: skip
+    ]
     cfg = Config()
     health = toc_health(cat, items, cfg, {a: {"status": "fails", "note": ""} for a in failing})
     weak = {n["id"] for n in health["nodes"] if n["own_status"] == "weak"}
@@ -223,7 +229,13 @@ def test_statuses_are_consistent_for_any_item_means(cat, graph, data) -> None:
         assert n["own_status"] in CONTRACT_STATUSES - {"at_risk"}
         assert (n["score"] is None) == (n["own_status"] == "unknown")
         if n["score"] is not None:
-            expected = "strong" if n["score"] >= cfg.strong_threshold else "adequate" if n["score"] >= cfg.priority_threshold else "weak"  # fmt: skip
+            expected = (
+                "strong"
+                if n["score"] >= cfg.strong_threshold
+                else "adequate"
+                if n["score"] >= cfg.priority_threshold
+                else "weak"
+            )
             assert n["own_status"] == expected
         upstream_weak = bool(nx.ancestors(graph, n["id"]) & weak)
         if n["own_status"] == "weak":

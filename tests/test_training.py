@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit import ids, training
-from toolkit.analysis import Config, analyse
-from toolkit.db import session_scope
-from toolkit.demo import DEMO_NOTICE, STORIES
-from toolkit.interventions import suggest
-from toolkit.store import assumption_register, get_or_create_area, list_areas, save_assumption
+from toolkit.analysis.scores import Config, analyse
+from toolkit.core import ids
+from toolkit.interventions.suggest import suggest
+from toolkit.store.areas import get_or_create_area, list_areas
+from toolkit.store.assumptions import assumption_register, save_assumption
+from toolkit.store.db import session_scope
+from toolkit.training import trainer as training
+from toolkit.training.demo import DEMO_NOTICE, STORIES
 
 ASHVALE = STORIES[0].name
 
@@ -79,8 +81,14 @@ def test_the_intervention_exercise_mixes_suggestions_with_misfits(ashvale, catal
 
 
 def test_explain_covers_everything_with_a_source(ashvale, catalogue) -> None:
-    expected = {"Stages": 4, "Levels": 3, "The 12 C's": 12, "Theory of Change boxes": len(catalogue.toc.nodes),
-                "Assumptions": len(catalogue.toc.assumptions), "Interventions": len(catalogue.interventions)}  # fmt: skip
+    expected = {
+        "Stages": 4,
+        "Levels": 3,
+        "The 12 C's": 12,
+        "Theory of Change boxes": len(catalogue.toc.nodes),
+        "Assumptions": len(catalogue.toc.assumptions),
+        "Interventions": len(catalogue.interventions),
+    }
     for kind, n in expected.items():
         entries = training.explain(kind, catalogue, ashvale)
         assert len(entries) == n, kind

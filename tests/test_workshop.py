@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from toolkit import ids
-from toolkit import workshop as ws
-from toolkit.analysis import Config
-from toolkit.assessment import AnswerError, submit_answer
-from toolkit.store import Rating, RatingHistory, Respondent, shortlist_add
-from toolkit.workshop import (
+from toolkit.analysis.scores import Config
+from toolkit.capture.assessment import AnswerError, submit_answer
+from toolkit.core import ids
+from toolkit.store.models import Rating, RatingHistory, Respondent, Workshop, WorkshopParticipant
+from toolkit.store.plans import shortlist_add
+from toolkit.workshops import rooms as ws
+from toolkit.workshops.rooms import (
     ALPHABET,
     CODE_LEN,
     JoinError,
     WorkshopClosed,
-    WorkshopParticipant,
     code_problem,
     create_workshop,
     find_participant,
@@ -89,8 +89,8 @@ def test_codes_are_unique_even_when_a_draw_collides(session, monkeypatch) -> Non
     second = create_workshop("Northshire", "2026", created_by="facil", session=session)
     assert second.code == "ABCDEFGH" != first.code
     with pytest.raises(IntegrityError), session.begin_nested():  # and the database refuses a duplicate outright
-        row = session.get(ws.Workshop, first.id)
-        session.add(ws.Workshop(code=first.code, area_id=row.area_id, cycle_id=row.cycle_id, frameworks=[], stages=[]))
+        row = session.get(Workshop, first.id)
+        session.add(Workshop(code=first.code, area_id=row.area_id, cycle_id=row.cycle_id, frameworks=[], stages=[]))
         session.flush()
 
 
@@ -203,8 +203,9 @@ def test_a_closed_workshop_refuses_answers_and_freezes_the_cycle(session, catalo
         ws.submit(w.code, p.pseudonym, "opm", item, 1, session=session, cat=catalogue)
     assert ws.own_answers(w, p.pseudonym, session=session)[("opm", item)][0] == 4  # unchanged
     with pytest.raises(AnswerError, match="are final"):  # the self-assessment path is frozen too
-        submit_answer("Northshire", "2026", "r-late", "health", "frontline", "opm", item, 2, session=session,
-                      cat=catalogue)  # fmt: skip
+        submit_answer(
+            "Northshire", "2026", "r-late", "health", "frontline", "opm", item, 2, session=session, cat=catalogue
+        )
     with pytest.raises(ValueError, match="has closed"):
         ws.reveal(w.code, session=session)
     with pytest.raises(ValueError, match="start a new cycle"):
@@ -213,7 +214,7 @@ def test_a_closed_workshop_refuses_answers_and_freezes_the_cycle(session, catalo
 
 
 def test_an_import_cannot_change_a_cycle_a_closed_workshop_froze(session, catalogue) -> None:
-    from toolkit.ratings_io import RatingsFileError, import_ratings
+    from toolkit.capture.ratings_file import RatingsFileError, import_ratings
 
     w = create_workshop("Northshire", "2026", created_by="facil", session=session)
     p = join(w.code, "police", "frontline", session=session)
@@ -228,7 +229,7 @@ def test_an_import_cannot_change_a_cycle_a_closed_workshop_froze(session, catalo
 
 
 def test_answers_from_many_threads_are_each_stored_once(engine, catalogue) -> None:
-    from toolkit.db import session_scope
+    from toolkit.store.db import session_scope
 
     with session_scope(engine) as s:
         w = create_workshop("Northshire", "2026", created_by="facil", session=s)
@@ -298,8 +299,12 @@ def test_status_counts_joined_by_agency_and_level_and_completion(room, session, 
     w, people = room
     now = ws.status(w, session=session, cat=catalogue)
     assert now.joined == 10
-    assert now.by_agency_level == {("police", "strategic"): 4, ("health", "frontline"): 3,
-                                   ("education", "managerial"): 2, ("other", "frontline"): 1}  # fmt: skip
+    assert now.by_agency_level == {
+        ("police", "strategic"): 4,
+        ("health", "frontline"): 3,
+        ("education", "managerial"): 2,
+        ("other", "frontline"): 1,
+    }
     done = {c["participant"]: (c["answered"], c["total"]) for c in now.completion}
     assert done[people[0].pseudonym] == (now.totals["strategic"],) * 2
     assert done[people[-1].pseudonym] == (0, now.totals["frontline"])
@@ -333,8 +338,9 @@ def test_results_are_hidden_from_participants_until_revealed(room, session, cata
     assert before["progress"][0] == before["progress"][1] > 0  # but their own answers are theirs to see
     assert before["answers"] == ws.own_answers(w, people[1].pseudonym, session=session)
     ws.close(w.code, session=session)  # closing without revealing keeps results hidden
-    closed = ws.participant_view(find_workshop(w.code, session=session), people[1], session=session, cat=catalogue,
-                                 cfg=CFG)  # fmt: skip
+    closed = ws.participant_view(
+        find_workshop(w.code, session=session), people[1], session=session, cat=catalogue, cfg=CFG
+    )
     assert closed["results"] is None
 
 
@@ -384,6 +390,6 @@ def test_the_room_appraises_the_shortlist_with_small_groups_hidden(room, session
 def test_participants_are_removed_with_their_workshop(session) -> None:
     w = create_workshop("Northshire", "2026", created_by="facil", session=session)
     join(w.code, "police", "frontline", session=session)
-    session.delete(session.get(ws.Workshop, w.id))
+    session.delete(session.get(Workshop, w.id))
     session.flush()
     assert session.scalar(select(func.count(WorkshopParticipant.id))) == 0

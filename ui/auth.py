@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.auth import AuthError, Identity, authenticate, check_session, count_users, end_session, start_session
+from toolkit.access.accounts import (
+    AuthError,
+    Identity,
+    authenticate,
+    check_session,
+    count_users,
+    end_session,
+    start_session,
+)
 from ui.resources import db
 
 

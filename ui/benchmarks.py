@@ -6,9 +6,9 @@ import json
 
 import streamlit as st
 
-from toolkit import benchmark as bm
-from toolkit import benchmark_charts as charts
-from toolkit.settings import get_settings
+from toolkit.analysis import benchmark as bm
+from toolkit.charts import benchmark as charts
+from toolkit.core.settings import get_settings
 from ui.resources import catalogue, db
 
 
@@ -20,9 +20,18 @@ def _table(url: str, cycle: str, version: str, min_n: int) -> bm.CycleTable:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _comparison(
-    url: str, version: str, cycles: tuple[str, ...], area: str, cycle: str, filters: tuple, named: bool,
-    min_n: int, min_peer: int, tags_key: str, _tags: dict,
-) -> dict:  # fmt: skip
+    url: str,
+    version: str,
+    cycles: tuple[str, ...],
+    area: str,
+    cycle: str,
+    filters: tuple,
+    named: bool,
+    min_n: int,
+    min_peer: int,
+    tags_key: str,
+    _tags: dict,
+) -> dict:
     cfg = bm.BenchConfig(min_group_size=min_n, min_peer_areas=min_peer)
     tables = [_table(url, c, version, min_n) for c in cycles]
     table = tables[cycles.index(cycle)]
@@ -32,10 +41,14 @@ def _comparison(
     cat = catalogue()
     label = area if len(area) <= 40 else area[:38] + "..."
     specs = {
-        "stages": charts.distribution_chart(view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label).to_dict(validate=False),
-        "cs": charts.distribution_chart(view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label).to_dict(validate=False),
+        "stages": charts.distribution_chart(
+            view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label
+        ).to_dict(validate=False),
+        "cs": charts.distribution_chart(
+            view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label
+        ).to_dict(validate=False),
         "levels": charts.level_chart(view).to_dict(validate=False),
-    }  # fmt: skip
+    }
     return {"view": view, "hist": hist, "cards": bm.cards(view, hist), "specs": specs, "label": label}
 
 
@@ -51,8 +64,19 @@ def comparison(area: str, cycle: str, filters: dict[str, str], *, named: bool, t
         version = bm.data_version(session=session)
         cycles = tuple(bm.cycles_in_use(session=session))
     key = json.dumps(tags, sort_keys=True, ensure_ascii=False)
-    out = _comparison(s.database_url, version, cycles, area, cycle, tuple(sorted(filters.items())), named,
-                      s.min_group_size, s.min_peer_areas, key, tags)  # fmt: skip
+    out = _comparison(
+        s.database_url,
+        version,
+        cycles,
+        area,
+        cycle,
+        tuple(sorted(filters.items())),
+        named,
+        s.min_group_size,
+        s.min_peer_areas,
+        key,
+        tags,
+    )
     out["key"] = f"{s.database_url}|{version}|{area}|{cycle}|{sorted(filters.items())}|{named}|{hash(key)}"
     return out
 

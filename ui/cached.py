@@ -7,9 +7,9 @@ from collections.abc import Callable
 import altair as alt
 import streamlit as st
 
-from toolkit.analysis import Config, analyse
-from toolkit.settings import get_settings
-from toolkit.store import cycle_version
+from toolkit.analysis.scores import Config, analyse
+from toolkit.core.settings import get_settings
+from toolkit.store.areas import cycle_version
 from ui.resources import catalogue, db
 
 
@@ -45,7 +45,7 @@ def chart(name: str, a: dict, build: Callable[[], alt.Chart], **kwargs: object) 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _suggestions(version: str, filters: tuple, _a: dict) -> list[dict]:
-    from toolkit.interventions import suggest
+    from toolkit.interventions.suggest import suggest
 
     return suggest(_a, catalogue(), top=10, **dict(filters))
 
@@ -57,7 +57,7 @@ def suggestions(a: dict, **filters: str | None) -> list[dict]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _review(url: str, area: str, cycle: str, version: str, goals: tuple) -> list[dict]:
-    from toolkit.action_plan import review_plan
+    from toolkit.interventions.plan import review_plan
 
     with db() as s:
         return review_plan(area, cycle, session=s, cat=catalogue())

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from toolkit.assessment import AnswerError, resume_step
-from toolkit.workshop import (
+from toolkit.capture.assessment import AnswerError, resume_step
+from toolkit.workshops.rooms import (
     JoinError,
     WorkshopClosed,
     answer,
@@ -43,21 +43,39 @@ def restore() -> None:
             return
         w = find_workshop(qp["w"], session=s)
         answers = own_answers(w, p.pseudonym, session=s)
-    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level, join_answers=answers,
-              join_step=resume_step(answers, steps_for(w, p.level, cat)))  # back where they left off  # fmt: skip
+    ss.update(
+        join_code=w.code,
+        join_pseudonym=p.pseudonym,
+        join_agency=p.agency,
+        join_level=p.level,
+        join_answers=answers,
+        join_step=resume_step(answers, steps_for(w, p.level, cat)),
+    )  # back where they left off
 
 
 def join_workshop() -> None:
     try:
         with db() as s:
-            p = join(ss.get("join_f_code", ""), ss.get("join_f_agency"), ss.get("join_f_level"),
-                     ss.get("join_f_name", ""), session=s)  # fmt: skip
+            p = join(
+                ss.get("join_f_code", ""),
+                ss.get("join_f_agency"),
+                ss.get("join_f_level"),
+                ss.get("join_f_name", ""),
+                session=s,
+            )
             w = find_workshop(ss.get("join_f_code", ""), session=s)
     except JoinError as exc:
         ss["join_error"] = str(exc)
         return
-    ss.update(join_code=w.code, join_pseudonym=p.pseudonym, join_agency=p.agency, join_level=p.level,
-              join_answers={}, join_step=0, join_error=None)  # fmt: skip
+    ss.update(
+        join_code=w.code,
+        join_pseudonym=p.pseudonym,
+        join_agency=p.agency,
+        join_level=p.level,
+        join_answers={},
+        join_step=0,
+        join_error=None,
+    )
     st.query_params.update(w=w.code, p=p.pseudonym)
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from toolkit.catalogue import catalogue as _catalogue
-from toolkit.db import engine_for, session_scope
-from toolkit.frameworks import Catalogue, FrameworkError
-from toolkit.settings import Settings, get_settings
+from toolkit.core.catalogue import catalogue as _catalogue
+from toolkit.core.frameworks import Catalogue, FrameworkError
+from toolkit.core.settings import Settings, get_settings
+from toolkit.store.db import engine_for, session_scope
 
 log = logging.getLogger(__name__)
 

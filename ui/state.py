@@ -118,15 +118,3 @@ def init_state() -> None:
 def selected() -> tuple[str | None, str | None]:
     """The selected (area, cycle)."""
     return st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
-
-
-def ensure_app() -> None:
-    """Rerun through app.py when Streamlit's old pages-folder mode ran this page alone (a fresh server's first link)."""
-    if "auth_token" in st.session_state:  # set by init_state in app.py (never a widget key, so never cleared)
-        return
-    # With a pages/ folder beside app.py, Streamlit runs pages/NAME.py alone (no page config, navigation or state
-    # defaults) until app.py has called st.navigation once in the process. Switch that mode off and run again.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.store import list_areas
+from toolkit.store.areas import list_areas
 from ui.resources import db
 
 
@@ -52,7 +52,21 @@ def rate_statement(item, framework: str, scale, prefix: str, answers: dict, on_s
         st.session_state[ckey] = saved[1]
     options, labels = scale_options(scale)
     with st.container(border=True):
-        st.radio(item.text, options, key=key, format_func=labels.get, index=None, horizontal=horizontal,
-                 on_change=on_save, args=(framework, item.id))  # fmt: skip
-        st.text_input("Comment or example (optional)", key=ckey, on_change=on_save, args=(framework, item.id),
-                      max_chars=4000, placeholder="Evidence or an example, if you have one")  # fmt: skip
+        st.radio(
+            item.text,
+            options,
+            key=key,
+            format_func=labels.get,
+            index=None,
+            horizontal=horizontal,
+            on_change=on_save,
+            args=(framework, item.id),
+        )
+        st.text_input(
+            "Comment or example (optional)",
+            key=ckey,
+            on_change=on_save,
+            args=(framework, item.id),
+            max_chars=4000,
+            placeholder="Evidence or an example, if you have one",
+        )

@@ -7,11 +7,11 @@ import re
 import streamlit as st
 from sqlalchemy import Engine
 
-from toolkit.analysis import Config
-from toolkit.db import engine_for
-from toolkit.interventions import suggest
-from toolkit.settings import get_settings
-from toolkit.workshop import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
+from toolkit.analysis.scores import Config
+from toolkit.core.settings import get_settings
+from toolkit.interventions.suggest import suggest
+from toolkit.store.db import engine_for
+from toolkit.workshops.rooms import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
 from ui.resources import catalogue, db
 
 REFRESH_FACILITATOR = 3  # seconds between dashboard refreshes

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from toolkit import scrutiny as sc
-from toolkit import store
-from toolkit import workshop as ws
-from toolkit.auth import authenticate, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.ratings_io import import_ratings
+from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.capture.ratings_file import import_ratings
+from toolkit.scrutiny import evidence as sc
+from toolkit.store.areas import set_area_context
+from toolkit.store.assumptions import save_assumption
+from toolkit.store.db import session_scope
+from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
+from toolkit.workshops import rooms as ws
 
 EVIL = "evil.example"
 PAYLOAD = (
@@ -47,8 +49,19 @@ def seed(engine, cat) -> Hostile:
         agency, level = ("police", "frontline") if k < 3 else ("health", "strategic")
         for it in [*opm.items[:8], *tcs.items[:6]]:
             fw = "opm" if it in opm.items else "twelve_cs"
-            rows.append([AREA, CYCLE, f"-resp{k} {PAYLOAD}"[:100], agency, level, fw, it.id, str(1 + (k + len(it.id)) % 5),
-                         hostile(f"comment{k}", "@")])  # fmt: skip
+            rows.append(
+                [
+                    AREA,
+                    CYCLE,
+                    f"-resp{k} {PAYLOAD}"[:100],
+                    agency,
+                    level,
+                    fw,
+                    it.id,
+                    str(1 + (k + len(it.id)) % 5),
+                    hostile(f"comment{k}", "@"),
+                ]
+            )
     import csv
     import io
 
@@ -63,34 +76,69 @@ def seed(engine, cat) -> Hostile:
             create_user(name, PW, role, session=s)
             tokens[role] = start_session(authenticate(name, PW, session=s), session=s)
         factors = {f.id: hostile(f"context-{f.id}") for f in cat.opm.context_factors}
-        store.set_area_context(AREA, factors, {"nation": hostile("tag-nation", "-"), "type": hostile("tag-type", "+")},
-                               session=s)  # fmt: skip
+        set_area_context(
+            AREA, factors, {"nation": hostile("tag-nation", "-"), "type": hostile("tag-type", "+")}, session=s
+        )
         assumption = cat.toc.assumptions[0].id
-        store.save_assumption(AREA, CYCLE, assumption, "doubtful", hostile("assumption-note"), session=s,
-                              by="facil")  # fmt: skip
+        save_assumption(AREA, CYCLE, assumption, "doubtful", hostile("assumption-note"), session=s, by="facil")
         iv = cat.interventions[0].id
-        store.shortlist_add(AREA, CYCLE, iv, session=s, by="facil", cat=cat)
+        shortlist_add(AREA, CYCLE, iv, session=s, by="facil", cat=cat)
         for k in range(3):
-            store.record_apease(AREA, CYCLE, iv, "affordability", hostile(f"rater{k}", "+")[:100], 2 + k,
-                                hostile("apease-note"), session=s, cat=cat)  # fmt: skip
-        store.record_decision(AREA, CYCLE, iv, True, hostile("rationale"), session=s, by="facil", cat=cat)
-        goal = store.add_goal(AREA, CYCLE, iv, session=s, title=hostile("goal-title"), by="facil", cat=cat)
-        store.add_step(goal, hostile("step-text"), session=s, owner=hostile("step-owner", "-")[:200],
-                       due=date(2026, 1, 1), by="facil", cat=cat)  # fmt: skip
+            record_apease(
+                AREA,
+                CYCLE,
+                iv,
+                "affordability",
+                hostile(f"rater{k}", "+")[:100],
+                2 + k,
+                hostile("apease-note"),
+                session=s,
+                cat=cat,
+            )
+        record_decision(AREA, CYCLE, iv, True, hostile("rationale"), session=s, by="facil", cat=cat)
+        goal = add_goal(AREA, CYCLE, iv, session=s, title=hostile("goal-title"), by="facil", cat=cat)
+        add_step(
+            goal,
+            hostile("step-text"),
+            session=s,
+            owner=hostile("step-owner", "-")[:200],
+            due=date(2026, 1, 1),
+            by="facil",
+            cat=cat,
+        )
         w = ws.create_workshop(AREA, CYCLE, created_by="facil", session=s, title=hostile("workshop-title"))
         p = ws.join(w.code, "police", "frontline", hostile("name", "@"), session=s)
         link = next(iter(sc.link_options(cat)))
-        e = sc.log_evidence(AREA, CYCLE, note=hostile("evidence-note"), source="audit", seen_on=date(2025, 12, 1),
-                            judgement="challenges", link=link, by="scrut", session=s, cat=cat)  # fmt: skip
+        e = sc.log_evidence(
+            AREA,
+            CYCLE,
+            note=hostile("evidence-note"),
+            source="audit",
+            seen_on=date(2025, 12, 1),
+            judgement="challenges",
+            link=link,
+            by="scrut",
+            session=s,
+            cat=cat,
+        )
         sc.answer_challenge(e.id, hostile("challenge-answer"), by="facil", session=s)
-        sc.add_trail(AREA, CYCLE, decision=hostile("trail-decision"), practice_change=hostile("trail-change"),
-                     outcome=hostile("trail-outcome"), by="scrut", session=s, cat=cat)  # fmt: skip
+        sc.add_trail(
+            AREA,
+            CYCLE,
+            decision=hostile("trail-decision"),
+            practice_change=hostile("trail-change"),
+            outcome=hostile("trail-outcome"),
+            by="scrut",
+            session=s,
+            cat=cat,
+        )
         crit = cat.get(sc.CHECKLIST).criteria[0].id
         sc.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
         sc.sign_off(AREA, CYCLE, "police", hostile("signed-by", "+"), date(2026, 1, 2), session=s)
         sc.set_statement(AREA, CYCLE, hostile("statement"), by="scrut", session=s)
     with session_scope(engine) as s:
         step = ws.steps_for(ws.find_workshop(w.code, session=s), "frontline", cat)[0]
-    ws.answer(w.code, p.pseudonym, step.framework, step.items[0].id, 3, hostile("workshop-comment"), engine=engine,
-              cat=cat)  # fmt: skip
+    ws.answer(
+        w.code, p.pseudonym, step.framework, step.items[0].id, 3, hostile("workshop-comment"), engine=engine, cat=cat
+    )
     return Hostile(AREA, CYCLE, w.code, p.pseudonym, tokens)

@@ -27,21 +27,21 @@ from pypdf import PdfReader
 
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, to_csv
-from toolkit import benchmark as bm
-from toolkit import workshop as ws
-from toolkit.action_plan import plan_frame
-from toolkit.analysis import Config, analyse
-from toolkit.auth import authenticate, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.exports import report_tables, tables_csv_zip, tables_xlsx, toc_graphml, toc_mermaid
-from toolkit.interventions import suggest
-from toolkit.ratings_io import import_ratings
-from toolkit.reports import build_report, render_docx, render_markdown, render_pdf
-from toolkit.scrutiny import export_summary
-from toolkit.scrutiny import summary as scrutiny_summary
-from toolkit.settings import get_settings
-from toolkit.store import action_plan, add_goal, record_decision, shortlist_add
-from toolkit.tables import table_bytes
+from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.analysis import benchmark as bm
+from toolkit.analysis.scores import Config, analyse
+from toolkit.capture.ratings_file import import_ratings
+from toolkit.core.settings import get_settings
+from toolkit.core.tables import table_bytes
+from toolkit.interventions.plan import plan_frame
+from toolkit.interventions.suggest import suggest
+from toolkit.reports.exports import report_tables, tables_csv_zip, tables_xlsx, toc_graphml, toc_mermaid
+from toolkit.reports.render import build_report, render_docx, render_markdown, render_pdf
+from toolkit.scrutiny.evidence import export_summary
+from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.store.db import session_scope
+from toolkit.store.plans import action_plan, add_goal, record_decision, shortlist_add
+from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA, CYCLE = "Ashby", "2026"
@@ -64,8 +64,10 @@ def crafted(engine, catalogue):
             for name, role in (("facil", "facilitator"), ("scrut", "scrutineer"), ("admin", "administrator"))
         }
         w = ws.create_workshop(AREA, CYCLE, created_by="facil", session=s, title="Board and practitioners")
-        people = [ws.join(w.code, ("police", "health", "education")[k % 3], ("managerial", "frontline")[k // 6], session=s)
-                  for k in range(12)]  # fmt: skip
+        people = [
+            ws.join(w.code, ("police", "health", "education")[k % 3], ("managerial", "frontline")[k // 6], session=s)
+            for k in range(12)
+        ]
         small = [ws.join(w.code, "voluntary_community", "strategic", session=s) for _ in range(2)]
         info = ws.find_workshop(w.code, session=s)
         for k, p in enumerate(people + small):
@@ -80,8 +82,19 @@ def crafted(engine, catalogue):
         record_decision(AREA, CYCLE, iv, True, "agreed", session=s, by="facil", cat=catalogue)
         add_goal(AREA, CYCLE, iv, session=s, by="facil", cat=catalogue)
     o = opm_items(catalogue)
-    peers = [row(i, "3", area=f"Peer {a}", cycle=CYCLE, respondent=f"q{r}", level=("strategic", "managerial", "frontline")[r % 3])
-             for a in range(5) for r in range(6) for i in o[:12]]  # fmt: skip
+    peers = [
+        row(
+            i,
+            "3",
+            area=f"Peer {a}",
+            cycle=CYCLE,
+            respondent=f"q{r}",
+            level=("strategic", "managerial", "frontline")[r % 3],
+        )
+        for a in range(5)
+        for r in range(6)
+        for i in o[:12]
+    ]
     with session_scope(engine) as s:
         import_ratings(to_csv(peers), "peers.csv", session=s, catalogue=catalogue)
     return {"tokens": tokens, "code": w.code, "participant": people[0].pseudonym}
@@ -131,8 +144,22 @@ def _table_hits(df: pd.DataFrame, where: str) -> list[str]:
     return hits + [h for h in _text_hits(text, where) if "comment" in h]
 
 
-PAGES = ["start", "context", "assess", "results", "theory_of_change", "interventions", "action_plan", "data",
-         "frameworks", "workshop", "trainer", "benchmark", "scrutiny", "account"]  # fmt: skip
+PAGES = [
+    "start",
+    "context",
+    "assess",
+    "results",
+    "theory_of_change",
+    "interventions",
+    "action_plan",
+    "data",
+    "frameworks",
+    "workshop",
+    "trainer",
+    "benchmark",
+    "scrutiny",
+    "account",
+]
 
 
 def scan_pages(crafted) -> list[str]:
@@ -141,12 +168,12 @@ def scan_pages(crafted) -> list[str]:
     for role, token in crafted["tokens"].items():
         for page in PAGES:
             for present in (False, True) if page == "workshop" else (False,):
-                r = render(open_as(f"pages/{page}.py", token=token, workshop_present=present, **state), page)
+                r = render(open_as(f"app_pages/{page}.py", token=token, workshop_present=present, **state), page)
                 assert not r.exceptions, (role, page, r.exceptions)
                 where = f"{role} {page}{' (presentation)' if present else ''}"
                 hits += _text_hits("\n".join(s[2] for s in r.strings if s[1] != "spec"), where)
                 hits += [h for t in r.tables for h in _table_hits(t, where)]
-    at = open_as("pages/join.py", query={"w": crafted["code"], "p": crafted["participant"]})
+    at = open_as("app_pages/join.py", query={"w": crafted["code"], "p": crafted["participant"]})
     for view in ("Rate", "My answers", "Room results"):
         at.segmented_control(key="join_view").set_value(view).run()
         r = render(at, "join")
@@ -159,10 +186,14 @@ def scan_pages(crafted) -> list[str]:
 def scan_cli(db_url: str, env_extra: dict[str, str] | None = None) -> list[str]:
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     hits = []
-    for args in (["analyse", "--area", AREA, "--cycle", CYCLE, "--json"], ["suggest", "--area", AREA, "--cycle", CYCLE, "--json"],
-                 ["benchmark", "--cycle", CYCLE, "--json"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                              timeout=300)  # fmt: skip
+    for args in (
+        ["analyse", "--area", AREA, "--cycle", CYCLE, "--json"],
+        ["suggest", "--area", AREA, "--cycle", CYCLE, "--json"],
+        ["benchmark", "--cycle", CYCLE, "--json"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr
         hits += _json_hits(json.loads(done.stdout), f"cli {args[0]}")
     return hits
@@ -230,7 +261,7 @@ def test_the_scan_finds_the_group_when_the_threshold_would_show_it(
     try:
         files = scan_files(engine, catalogue, Config(min_group_size=2))
         cli = scan_cli(db_url, {"TOOLKIT_MIN_GROUP_SIZE": "2"})
-        at = open_as("pages/results.py", token=crafted["tokens"]["facilitator"], sel_area=AREA, sel_cycle=CYCLE)
+        at = open_as("app_pages/results.py", token=crafted["tokens"]["facilitator"], sel_area=AREA, sel_cycle=CYCLE)
         r = render(at, "results")
         page = _text_hits("\n".join(s[2] for s in r.strings if s[1] != "spec"), "results") + [
             h for t in r.tables for h in _table_hits(t, "results")

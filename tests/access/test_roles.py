@@ -20,10 +20,10 @@ import pytest
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, tcs_items, to_csv
 from tests.pages import texts
-from toolkit import workshop as ws
-from toolkit.auth import authenticate, can, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.ratings_io import import_ratings
+from toolkit.access.accounts import authenticate, can, create_user, start_session
+from toolkit.capture.ratings_file import import_ratings
+from toolkit.store.db import session_scope
+from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 PW = "a long enough password"
@@ -34,9 +34,18 @@ ROLES = ("participant", "facilitator", "scrutineer", "administrator")
 def world(engine, catalogue):
     """An area with ratings, an account per role (and a second facilitator), a workshop each, a participant."""
     o, t = opm_items(catalogue), tcs_items(catalogue)
-    rows = [row(i, str(1 + (p + k) % 5), respondent=f"p{p}", agency=("police", "health", "education")[p % 3],
-                level=("strategic", "managerial", "frontline")[p // 3], framework=fw)
-            for p in range(9) for k, (fw, i) in enumerate([("opm", x) for x in o[:10]] + [("twelve_cs", x) for x in t[:5]])]  # fmt: skip
+    rows = [
+        row(
+            i,
+            str(1 + (p + k) % 5),
+            respondent=f"p{p}",
+            agency=("police", "health", "education")[p % 3],
+            level=("strategic", "managerial", "frontline")[p // 3],
+            framework=fw,
+        )
+        for p in range(9)
+        for k, (fw, i) in enumerate([("opm", x) for x in o[:10]] + [("twelve_cs", x) for x in t[:5]])
+    ]
     tokens = {"participant": None}
     with session_scope(engine) as s:
         import_ratings(to_csv(rows), "r.csv", session=s, catalogue=catalogue)
@@ -87,7 +96,7 @@ def test_each_role_opens_exactly_the_pages_it_should(role, world) -> None:
     token = world["tokens"][role]
     wrong = []
     for page, allowed in PAGES.items():
-        at = open_as(f"pages/{page}.py", token=token, **STATE)
+        at = open_as(f"app_pages/{page}.py", token=token, **STATE)
         assert not at.exception, (role, page, [e.value for e in at.exception])
         if refused(at) == (role in allowed):
             wrong.append(f"{page}: {'refused' if refused(at) else 'opened'}")
@@ -103,7 +112,7 @@ def _downloads(at) -> dict[str, bool]:
 
 @pytest.mark.parametrize("role", ["facilitator", "scrutineer", "administrator"])
 def test_raw_exports_and_import_are_offered_only_to_roles_that_may(role, world) -> None:
-    at = open_as("pages/data.py", token=world["tokens"][role], **STATE)
+    at = open_as("app_pages/data.py", token=world["tokens"][role], **STATE)
     assert not at.exception
     offered = _downloads(at)
     raw = {k for k in ("data_dl_csv", "data_dl_xlsx", "data_dl_json") if offered.get(k)} | (
@@ -118,30 +127,30 @@ def test_raw_exports_and_import_are_offered_only_to_roles_that_may(role, world) 
 
 def test_a_scrutineer_reads_the_assumptions_register_but_cannot_change_it(world) -> None:
     for role, editable in (("scrutineer", False), ("facilitator", True)):
-        at = open_as("pages/theory_of_change.py", token=world["tokens"][role], **STATE)
+        at = open_as("app_pages/theory_of_change.py", token=world["tokens"][role], **STATE)
         boxes = [b for b in at.selectbox if (b.key or "").startswith("toc_as_")]
         assert boxes and all(b.proto.disabled != editable for b in boxes), role
 
 
 def test_a_participant_cannot_create_partnerships_or_load_demo_data(engine, world) -> None:
-    at = open_as("pages/start.py", **STATE)
+    at = open_as("app_pages/start.py", **STATE)
     assert at.button(key="start_demo").proto.disabled
     assert next(b for b in at.button if b.label == "Create").proto.disabled  # (Streamlit drops a disabled widget's
     # forged events, and the callbacks check the role again)
     with session_scope(engine) as s:
-        from toolkit.store import list_areas
+        from toolkit.store.areas import list_areas
 
         assert "Intruder" not in {a.area for a in list_areas(session=s)}
     for role in ("facilitator", "administrator"):
-        assert not open_as("pages/start.py", token=world["tokens"][role]).button(key="start_demo").proto.disabled
+        assert not open_as("app_pages/start.py", token=world["tokens"][role]).button(key="start_demo").proto.disabled
 
 
 def test_a_facilitator_runs_only_their_own_workshops(world) -> None:
-    at = open_as("pages/workshop.py", token=world["tokens"]["facilitator"], workshop_sel=world["theirs"])
+    at = open_as("app_pages/workshop.py", token=world["tokens"]["facilitator"], workshop_sel=world["theirs"])
     shown = render(at, "workshop").text()
     assert ws.format_code(world["mine"]) in shown and ws.format_code(world["theirs"]) not in shown
     assert at.session_state["workshop_sel"] == world["mine"]  # a forged choice of someone else's is not kept
-    admin = render(open_as("pages/workshop.py", token=world["tokens"]["administrator"]), "workshop").text()
+    admin = render(open_as("app_pages/workshop.py", token=world["tokens"]["administrator"]), "workshop").text()
     assert "Facil's room" in admin and "Other's room" in admin
 
 
@@ -151,13 +160,13 @@ def test_a_participant_sees_their_own_answers_and_only_revealed_suppressed_resul
         info = ws.find_workshop(code, session=s)
     step = ws.steps_for(info, "frontline", catalogue)[0]
     ws.answer(code, me, step.framework, step.items[0].id, 2, "my own words", engine=engine, cat=catalogue)
-    at = open_as("pages/join.py", query={"w": code, "p": me})
+    at = open_as("app_pages/join.py", query={"w": code, "p": me})
     assert "Room results" not in render(at, "join").text()  # not revealed yet
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert "my own words" in render(at, "join").text()
     with session_scope(engine) as s:
         ws.reveal(code, session=s)
-    at = open_as("pages/join.py", query={"w": code, "p": me})
+    at = open_as("app_pages/join.py", query={"w": code, "p": me})
     at.segmented_control(key="join_view").set_value("Room results").run()
     assert not at.exception
     assert "fewer than" in render(at, "join").text()  # one person in the room: everything suppressed
@@ -169,8 +178,15 @@ def test_the_command_line_is_the_administrators_and_never_prints_a_password(db_u
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "toolkit", *args], input=stdin, env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "toolkit", *args],
+            input=stdin,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     secret = "correct horse battery staple"
     done = run("users", "add", "--username", "newfac", "--role", "facilitator", "--password-stdin", stdin=secret + "\n")

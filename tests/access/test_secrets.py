@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import text
 
 from tests.access.scan import open_as, render
-from toolkit import workshop as ws
-from toolkit.assessment import new_pseudonym
-from toolkit.auth import MAX_FAILURES, authenticate, create_user, start_session
-from toolkit.db import session_scope
-from toolkit.store import utcnow
+from toolkit.access.accounts import MAX_FAILURES, authenticate, create_user, start_session
+from toolkit.capture.assessment import new_pseudonym
+from toolkit.store.db import session_scope
+from toolkit.store.models import utcnow
+from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 PW = "Very-Secret-Passphrase-2026"
@@ -40,7 +40,7 @@ def sign_in(at, username: str, password: str):
 
 def test_a_password_set_on_the_page_is_stored_as_argon2_and_never_kept_or_logged(engine, caplog) -> None:
     caplog.set_level(logging.DEBUG)
-    at = open_as("pages/account.py")
+    at = open_as("app_pages/account.py")
     at.text_input(key="account_user").input("chair")
     at.text_input(key="account_pw1").input(PW)
     at.text_input(key="account_pw2").input(PW)
@@ -60,7 +60,7 @@ def test_a_password_set_on_the_page_is_stored_as_argon2_and_never_kept_or_logged
 def test_sign_in_is_throttled_on_the_page(engine) -> None:
     with session_scope(engine) as s:
         create_user("facil", PW, "facilitator", session=s)
-    at = open_as("pages/account.py")
+    at = open_as("app_pages/account.py")
     for _ in range(MAX_FAILURES):
         sign_in(at, "facil", "wrong password 123")
         assert "Wrong username or password." in "\n".join(e.value for e in at.error)
@@ -76,7 +76,7 @@ def test_an_expired_or_idle_session_is_signed_out_on_the_next_page(engine) -> No
         old = start_session(who, session=s, now=utcnow() - timedelta(hours=9))  # past SESSION_HOURS
         idle = start_session(who, session=s, now=utcnow() - timedelta(minutes=61))  # past IDLE_MINUTES
     for token in (old, idle):
-        at = open_as("pages/workshop.py", token=token)
+        at = open_as("app_pages/workshop.py", token=token)
         assert not at.exception
         assert "Sign in to use the workshop page." in render(at, "workshop").text()
         assert at.session_state["auth_token"] is None
@@ -119,7 +119,7 @@ def test_pseudonyms_and_session_tokens_are_unguessable(engine) -> None:
 
 def test_codes_pseudonyms_and_tokens_come_from_the_secrets_module() -> None:
     """`random` is predictable; every draw of something secret uses `secrets`."""
-    for module in ("toolkit/workshop.py", "toolkit/assessment.py", "toolkit/auth.py"):
+    for module in ("toolkit/workshops/rooms.py", "toolkit/capture/assessment.py", "toolkit/access/accounts.py"):
         tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
@@ -178,16 +178,17 @@ def test_a_database_password_is_never_printed(tmp_path) -> None:
     """A DATABASE_URL with a password: the command line's error and the Start page name the server, not the password."""
     url = "postgresql+psycopg://user:S3cretPass@127.0.0.1:1/toolkit"
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "toolkit", "areas"], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "areas"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1 and "cannot use the database" in done.stderr
     assert "S3cretPass" not in done.stdout + done.stderr
 
 
 def test_the_start_page_shows_where_the_data_lives_without_the_password(monkeypatch, db_url) -> None:
-    from toolkit.settings import get_settings
+    from toolkit.core.settings import get_settings
 
-    seen = render(open_as("pages/start.py"), "start").text()
+    seen = render(open_as("app_pages/start.py"), "start").text()
     assert "SQLite file" in seen or "PostgreSQL" in seen
     # trust authentication on the test server ignores the password, so the page really connects with this URL
     url = db_url.replace("//postgres@", "//postgres:S3cretPass@", 1) if "//postgres@" in db_url else None
@@ -196,7 +197,7 @@ def test_the_start_page_shows_where_the_data_lives_without_the_password(monkeypa
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     try:
-        shown = render(open_as("pages/start.py"), "start")
+        shown = render(open_as("app_pages/start.py"), "start")
         assert "PostgreSQL database" in shown.text() and "S3cretPass" not in shown.text()
     finally:
         get_settings.cache_clear()

@@ -7,8 +7,8 @@ import io
 
 from openpyxl import Workbook
 
-from toolkit.models import metadata
-from toolkit.ratings_io import COLUMNS
+from toolkit.capture.ratings_file import COLUMNS
+from toolkit.store.models import metadata
 
 AREA = "Northshire"
 

@@ -10,17 +10,24 @@ from __future__ import annotations
 import pytest
 
 from tests.bad_input.helpers import SCRIPT, db_state
-from toolkit import workshop as ws
-from toolkit.assessment import MAX_COMMENT, AnswerError, submit_answer
-from toolkit.db import session_scope
+from toolkit.capture.assessment import MAX_COMMENT, AnswerError, submit_answer
+from toolkit.store.db import session_scope
+from toolkit.workshops import rooms as ws
 
 
 def answer(cat, **bad):
     item = cat.opm.items[0]
     args = {
-        "area": "Northshire", "cycle": "2026", "pseudonym": "r-abcdefgh", "agency": "police",
-        "level": item.level or "frontline", "framework": "opm", "item": item.id, "score": 3, "comment": "",
-    } | bad  # fmt: skip
+        "area": "Northshire",
+        "cycle": "2026",
+        "pseudonym": "r-abcdefgh",
+        "agency": "police",
+        "level": item.level or "frontline",
+        "framework": "opm",
+        "item": item.id,
+        "score": 3,
+        "comment": "",
+    } | bad
     return args
 
 
@@ -109,25 +116,54 @@ def test_typed_notes_and_names_are_stored_without_control_characters_and_within_
     PostgreSQL, which showed a traceback) or a name longer than its column is cleaned, not crashed on."""
     from datetime import date
 
-    from toolkit import scrutiny as sc
-    from toolkit import store
+    from toolkit.scrutiny import evidence as sc
+    from toolkit.store.assumptions import save_assumption
+    from toolkit.store.plans import (
+        action_plan,
+        add_goal,
+        add_step,
+        apease_scores,
+        record_apease,
+        record_decision,
+        shortlist_add,
+    )
 
     o = catalogue.opm.items[0]
     with session_scope(engine) as s:
-        submit_answer("Northshire", "2026", "r-abcdefgh", "police", o.level or "frontline", "opm", o.id, 3, session=s,
-                      cat=catalogue)  # fmt: skip
+        submit_answer(
+            "Northshire",
+            "2026",
+            "r-abcdefgh",
+            "police",
+            o.level or "frontline",
+            "opm",
+            o.id,
+            3,
+            session=s,
+            cat=catalogue,
+        )
         iv = catalogue.interventions[0].id
-        store.shortlist_add("Northshire", "2026", iv, session=s, cat=catalogue)
-        store.record_apease("Northshire", "2026", iv, "equity", "R" * 300, 3, "note\x00here", session=s, cat=catalogue)
-        store.record_decision("Northshire", "2026", iv, True, "because\x00", session=s, by="facil", cat=catalogue)
-        goal = store.add_goal("Northshire", "2026", iv, session=s, title="goal\x00", cat=catalogue)
-        store.add_step(goal, "step\x00one", session=s, owner="O" * 500, cat=catalogue)
-        store.save_assumption("Northshire", "2026", catalogue.toc.assumptions[0].id, "holds", "ok\x00", session=s)
-        sc.log_evidence("Northshire", "2026", note="seen\x00it", source="audit", seen_on=date(2025, 1, 1),
-                        judgement="supports", link="stage:consider", by="x" * 300, session=s, cat=catalogue)  # fmt: skip
+        shortlist_add("Northshire", "2026", iv, session=s, cat=catalogue)
+        record_apease("Northshire", "2026", iv, "equity", "R" * 300, 3, "note\x00here", session=s, cat=catalogue)
+        record_decision("Northshire", "2026", iv, True, "because\x00", session=s, by="facil", cat=catalogue)
+        goal = add_goal("Northshire", "2026", iv, session=s, title="goal\x00", cat=catalogue)
+        add_step(goal, "step\x00one", session=s, owner="O" * 500, cat=catalogue)
+        save_assumption("Northshire", "2026", catalogue.toc.assumptions[0].id, "holds", "ok\x00", session=s)
+        sc.log_evidence(
+            "Northshire",
+            "2026",
+            note="seen\x00it",
+            source="audit",
+            seen_on=date(2025, 1, 1),
+            judgement="supports",
+            link="stage:consider",
+            by="x" * 300,
+            session=s,
+            cat=catalogue,
+        )
     with session_scope(engine) as s:
-        (score,) = store.apease_scores("Northshire", "2026", session=s)
-        plan = store.action_plan("Northshire", "2026", session=s)
+        (score,) = apease_scores("Northshire", "2026", session=s)
+        plan = action_plan("Northshire", "2026", session=s)
         (note,) = sc.evidence_log("Northshire", "2026", session=s)
     assert score["rater"] == "R" * 100 and score["note"] == "notehere"
     assert plan["goals"][0]["title"] == "goal" and plan["goals"][0]["steps"][0]["text"] == "stepone"

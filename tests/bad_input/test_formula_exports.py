@@ -23,17 +23,18 @@ from openpyxl import load_workbook
 
 from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
-from toolkit import benchmark as bm
-from toolkit.action_plan import plan_frame
-from toolkit.analysis import Config, analyse
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.exports import bundle_bytes, import_bundle, report_tables, tables_csv_zip, tables_xlsx
-from toolkit.ratings_io import FORMULA_TRIGGERS, export_bytes, export_frame, import_ratings
-from toolkit.reports import build_report
-from toolkit.scrutiny import export_summary
-from toolkit.scrutiny import summary as scrutiny_summary
-from toolkit.store import action_plan
-from toolkit.tables import table_bytes
+from toolkit.analysis import benchmark as bm
+from toolkit.analysis.scores import Config, analyse
+from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
+from toolkit.core.tables import table_bytes
+from toolkit.core.text import FORMULA_TRIGGERS
+from toolkit.interventions.plan import plan_frame
+from toolkit.reports.exports import bundle_bytes, import_bundle, report_tables, tables_csv_zip, tables_xlsx
+from toolkit.reports.render import build_report
+from toolkit.scrutiny.evidence import export_summary
+from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.plans import action_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,9 +79,19 @@ def neutralised(data: bytes, fmt: str) -> int:
 def data(engine, catalogue):
     h = seed(engine, catalogue)
     o = opm_items(catalogue)
-    peers = [row(o[i], str(1 + (k + i) % 5), area=hostile(f"peer{p}", "-")[:200], cycle=CYCLE, respondent=f"p{k}",
-                 comment=hostile("peer-comment"))
-             for p in range(5) for k in range(3) for i in range(4)]  # fmt: skip
+    peers = [
+        row(
+            o[i],
+            str(1 + (k + i) % 5),
+            area=hostile(f"peer{p}", "-")[:200],
+            cycle=CYCLE,
+            respondent=f"p{k}",
+            comment=hostile("peer-comment"),
+        )
+        for p in range(5)
+        for k in range(3)
+        for i in range(4)
+    ]
     with session_scope(engine) as s:
         import_ratings(to_csv(peers), "peers.csv", session=s, catalogue=catalogue)
     return h
@@ -121,8 +132,16 @@ def test_every_spreadsheet_export_neutralises_formulas(data, engine, catalogue) 
     problems = {name: bad for name, (blob, fmt) in files.items() if (bad := live_formulas(blob, fmt))}
     assert problems == {}
     # the hostile text is in them (neutralised), so the check above had something to find
-    for name in ("ratings.csv", "ratings.xlsx", "plan.csv", "plan.xlsx", "scrutiny.csv", "scrutiny.xlsx",
-                 "benchmark-named.csv", "benchmark-named.xlsx"):  # fmt: skip
+    for name in (
+        "ratings.csv",
+        "ratings.xlsx",
+        "plan.csv",
+        "plan.xlsx",
+        "scrutiny.csv",
+        "scrutiny.xlsx",
+        "benchmark-named.csv",
+        "benchmark-named.xlsx",
+    ):
         assert neutralised(*files[name]) > 0, name
 
 
@@ -149,8 +168,14 @@ def test_exports_made_from_a_bundle_imported_elsewhere_are_neutralised(data, eng
 def test_the_command_line_export_is_neutralised_too(fmt, data, db_url, tmp_path) -> None:
     out = tmp_path / f"export.{fmt}"
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "toolkit", "export", "--area", AREA, "--cycle", CYCLE, "--format", fmt,
-                           "-o", str(out)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "export", "--area", AREA, "--cycle", CYCLE, "--format", fmt, "-o", str(out)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     blob = out.read_bytes()
     assert live_formulas(blob, fmt) == [] and neutralised(blob, fmt) > 0

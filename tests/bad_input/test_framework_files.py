@@ -16,8 +16,8 @@ import yaml
 
 from tests.bad_input.helpers import db_state, opm_items, row, to_csv
 from tests.test_frameworks import USER_FRAMEWORK
-from toolkit import frameworks
-from toolkit.frameworks import FrameworkError, load_catalogue
+from toolkit.core import frameworks
+from toolkit.core.frameworks import FrameworkError, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,50 +47,113 @@ CASES = [
     # malformed YAML
     ("tab-indentation", user(("  - id: shared_need", "\t- id: shared_need")), "mine.yaml", "not valid YAML"),
     ("unclosed-quote", user(("title: Components", 'title: "Components')), "mine.yaml", "not valid YAML"),
-    ("duplicate-key", user(("kind: rated", "kind: rated\nkind: reference")), "mine.yaml: line",
-     "the key 'kind' appears twice"),
-    ("python-object-tag", user(append="evil: !!python/object/apply:os.system ['echo pwned']\n"), "mine.yaml",
-     "not valid YAML"),
+    (
+        "duplicate-key",
+        user(("kind: rated", "kind: rated\nkind: reference")),
+        "mine.yaml: line",
+        "the key 'kind' appears twice",
+    ),
+    (
+        "python-object-tag",
+        user(append="evil: !!python/object/apply:os.system ['echo pwned']\n"),
+        "mine.yaml",
+        "not valid YAML",
+    ),
     ("top-level-list", "- schema_version: 1\n- id: x\n", "mine.yaml", "must be a YAML mapping"),
     ("empty-file", "", "mine.yaml", "must be a YAML mapping"),
     # schema version
-    ("schema-version-missing", user(("schema_version: 1\n", "")), "mine.yaml: schema_version",
-     "is missing; start the file with schema_version: 1"),
-    ("schema-version-as-text", user(("schema_version: 1", "schema_version: '1'")), "mine.yaml: schema_version",
-     "is '1'; this toolkit reads schema_version 1"),
+    (
+        "schema-version-missing",
+        user(("schema_version: 1\n", "")),
+        "mine.yaml: schema_version",
+        "is missing; start the file with schema_version: 1",
+    ),
+    (
+        "schema-version-as-text",
+        user(("schema_version: 1", "schema_version: '1'")),
+        "mine.yaml: schema_version",
+        "is '1'; this toolkit reads schema_version 1",
+    ),
     # wrong types
-    ("items-as-mapping", user(("items:\n  - id: shared_need", "items:\n  shared:\n    id: shared_need")),
-     "mine.yaml: items", "valid list"),
+    (
+        "items-as-mapping",
+        user(("items:\n  - id: shared_need", "items:\n  shared:\n    id: shared_need")),
+        "mine.yaml: items",
+        "valid list",
+    ),
     ("scale-min-as-word", user(("min: 1", "min: one")), "mine.yaml: scale.min", "valid integer"),
-    ("text-as-number", user(("text: Partners share one understanding of local need.", "text: 42")),
-     "mine.yaml: items[0].text", "valid string"),
+    (
+        "text-as-number",
+        user(("text: Partners share one understanding of local need.", "text: 42")),
+        "mine.yaml: items[0].text",
+        "valid string",
+    ),
     ("id-with-capitals", user(("id: shared_need", "id: Shared_Need")), "mine.yaml: items[0].id", "pattern"),
-    ("rated-without-items", user(("items:\n", "old_items:\n")).split("old_items:")[0], "mine.yaml",
-     "a rated framework needs a scale and at least one item"),
-    ("item-id-twice", user(append=USER_FRAMEWORK.split("items:\n")[1]), "mine.yaml: items",
-     "id 'shared_need' is used more than once"),
+    (
+        "rated-without-items",
+        user(("items:\n", "old_items:\n")).split("old_items:")[0],
+        "mine.yaml",
+        "a rated framework needs a scale and at least one item",
+    ),
+    (
+        "item-id-twice",
+        user(append=USER_FRAMEWORK.split("items:\n")[1]),
+        "mine.yaml: items",
+        "id 'shared_need' is used more than once",
+    ),
     # dangling references
-    ("edge-to-unknown-node", user(("to: out_local_briefings", "to: out_nowhere"), base=TOC),
-     "mine.yaml: edges[0].to", "unknown Theory of Change node 'out_nowhere'"),
-    ("assumption-on-unknown-node", user(append="assumptions:\n  - {id: a1, text: T, nodes: [gone], "
-                                           "source: {report: kantar2021, section: x}}\n", base=TOC),
-     "mine.yaml: assumptions[0].nodes", "unknown Theory of Change node 'gone'"),
-    ("basis-names-no-driver", user(("    source: {report: ofsted, section: Summary}\n",
-                                    "    basis: {kind: driver, ref: no_such_driver}\n"
-                                    "    source: {report: ofsted, section: Summary}\n")),
-     "mine.yaml: items[0].basis", "no driver 'no_such_driver'"),
-    ("level-unknown", user(("stage: consider", "stage: consider\n    level: senior")), "mine.yaml: items[0].level",
-     "unknown level 'senior'"),
+    (
+        "edge-to-unknown-node",
+        user(("to: out_local_briefings", "to: out_nowhere"), base=TOC),
+        "mine.yaml: edges[0].to",
+        "unknown Theory of Change node 'out_nowhere'",
+    ),
+    (
+        "assumption-on-unknown-node",
+        user(
+            append="assumptions:\n  - {id: a1, text: T, nodes: [gone], source: {report: kantar2021, section: x}}\n",
+            base=TOC,
+        ),
+        "mine.yaml: assumptions[0].nodes",
+        "unknown Theory of Change node 'gone'",
+    ),
+    (
+        "basis-names-no-driver",
+        user(
+            (
+                "    source: {report: ofsted, section: Summary}\n",
+                "    basis: {kind: driver, ref: no_such_driver}\n    source: {report: ofsted, section: Summary}\n",
+            )
+        ),
+        "mine.yaml: items[0].basis",
+        "no driver 'no_such_driver'",
+    ),
+    (
+        "level-unknown",
+        user(("stage: consider", "stage: consider\n    level: senior")),
+        "mine.yaml: items[0].level",
+        "unknown level 'senior'",
+    ),
     # cycles in the Theory of Change
-    ("self-loop", user(append="  - {from: in_local_panel, to: in_local_panel, rationale: r}\n", base=TOC),
-     "mine.yaml: edges", "the graph has a cycle"),
-    ("two-node-cycle", user(("edges:\n", "edges:\n  - {from: out_local_briefings, to: in_local_panel, "
-                                         "rationale: back}\n"), base=TOC), "mine.yaml: edges",
-     "the graph has a cycle"),
-    ("edge-backwards-through-tiers", user(append="  - {from: ult_parity_of_status, to: in_local_panel, "
-                                                 "rationale: r}\n", base=TOC), "mine.yaml: edges[1]",
-     "runs backwards through the tiers"),
-]  # fmt: skip
+    (
+        "self-loop",
+        user(append="  - {from: in_local_panel, to: in_local_panel, rationale: r}\n", base=TOC),
+        "mine.yaml: edges",
+        "the graph has a cycle",
+    ),
+    (
+        "two-node-cycle",
+        user(("edges:\n", "edges:\n  - {from: out_local_briefings, to: in_local_panel, rationale: back}\n"), base=TOC),
+        "mine.yaml: edges",
+        "the graph has a cycle",
+    ),
+    (
+        "edge-backwards-through-tiers",
+        user(append="  - {from: ult_parity_of_status, to: in_local_panel, rationale: r}\n", base=TOC),
+        "mine.yaml: edges[1]",
+        "runs backwards through the tiers",
+    ),
+]
 
 
 @pytest.mark.parametrize(("text", "where", "reason"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -125,19 +188,30 @@ def test_a_huge_framework_file_is_refused_unread(tmp_path: Path, monkeypatch) ->
     assert "opm.yaml" in parsed and "mine.yaml" not in parsed  # never parsed
 
 
-def test_a_broken_framework_folder_stops_an_import_with_a_message_and_writes_nothing(tmp_path: Path, engine,
-                                                                                    catalogue) -> None:  # fmt: skip
+def test_a_broken_framework_folder_stops_an_import_with_a_message_and_writes_nothing(
+    tmp_path: Path, engine, catalogue
+) -> None:
     folder = tmp_path / "frameworks"
     folder.mkdir()
     (folder / "mine.yaml").write_text(user(("stage: consider", "stage: considr")), encoding="utf-8")
     data = tmp_path / "ratings.csv"
     data.write_bytes(to_csv([row(opm_items(catalogue)[0])]))
     before = db_state(engine)
-    env = {**os.environ, "DATABASE_URL": str(engine.url.render_as_string(hide_password=False)),
-           "TOOLKIT_FRAMEWORKS_DIR": str(folder), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(engine.url.render_as_string(hide_password=False)),
+        "TOOLKIT_FRAMEWORKS_DIR": str(folder),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("TOOLKIT_DEBUG", None)
-    done = subprocess.run([sys.executable, "-m", "toolkit", "import", str(data)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "import", str(data)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "mine.yaml: items[0].stage: unknown stage 'considr'" in done.stderr
@@ -146,15 +220,15 @@ def test_a_broken_framework_folder_stops_an_import_with_a_message_and_writes_not
 
 def test_a_broken_framework_folder_is_explained_in_the_app(tmp_path: Path, db_url, monkeypatch) -> None:
     from tests.pages import open_page
-    from toolkit.catalogue import catalogue as cached
-    from toolkit.settings import get_settings
+    from toolkit.core.catalogue import catalogue as cached
+    from toolkit.core.settings import get_settings
 
     (tmp_path / "mine.yaml").write_text(user(("cs: [c05_congruence]", "cs: [c99]")), encoding="utf-8")
     monkeypatch.setenv("TOOLKIT_FRAMEWORKS_DIR", str(tmp_path))
     get_settings.cache_clear()
     cached.cache_clear()
     try:
-        at = open_page("pages/frameworks.py")
+        at = open_page("app_pages/frameworks.py")
         assert not at.exception, [e.value for e in at.exception]
         assert "framework files have problems" in "\n".join(e.value for e in at.error)
         assert "mine.yaml: items[0].cs: unknown C 'c99'" in "\n".join(c.value for c in at.code)

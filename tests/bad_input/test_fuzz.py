@@ -16,16 +16,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.bad_input.helpers import db_state, good_rows, opm_items, tcs_items, to_csv, to_xlsx
-from toolkit import ids
-from toolkit.db import session_scope
-from toolkit.frameworks import BUNDLED_DIR, Framework, FrameworkError, load_catalogue, parse_framework
-from toolkit.ratings_io import COLUMNS, RatingsFileError, import_ratings, read_table, validate
+from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, import_ratings, read_table, validate
+from toolkit.core import ids
+from toolkit.core.frameworks import BUNDLED_DIR, Framework, FrameworkError, load_catalogue, parse_framework
+from toolkit.store.db import session_scope
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DB = settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)  # fmt: skip
+)
 
 
 # ---- the ratings file parser --------------------------------------------------------------------------
@@ -42,8 +43,16 @@ def test_read_table_on_arbitrary_bytes_reads_or_refuses(data: bytes, name: str) 
     assert list(df.columns) == COLUMNS and encoding
 
 
-XLSX_PARTS = st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml", "xl/styles.xml",
-                              "xl/_rels/workbook.xml.rels", "docProps/app.xml"])  # fmt: skip
+XLSX_PARTS = st.sampled_from(
+    [
+        "xl/worksheets/sheet1.xml",
+        "xl/workbook.xml",
+        "[Content_Types].xml",
+        "xl/styles.xml",
+        "xl/_rels/workbook.xml.rels",
+        "docProps/app.xml",
+    ]
+)
 
 
 @FAST
@@ -86,10 +95,13 @@ def rows_strategy(cat):
         st.one_of(st.sampled_from(["Northshire", "Southdale"]), CELL),
         st.one_of(st.sampled_from(["2026"]), CELL),
         st.one_of(st.sampled_from(["n1", "n2", "n3"]), CELL),
-        SOME_ID(ids.AGENCIES), SOME_ID(ids.LEVELS), SOME_ID(["opm", "twelve_cs"]), SOME_ID(items),
+        SOME_ID(ids.AGENCIES),
+        SOME_ID(ids.LEVELS),
+        SOME_ID(["opm", "twelve_cs"]),
+        SOME_ID(items),
         st.one_of(st.sampled_from(["", "1", "3", "5", "0", "6", "3.0", "x"]), CELL),
         CELL,
-    )  # fmt: skip
+    )
     return st.lists(row.map(list), min_size=1, max_size=12)
 
 
@@ -151,10 +163,40 @@ def test_parse_framework_on_arbitrary_text_parses_or_refuses(text: str) -> None:
     assert isinstance(fw, Framework)
 
 
-YAMLISH = st.lists(st.sampled_from(["schema_version: 1\n", "id: x\n", "kind: rated\n", "items:\n", "  - ", "{", "}",
-                                    "[", "]", "&a ", "*a", "!!str ", "!!binary ", ": ", "- ", "\t", "'", '"', "\n",
-                                    "? ", "%YAML 1.2\n", "---\n", "...\n", "<<: *a\n", "1e9999", ".nan", "~"]),
-                   max_size=40).map("".join)  # fmt: skip
+YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "schema_version: 1\n",
+            "id: x\n",
+            "kind: rated\n",
+            "items:\n",
+            "  - ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "&a ",
+            "*a",
+            "!!str ",
+            "!!binary ",
+            ": ",
+            "- ",
+            "\t",
+            "'",
+            '"',
+            "\n",
+            "? ",
+            "%YAML 1.2\n",
+            "---\n",
+            "...\n",
+            "<<: *a\n",
+            "1e9999",
+            ".nan",
+            "~",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @FAST
@@ -165,8 +207,15 @@ def test_parse_framework_on_yaml_shaped_noise_parses_or_refuses(text: str) -> No
 
 
 _DOCS = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(BUNDLED_DIR.glob("*.yaml"))}
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**12), st.floats(allow_nan=True), CELL,
-                   st.lists(CELL, max_size=3), st.dictionaries(CELL, CELL, max_size=2))  # fmt: skip
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**12),
+    st.floats(allow_nan=True),
+    CELL,
+    st.lists(CELL, max_size=3),
+    st.dictionaries(CELL, CELL, max_size=2),
+)
 
 
 def _paths(node, path=()):
@@ -218,8 +267,9 @@ def test_a_mutated_bundled_framework_parses_or_is_refused_with_its_problems(case
         assert exc.problems and all(p.file == name for p in exc.problems)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(case=mutated())
 def test_a_mutated_framework_as_a_user_file_loads_or_is_refused(tmp_path: Path, case) -> None:
     """The whole loader (schema, ids, cross-references, the Theory of Change graph) on a user folder."""

@@ -16,11 +16,11 @@ import pytest
 
 from tests.access.hostile import EVIL, seed
 from tests.access.scan import open_as, render
-from toolkit.assessment import new_pseudonym, submit_answer
-from toolkit.db import session_scope
+from toolkit.capture.assessment import new_pseudonym, submit_answer
+from toolkit.store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"])
+SOURCES = sorted([*ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"])
 LIVE_LINK = re.compile(r"(?<!\\)\]\(https://" + re.escape(EVIL))  # [text](url) or ![alt](url), not escaped
 
 
@@ -48,8 +48,10 @@ def _raw_html_calls(path: Path) -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         name = ast.unparse(node.func)
-        unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
-                     for k in node.keywords)  # fmt: skip
+        unsafe = any(
+            k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+            for k in node.keywords
+        )
         if not (unsafe or name.endswith(("st.html", "components.html", "components.v1.html")) or name == "html"):
             continue
         arg = node.args[0] if node.args else None
@@ -94,15 +96,37 @@ def data(engine, catalogue):
     me = new_pseudonym()
     item = catalogue.opm.items[0]
     with session_scope(engine) as s:
-        submit_answer(h.area, h.cycle, me, "education", item.level or "frontline", "opm", item.id, 2, "mine",
-                      session=s, cat=catalogue)  # fmt: skip
+        submit_answer(
+            h.area,
+            h.cycle,
+            me,
+            "education",
+            item.level or "frontline",
+            "opm",
+            item.id,
+            2,
+            "mine",
+            session=s,
+            cat=catalogue,
+        )
     return h, me
 
 
 PAGES = [
-    "start", "context", "results", "theory_of_change", "interventions", "action_plan", "data", "frameworks", "workshop",
-    "benchmark", "scrutiny", "account", "trainer",
-]  # fmt: skip
+    "start",
+    "context",
+    "results",
+    "theory_of_change",
+    "interventions",
+    "action_plan",
+    "data",
+    "frameworks",
+    "workshop",
+    "benchmark",
+    "scrutiny",
+    "account",
+    "trainer",
+]
 
 
 def _check(r) -> list[str]:
@@ -120,17 +144,19 @@ def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
     problems, shown = [], 0
     state = {"sel_area": h.area, "sel_cycle": h.cycle, "workshop_sel": h.code}
     for page in PAGES:
-        r = render(open_as(f"pages/{page}.py", token=h.tokens["administrator"], **state), page)
+        r = render(open_as(f"app_pages/{page}.py", token=h.tokens["administrator"], **state), page)
         problems += _check(r)
         shown += sum(EVIL in t.replace("\\", "") for _k, _n, t, _h in r.markdown())
-    presented = render(open_as("pages/workshop.py", token=h.tokens["administrator"], workshop_present=True, **state),
-                       "workshop (presentation)")  # fmt: skip
+    presented = render(
+        open_as("app_pages/workshop.py", token=h.tokens["administrator"], workshop_present=True, **state),
+        "workshop (presentation)",
+    )
     problems += _check(presented)
     for page, query in (
         ("join", {"w": h.code, "p": h.participant}),
         ("assess", {"r": me, "area": h.area, "cycle": h.cycle}),
     ):
-        r = render(open_as(f"pages/{page}.py", query=query), page)
+        r = render(open_as(f"app_pages/{page}.py", query=query), page)
         problems += _check(r)
         shown += sum(EVIL in t.replace("\\", "") for _k, _n, t, _h in r.markdown())
     assert not problems, "\n".join(problems)
@@ -140,18 +166,20 @@ def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
 def test_markdown_files_show_user_text_as_text(data, engine, catalogue) -> None:
     """The report's and the scrutiny summary's Markdown: a name or note typed as a link, an image or HTML stays text
     in whatever renders the file (a board's wiki, GitHub, an editor's preview)."""
-    from toolkit.analysis import Config, analyse
-    from toolkit.reports import build_report, render_markdown
-    from toolkit.scrutiny import export_summary
-    from toolkit.scrutiny import summary as scrutiny_summary
+    from toolkit.analysis.scores import Config, analyse
+    from toolkit.reports.render import build_report, render_markdown
+    from toolkit.scrutiny.evidence import export_summary
+    from toolkit.scrutiny.evidence import summary as scrutiny_summary
 
     h, _ = data
     with session_scope(engine) as s:
         report = build_report(h.area, h.cycle, session=s, cat=catalogue, cfg=Config(min_group_size=3))
         a = analyse(h.area, h.cycle, session=s, cat=catalogue, cfg=Config(min_group_size=3))
         tables = scrutiny_summary(h.area, h.cycle, session=s, cat=catalogue, analysis=a)
-    for name, md in (("report.md", render_markdown(report)[0]),
-                     ("scrutiny.md", export_summary(tables, "md", area=h.area, cycle=h.cycle).decode())):  # fmt: skip
+    for name, md in (
+        ("report.md", render_markdown(report)[0]),
+        ("scrutiny.md", export_summary(tables, "md", area=h.area, cycle=h.cycle).decode()),
+    ):
         assert EVIL in md.replace("\\", ""), name  # the text is there ...
         assert not LIVE_LINK.search(md), name  # ... but no link or image is live
         assert "<script" not in md and "<img" not in md, name

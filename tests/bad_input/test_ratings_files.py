@@ -36,9 +36,9 @@ from tests.bad_input.helpers import (
     to_csv,
     to_xlsx,
 )
-from toolkit import ratings_io
-from toolkit.db import session_scope
-from toolkit.ratings_io import COLUMNS, RatingsFileError, export_frame, import_ratings
+from toolkit.capture import ratings_file as ratings_io
+from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_frame, import_ratings
+from toolkit.store.db import session_scope
 
 NOT_WHOLE = ("not a whole number", "blank for don't know")
 
@@ -80,8 +80,15 @@ def spaced_duplicate(cat) -> Bad:
 def title_row_above_header(cat) -> Bad:
     data = b"Ratings export from the survey tool\r\n" + to_csv(good_rows(cat))
     missing = [(1, c, "", ("missing from the header",)) for c in COLUMNS[:-1] if c != "area"]
-    return Bad(data, "ratings.csv", [(1, "ratings export from the survey tool", None, ("not a column",)),
-                                     (1, "area", "", ("missing from the header",)), *missing])  # fmt: skip
+    return Bad(
+        data,
+        "ratings.csv",
+        [
+            (1, "ratings export from the survey tool", None, ("not a column",)),
+            (1, "area", "", ("missing from the header",)),
+            *missing,
+        ],
+    )
 
 
 def unterminated_quote(cat) -> Bad:

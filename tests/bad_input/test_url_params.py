@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.bad_input.helpers import SCRIPT, db_state, opm_items, row, to_csv
 from tests.pages import APP, texts
-from toolkit import workshop as ws
-from toolkit.db import session_scope
-from toolkit.ratings_io import import_ratings
+from toolkit.capture.ratings_file import import_ratings
+from toolkit.store.db import session_scope
+from toolkit.workshops import rooms as ws
 
 SECRET = "Only I, the police lead in Ashby, saw the referral sit for a week"
 
@@ -39,15 +39,27 @@ def victim(engine, catalogue):
     """Two respondents: r1 imported from a file (a guessable id), and one who used the self-assessment link."""
     o = opm_items(catalogue)
     with session_scope(engine) as s:
-        import_ratings(to_csv([row(o[0], "1", respondent="r1", comment=SECRET)]), "survey.csv", session=s,
-                       catalogue=catalogue)  # fmt: skip
-    from toolkit.assessment import new_pseudonym, submit_answer
+        import_ratings(
+            to_csv([row(o[0], "1", respondent="r1", comment=SECRET)]), "survey.csv", session=s, catalogue=catalogue
+        )
+    from toolkit.capture.assessment import new_pseudonym, submit_answer
 
     linked = new_pseudonym()
     item = catalogue.opm.items[0]
     with session_scope(engine) as s:
-        submit_answer("Northshire", "2026", linked, "health", item.level or "frontline", "opm", item.id, 2,
-                      SECRET + " (linked)", session=s, cat=catalogue)  # fmt: skip
+        submit_answer(
+            "Northshire",
+            "2026",
+            linked,
+            "health",
+            item.level or "frontline",
+            "opm",
+            item.id,
+            2,
+            SECRET + " (linked)",
+            session=s,
+            cat=catalogue,
+        )
     return linked
 
 
@@ -68,7 +80,7 @@ ASSESS_LINKS = [
 @pytest.mark.parametrize("query", [c[1] for c in ASSESS_LINKS], ids=[c[0] for c in ASSESS_LINKS])
 def test_a_forged_self_assessment_link_opens_nobody_elses_answers(query, engine, victim) -> None:
     before = db_state(engine)
-    at = open_link("pages/assess.py", query(victim))
+    at = open_link("app_pages/assess.py", query(victim))
     assert not at.exception, [e.value for e in at.exception]
     shown = everything_shown(at)
     assert SECRET not in shown
@@ -78,7 +90,7 @@ def test_a_forged_self_assessment_link_opens_nobody_elses_answers(query, engine,
 
 
 def test_the_real_link_still_resumes_its_own_answers(engine, victim) -> None:
-    at = open_link("pages/assess.py", {"r": victim, "area": "Northshire", "cycle": "2026"})
+    at = open_link("app_pages/assess.py", {"r": victim, "area": "Northshire", "cycle": "2026"})
     assert not at.exception
     assert at.session_state["assess_respondent"] == victim
     assert SECRET + " (linked)" in everything_shown(at)
@@ -108,7 +120,7 @@ JOIN_LINKS = [
 @pytest.mark.parametrize(("query", "says"), [c[1:] for c in JOIN_LINKS], ids=[c[0] for c in JOIN_LINKS])
 def test_a_bad_join_link_says_what_to_do_and_joins_nobody(query, says, engine, room) -> None:
     before = db_state(engine)
-    at = open_link("pages/join.py", query(*room))
+    at = open_link("app_pages/join.py", query(*room))
     assert not at.exception, [e.value for e in at.exception]
     assert says in "\n".join(e.value for e in at.error)
     assert at.session_state["join_pseudonym"] is None

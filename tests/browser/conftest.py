@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
-from toolkit.db import make_engine, upgrade
+from toolkit.store.db import make_engine, upgrade
 
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.ui import choose, click, go, rate, type_in
-from toolkit.db import engine_for, session_scope
-from toolkit.store import Rating, action_plan
+from toolkit.store.db import engine_for, session_scope
+from toolkit.store.models import Rating
+from toolkit.store.plans import action_plan
 
 PAGES = ["", "context", "assess", "results", "theory_of_change", "interventions", "action_plan", "data", "frameworks"]
 

@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.ui import choose, click
-from toolkit import scrutiny as sc
-from toolkit.auth import create_user
-from toolkit.db import make_engine, session_scope
-from toolkit.demo import load_demo
-from toolkit.frameworks import load_catalogue
+from toolkit.access.accounts import create_user
+from toolkit.core.frameworks import load_catalogue
+from toolkit.scrutiny import evidence as sc
+from toolkit.store.db import make_engine, session_scope
+from toolkit.training.demo import load_demo
 
 PW = "a long scrutineer password"
 AREA = "Ashvale (fictional)"
@@ -72,8 +72,11 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
     with session_scope(make_engine(fresh_db_url)) as s:
         [entry] = sc.evidence_log(AREA, "2026", session=s)
     assert (entry["judgement"], entry["link"], entry["source"], entry["created_by"]) == (
-        "challenges", "stage:communicate", "meeting", "scrut",
-    )  # fmt: skip
+        "challenges",
+        "stage:communicate",
+        "meeting",
+        "scrut",
+    )
     shot(page, "scrutineer-evidence-log-desktop")
 
     page.get_by_role("tab", name="Self-rating and scrutiny").click()

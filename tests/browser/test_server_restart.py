@@ -16,19 +16,37 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, shot, wait_idle
 from tests.browser.server import ROOT, free_port
 from tests.browser.ui import choose, click, go
-from toolkit import workshop as ws
-from toolkit.db import make_engine, session_scope
-from toolkit.frameworks import load_catalogue
+from toolkit.core.frameworks import load_catalogue
+from toolkit.store.db import make_engine, session_scope
+from toolkit.workshops import rooms as ws
 
 
 def serve(db_url: str, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), "TOOLKIT_MIN_GROUP_SIZE": "2"}
     out = open(log, "a")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         assert proc.poll() is None, log.read_text()[-3000:]

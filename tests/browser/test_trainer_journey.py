@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.ui import choose, click, go
-from toolkit.demo import STORIES
+from toolkit.training.demo import STORIES
 
 DUNMARSH = STORIES[3]
 

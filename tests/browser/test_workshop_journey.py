@@ -15,15 +15,21 @@ from sqlalchemy.engine import make_url
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.server import streamlit_server
 from tests.browser.ui import choose, click, go
-from toolkit import workshop as ws
-from toolkit.auth import create_user
-from toolkit.db import make_engine, session_scope, upgrade
-from toolkit.store import Rating, RatingHistory, Respondent
+from toolkit.access.accounts import create_user
+from toolkit.store.db import make_engine, session_scope, upgrade
+from toolkit.store.models import Rating, RatingHistory, Respondent, WorkshopParticipant
+from toolkit.workshops import rooms as ws
 
 PW = "a long facilitator password"
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PEOPLE = [("Police", "Strategic"), ("Health", "Frontline"), ("Education", "Managerial"), ("Police", "Frontline"),
-          ("Local authority", "Strategic"), ("Health", "Managerial")]  # fmt: skip
+PEOPLE = [
+    ("Police", "Strategic"),
+    ("Health", "Frontline"),
+    ("Education", "Managerial"),
+    ("Police", "Frontline"),
+    ("Local authority", "Strategic"),
+    ("Health", "Managerial"),
+]
 ANSWERS = 6  # statements each participant answers
 
 
@@ -110,7 +116,7 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
 
     # every answer is stored exactly once, with the score that was tapped
     with session_scope(engine) as s:
-        people = s.scalars(select(ws.WorkshopParticipant).order_by(ws.WorkshopParticipant.id)).all()
+        people = s.scalars(select(WorkshopParticipant).order_by(WorkshopParticipant.id)).all()
         assert len(people) == len(PEOPLE)
         assert s.scalar(select(func.count(Rating.id))) == len(PEOPLE) * ANSWERS
         assert s.scalar(select(func.count(RatingHistory.id))) == 0  # nothing written twice or overwritten
@@ -173,7 +179,7 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
             wait_idle(phone)
     shot(phones[0][1], "workshop-participant-appraise-phone")
     with session_scope(engine) as s:
-        from toolkit.store import apease_scores
+        from toolkit.store.plans import apease_scores
 
         assert len(apease_scores("Northshire", "2026", session=s)) == 3 * 6
     expect(fac.get_by_text("The room's APEASE appraisal", exact=True)).to_be_visible(timeout=20_000)
@@ -199,7 +205,7 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
 
 
 def _cat():
-    from toolkit.catalogue import catalogue
+    from toolkit.core.catalogue import catalogue
 
     return catalogue()
 
@@ -262,7 +268,7 @@ def test_two_servers_share_one_postgresql_database(browser, tmp_path) -> None:
         answer_together([p for _, p in phones], 3)
         with session_scope(engine) as s:
             assert s.scalar(select(func.count(Rating.id))) == 12
-            assert s.scalar(select(func.count(ws.WorkshopParticipant.id))) == 4
+            assert s.scalar(select(func.count(WorkshopParticipant.id))) == 4
 
         # each dashboard shows everyone, whichever server they joined on
         for fac in (fac_a, fac_b):

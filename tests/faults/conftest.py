@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
-from toolkit.db import engine_for, make_engine, upgrade
+from toolkit.store.db import engine_for, make_engine, upgrade
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ def _pause_here(workdir: Path) -> None:
 
 def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
     os.environ["DATABASE_URL"] = url
-    from toolkit import ratings_io
-    from toolkit import workshop as ws
-    from toolkit.catalogue import catalogue
-    from toolkit.db import engine_for, session_scope
+    from toolkit.capture import ratings_file as ratings_io
+    from toolkit.core.catalogue import catalogue
+    from toolkit.store.db import engine_for, session_scope
+    from toolkit.workshops import rooms as ws
 
     cat = catalogue()
     engine = engine_for(url)
@@ -64,7 +64,7 @@ def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
         for k, (fw, item, score) in enumerate(answers * 50):  # and then change them, over and over
             score = 1 + (score + k // len(answers)) % 5
             if hook and k == 0:  # the first answer writes the respondent row, then the rating: stop in between
-                from toolkit import assessment
+                from toolkit.capture import assessment
 
                 assessment.record_rating = lambda *a, **kw: (kw["session"].flush(), _pause_here(workdir))
             ws.answer(code, pseudonym, fw, item, score, engine=engine, cat=cat)

@@ -17,11 +17,12 @@ from sqlalchemy import MetaData, text
 from tests.access.hostile import PW, seed
 from tests.bad_input.helpers import db_state
 from tests.conftest import PG_URL
-from toolkit import store
-from toolkit.assessment import new_pseudonym, submit_answer
-from toolkit.auth import authenticate, create_user
-from toolkit.backup import BackupError, backup, restore
-from toolkit.db import engine_for, session_scope
+from toolkit.access.accounts import authenticate, create_user
+from toolkit.capture.assessment import new_pseudonym, submit_answer
+from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle
+from toolkit.store.backup import BackupError, backup, restore
+from toolkit.store.db import engine_for, session_scope
+from toolkit.store.plans import carry_plan_forward
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.db
@@ -31,14 +32,14 @@ pytestmark = pytest.mark.db
 def full(engine, catalogue):
     """Something in every table: ratings with history, accounts and sessions, a workshop, scrutiny, a carried plan."""
     h = seed(engine, catalogue)
-    from toolkit import workshop as ws
+    from toolkit.workshops import rooms as ws
 
     with session_scope(engine) as s:
         step = ws.steps_for(ws.find_workshop(h.code, session=s), "frontline", catalogue)[0]
     ws.answer(h.code, h.participant, step.framework, step.items[0].id, 5, "changed", engine=engine, cat=catalogue)
     with session_scope(engine) as s:  # the changed answer above left a history row; now a carried plan
-        store.get_or_create_cycle(store.find_area(h.area, session=s), "2027", session=s)
-        store.carry_plan_forward(h.area, h.cycle, "2027", session=s, by="facil")  # plan_goals -> plan_goals
+        get_or_create_cycle(find_area(h.area, session=s), "2027", session=s)
+        carry_plan_forward(h.area, h.cycle, "2027", session=s, by="facil")  # plan_goals -> plan_goals
     empty = [t for t, rows in db_state(engine).items() if not rows]
     assert empty == [], f"the data set leaves {empty} empty"
     return h
@@ -63,9 +64,19 @@ def test_the_restored_database_carries_on(full, engine, empty_url, tmp_path, cat
     with session_scope(target) as s:
         assert authenticate("facil", PW, session=s).role == "facilitator"  # the argon2 hash came across
         create_user("newcomer", PW, "scrutineer", session=s)
-        submit_answer(full.area, full.cycle, new_pseudonym(), "health", item.level or "frontline", "opm", item.id, 4,
-                      session=s, cat=catalogue)  # fmt: skip
-        store.get_or_create_area("After the restore", session=s)
+        submit_answer(
+            full.area,
+            full.cycle,
+            new_pseudonym(),
+            "health",
+            item.level or "frontline",
+            "opm",
+            item.id,
+            4,
+            session=s,
+            cat=catalogue,
+        )
+        get_or_create_area("After the restore", session=s)
 
 
 def test_restore_refuses_a_database_that_has_data(full, engine, tmp_path) -> None:
@@ -117,14 +128,17 @@ def _normalised(engine) -> dict[str, list[tuple]]:
         )
 
     with engine.connect() as c:
-        return {t.name: sorted((tuple(norm(v) for v in r) for r in c.execute(t.select())), key=repr)
-                for t in meta.sorted_tables if t.name != "alembic_version"}  # fmt: skip
+        return {
+            t.name: sorted((tuple(norm(v) for v in r) for r in c.execute(t.select())), key=repr)
+            for t in meta.sorted_tables
+            if t.name != "alembic_version"
+        }
 
 
 @pytest.mark.skipif(not PG_URL, reason="runs in the PostgreSQL rerun (TOOLKIT_TEST_DATABASE_URL)")
 def test_a_backup_moves_between_sqlite_and_postgresql(full, engine, empty_url, tmp_path) -> None:
     """PostgreSQL -> SQLite -> PostgreSQL: the file is independent of the engine."""
-    from toolkit.db import make_engine, upgrade
+    from toolkit.store.db import make_engine, upgrade
 
     lite_url = f"sqlite:///{tmp_path / 'lite.db'}"
     lite = make_engine(lite_url)
@@ -141,8 +155,9 @@ def test_a_backup_moves_between_sqlite_and_postgresql(full, engine, empty_url, t
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     env.pop("TOOLKIT_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_documented_commands_round_trip(full, engine, db_url, empty_url, tmp_path) -> None:
@@ -169,7 +184,7 @@ def test_the_readme_documents_backup_and_restore() -> None:
 
 def test_every_table_of_the_schema_is_in_a_backup(engine, tmp_path) -> None:
     """An empty database still lists every table, so a new table can never be left out silently."""
-    from toolkit.models import metadata
+    from toolkit.store.models import metadata
 
     path = tmp_path / "empty.jsonl.gz"
     summary = backup(engine, path)

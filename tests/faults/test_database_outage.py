@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from tests.access.scan import open_as
 from tests.conftest import PG_URL
-from toolkit import workshop as ws
-from toolkit.auth import authenticate, create_user, start_session
-from toolkit.db import session_scope
+from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.store.db import session_scope
+from toolkit.workshops import rooms as ws
 from ui.resources import UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +45,12 @@ def _cluster() -> tuple[str, str]:
 def pg_ctl(action: str) -> None:
     version, name = _cluster()
     extra = ["-m", "fast"] if action == "stop" else []
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action, *extra], check=True,
-                   capture_output=True, timeout=120)  # fmt: skip
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action, *extra],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def wait_until_up(timeout: float = 60) -> None:
@@ -73,11 +77,11 @@ def test_the_app_says_so_plainly_while_postgresql_is_down_and_carries_on_after(d
         p = ws.join(w.code, "police", "frontline", session=s)
         info = ws.find_workshop(w.code, session=s)
     items = [(st.framework, it.id) for st in ws.steps_for(info, "frontline", catalogue) for it in st.items][:3]
-    phone = open_as("pages/join.py", query={"w": w.code, "p": p.pseudonym})
+    phone = open_as("app_pages/join.py", query={"w": w.code, "p": p.pseudonym})
     for fw, item in items[:2]:  # two answers before the outage
         phone.radio(key=f"join_q_{fw}_{item}").set_value(4).run()
     assert not phone.exception and len(phone.session_state["join_answers"]) == 2
-    facilitator = open_as("pages/workshop.py", token=token)
+    facilitator = open_as("app_pages/workshop.py", token=token)
     assert not facilitator.exception
 
     fw, item = items[2]
@@ -90,13 +94,14 @@ def test_the_app_says_so_plainly_while_postgresql_is_down_and_carries_on_after(d
         assert phone.session_state[f"join_q_{fw}_{item}"] is None  # and not shown as chosen
         phone.run()  # the page refreshing itself
         assert not phone.exception and UNAVAILABLE in errors(phone)
-        for page in ("pages/workshop.py", "pages/results.py", "pages/account.py"):
+        for page in ("app_pages/workshop.py", "app_pages/results.py", "app_pages/account.py"):
             at = open_as(page, token=token, sel_area="Northshire", sel_cycle="2026")
             assert not at.exception, (page, [e.value for e in at.exception])
             assert UNAVAILABLE in errors(at), page
         env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
-        cli = subprocess.run([sys.executable, "-m", "toolkit", "areas"], env=env, cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)  # fmt: skip
+        cli = subprocess.run(
+            [sys.executable, "-m", "toolkit", "areas"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         assert cli.returncode == 1 and cli.stderr.startswith("error: cannot use the database")
         assert "Traceback" not in cli.stderr
     finally:

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.bad_input.helpers import db_state, opm_items, row, tcs_items, to_csv
-from toolkit import workshop as ws
-from toolkit.db import session_scope
+from toolkit.store.db import session_scope
+from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -50,7 +50,7 @@ def healthy(engine) -> None:
         if engine.dialect.name == "sqlite":
             assert c.scalar(text("PRAGMA integrity_check")) == "ok"
     with session_scope(engine) as s:
-        from toolkit.store import get_or_create_area
+        from toolkit.store.areas import get_or_create_area
 
         get_or_create_area("Written after the kill", session=s)
         s.flush()
@@ -61,18 +61,32 @@ def healthy(engine) -> None:
 def big_file(tmp_path: Path, catalogue) -> int:
     """A national-size file: 400 respondents answering every statement (about 40,000 rows)."""
     items = [("opm", i) for i in opm_items(catalogue)] + [("twelve_cs", i) for i in tcs_items(catalogue)]
-    rows = [row(i, str(1 + (p + k) % 5), area=AREA, respondent=f"p{p:04d}", framework=fw,
-                agency=("police", "health", "education")[p % 3], comment="evidence" if k % 7 == 0 else "")
-            for p in range(400) for k, (fw, i) in enumerate(items)]  # fmt: skip
+    rows = [
+        row(
+            i,
+            str(1 + (p + k) % 5),
+            area=AREA,
+            respondent=f"p{p:04d}",
+            framework=fw,
+            agency=("police", "health", "education")[p % 3],
+            comment="evidence" if k % 7 == 0 else "",
+        )
+        for p in range(400)
+        for k, (fw, i) in enumerate(items)
+    ]
     (tmp_path / "big.csv").write_bytes(to_csv(rows))
     return len(rows)
 
 
 def area_ratings(engine, area: str = AREA) -> int:
     with engine.connect() as c:
-        return c.scalar(text(
-            "SELECT count(*) FROM ratings r JOIN respondents p ON p.id = r.respondent_id JOIN cycles c ON c.id = "
-            "p.cycle_id JOIN areas a ON a.id = c.area_id WHERE a.name = :a"), {"a": area})  # fmt: skip
+        return c.scalar(
+            text(
+                "SELECT count(*) FROM ratings r JOIN respondents p ON p.id = r.respondent_id JOIN cycles c ON c.id = "
+                "p.cycle_id JOIN areas a ON a.id = c.area_id WHERE a.name = :a"
+            ),
+            {"a": area},
+        )
 
 
 def test_kill_inside_the_import_transaction_leaves_the_database_as_before(big_file, engine, db_url, tmp_path) -> None:
@@ -172,7 +186,11 @@ def test_kill_during_a_stream_of_answers_keeps_every_acknowledged_one(participan
         in_flight = [k for k, (score, _c) in stored.items() if latest.get(k) != score]
         assert len(in_flight) <= 1, f"attempt {attempt}: {in_flight}"  # the answer being saved when killed
         with engine.connect() as c:
-            dupes = c.scalar(text("SELECT count(*) FROM (SELECT respondent_id, framework, item FROM ratings "
-                                  "GROUP BY respondent_id, framework, item HAVING count(*) > 1) d"))  # fmt: skip
+            dupes = c.scalar(
+                text(
+                    "SELECT count(*) FROM (SELECT respondent_id, framework, item FROM ratings "
+                    "GROUP BY respondent_id, framework, item HAVING count(*) > 1) d"
+                )
+            )
         assert dupes == 0
     healthy(engine)

@@ -1,0 +1,87 @@
+"""Benchmark: an area against its peers: percentile cards, distributions with the area highlighted, change over cycles."""
+
+from functools import partial
+
+import streamlit as st
+
+from toolkit.analysis import benchmark as bm
+from ui.auth import require
+from ui.benchmarks import comparison, history_spec, tags
+from ui.resources import catalogue
+from ui.widgets import area_cycle_picker
+from ui.workshops import plain
+
+st.title("Benchmark")
+who = require("view_results", what="benchmarks")
+named = who.can("view_peers_named")
+area, cycle = area_cycle_picker()
+if not (area and cycle):
+    st.stop()
+
+all_tags = tags()
+st.markdown("**Compare with** (peers are filtered by the areas' tags; the area itself is never its own peer)")
+cols = st.columns(len(bm.TAG_KEYS))
+for col, key in zip(cols, bm.TAG_KEYS, strict=True):
+    values = sorted({t[key] for t in all_tags.values() if t.get(key)})
+    col.selectbox(
+        bm.TAG_NAMES[key],
+        ["any", "same", *values],
+        key=f"bench_f_{key}",
+        format_func=lambda v: {"any": "Any", "same": "Same as this area"}.get(v, v.replace("_", " ")),
+    )
+filters = {k: st.session_state[f"bench_f_{k}"] for k in bm.TAG_KEYS}
+
+comp = comparison(area, cycle, filters, named=named, tags=all_tags)
+view = comp["view"]
+if not view.respondents:
+    st.info(f"{plain(area)} has no ratings in cycle {plain(cycle)} yet, so there is nothing to compare.")
+    st.stop()
+st.caption(
+    f"{plain(area)}, cycle {plain(cycle)}: {view.respondents} respondents, against {view.n_peers} peer areas ({plain(view.peers_described)}). "
+    + (
+        "Peer areas are named because your role may see them."
+        if named
+        else "Peer areas are anonymised (Peer 01 has the highest overall value)."
+    )
+)
+for note in view.notes:
+    st.warning(note)
+
+st.markdown("**Percentile rank among peers** (and the change in the area's own value since the last cycle)")
+for col, card in zip(st.columns(len(comp["cards"])), comp["cards"], strict=True):
+    col.metric(card["label"], card["value"], card["delta"], border=True)
+    col.caption(card["caption"])
+
+st.vega_lite_chart(comp["specs"]["stages"], width="stretch")
+st.vega_lite_chart(comp["specs"]["levels"], width="stretch")
+st.vega_lite_chart(comp["specs"]["cs"], width="stretch")
+
+st.subheader("Change over cycles")
+st.selectbox(
+    "Measure",
+    ["overall", *bm.STAGE_KEYS, *bm.C_KEYS],
+    key="bench_hist_key",
+    format_func=lambda k: bm.key_label(k, catalogue()),
+)
+st.vega_lite_chart(history_spec(comp, st.session_state["bench_hist_key"]), width="stretch")
+
+with st.expander("Peer areas' values" + (" (named)" if named else " (anonymised)")):
+    st.dataframe(bm.peers_table(view, catalogue()), hide_index=True, width="stretch")
+
+st.caption(bm.METHOD.format(min_peer=view.min_peer_areas, min_n=view.min_group_size))
+stem = f"benchmark-{area}-{cycle}".replace(" ", "_").replace("(", "").replace(")", "")
+c1, c2 = st.columns(2)
+c1.download_button(
+    "Download comparison (CSV)",
+    partial(bm.export_bytes, view, "csv", catalogue(), comp["hist"]),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    key="bench_dl_csv",
+)
+c2.download_button(
+    "Download comparison, peers and history (XLSX)",
+    partial(bm.export_bytes, view, "xlsx", catalogue(), comp["hist"]),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="bench_dl_xlsx",
+)

@@ -1,0 +1,158 @@
+"""Trainer mode: a demo partnership's story, explain panels with sources, exercises, a reset and a presentation view."""
+
+import streamlit as st
+
+from toolkit.training import trainer as training
+from toolkit.training.demo import DEMO_NOTICE, STORIES
+from ui.cached import analysis
+from ui.resources import catalogue, db
+
+cat = catalogue()
+NAMES = [s.name for s in STORIES]
+# Large type for the presentation view (a fixed style sheet: no user text goes into it).
+PRESENT_CSS = """<style>
+.st-key-trainer_slide_box h1 {font-size: 3rem !important; line-height: 1.2;}
+.st-key-trainer_slide_box p, .st-key-trainer_slide_box li {font-size: 1.9rem !important; line-height: 1.45;}
+</style>"""
+
+
+def _forget_answers() -> None:
+    for k in ("trainer_stage_answer", "trainer_iv_answer"):
+        st.session_state[k] = None
+    for k in ("trainer_stage_why", "trainer_iv_why"):
+        st.session_state[k] = ""
+    st.session_state.update(trainer_stage_revealed=False, trainer_iv_revealed=False, trainer_slide=0)
+
+
+def _reset() -> None:
+    name = st.session_state["trainer_story"]
+    with db() as s:
+        n = training.reset_demo_area(name, session=s, cat=cat)
+    _forget_answers()
+    st.session_state["trainer_msg"] = (
+        f"{name} is back to its demo data ({n} ratings); answers and plans made in it are gone."
+    )
+
+
+def _reveal(which: str) -> None:
+    st.session_state[f"trainer_{which}_revealed"] = True
+
+
+def _slide(delta: int, last: int) -> None:
+    st.session_state["trainer_slide"] = min(max(0, st.session_state["trainer_slide"] + delta), last)
+
+
+def _feedback(fb: training.Feedback) -> None:
+    with st.container(border=True, key=f"trainer_fb_{'yes' if fb.agrees else 'no'}"):
+        (st.success if fb.agrees else st.warning)(fb.headline)
+        st.markdown(f"**The toolkit's answer:** {fb.toolkit_answer}")
+        if fb.about_yours:
+            st.markdown(f"**About your choice:** {fb.about_yours}")
+        st.markdown("**The toolkit's reasoning**")
+        for line in fb.reasoning:
+            st.markdown(f"- {line}")
+
+
+presenting = bool(st.session_state.get("trainer_present"))
+if not presenting:
+    st.title("Trainer mode")
+st.caption(DEMO_NOTICE + " Use them to teach the toolkit: nothing here describes a real partnership.")
+if st.session_state["trainer_story"] not in NAMES:
+    st.session_state["trainer_story"] = NAMES[0]
+name = st.selectbox("Demo partnership", NAMES, key="trainer_story", on_change=_forget_answers)
+with db() as s:
+    loaded_now = training.ensure_demo_area(name, session=s, cat=cat)
+if loaded_now:
+    st.toast(f"Loaded the demo data of {name}.")
+story = training.story(name)
+if not presenting:  # the first screen of the presentation tells the story
+    st.info(f"**The story:** {story.summary}")
+if msg := st.session_state.pop("trainer_msg", None):
+    st.success(msg)
+a = analysis(name, training.EXERCISE_CYCLE)
+
+present = st.toggle("Presentation view (large text, one thing per screen)", key="trainer_present")
+if present:
+    deck = training.slides(a, cat, name)
+    k = min(st.session_state["trainer_slide"], len(deck) - 1)
+    st.html(PRESENT_CSS)  # a fixed stylesheet: no user text, and no unsafe_allow_html needed
+    with st.container(border=True, key="trainer_slide_box"):
+        st.markdown(f"# {deck[k].title}")
+        for line in deck[k].lines:
+            st.markdown(f"- {line}")
+    c1, c2, c3 = st.columns([1, 2, 1])
+    c1.button(
+        "Previous", on_click=_slide, args=(-1, len(deck) - 1), disabled=k == 0, key="trainer_prev", width="stretch"
+    )
+    c2.progress((k + 1) / len(deck), text=f"Screen {k + 1} of {len(deck)}")
+    c3.button(
+        "Next",
+        on_click=_slide,
+        args=(1, len(deck) - 1),
+        disabled=k == len(deck) - 1,
+        key="trainer_next",
+        type="primary",
+        width="stretch",
+    )
+    st.stop()
+
+ex_tab, explain_tab, reset_tab = st.tabs(["Exercises", "Explain", "Reset"])
+with ex_tab:
+    ex1 = training.stage_exercise(a, cat)
+    st.subheader(f"1. {ex1.question}")
+    st.caption(f"{a['respondents']} people answered in cycle {a['cycle']}. Look at the Results page first if you like.")
+    labels = {o.key: o.label for o in ex1.options}
+    st.radio("Your answer", list(labels), format_func=labels.get, key="trainer_stage_answer", index=None)
+    st.text_area("Why? (for your own notes; not saved)", key="trainer_stage_why", height=80)
+    st.button(
+        "Show the toolkit's answer",
+        on_click=_reveal,
+        args=("stage",),
+        key="trainer_reveal_stage",
+        disabled=st.session_state["trainer_stage_answer"] is None,
+        type="primary",
+    )
+    if st.session_state["trainer_stage_revealed"]:
+        _feedback(training.check(ex1, st.session_state["trainer_stage_answer"]))
+        with st.expander("How each stage scores here"):
+            for key, note in ex1.notes.items():
+                st.markdown(f"- **{labels[key].split(':')[0]}**: {note}")
+
+    ex2 = training.intervention_exercise(a, cat)
+    st.subheader(f"2. {ex2.question}")
+    st.caption("Some of these interventions fit this partnership's results; some do not.")
+    iv_labels = {o.key: o.label for o in ex2.options}
+    st.radio("Your answer", list(iv_labels), format_func=iv_labels.get, key="trainer_iv_answer", index=None)
+    st.text_area("Why? (for your own notes; not saved)", key="trainer_iv_why", height=80)
+    st.button(
+        "Show the toolkit's answer",
+        on_click=_reveal,
+        args=("iv",),
+        key="trainer_reveal_iv",
+        disabled=st.session_state["trainer_iv_answer"] is None,
+        type="primary",
+    )
+    if st.session_state["trainer_iv_revealed"]:
+        _feedback(training.check(ex2, st.session_state["trainer_iv_answer"]))
+
+with explain_tab:
+    kind = st.segmented_control("Explain", training.EXPLAIN_KINDS, key="trainer_explain_kind", required=True)
+    entries = training.explain(kind, cat, a)
+    by_key = {e.key: e for e in entries}
+    if st.session_state["trainer_explain_item"] not in by_key:
+        st.session_state["trainer_explain_item"] = entries[0].key
+    pick = st.selectbox("Which one", list(by_key), format_func=lambda k: by_key[k].title, key="trainer_explain_item")
+    e = by_key[pick]
+    with st.container(border=True, key="trainer_explain_panel"):
+        st.markdown(f"### {e.title}")
+        st.write(e.text)
+        if e.here:
+            st.markdown(f"**In {name}:** {e.here}")
+        st.caption(f"Source: {e.source}")
+
+with reset_tab:
+    st.write(
+        "Put this demo partnership back as it was: every answer, assumption review, shortlist, appraisal and "
+        "plan made in it is deleted and its demo data is loaded again."
+    )
+    st.button(f"Reset {name}", on_click=_reset, key="trainer_reset", icon=":material/restart_alt:")

@@ -1,0 +1,602 @@
+"""One pydantic schema for every framework file, and the loader that resolves their cross-references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+import networkx as nx
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from toolkit.core import ids
+
+SCHEMA_VERSION = 1
+BUNDLED_DIR = Path(__file__).resolve().parents[2] / "frameworks"
+
+# The five reports the toolkit is built from; a user framework may add its own under `references`.
+REPORTS: dict[str, str] = {
+    "kantar2021": "Kantar Public (2021), Multi-agency reform: key behavioural drivers and barriers",
+    "ofsted": "Ofsted, commentary on the components of successful safeguarding partnerships",
+    "wales2022": (
+        "McManus, Ball, McElwee and Astley, LJMU (2022), Shaping the future of multi-agency "
+        "safeguarding arrangements in Wales: what does 'good' look like?"
+    ),
+    "social_engine2021": (
+        "Social Engine for Warwickshire County Council (2021), Applying behavioural insights "
+        "to support DSLs with safeguarding decision making"
+    ),
+    "wood2021": "Sir Alan Wood (2021), Wood Report: review of multi-agency safeguarding arrangements",
+}
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class Strict(BaseModel):
+    """Base for every schema node: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Citation(Strict):
+    """Where a statement comes from: a report id and a section (or table, figure, annex)."""
+
+    report: Id
+    section: Text
+
+
+class Reference(Strict):
+    """A report cited by a user framework, beyond the five built in."""
+
+    id: Id
+    title: Text
+
+
+class ScalePoint(Strict):
+    value: int
+    label: Text
+
+
+class Scale(Strict):
+    """An integer rating scale with a label for every point; don't-know is always offered as blank."""
+
+    min: int
+    max: int
+    points: list[ScalePoint]
+    dont_know_label: Text = "Don't know"
+
+    @model_validator(mode="after")
+    def _points_cover_range(self) -> Scale:
+        values = [p.value for p in self.points]
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if values != list(range(self.min, self.max + 1)):
+            raise ValueError(f"points must label every value from {self.min} to {self.max} in order")
+        return self
+
+    def label(self, value: int | None) -> str:
+        """The label of a scale value, or the don't-know label for a blank."""
+        if value is None:
+            return self.dont_know_label
+        return next(p.label for p in self.points if p.value == value)
+
+
+class Factor(Strict):
+    """A driver or barrier of one OPM stage."""
+
+    id: Id
+    title: Text
+    description: Text
+    source: Citation
+
+
+class Stage(Strict):
+    id: Id
+    name: Text
+    question: Text
+    summary: Text
+    by_level: dict[str, Text] = {}
+    drivers: list[Factor] = []
+    barriers: list[Factor] = []
+    source: Citation
+
+
+class Named(Strict):
+    """A plain named entry: a level, a context factor, a group, a criterion, an option."""
+
+    id: Id
+    name: Text
+    description: Text
+    question: str | None = None
+    source: Citation | None = None
+
+
+class Recommendation(Strict):
+    id: Id
+    text: Text
+
+
+class Construct(Strict):
+    """One of the 12 C's (or a user framework's equivalent dimension)."""
+
+    id: Id
+    number: int
+    name: Text
+    group: Id
+    explanation: Text
+    good_practice: list[Text] = []
+    recommendations: list[Recommendation] = []
+    source: Citation
+
+
+class Dependency(Strict):
+    """One C underpinning another, as the report states it or as we infer it from its evidence."""
+
+    from_: Id = Field(alias="from")
+    to: Id
+    basis: Literal["stated", "inferred"]
+    note: Text
+    source: Citation
+
+
+class Basis(Strict):
+    """The driver or barrier a rated statement is drawn from."""
+
+    kind: Literal["driver", "barrier"]
+    ref: Id
+
+
+class Item(Strict):
+    """A rateable statement."""
+
+    id: Id
+    text: Text
+    stage: Id | None = None
+    level: Id | None = None
+    cs: list[Id] = []
+    toc_nodes: list[Id] = []
+    basis: Basis | None = None
+    source: Citation
+
+
+class Node(Strict):
+    """A box of the Theory of Change."""
+
+    id: Id
+    tier: Literal["inputs", "outputs", "intermediate_outcomes", "ultimate_outcomes"]
+    label: Text
+    group: Id | None = None
+    description: str | None = None
+    top: bool = False
+    source: Citation
+
+
+class Edge(Strict):
+    from_: Id = Field(alias="from")
+    to: Id
+    rationale: Text
+
+
+class Assumption(Strict):
+    id: Id
+    text: Text
+    nodes: list[Id]
+    source: Citation
+
+
+class OpmMapping(Strict):
+    stage: Id
+    tier: Literal["inputs", "outputs", "intermediate_outcomes", "ultimate_outcomes"]
+    description: Text
+
+
+ComB = Literal[
+    "physical_capability",
+    "psychological_capability",
+    "physical_opportunity",
+    "social_opportunity",
+    "reflective_motivation",
+    "automatic_motivation",
+]
+Level3 = Literal["low", "medium", "high"]
+
+
+class Intervention(Strict):
+    """A behavioural intervention or recommendation a partnership could adopt."""
+
+    id: Id
+    title: Text
+    origin: Literal["shortlist", "longlist", "recommendation", "proven", "inspection", "review"]
+    barrier: Text
+    problem_statement: Text
+    description: Text
+    stages: list[Id] = []
+    levels: list[Id] = []
+    cs: list[Id] = []
+    toc_nodes: list[Id] = []
+    agencies: list[Id] = []
+    com_b: list[ComB] = []
+    mechanism: Text
+    evidence: str | None = None
+    effort: Level3 | None = None
+    cost: Level3 | None = None
+    recommendation: Id | None = None
+    source: Citation
+
+
+class Guidance(Strict):
+    """One row of Kantar's implementation guidance (Table 2)."""
+
+    id: Id
+    theme: Text
+    question: Text
+    findings: list[Text]
+    advice: list[Text]
+    source: Citation
+
+
+class Framework(Strict):
+    """Every framework file, rated or reference, passes this one model."""
+
+    schema_version: Literal[1]
+    id: Id
+    kind: Literal["rated", "reference"]
+    title: Text
+    description: Text
+    source: Citation
+    references: list[Reference] = []
+    scale: Scale | None = None
+    stages: list[Stage] = []
+    levels: list[Named] = []
+    context_factors: list[Named] = []
+    groups: list[Named] = []
+    cs: list[Construct] = []
+    dependencies: list[Dependency] = []
+    items: list[Item] = []
+    node_groups: list[Named] = []
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    assumptions: list[Assumption] = []
+    opm_mapping: list[OpmMapping] = []
+    interventions: list[Intervention] = []
+    criteria: list[Named] = []
+    guidance: list[Guidance] = []
+    messengers: list[Named] = []
+    channels: list[Named] = []
+
+    @model_validator(mode="after")
+    def _rated_has_scale_and_items(self) -> Framework:
+        if self.kind == "rated" and (self.scale is None or not self.items):
+            raise ValueError("a rated framework needs a scale and at least one item")
+        return self
+
+    @cached_property
+    def item_index(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a framework file, where it is, and why."""
+
+    file: str
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.reason}"
+
+
+class FrameworkError(Exception):
+    """Raised with every problem found, so a user can fix them all in one go."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(eq=False)  # hashed by identity, so caches can key on the loaded catalogue
+class Catalogue:
+    """Every loaded framework, cross-referenced, with the lookups pages and analyses need."""
+
+    frameworks: dict[str, Framework]
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def get(self, framework_id: str) -> Framework:
+        return self.frameworks[framework_id]
+
+    @property
+    def rated(self) -> list[Framework]:
+        return [f for f in self.frameworks.values() if f.kind == "rated"]
+
+    @cached_property
+    def opm(self) -> Framework:
+        return self.frameworks["opm"]
+
+    @cached_property
+    def twelve_cs(self) -> Framework:
+        return self.frameworks["twelve_cs"]
+
+    @cached_property
+    def toc(self) -> Framework:
+        return self.frameworks["theory_of_change"]
+
+    @cached_property
+    def interventions(self) -> list[Intervention]:
+        """Every intervention from every framework that has any (built-in and user libraries)."""
+        return [i for f in self.frameworks.values() for i in f.interventions]
+
+    @cached_property
+    def constructs(self) -> dict[str, Construct]:
+        return {c.id: c for f in self.frameworks.values() for c in f.cs}
+
+    @cached_property
+    def nodes(self) -> dict[str, Node]:
+        return {n.id: n for f in self.frameworks.values() for n in f.nodes}
+
+    def item(self, framework_id: str, item_id: str) -> Item:
+        return self.frameworks[framework_id].item_index[item_id]
+
+    def scale(self, framework_id: str) -> Scale:
+        scale = self.frameworks[framework_id].scale
+        assert scale is not None, f"{framework_id} is not rated"
+        return scale
+
+
+def _pydantic_problems(file: str, error: ValidationError) -> list[Problem]:
+    problems = []
+    for e in error.errors():
+        path = ""
+        for part in e["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        problems.append(Problem(file, path, e["msg"]))
+    return problems
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ten times faster
+    """YAML 1.2-style booleans: only true/false, so a scale label like `No` or `Yes` stays text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"), list("tTfF")
+)
+
+
+def _unique_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping whose keys are unique: YAML forbids repeats, and PyYAML would silently keep only the last."""
+    seen: set = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            repeated = key in seen
+        except TypeError:  # an unhashable key: construct_mapping reports it
+            break
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: _unique_keys(loader, node))
+MAX_FILE_BYTES = 5 * 2**20  # the bundled files are well under 1 MiB; a bigger file is a mistake, not a framework
+
+
+def parse_framework(text: str, file: str) -> Framework:
+    """Parse and validate one framework file's text, raising FrameworkError with every problem."""
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise FrameworkError([Problem(file, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise FrameworkError([Problem(file, "", "not valid YAML for a framework: nested too deeply")]) from None
+    if not isinstance(data, dict):
+        raise FrameworkError([Problem(file, "", "must be a YAML mapping with schema_version, id, kind, ...")])
+    if "schema_version" not in data:
+        raise FrameworkError(
+            [Problem(file, "schema_version", f"is missing; start the file with schema_version: {SCHEMA_VERSION}")]
+        )
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise FrameworkError(
+            [Problem(file, "schema_version", f"is {version!r}; this toolkit reads schema_version {SCHEMA_VERSION}")]
+        )
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError(_pydantic_problems(file, exc)) from None
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})
+
+
+def _unique_ids(fw: Framework, file: str) -> list[Problem]:
+    problems = []
+    for section in (
+        "stages",
+        "levels",
+        "context_factors",
+        "groups",
+        "cs",
+        "items",
+        "node_groups",
+        "nodes",
+        "assumptions",
+        "interventions",
+        "criteria",
+        "guidance",
+        "messengers",
+        "channels",
+    ):
+        for dup in _duplicates([e.id for e in getattr(fw, section)]):
+            problems.append(Problem(file, section, f"id {dup!r} is used more than once"))
+    factors = [f.id for s in fw.stages for f in (*s.drivers, *s.barriers)]
+    recs = [r.id for c in fw.cs for r in c.recommendations]
+    for dup in _duplicates(factors) + _duplicates(recs):
+        problems.append(Problem(file, "", f"id {dup!r} is used more than once"))
+    return problems
+
+
+def _check_references(cat: Catalogue) -> list[Problem]:
+    """Resolve every cross-reference across the loaded files."""
+    stages = {s.id for f in cat.frameworks.values() for s in f.stages} or set(ids.STAGES)
+    levels = {lv.id for f in cat.frameworks.values() for lv in f.levels} or set(ids.LEVELS)
+    cs = set(cat.constructs)
+    nodes = set(cat.nodes)
+    recs = {r.id for c in cat.constructs.values() for r in c.recommendations}
+    reports = set(REPORTS)
+    for f in cat.frameworks.values():
+        reports |= {r.id for r in f.references}
+    problems: list[Problem] = []
+
+    def need(file: str, path: str, value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            problems.append(Problem(file, path, f"unknown {what} {value!r}"))
+
+    for fid, fw in cat.frameworks.items():
+        file = cat.files.get(fid, Path(f"{fid}.yaml")).name
+
+        def cite(path: str, c: Citation | None, file: str = file) -> None:
+            if c is not None:
+                need(file, f"{path}.source.report", c.report, reports, "report")
+
+        cite("", fw.source)
+        factors = {
+            f.id: kind for s in fw.stages for kind, fs in (("driver", s.drivers), ("barrier", s.barriers)) for f in fs
+        }
+        for i, s in enumerate(fw.stages):
+            cite(f"stages[{i}]", s.source)
+            for lv in s.by_level:
+                need(file, f"stages[{i}].by_level", lv, levels, "level")
+        groups = {g.id for g in fw.groups}
+        for i, c in enumerate(fw.cs):
+            need(file, f"cs[{i}].group", c.group, groups, "group")
+            cite(f"cs[{i}]", c.source)
+        for i, d in enumerate(fw.dependencies):
+            need(file, f"dependencies[{i}].from", d.from_, cs, "C")
+            need(file, f"dependencies[{i}].to", d.to, cs, "C")
+        for i, it in enumerate(fw.items):
+            p = f"items[{i}]"
+            need(file, f"{p}.stage", it.stage, stages, "stage")
+            need(file, f"{p}.level", it.level, levels, "level")
+            for c in it.cs:
+                need(file, f"{p}.cs", c, cs, "C")
+            for n in it.toc_nodes:
+                need(file, f"{p}.toc_nodes", n, nodes, "Theory of Change node")
+            if it.basis is not None and factors.get(it.basis.ref) != it.basis.kind:
+                problems.append(
+                    Problem(file, f"{p}.basis", f"no {it.basis.kind} {it.basis.ref!r} in this file's stages")
+                )
+            cite(p, it.source)
+        node_groups = {g.id for g in fw.node_groups}
+        for i, n in enumerate(fw.nodes):
+            need(file, f"nodes[{i}].group", n.group, node_groups, "node group")
+            cite(f"nodes[{i}]", n.source)
+        for i, e in enumerate(fw.edges):
+            need(file, f"edges[{i}].from", e.from_, nodes, "Theory of Change node")
+            need(file, f"edges[{i}].to", e.to, nodes, "Theory of Change node")
+            if e.from_ in cat.nodes and e.to in cat.nodes:
+                a, b = ids.TOC_TIERS.index(cat.nodes[e.from_].tier), ids.TOC_TIERS.index(cat.nodes[e.to].tier)
+                if b < a:
+                    problems.append(
+                        Problem(file, f"edges[{i}]", f"{e.from_!r} -> {e.to!r} runs backwards through the tiers")
+                    )
+        if fw.edges:
+            g = nx.DiGraph((e.from_, e.to) for e in fw.edges)
+            try:
+                cycle = nx.find_cycle(g)
+                problems.append(Problem(file, "edges", "the graph has a cycle: " + " -> ".join(a for a, _ in cycle)))
+            except nx.NetworkXNoCycle:
+                pass
+        for i, a in enumerate(fw.assumptions):
+            for n in a.nodes:
+                need(file, f"assumptions[{i}].nodes", n, nodes, "Theory of Change node")
+        for i, m in enumerate(fw.opm_mapping):
+            need(file, f"opm_mapping[{i}].stage", m.stage, stages, "stage")
+        for i, iv in enumerate(fw.interventions):
+            p = f"interventions[{i}]"
+            for s in iv.stages:
+                need(file, f"{p}.stages", s, stages, "stage")
+            for lv in iv.levels:
+                need(file, f"{p}.levels", lv, levels, "level")
+            for c in iv.cs:
+                need(file, f"{p}.cs", c, cs, "C")
+            for n in iv.toc_nodes:
+                need(file, f"{p}.toc_nodes", n, nodes, "Theory of Change node")
+            for a in iv.agencies:
+                need(file, f"{p}.agencies", a, set(ids.AGENCIES), "agency")
+            need(file, f"{p}.recommendation", iv.recommendation, recs, "12 C's recommendation")
+            cite(p, iv.source)
+        for i, g in enumerate(fw.guidance):
+            cite(f"guidance[{i}]", g.source)
+    return problems
+
+
+def framework_files(*dirs: Path) -> list[Path]:
+    """The framework files in the given folders, in a stable order."""
+    return [p for d in dirs if d.is_dir() for p in sorted(d.glob("*.y*ml")) if re.search(r"\.ya?ml$", p.name)]
+
+
+def load_catalogue(user_dir: Path | None = None, bundled_dir: Path = BUNDLED_DIR) -> Catalogue:
+    """Load the bundled frameworks and any user frameworks the same way, and resolve every reference."""
+    dirs = [bundled_dir] + ([user_dir] if user_dir else [])
+    problems: list[Problem] = []
+    cat = Catalogue(frameworks={})
+    for path in framework_files(*dirs):
+        if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            problems.append(
+                Problem(
+                    path.name,
+                    "",
+                    f"is {size / 2**20:.1f} MiB; a framework file is at most {MAX_FILE_BYTES // 2**20} MiB",
+                )
+            )
+            continue
+        try:
+            fw = parse_framework(path.read_text(encoding="utf-8"), path.name)
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(path.name, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        except FrameworkError as exc:
+            problems.extend(exc.problems)
+            continue
+        if fw.id in cat.frameworks:
+            other = cat.files[fw.id].name
+            problems.append(Problem(path.name, "id", f"{fw.id!r} is already defined by {other}"))
+            continue
+        problems.extend(_unique_ids(fw, path.name))
+        cat.frameworks[fw.id] = fw
+        cat.files[fw.id] = path
+    problems.extend(_check_references(cat))
+    if problems:
+        raise FrameworkError(problems)
+    return cat
+
+
+if __name__ == "__main__":  # python -m toolkit.core.frameworks [DIR]: validate and summarise
+    import sys
+
+    try:
+        c = load_catalogue(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    except FrameworkError as err:
+        print(err, file=sys.stderr)
+        sys.exit(1)
+    for f in c.frameworks.values():
+        counts = {
+            k: len(getattr(f, k)) for k in Framework.model_fields if isinstance(getattr(f, k), list) and getattr(f, k)
+        }
+        print(f"{f.id:26} {f.kind:9} {counts}")

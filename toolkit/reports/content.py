@@ -1,0 +1,673 @@
+"""What goes into a partnership's report: sections of paragraphs, tables and figures, built from the analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from textwrap import shorten
+
+from sqlalchemy.orm import Session
+
+from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.suppression import suppressed_cells
+from toolkit.charts import results as charts
+from toolkit.core import ids
+from toolkit.core.browse import cite
+from toolkit.core.frameworks import REPORTS, Catalogue, Citation
+from toolkit.store.areas import find_area
+from toolkit.store.ratings import respondents_frame
+from toolkit.training.demo import DEMO_NOTICE
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of plain text; style is body, note (small print) or callout (boxed)."""
+
+    text: str
+    style: str = "body"
+
+
+@dataclass
+class Bullets:
+    """A bulleted list."""
+
+    items: list[str]
+
+
+@dataclass
+class Table:
+    """An editable table: column headings and rows of text, with a caption."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    widths: list[float] | None = None  # relative column widths
+
+
+@dataclass
+class Figure:
+    """A chart rendered to PNG, with alternative text for readers who cannot see it."""
+
+    name: str
+    png: bytes
+    alt: str
+    caption: str
+    width: int
+    height: int
+    scale: float = 1.5  # pixels per CSS pixel of the chart
+    landscape: bool = False  # a page of its own, turned sideways
+
+
+Block = Paragraph | Bullets | Table | Figure
+
+
+@dataclass
+class Section:
+    """A headed section of the report."""
+
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+    level: int = 1
+
+
+@dataclass
+class Report:
+    """A whole report, ready for any renderer."""
+
+    title: str
+    subtitle: str
+    notice: str | None
+    sections: list[Section]
+    area: str
+    cycle: str
+    generated: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+
+    def plain_text(self) -> str:
+        """The report's words (headings, paragraphs, lists, tables, alt text), for searching and tests."""
+        out = [self.title, self.subtitle, self.notice or ""]
+        for s in self.sections:
+            out.append(s.heading)
+            for b in s.blocks:
+                if isinstance(b, Paragraph):
+                    out.append(b.text)
+                elif isinstance(b, Bullets):
+                    out += b.items
+                elif isinstance(b, Table):
+                    out += [b.caption, " | ".join(b.columns), *(" | ".join(r) for r in b.rows)]
+                else:
+                    out += [b.caption, b.alt]
+        return "\n".join(out)
+
+
+def chart_png(chart, scale: float = 1.5) -> tuple[bytes, int, int]:
+    """An Altair chart as PNG bytes with its pixel size, rendered without a browser (vl-convert)."""
+    import struct
+
+    import vl_convert as vlc
+
+    png = vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    width, height = struct.unpack(">II", png[16:24])
+    return png, width, height
+
+
+def _figure(name: str, chart, alt: str, caption: str, scale: float = 1.5, landscape: bool = False) -> Figure:
+    png, w, h = chart_png(chart, scale)
+    return Figure(name, png, alt, caption, w, h, scale, landscape)
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def _cell(cell: dict, min_n: int) -> str:
+    if cell.get("suppressed"):
+        return f"fewer than {min_n}"
+    if cell.get("mean") is None:
+        return "no answers"
+    return f"{cell['mean']:.1f} (n={cell['n']})"
+
+
+def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) -> Table:
+    """Respondents by agency and level, small groups (and those a total would reveal) shown as 'fewer than N'."""
+    people = respondents_frame(area, cycle, session=session)
+    counts = {(a, lv): 0 for a in sorted(set(people["agency"]), key=ids.AGENCIES.index) for lv in ids.LEVELS}
+    for (a, lv), n in people.groupby(["agency", "level"]).size().items():
+        counts[(a, lv)] = int(n)
+    hidden = suppressed_cells(counts, min_n)
+    rows = []
+    for a in dict.fromkeys(k[0] for k in counts):
+        rows.append(
+            [ids.AGENCY_NAMES.get(a, a)]
+            + [f"fewer than {min_n}" if (a, lv) in hidden else str(counts[(a, lv)]) for lv in ids.LEVELS]
+        )
+    rows.append(["All agencies"] + [str(int((people["level"] == lv).sum())) for lv in ids.LEVELS])
+    note = f"{len(people)} respondents in all." + (
+        f" Cells under {min_n} people, and any cell a total would give away, are not shown." if hidden else ""
+    )
+    return Table(["Agency", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS)], rows, note, [2, 1, 1, 1])
+
+
+class _Sources:
+    """The citations a report makes, collected as it is built."""
+
+    def __init__(self) -> None:
+        self.cited: dict[str, set[str]] = {}
+
+    def __call__(self, c: Citation, fw=None) -> str:
+        self.cited.setdefault(c.report, set()).add(c.section)
+        return cite(c, fw)
+
+    def section(self) -> Section:
+        rows = [[REPORTS.get(r, r), "; ".join(sorted(secs))] for r, secs in sorted(self.cited.items())]
+        rows += [[t, "-"] for r, t in REPORTS.items() if r not in self.cited]
+        return Section(
+            "Sources cited",
+            [
+                Paragraph(
+                    "The frameworks in this report are taken from these public reports; descriptions are in "
+                    "the toolkit's own words. Sections cited in this report are listed beside each report."
+                ),
+                Table(["Report", "Sections cited here"], rows, "", [3, 2]),
+            ],
+        )
+
+
+def _intervention_records(area: str, cycle: str, *, session: Session, cat: Catalogue, cfg: Config) -> dict:
+    """The cycle's shortlist with its APEASE appraisal and decisions, its action plan with progress, and the review
+    of the previous cycle's plan."""
+    from datetime import date
+
+    from toolkit.interventions.apease import aggregate
+    from toolkit.interventions.plan import plan_progress, review_plan
+    from toolkit.store.plans import action_plan, apease_scores, decisions, shortlist
+
+    agg = aggregate(apease_scores(area, cycle, session=session))
+    decided = decisions(area, cycle, session=session)
+    plan = action_plan(area, cycle, session=session)
+    return {
+        "shortlist": shortlist(area, cycle, session=session),
+        "apease": agg,
+        "decisions": decided,
+        "plan": plan,
+        "progress": plan_progress(plan, today=date.today()),
+        "review": review_plan(area, cycle, session=session, cat=cat, cfg=cfg),
+    }
+
+
+def build_report(
+    area: str,
+    cycle: str,
+    *,
+    session: Session,
+    cat: Catalogue,
+    cfg: Config | None = None,
+    progress: Progress | None = None,
+    top: int = 6,
+) -> Report:
+    """The report of one area and cycle: summary, method, priority, charts, ToC, interventions, plan, change, sources."""
+    import time
+
+    from toolkit.interventions.suggest import suggest
+
+    tick = progress or (lambda _f, _t: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    cfg = cfg or Config.from_settings()
+    tick(0.05, "Analysing the ratings")
+    a = analyse(area, cycle, session=session, cat=cat, cfg=cfg)
+    rec = find_area(area, session=session)
+    timings["analyse"] = time.perf_counter() - t0
+    min_n = cfg.min_group_size
+    src = _Sources()
+    opm = a["opm"]
+    toc = a["toc"]
+    tick(0.35, "Matching interventions")
+    found = suggest(a, cat, top=top) if a["respondents"] else []
+    plans = _intervention_records(area, cycle, session=session, cat=cat, cfg=cfg)
+    stage_src = {s.id: s.source for s in cat.opm.stages}
+    sections: list[Section] = []
+
+    # Summary
+    weak = [n for n in toc["nodes"] if n["status"] == "weak"]
+    at_risk = [n for n in toc["nodes"] if n["status"] == "at_risk"]
+    sig = [g for g in a["gaps"] if g["significant"]]
+    summary = [
+        f"{a['respondents']} people answered, from {len({r['agency'] for r in a['respondents_by_agency_level']})} agencies "
+        f"and {sum(1 for lv in ids.LEVELS if any(r['level'] == lv for r in a['respondents_by_agency_level']))} levels."
+    ]
+    if opm["priority_stage"]:
+        summary.append(f"Work on {ids.STAGE_NAMES[opm['priority_stage']]} first. {opm['priority_reason']}")
+    else:
+        summary.append(opm["priority_reason"])
+    summary.append(
+        f"Theory of Change: {len(weak)} box{'es' if len(weak) != 1 else ''} weak and {len(at_risk)} at risk of "
+        f"{len(toc['nodes'])}."
+    )
+    summary.append(f"{len(sig)} perception gap{'s are' if len(sig) != 1 else ' is'} larger than chance would explain.")
+    if found:
+        summary.append(f"Suggested first: {found[0]['title']} ({src(Citation(**found[0]['source']))}).")
+    if a.get("change"):
+        ms = [m for m in a["change"]["measures"] if m["kind"] == "stage"]
+        up = [m["label"] for m in ms if m["significant"] and m["difference"] > 0]
+        down = [m["label"] for m in ms if m["significant"] and m["difference"] < 0]
+        summary.append(
+            f"Since {a['change']['from']}: "
+            + (f"clearly better on {', '.join(up)}" if up else "no stage clearly better")
+            + (f"; clearly worse on {', '.join(down)}." if down else ".")
+        )
+    intro = [Bullets(summary)]
+    if (rec.context or {}).get("story"):
+        intro.append(Paragraph(f"Demo story: {rec.context['story']}", "note"))
+    sections.append(Section("Summary", intro))
+
+    # Method and respondents
+    n_table = respondents_table(area, cycle, session=session, min_n=min_n)
+    sections.append(
+        Section(
+            "Method and respondents",
+            [
+                Paragraph(
+                    "People from each agency and level rated statements drawn from Kantar's Organisational Practice Model "
+                    f"({src(cat.opm.source, cat.opm)}) and the 12 C's of Collective Safeguarding Responsibility "
+                    f"({src(cat.twelve_cs.source, cat.twelve_cs)}) on a scale of 1 (strongly disagree / not in place) "
+                    f"to 5 (strongly agree / embedded). {a['dont_know']} answers were 'don't know': they are counted, "
+                    "never averaged."
+                ),
+                Paragraph(a["weighting"]),
+                Paragraph(
+                    f"Anonymity: any group of fewer than {min_n} people is not shown anywhere in this report, and neither "
+                    "is a second group wherever a total would let the first be worked out.",
+                    "note",
+                ),
+                n_table,
+            ],
+        )
+    )
+
+    # Journey priority
+    rows = [
+        [
+            ids.STAGE_NAMES[st],
+            *(_cell(opm["by_stage_level"][st][lv], min_n) for lv in ids.LEVELS),
+            _cell(opm["by_stage"][st], min_n),
+        ]
+        for st in ids.STAGES
+    ]
+    blocks: list[Block] = []
+    if opm["priority_stage"]:
+        blocks.append(Paragraph(f"Priority: {ids.STAGE_NAMES[opm['priority_stage']]}", "callout"))
+    blocks += [
+        Paragraph(f"Why: {opm['priority_reason']}"),
+        Paragraph(
+            "Kantar's Organisational Practice Model is a journey: Consider, Create, Communicate, Commit. Moving on "
+            "while an earlier stage's barriers remain is inefficient, so the toolkit names the earliest stage below "
+            f"{cfg.priority_threshold:g} overall or at any level ({src(stage_src['consider'], cat.opm)})."
+        ),
+        Table(
+            ["Stage", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS), "All levels"],
+            rows,
+            "Mean rating (1-5) and number of people, by stage and level.",
+            [1.4, 1, 1, 1, 1],
+        ),
+    ]
+    sections.append(Section("Journey priority", blocks))
+    tick(0.45, "Drawing the charts")
+    t1 = time.perf_counter()
+    sections.append(
+        Section(
+            "Where the journey stands: the OPM heatmap",
+            [
+                _figure(
+                    "opm_heatmap",
+                    charts.stage_level_heatmap(a),
+                    "Heatmap of the mean rating for each stage (rows) and level (columns); each cell shows the mean and n, "
+                    "and groups too small to show say so.",
+                    "The Organisational Practice Model by stage and level. Darker is lower.",
+                ),
+            ],
+        )
+    )
+
+    # 12 C's
+    c_rows = [
+        [
+            f"{c.number}. {c.name}",
+            "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
+            _cell(a["twelve_cs"].get(c.id, {}), min_n),
+            src(c.source, cat.twelve_cs),
+        ]
+        for c in cat.twelve_cs.cs
+    ]
+    sections.append(
+        Section(
+            "The 12 C's",
+            [
+                _figure(
+                    "twelve_cs",
+                    charts.twelve_cs_chart(a, cat),
+                    "Bar chart of the mean rating of each of the 12 C's, in two groups, the value written on each bar.",
+                    "The 12 C's of Collective Safeguarding Responsibility.",
+                ),
+                Table(["C", "Group", "Mean (n)", "Source"], c_rows, "", [2.2, 1.6, 1, 1.6]),
+            ],
+        )
+    )
+
+    # Perception gaps
+    texts = {i["item"]: i["text"] for i in a["items"]}
+    shown = sig[:12] or a["gaps"][:8]
+    gap_blocks: list[Block] = [
+        Paragraph(
+            "Strategic and managerial staff are compared with frontline staff, and each agency with everyone else. "
+            "A gap counts as larger than chance would explain after a correction for the number of comparisons "
+            f"(Benjamini-Hochberg); both sides need at least {min_n} people."
+        ),
+    ]
+    if shown:
+        gap_blocks.append(
+            _figure(
+                "gaps",
+                charts.gaps_chart(shown, texts={k: shorten(v, 60, placeholder="...") for k, v in texts.items()}),
+                "Bar chart of the largest differences in mean rating between levels or agencies; "
+                "significant gaps marked with a star and a different colour.",
+                "The largest perception gaps (first group minus second).",
+            )
+        )
+        gap_blocks.append(
+            Table(
+                ["Between", "On", "Difference", "n", "Significant"],
+                [
+                    [
+                        f"{charts.gap_label(g, texts).split(' · ')[0]}",
+                        charts.gap_label(g, texts).split(" · ", 1)[1],
+                        f"{g['difference']:+.1f}",
+                        f"{g['n_a']} and {g['n_b']}",
+                        "yes" if g["significant"] else "no",
+                    ]
+                    for g in shown
+                ],
+                "",
+                [1.5, 2.8, 1.1, 0.9, 1.1],
+            )
+        )
+    else:
+        gap_blocks.append(Paragraph("No comparison had enough people on both sides."))
+    if not sig and shown:
+        gap_blocks.insert(
+            1, Paragraph("No gap is larger than chance would explain; the largest are shown for discussion.")
+        )
+    sections.append(Section("Perception gaps", gap_blocks))
+
+    # Theory of Change
+    tick(0.6, "Drawing the Theory of Change")
+    labels = {n["id"]: n["label"] for n in toc["nodes"]}
+    risky_rows = [
+        [n["label"], charts.STATUS_LABELS[n["status"]], _num(n["score"]), n["reason"] or "-"]
+        for n in toc["nodes"]
+        if n["status"] in ("weak", "at_risk")
+    ]
+    toc_blocks: list[Block] = [
+        Paragraph(
+            f"Kantar's Theory of Change ({src(cat.toc.source, cat.toc)}): inputs lead to outputs, then to "
+            "intermediate and ultimate outcomes. Each box is scored from the statements linked to it: strong at "
+            f"{cfg.strong_threshold:g} or more, weak below {cfg.priority_threshold:g}. A box is at risk when a box "
+            "it depends on is weak, or an assumption under it fails."
+        ),
+        _figure(
+            "theory_of_change",
+            charts.toc_chart(toc),
+            f"Diagram of the Theory of Change: {len(toc['nodes'])} boxes in four columns (inputs, outputs, "
+            f"intermediate and ultimate outcomes); {len(weak)} weak and {len(at_risk)} at risk, listed in the table "
+            "below, each box's status also written inside it.",
+            "The Theory of Change with each box's status; orange dashed links trace what puts a box at risk.",
+            scale=1.5,
+            landscape=True,
+        ),
+    ]
+    if risky_rows:
+        toc_blocks.append(
+            Table(["Box", "Status", "Score", "Why"], risky_rows, "Weak and at-risk boxes.", [2, 0.8, 0.7, 3.8])
+        )
+        chains = {tuple(n["path"]) for n in toc["nodes"] if n["status"] == "at_risk" and n["path"]}
+        longest = [c for c in chains if not any(len(o) > len(c) and o[: len(c)] == c for o in chains)]
+        paths = [" > ".join(labels[p] for p in c) for c in longest]
+        if paths:
+            toc_blocks += [
+                Paragraph("At-risk paths (from the weak box to the box it puts at risk):"),
+                Bullets(sorted(set(paths))),
+            ]
+    else:
+        toc_blocks.append(Paragraph("No box is weak or at risk."))
+    sections.append(Section("Theory of Change", toc_blocks))
+    timings["charts"] = time.perf_counter() - t1
+
+    # Assumptions register
+    asrc = {x.id: x.source for x in cat.toc.assumptions}
+    a_rows = [
+        [
+            x["text"],
+            "; ".join(labels.get(n, n) for n in x["nodes"]),
+            x["status"],
+            x["note"] or "-",
+            src(asrc[x["id"]], cat.toc) if x["id"] in asrc else "-",
+        ]
+        for x in toc["assumptions"]
+    ]
+    reviewed = sum(1 for x in toc["assumptions"] if x["status"] != "unknown")
+    sections.append(
+        Section(
+            "Assumptions",
+            [
+                Paragraph(
+                    f"The Theory of Change rests on {len(a_rows)} assumptions; the partnership has judged {reviewed} of them "
+                    "for this cycle. One that fails puts the boxes it underpins at risk."
+                ),
+                Table(["Assumption", "Underpins", "Status", "Evidence", "Source"], a_rows, "", [3, 2.2, 0.8, 1.5, 1.4]),
+            ],
+        )
+    )
+
+    # Interventions and APEASE
+    iv_blocks: list[Block] = []
+    if found:
+        iv_blocks.append(
+            Paragraph(
+                "Interventions from the reports, ranked by how weak the results they target are. "
+                "Each comes with the results that led to it."
+            )
+        )
+        iv_blocks.append(
+            Table(
+                ["#", "Intervention", "Why it is suggested", "Source"],
+                [
+                    [str(k), x["title"], "; ".join(x["reasons"]), src(Citation(**x["source"]))]
+                    for k, x in enumerate(found, 1)
+                ],
+                "",
+                [0.3, 1.8, 4, 1.6],
+            )
+        )
+    else:
+        iv_blocks.append(Paragraph("No intervention is suggested: no result is weak enough to point to one."))
+    sections.append(Section("Suggested interventions", iv_blocks))
+    apease_fw = cat.get("apease")
+    sections.append(
+        Section(
+            "APEASE appraisal of the shortlist",
+            [
+                Paragraph(
+                    "Each shortlisted intervention is scored on affordability, practicability, effectiveness, "
+                    f"acceptability, side effects and equity ({src(apease_fw.source, apease_fw)})."
+                ),
+                *_apease_blocks(plans, cat, min_n),
+            ],
+            level=2,
+        )
+    )
+    sections.append(Section("Action plan and progress", _plan_blocks(plans, cat)))
+
+    # Change
+    ch_blocks: list[Block] = []
+    if a.get("change") and a["change"]["measures"]:
+        ch = a["change"]
+        ch_blocks.append(
+            Paragraph(
+                f"From {ch['from']} to {ch['to']}: the change in each mean, with a 95% bootstrap interval. "
+                "A clear change is one whose interval does not include zero; the two cycles are "
+                "different samples of people."
+            )
+        )
+        ch_blocks.append(
+            _figure(
+                "change",
+                charts.change_chart(ch["measures"]),
+                "Dot-and-interval chart of the change in each stage and C since the previous cycle; "
+                "clear changes drawn as diamonds, others as circles.",
+                "Change since the previous cycle.",
+            )
+        )
+        rows = [
+            [
+                ("Stage: " if m["kind"] == "stage" else "C: ") + str(m["label"]),
+                _num(m["before"]),
+                _num(m["after"]),
+                f"{m['difference']:+.2f}",
+                f"{m['ci_low']:+.2f} to {m['ci_high']:+.2f}",
+                "clear" if m["significant"] else "within noise",
+            ]
+            for m in ch["measures"]
+            if m["kind"] in ("stage", "c")
+        ]
+        ch_blocks.append(
+            Table(
+                ["Measure", ch["from"], ch["to"], "Change", "95% interval", "Verdict"],
+                rows,
+                "",
+                [2.6, 0.7, 0.7, 0.8, 1.3, 1],
+            )
+        )
+    else:
+        ch_blocks.append(
+            Paragraph("This is the first cycle for this partnership, so there is nothing to compare with yet.")
+        )
+    sections.append(Section("Change since the last cycle", ch_blocks))
+    sections.append(src.section())
+    tick(0.9, "Laying out the report")
+    timings["content"] = time.perf_counter() - t0
+    return Report(
+        title=f"{area}: partnership self-assessment, {cycle}",
+        subtitle=f"Safeguarding Partnership Toolkit report · {a['respondents']} respondents · "
+        f"generated {datetime.now(UTC):%d %B %Y}",
+        notice=DEMO_NOTICE + " This report shows what the toolkit produces; it describes no real partnership."
+        if rec.fictional
+        else None,
+        sections=sections,
+        area=area,
+        cycle=cycle,
+        generated=datetime.now(UTC).isoformat(timespec="seconds"),
+        timings=timings,
+    )
+
+
+def _apease_blocks(plans: dict, cat: Catalogue, min_n: int) -> list[Block]:
+    """The shortlist's APEASE appraisal, one row per intervention, with the decision and why (or a line saying none)."""
+    if not plans["shortlist"]:
+        return [Paragraph("No interventions appraised yet: nothing is on this cycle's shortlist.", "note")]
+    criteria = cat.get("apease").criteria
+    names = {iv.id: iv.title for iv in cat.interventions}
+
+    def cell(st: dict | None) -> str:
+        if not st or (st.get("n") or 0) == 0:
+            return "don't know only" if st and st.get("dont_know") else "-"
+        if st["n"] < min_n:  # one person's score could be read off a mean of too few
+            return f"fewer than {min_n}"
+        return f"{st['mean']:.1f} (n={st['n']})" + (" concern" if st.get("concern") else "")
+
+    cols, overall, decision = [], [], []
+    for iv in plans["shortlist"]:
+        a = plans["apease"].get(iv, {"criteria": {}, "raters": 0})
+        cols.append([cell(a["criteria"].get(c.id)) for c in criteria])
+        shown = [a["criteria"][c.id]["mean"] for c in criteria if (a["criteria"].get(c.id, {}).get("n") or 0) >= min_n]
+        overall.append(f"{sum(shown) / len(shown):.1f}" if shown else "-")
+        d = plans["decisions"].get(iv)
+        text = "not decided" if d is None else ("selected" if d["selected"] else "not selected")
+        decision.append(text + (f": {d['rationale']}" if d and d.get("rationale") else ""))
+    rows = [[c.name, *(col[k] for col in cols)] for k, c in enumerate(criteria)]
+    rows += [["Overall", *overall], ["Decision", *decision]]
+    return [
+        Table(
+            ["Criterion", *(names.get(iv, iv) for iv in plans["shortlist"])],
+            rows,
+            "Mean APEASE score (1-5, higher is better) and number of raters; 'concern' marks a mean below 3 or "
+            f"split raters. Criteria scored by fewer than {min_n} people are not shown.",
+            [1.2] + [2] * len(cols),
+        ),
+    ]
+
+
+def _plan_blocks(plans: dict, cat: Catalogue) -> list[Block]:
+    """The action plan with each step's owner, due date and status, its progress, and whether last cycle's goals moved."""
+    from toolkit.interventions.plan import plan_rows
+
+    blocks: list[Block] = []
+    plan, prog = plans["plan"], plans["progress"]["overall"]
+    if not plan["goals"]:
+        blocks.append(Paragraph("No action plan recorded yet for this cycle: no interventions appraised yet.", "note"))
+    else:
+        blocks.append(
+            Paragraph(
+                f"{len(plan['goals'])} goal{'s' if len(plan['goals']) != 1 else ''}, {prog['steps']} steps: {prog['done']} done, "
+                f"{prog['in_progress']} in progress, {prog['blocked']} blocked, {prog['not_started']} not started; "
+                f"{prog['overdue']} overdue ({prog['percent_complete']:.0f}% complete)."
+            )
+        )
+        from datetime import date
+
+        rows = [
+            [
+                r["goal"],
+                r["step"] or "-",
+                ids.AGENCY_NAMES.get(r["owner"], r["owner"]) or "-",
+                r["due"] or "-",
+                (r["status"] or "-").replace("_", " ") + (" (overdue)" if r["overdue"] else ""),
+                r["messenger"] or "-",
+            ]
+            for r in plan_rows(plan, today=date.today(), cat=cat)
+        ]
+        blocks.append(
+            Table(["Goal", "Step", "Owner", "Due", "Status", "Messenger"], rows, "", [1.7, 2.3, 1, 0.9, 1, 1.1])
+        )
+    if plans["review"]:
+        blocks.append(
+            Paragraph("Goals set in the previous cycle, and whether the statements they aimed to move moved:")
+        )
+        blocks.append(
+            Table(
+                ["Goal", "Verdict", "Statements"],
+                [
+                    [
+                        g["goal"],
+                        g["verdict"],
+                        "; ".join(
+                            f"{i['label']}: {i['difference']:+.2f} ({i['direction']})"
+                            if i["measured"]
+                            else f"{i['label']}: not measured"
+                            for i in g["items"]
+                        )
+                        or "-",
+                    ]
+                    for g in plans["review"]
+                ],
+                "",
+                [1.6, 0.8, 4],
+            )
+        )
+    return blocks

@@ -1,0 +1,180 @@
+"""Areas and cycles: names checked, found or created, listed, ordered, versioned and deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from toolkit.core.text import CONTROL
+from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent
+
+# ---- repository functions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    cycle: str
+    respondents: int
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: str
+    tags: dict
+    fictional: bool
+    cycles: list[CycleSummary]
+
+
+class NotFound(LookupError):
+    """An area or cycle that does not exist; the message says which."""
+
+
+# Characters no name may hold: PostgreSQL cannot store NUL, and the others are invisible or break files.
+NAME_LIMITS = {"area": 200, "cycle": 100, "respondent": 100}
+
+
+def check_name(value: object, what: str) -> str:
+    """A name to store (area, cycle or respondent): text, not blank, within its column's length, no control characters.
+
+    Raises ValueError with a message a person can act on (PostgreSQL would otherwise fail on the insert).
+    """
+    limit = NAME_LIMITS[what]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"the {what} name is blank"
+            if isinstance(value, str) or value is None
+            else f"the {what} name must be text, not {type(value).__name__}"
+        )
+    if len(value) > limit:
+        raise ValueError(f"the {what} name is {len(value)} characters long; the limit is {limit}")
+    if CONTROL.search(value):
+        raise ValueError(f"the {what} name contains a control character; remove it")
+    return value
+
+
+def clean_text(value: str | None, limit: int | None = None) -> str:
+    """Free text as stored: control characters (a NUL, which PostgreSQL refuses) removed, cut to the column's limit."""
+    text = CONTROL.sub("", value or "")
+    return text[:limit] if limit else text
+
+
+def findable(*values: object) -> bool:
+    """Whether values can be looked up at all (a NUL would make PostgreSQL refuse the query): else nothing matches."""
+    return all(isinstance(v, str) and "\x00" not in v for v in values)
+
+
+def get_or_create_area(name: str, *, session: Session, tags: dict | None = None, fictional: bool = False) -> Area:
+    """The area of that name, created if new (tags given for a new area are stored; an existing area's are merged)."""
+    area = session.scalar(select(Area).where(Area.name == name)) if findable(name) else None
+    if area is None:
+        area = Area(name=check_name(name, "area"), tags=dict(tags or {}), context={}, fictional=fictional)
+        session.add(area)
+        session.flush()
+    elif tags:
+        area.tags = {**area.tags, **tags}
+    return area
+
+
+def get_or_create_cycle(area: Area, name: str, *, session: Session) -> Cycle:
+    cycle = (
+        session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == name)) if findable(name) else None
+    )
+    if cycle is None:
+        cycle = Cycle(area_id=area.id, name=check_name(name, "cycle"))
+        session.add(cycle)
+        session.flush()
+    return cycle
+
+
+def find_area(name: str, *, session: Session) -> Area:
+    area = session.scalar(select(Area).where(Area.name == name)) if findable(name) else None
+    if area is None:
+        known = session.scalars(select(Area.name).order_by(Area.name).limit(8)).all()
+        hint = (
+            f" Known areas include: {', '.join(known)}." if known else " There are no areas yet: import or create one."
+        )
+        raise NotFound(f"No area called {name!r}.{hint}")
+    return area
+
+
+def find_cycle(area_name: str, cycle_name: str, *, session: Session) -> Cycle:
+    area = find_area(area_name, session=session)
+    cycle = (
+        session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+        if findable(cycle_name)
+        else None
+    )
+    if cycle is None:
+        known = session.scalars(select(Cycle.name).where(Cycle.area_id == area.id).order_by(Cycle.name)).all()
+        raise NotFound(f"Area {area_name!r} has no cycle {cycle_name!r}. Its cycles: {', '.join(known) or 'none'}.")
+    return cycle
+
+
+def list_areas(*, session: Session) -> list[AreaSummary]:
+    """Every area with its tags, cycles and respondent counts, by name."""
+    counts = session.execute(
+        select(Cycle.area_id, Cycle.name, func.count(Respondent.id))
+        .outerjoin(Respondent, Respondent.cycle_id == Cycle.id)
+        .group_by(Cycle.id, Cycle.area_id, Cycle.name)
+        .order_by(Cycle.name)
+    ).all()
+    by_area: dict[int, list[CycleSummary]] = {}
+    for area_id, cycle, n in counts:
+        by_area.setdefault(area_id, []).append(CycleSummary(cycle, n))
+    return [
+        AreaSummary(a.name, a.tags or {}, a.fictional, by_area.get(a.id, []))
+        for a in session.scalars(select(Area).order_by(Area.name))
+    ]
+
+
+def previous_cycle(area: str, cycle: str, *, session: Session) -> str | None:
+    """The cycle before this one (by name order, as cycles are named by year or round)."""
+    a = find_area(area, session=session)
+    names = sorted(session.scalars(select(Cycle.name).where(Cycle.area_id == a.id)))
+    k = names.index(cycle) if cycle in names else -1
+    return names[k - 1] if k > 0 else None
+
+
+def cycle_version(area: str, cycle: str, *, session: Session) -> str:
+    """A cheap token that changes whenever the cycle's ratings or assumption reviews change (for cache keys)."""
+    c = find_cycle(area, cycle, session=session)
+    n, latest = session.execute(
+        select(func.count(Rating.id), func.max(Rating.updated_at))
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Respondent.cycle_id == c.id)
+    ).one()
+    a_n, a_latest = session.execute(
+        select(func.count(AssumptionReview.id), func.max(AssumptionReview.updated_at)).where(
+            AssumptionReview.cycle_id == c.id
+        )
+    ).one()
+    return f"{c.id}:{n}:{latest}:{a_n}:{a_latest}"
+
+
+def set_area_context(
+    area: str, context: dict[str, str], tags: dict[str, str] | None = None, *, session: Session
+) -> None:
+    """Save an area's context notes (one per context factor) and, optionally, its tags."""
+    a = find_area(area, session=session)
+    a.context = {**(a.context or {}), **{k: v for k, v in context.items()}}
+    if tags is not None:
+        a.tags = {k: v for k, v in tags.items() if v}
+    session.flush()
+
+
+def delete_area(name: str, *, session: Session) -> bool:
+    """Delete an area and everything under it (cycles, respondents, ratings, history, reviews); False if absent."""
+    from sqlalchemy import delete
+
+    area_id = session.scalar(select(Area.id).where(Area.name == name))
+    if area_id is None:
+        return False
+    session.expunge_all()  # objects of the area would otherwise linger in this session's identity map
+    session.execute(delete(Area).where(Area.id == area_id))  # the foreign keys cascade to everything below
+    session.flush()
+    return True

@@ -1,0 +1,334 @@
+"""Every table of the toolkit as a typed SQLAlchemy 2 model, in one place (migrations and tests see the whole schema)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+MAX_NAME = 40  # a participant's display name, as shown to the room
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Area(Base):
+    """A safeguarding partnership, with descriptive tags (nation, type, footprint) and its context notes."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    tags: Mapped[dict] = mapped_column(JSON, default=dict)
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    fictional: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cycles: Mapped[list[Cycle]] = relationship(back_populates="area", cascade="all, delete-orphan")
+
+
+class Cycle(Base):
+    """One assessment round of an area, e.g. `2026` or `2026-baseline`."""
+
+    __tablename__ = "cycles"
+    __table_args__ = (UniqueConstraint("area_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    area: Mapped[Area] = relationship(back_populates="cycles")
+
+
+class Respondent(Base):
+    """A pseudonymous person answering in one cycle, at one level, for one agency."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (UniqueConstraint("cycle_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(100))
+    agency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Rating(Base):
+    """The latest rating of one item by one respondent; a blank score is "don't know"."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("respondent_id", "framework", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
+    framework: Mapped[str] = mapped_column(String(80))
+    item: Mapped[str] = mapped_column(String(80))
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RatingHistory(Base):
+    """An earlier value of a rating, kept when it changes (who changed it, when)."""
+
+    __tablename__ = "rating_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    replaced_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AssumptionReview(Base):
+    """A partnership's judgement of one Theory of Change assumption in one cycle, with its evidence."""
+
+    __tablename__ = "assumption_reviews"
+    __table_args__ = (UniqueConstraint("cycle_id", "assumption"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    assumption: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ShortlistEntry(Base):
+    """An intervention an area has shortlisted in one cycle, to appraise with APEASE."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (UniqueConstraint("cycle_id", "intervention"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    intervention: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApeaseScore(Base):
+    """One rater's score of a shortlisted intervention on one APEASE criterion; blank is don't know."""
+
+    __tablename__ = "apease_scores"
+    __table_args__ = (UniqueConstraint("cycle_id", "intervention", "criterion", "rater"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    intervention: Mapped[str] = mapped_column(String(80))
+    criterion: Mapped[str] = mapped_column(String(40))
+    rater: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InterventionDecision(Base):
+    """Whether an area selected a shortlisted intervention in a cycle, why, who decided and when."""
+
+    __tablename__ = "intervention_decisions"
+    __table_args__ = (UniqueConstraint("cycle_id", "intervention"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    intervention: Mapped[str] = mapped_column(String(80))
+    selected: Mapped[bool] = mapped_column(Boolean)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(100), default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanGoal(Base):
+    """A goal of an area's action plan in one cycle: a selected intervention, its ToC nodes and the items to move."""
+
+    __tablename__ = "plan_goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    intervention: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    toc_nodes: Mapped[list] = mapped_column(JSON, default=list)
+    items: Mapped[list] = mapped_column(JSON, default=list)  # [{"framework", "item"}]
+    set_in: Mapped[str] = mapped_column(String(100))  # the cycle the goal was first set in
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goals.id", ondelete="SET NULL"), nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    steps: Mapped[list[PlanStep]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanStep.position", passive_deletes=True
+    )
+
+
+class PlanStep(Base):
+    """One step towards a goal: who owns it, the messenger and channel, when it is due and where it stands."""
+
+    __tablename__ = "plan_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("plan_goals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")  # an agency id or a role
+    messenger: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    channel: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    due: Mapped[date | None] = mapped_column(nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """An account with one role; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginSession(Base):
+    """A signed-in session; only a hash of its token is stored, and it expires."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvidenceEntry(Base):
+    """A scrutineer's note on one self-rating: its source, date and whether it supports or challenges the rating."""
+
+    __tablename__ = "scrutiny_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    seen_on: Mapped[date] = mapped_column(Date)
+    judgement: Mapped[str] = mapped_column(String(20))
+    link: Mapped[str] = mapped_column(String(200))
+    response: Mapped[str] = mapped_column(Text, default="")
+    responded_by: Mapped[str] = mapped_column(String(100), default="")
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TrailEntry(Base):
+    """A partner decision, the practice change it led to and the outcome seen, linked to Theory of Change nodes."""
+
+    __tablename__ = "scrutiny_trail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    practice_change: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    toc_nodes: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportCheck(Base):
+    """The scrutineer's judgement of one yearly-report checklist point for an area and cycle."""
+
+    __tablename__ = "scrutiny_checks"
+    __table_args__ = (UniqueConstraint("cycle_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    criterion: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportAssurance(Base):
+    """The yearly report's sign-off by the three partners and the scrutineer's covering statement."""
+
+    __tablename__ = "scrutiny_assurance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), unique=True)
+    signoffs: Mapped[dict] = mapped_column(JSON, default=dict)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    statement_by: Mapped[str] = mapped_column(String(100), default="")
+    statement_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Workshop(Base):
+    """A facilitated session for one area and cycle: its join code, what the room rates, and where it stands."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    frameworks: Mapped[list] = mapped_column(JSON, default=list)
+    stages: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    appraisal_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WorkshopParticipant(Base):
+    """Someone in the room: a pseudonymous id (their respondent id in the cycle), agency, level, optional name."""
+
+    __tablename__ = "workshop_participants"
+    __table_args__ = (UniqueConstraint("workshop_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(100))
+    agency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(MAX_NAME), default="")
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+metadata = Base.metadata

@@ -1,0 +1,359 @@
+"""Shortlists, APEASE scores, decisions and action plans (goals and steps) as stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from toolkit.store.areas import NotFound, clean_text, find_cycle
+from toolkit.store.models import ApeaseScore, InterventionDecision, PlanGoal, PlanStep, ShortlistEntry, utcnow
+
+STEP_STATUSES = ("not_started", "in_progress", "done", "blocked")
+
+
+def _catalogue(cat):
+    if cat is not None:
+        return cat
+    from toolkit.core.catalogue import catalogue
+
+    return catalogue()
+
+
+def _known_intervention(intervention: str, cat) -> None:
+    if intervention not in {iv.id for iv in _catalogue(cat).interventions}:
+        raise ValueError(f"no intervention {intervention!r} in the intervention libraries")
+
+
+def shortlist_add(area: str, cycle: str, intervention: str, *, session: Session, by: str = "", cat=None) -> None:
+    """Put an intervention on the cycle's shortlist (again is a no-op), after those already there."""
+    _known_intervention(intervention, cat)
+    c = find_cycle(area, cycle, session=session)
+    rows = session.scalars(select(ShortlistEntry).where(ShortlistEntry.cycle_id == c.id)).all()
+    if any(r.intervention == intervention for r in rows):
+        return
+    position = max((r.position for r in rows), default=-1) + 1
+    session.add(
+        ShortlistEntry(cycle_id=c.id, intervention=intervention, position=position, added_by=clean_text(by, 100))
+    )
+    session.flush()
+
+
+def shortlist_remove(area: str, cycle: str, intervention: str, *, session: Session) -> None:
+    """Take an intervention off the shortlist; its APEASE scores stay, in case it comes back."""
+    c = find_cycle(area, cycle, session=session)
+    row = session.scalar(
+        select(ShortlistEntry).where(ShortlistEntry.cycle_id == c.id, ShortlistEntry.intervention == intervention)
+    )
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def shortlist(area: str, cycle: str, *, session: Session) -> list[str]:
+    """The shortlisted intervention ids of an area and cycle, in the order they were added."""
+    c = find_cycle(area, cycle, session=session)
+    q = select(ShortlistEntry.intervention).where(ShortlistEntry.cycle_id == c.id)
+    return list(session.scalars(q.order_by(ShortlistEntry.position, ShortlistEntry.id)))
+
+
+def record_apease(
+    area: str,
+    cycle: str,
+    intervention: str,
+    criterion: str,
+    rater: str,
+    score: int | None,
+    note: str = "",
+    *,
+    session: Session,
+    cat=None,
+) -> None:
+    """Save one rater's score (on apease.yaml's scale, or None for don't know); a new score replaces their old one."""
+    from toolkit.core import ids
+
+    if criterion not in ids.APEASE:
+        raise ValueError(f"criterion must be one of {', '.join(ids.APEASE)}, not {criterion!r}")
+    scale = _catalogue(cat).scale("apease")
+    if score is not None and not (isinstance(score, int) and scale.min <= score <= scale.max):
+        raise ValueError(f"score must be a whole number from {scale.min} to {scale.max}, or blank, not {score!r}")
+    rater, note = clean_text(rater, 100), clean_text(note)  # a typed name: the column holds 100 characters
+    if not rater.strip():
+        raise ValueError("a score needs a rater (a pseudonym or the facilitator's name)")
+    c = find_cycle(area, cycle, session=session)
+    if intervention not in shortlist(area, cycle, session=session):
+        raise ValueError(f"{intervention!r} is not on the shortlist of {area} {cycle}; shortlist it first")
+    key = (c.id, intervention, criterion, rater)
+    cols = (ApeaseScore.cycle_id, ApeaseScore.intervention, ApeaseScore.criterion, ApeaseScore.rater)
+    row = session.scalar(select(ApeaseScore).where(*(col == v for col, v in zip(cols, key, strict=True))))
+    if row is None:
+        row = ApeaseScore(cycle_id=c.id, intervention=intervention, criterion=criterion, rater=rater)
+        session.add(row)
+    row.score, row.note, row.updated_at = score, note, utcnow()
+    session.flush()
+
+
+def apease_scores(area: str, cycle: str, *, session: Session) -> list[dict]:
+    """Every current APEASE score of an area and cycle: intervention, criterion, rater, score, note, when."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.scalars(select(ApeaseScore).where(ApeaseScore.cycle_id == c.id).order_by(ApeaseScore.id))
+    return [
+        {
+            "intervention": r.intervention,
+            "criterion": r.criterion,
+            "rater": r.rater,
+            "score": r.score,
+            "note": r.note,
+            "when": r.updated_at,
+        }
+        for r in rows
+    ]
+
+
+def record_decision(
+    area: str,
+    cycle: str,
+    intervention: str,
+    selected: bool,
+    rationale: str = "",
+    *,
+    session: Session,
+    by: str = "",
+    cat=None,
+) -> None:
+    """Record whether an intervention is selected, and why; a later decision replaces the earlier one."""
+    _known_intervention(intervention, cat)
+    c = find_cycle(area, cycle, session=session)
+    row = session.scalar(
+        select(InterventionDecision).where(
+            InterventionDecision.cycle_id == c.id, InterventionDecision.intervention == intervention
+        )
+    )
+    if row is None:
+        row = InterventionDecision(cycle_id=c.id, intervention=intervention)
+        session.add(row)
+    row.selected, row.decided_at = bool(selected), utcnow()
+    row.rationale, row.decided_by = clean_text(rationale), clean_text(by, 100)
+    session.flush()
+
+
+def decisions(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
+    """{intervention: {"selected", "rationale", "by", "when"}} for an area and cycle."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.scalars(select(InterventionDecision).where(InterventionDecision.cycle_id == c.id))
+    return {
+        r.intervention: {"selected": r.selected, "rationale": r.rationale, "by": r.decided_by, "when": r.decided_at}
+        for r in rows
+    }
+
+
+def add_goal(
+    area: str,
+    cycle: str,
+    intervention: str,
+    *,
+    session: Session,
+    title: str = "",
+    toc_nodes: list[str] | None = None,
+    items: list[dict] | None = None,
+    by: str = "",
+    cat=None,
+) -> int:
+    """Turn an intervention selected in this cycle into a goal of the cycle's plan; returns the goal id."""
+    cat = _catalogue(cat)
+    iv = next((i for i in cat.interventions if i.id == intervention), None)
+    if iv is None:
+        raise ValueError(f"no intervention {intervention!r} in the intervention libraries")
+    if not decisions(area, cycle, session=session).get(intervention, {}).get("selected"):
+        raise ValueError(f"{intervention!r} has not been selected in {area} {cycle}; record the decision first")
+    nodes = list(iv.toc_nodes if toc_nodes is None else toc_nodes)
+    unknown = [n for n in nodes if n not in cat.nodes]
+    rated = {(fw.id, it) for fw in cat.rated for it in fw.item_index}
+    bad_items = [i for i in items or [] if (i.get("framework"), i.get("item")) not in rated]
+    if unknown or bad_items:
+        raise ValueError(f"unknown Theory of Change nodes {unknown} or items {bad_items}")
+    c = find_cycle(area, cycle, session=session)
+    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == c.id)) or 0
+    goal = PlanGoal(
+        cycle_id=c.id,
+        intervention=intervention,
+        title=clean_text(title) or iv.title,
+        toc_nodes=nodes,
+        items=[{"framework": i["framework"], "item": i["item"]} for i in items or []],
+        set_in=cycle,
+        position=n,
+        created_by=by,
+    )
+    session.add(goal)
+    session.flush()
+    return goal.id
+
+
+def _check_step(status: str, messenger: str | None, channel: str | None, cat) -> None:
+    if status not in STEP_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STEP_STATUSES)}, not {status!r}")
+    guide = _catalogue(cat).get("implementation_guidance")
+    if messenger and messenger not in {m.id for m in guide.messengers}:
+        raise ValueError(f"no messenger {messenger!r} in the implementation guidance")
+    if channel and channel not in {ch.id for ch in guide.channels}:
+        raise ValueError(f"no channel {channel!r} in the implementation guidance")
+
+
+def add_step(
+    goal_id: int,
+    text: str,
+    *,
+    session: Session,
+    owner: str = "",
+    messenger: str | None = None,
+    channel: str | None = None,
+    due: date | None = None,
+    status: str = "not_started",
+    by: str = "",
+    cat=None,
+) -> int:
+    """Add a step to a goal (messenger and channel ids from implementation_guidance.yaml); returns the step id."""
+    _check_step(status, messenger, channel, cat)
+    goal = session.get(PlanGoal, goal_id)
+    if goal is None:
+        raise NotFound(f"No goal {goal_id}.")
+    if not text.strip():
+        raise ValueError("a step needs some text")
+    step = PlanStep(
+        goal_id=goal_id,
+        position=len(goal.steps),
+        text=clean_text(text),
+        owner=clean_text(owner, 200),
+        messenger=messenger or None,
+        channel=channel or None,
+        due=due,
+        status=status,
+        updated_by=by,
+    )
+    session.add(step)
+    session.flush()
+    session.refresh(goal)
+    return step.id
+
+
+_UNSET = object()
+
+
+def update_step(
+    step_id: int,
+    *,
+    session: Session,
+    status: str | None = None,
+    text: str | None = None,
+    owner: str | None = None,
+    messenger=_UNSET,
+    channel=_UNSET,
+    due=_UNSET,
+    by: str = "",
+    cat=None,
+) -> None:
+    """Change a step: its status, text, owner, messenger, channel or due date (pass None to clear those three)."""
+    step = session.get(PlanStep, step_id)
+    if step is None:
+        raise NotFound(f"No step {step_id}.")
+    new_messenger = step.messenger if messenger is _UNSET else messenger
+    new_channel = step.channel if channel is _UNSET else channel
+    _check_step(status or step.status, new_messenger, new_channel, cat)
+    step.status = status or step.status
+    step.text = step.text if text is None else clean_text(text)
+    step.owner = step.owner if owner is None else clean_text(owner, 200)
+    step.messenger, step.channel = new_messenger or None, new_channel or None
+    step.due = step.due if due is _UNSET else due
+    step.updated_by, step.updated_at = by, utcnow()
+    session.flush()
+
+
+def delete_goal(goal_id: int, *, session: Session) -> None:
+    """Remove a goal and its steps from its plan."""
+    goal = session.get(PlanGoal, goal_id)
+    if goal is not None:
+        session.delete(goal)
+        session.flush()
+
+
+def action_plan(area: str, cycle: str, *, session: Session) -> dict:
+    """The action plan of an area in one cycle: its goals, each with its steps, in order."""
+    c = find_cycle(area, cycle, session=session)
+    goals = session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == c.id).order_by(PlanGoal.position, PlanGoal.id))
+    return {
+        "area": area,
+        "cycle": cycle,
+        "goals": [
+            {
+                "id": g.id,
+                "intervention": g.intervention,
+                "title": g.title,
+                "toc_nodes": list(g.toc_nodes or []),
+                "items": list(g.items or []),
+                "set_in": g.set_in,
+                "carried_from": g.carried_from_id,
+                "steps": [
+                    {
+                        "id": s.id,
+                        "text": s.text,
+                        "owner": s.owner,
+                        "messenger": s.messenger,
+                        "channel": s.channel,
+                        "due": s.due,
+                        "status": s.status,
+                    }
+                    for s in g.steps
+                ],
+            }
+            for g in goals
+        ],
+    }
+
+
+def carry_plan_forward(area: str, from_cycle: str, to_cycle: str, *, session: Session, by: str = "") -> int:
+    """Copy a cycle's plan into the next cycle (the old version is kept); returns how many goals were copied.
+
+    Goals already carried into the new cycle are not copied twice.
+    """
+    src = find_cycle(area, from_cycle, session=session)
+    dst = find_cycle(area, to_cycle, session=session)
+    if src.id == dst.id:
+        raise ValueError("a plan is carried into a different cycle")
+    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.id)))
+    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == dst.id)) or 0
+    copied = 0
+    for g in session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == src.id).order_by(PlanGoal.position)):
+        if g.id in done:
+            continue
+        new = PlanGoal(
+            cycle_id=dst.id,
+            intervention=g.intervention,
+            title=g.title,
+            toc_nodes=list(g.toc_nodes or []),
+            items=list(g.items or []),
+            set_in=g.set_in,
+            carried_from_id=g.id,
+            position=n + copied,
+            created_by=by,
+        )
+        new.steps = [
+            PlanStep(
+                position=s.position,
+                text=s.text,
+                owner=s.owner,
+                messenger=s.messenger,
+                channel=s.channel,
+                due=s.due,
+                status=s.status,
+                updated_by=s.updated_by,
+            )
+            for s in g.steps
+        ]
+        session.add(new)
+        copied += 1
+    session.flush()
+    return copied

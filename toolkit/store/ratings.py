@@ -1,0 +1,123 @@
+"""Respondents and their ratings: the stored latest value, its history, and the frames analysis reads."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import (
+    select,
+)
+from sqlalchemy.orm import Session
+
+from toolkit.store.areas import NotFound, check_name, find_cycle, findable
+from toolkit.store.models import Cycle, Rating, RatingHistory, Respondent, utcnow
+
+
+def upsert_respondent(cycle: Cycle, pseudonym: str, agency: str, level: str, *, session: Session) -> Respondent:
+    """The respondent of that pseudonym in the cycle, created if new; their agency and level are fixed once set."""
+    resp = (
+        session.scalar(select(Respondent).where(Respondent.cycle_id == cycle.id, Respondent.pseudonym == pseudonym))
+        if findable(pseudonym)
+        else None
+    )
+    if resp is None:
+        resp = Respondent(cycle_id=cycle.id, pseudonym=check_name(pseudonym, "respondent"), agency=agency, level=level)
+        session.add(resp)
+        session.flush()
+    elif (resp.agency, resp.level) != (agency, level):
+        raise ValueError(
+            f"respondent {pseudonym!r} is already recorded as {resp.agency}/{resp.level}, not {agency}/{level}"
+        )
+    return resp
+
+
+def record_rating(
+    respondent: Respondent,
+    framework: str,
+    item: str,
+    score: int | None,
+    comment: str = "",
+    *,
+    session: Session,
+    by: str = "",
+) -> Rating:
+    """Save one answer; a changed answer keeps its earlier value in the history."""
+    rating = session.scalar(
+        select(Rating).where(Rating.respondent_id == respondent.id, Rating.framework == framework, Rating.item == item)
+    )
+    now = utcnow()
+    if rating is None:
+        rating = Rating(
+            respondent_id=respondent.id, framework=framework, item=item, score=score, comment=comment, updated_at=now
+        )
+        session.add(rating)
+    elif (rating.score, rating.comment) != (score, comment):
+        session.add(
+            RatingHistory(
+                rating_id=rating.id,
+                score=rating.score,
+                comment=rating.comment,
+                recorded_at=rating.updated_at,
+                replaced_at=now,
+                replaced_by=by or respondent.pseudonym,
+            )
+        )
+        rating.score, rating.comment, rating.updated_at = score, comment, now
+    session.flush()
+    return rating
+
+
+def rating_history(rating_id: int, *, session: Session) -> list[RatingHistory]:
+    return list(
+        session.scalars(select(RatingHistory).where(RatingHistory.rating_id == rating_id).order_by(RatingHistory.id))
+    )
+
+
+RATING_COLUMNS = ["respondent", "agency", "level", "framework", "item", "score", "comment"]
+
+
+def ratings_frame(area: str, cycle: str, *, session: Session, with_comments: bool = True) -> pd.DataFrame:
+    """The current ratings of one area and cycle as a long table (score is a nullable integer)."""
+    c = find_cycle(area, cycle, session=session)
+    cols = [Respondent.pseudonym, Respondent.agency, Respondent.level, Rating.framework, Rating.item, Rating.score]
+    if with_comments:
+        cols.append(Rating.comment)
+    rows = session.execute(
+        select(*cols).join(Rating, Rating.respondent_id == Respondent.id).where(Respondent.cycle_id == c.id)
+    ).all()
+    names = RATING_COLUMNS if with_comments else RATING_COLUMNS[:-1]
+    df = pd.DataFrame(rows, columns=names)
+    df["score"] = df["score"].astype("Int64")
+    return df
+
+
+def respondents_frame(area: str, cycle: str, *, session: Session) -> pd.DataFrame:
+    """Every respondent of one area and cycle, including those who have not answered yet."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.execute(
+        select(Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == c.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["respondent", "agency", "level"])
+
+
+def respondent_answers(
+    area: str, cycle: str, pseudonym: str, *, session: Session
+) -> dict[tuple[str, str], tuple[int | None, str]]:
+    """One respondent's current answers: {(framework, item): (score, comment)}."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.execute(
+        select(Rating.framework, Rating.item, Rating.score, Rating.comment)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym)
+    )
+    return {(f, i): (s, cm) for f, i, s, cm in rows}
+
+
+def find_respondent(area: str, cycle: str, pseudonym: str, *, session: Session) -> Respondent | None:
+    """The respondent of that pseudonym in the area and cycle, or None (also when the area or cycle is unknown)."""
+    try:
+        c = find_cycle(area, cycle, session=session)
+    except NotFound:
+        return None
+    if not findable(pseudonym):
+        return None
+    return session.scalar(select(Respondent).where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym))
