@@ -18,6 +18,8 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== types (pyright, standard mode: toolkit/ and ui/) =="
+.venv/bin/pyright
 
 echo "== tests on SQLite =="
 .venv/bin/pytest -q -p no:cacheprovider "$@"
