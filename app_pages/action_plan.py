@@ -6,6 +6,7 @@ import streamlit as st
 
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import default_targets, plan_frame, plan_progress
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.plans import STEP_STATUSES, action_plan, add_goal, add_step, decisions, delete_goal, update_step
 from ui.auth import gate, identity
 from ui.cached import analysis, plan_review
@@ -30,7 +31,8 @@ def _goal(iv_id: str) -> None:
     ss = st.session_state
     nodes, items = default_targets(by_id[iv_id], cat, analysis(ss["sel_area"], ss["sel_cycle"]))
     with db() as s:
-        add_goal(ss["sel_area"], ss["sel_cycle"], iv_id, session=s, toc_nodes=nodes, items=items, by=_who(), cat=cat)
+        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=_who(), cat=cat)
 
 
 def _step(goal_id: int) -> None:
@@ -78,8 +80,9 @@ if not (area and cycle):
 if msg := st.session_state.pop("plan_msg", None):
     getattr(st, msg[0])(msg[1])
 with db() as s:
-    plan = action_plan(area, cycle, session=s)
-    chosen = [iv for iv, d in decisions(area, cycle, session=s).items() if d["selected"]]
+    ref = resolve_cycle(area, cycle, session=s)
+    plan = action_plan(ref, session=s)
+    chosen = [iv for iv, d in decisions(ref, session=s).items() if d["selected"]]
 planned = {g["intervention"] for g in plan["goals"]}
 reviewed = plan_review(area, cycle, tuple(g["id"] for g in plan["goals"]))
 for iv_id in (x for x in chosen if x not in planned):

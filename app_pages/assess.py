@@ -4,6 +4,7 @@ import streamlit as st
 
 from toolkit.capture.assessment import AnswerError, is_link_pseudonym, new_pseudonym, progress, submit_answer, walk
 from toolkit.core import ids
+from toolkit.store.areas import NotFound, resolve_cycle
 from toolkit.store.ratings import find_respondent, respondent_answers
 from ui.resources import catalogue, db, settings
 from ui.widgets import DONT_KNOW as DK
@@ -21,10 +22,14 @@ def _restore() -> None:
     if not is_link_pseudonym(qp["r"]):  # a guessable or forged id: never open someone else's answers
         return
     with db() as s:
-        resp = find_respondent(qp["area"], qp["cycle"], qp["r"], session=s)
+        try:
+            ref = resolve_cycle(qp["area"], qp["cycle"], session=s)
+        except NotFound:  # a link to an area or cycle that is not (or no longer) there: start afresh
+            return
+        resp = find_respondent(ref, qp["r"], session=s)
         if resp is None:
             return
-        answers = respondent_answers(qp["area"], qp["cycle"], qp["r"], session=s)
+        answers = respondent_answers(ref, qp["r"], session=s)
     st.session_state.update(
         assess_respondent=qp["r"],
         assess_area=qp["area"],

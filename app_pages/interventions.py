@@ -5,6 +5,7 @@ import streamlit as st
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.interventions.apease import aggregate, comparison_text
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.plans import (
     apease_scores,
     decisions,
@@ -27,12 +28,14 @@ DK = "dk"
 
 def _add(iv_id: str) -> None:
     with db() as s:
-        shortlist_add(st.session_state["sel_area"], st.session_state["sel_cycle"], iv_id, session=s, cat=cat)
+        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        shortlist_add(ref, iv_id, session=s, cat=cat)
 
 
 def _remove(iv_id: str) -> None:
     with db() as s:
-        shortlist_remove(st.session_state["sel_area"], st.session_state["sel_cycle"], iv_id, session=s)
+        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        shortlist_remove(ref, iv_id, session=s)
 
 
 def _score(iv_id: str) -> None:
@@ -42,12 +45,12 @@ def _score(iv_id: str) -> None:
         ss["iv_msg"] = ("error", "Say who is scoring (a name or a pseudonym) before saving.")
         return
     with db() as s:
+        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
         for c in ids.APEASE:
             v = ss.get(f"iv_ap_{iv_id}_{c}")
             if v is not None:
                 record_apease(
-                    ss["sel_area"],
-                    ss["sel_cycle"],
+                    ref,
                     iv_id,
                     c,
                     rater,
@@ -64,8 +67,7 @@ def _decide(iv_id: str) -> None:
     who = identity()
     with db() as s:
         record_decision(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s),
             iv_id,
             ss.get(f"iv_sel_{iv_id}") == "Selected",
             ss.get(f"iv_why_{iv_id}", ""),
@@ -107,7 +109,8 @@ effort = c3.selectbox(
 )
 found = suggestions(a, agency=agency, level=level, max_effort=effort)
 with db() as s:
-    listed = shortlist(area, cycle, session=s)
+    ref = resolve_cycle(area, cycle, session=s)
+    listed = shortlist(ref, session=s)
 if not found:
     st.success(
         "Nothing here is weak enough to need an intervention from the library. Keep doing what works, and look again next cycle."
@@ -155,8 +158,8 @@ for iv_id in listed:
         st.button("Save scores", key=f"iv_save_{iv_id}", on_click=_score, args=(iv_id,))
 
 with db() as s:
-    agg = aggregate(apease_scores(area, cycle, session=s))
-    decided = decisions(area, cycle, session=s)
+    agg = aggregate(apease_scores(ref, session=s))
+    decided = decisions(ref, session=s)
 if agg:
     st.subheader("Side by side")
     st.caption(

@@ -206,7 +206,7 @@ elif view == "Room results":
 
 elif view == "Appraise":
     with db() as s:
-        listed = shortlist(w.area, w.cycle, session=s)
+        listed = shortlist(w.ref, session=s)
         mine = own_appraisals(w, ss["join_pseudonym"], session=s)
     ivs = {iv.id: iv for iv in cat.interventions}
     apease = cat.get("apease")

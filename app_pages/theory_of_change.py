@@ -5,6 +5,7 @@ import streamlit as st
 
 from toolkit.analysis.toc import node_detail
 from toolkit.charts.results import STATUS_LABELS, toc_dot
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import ASSUMPTION_STATUSES, save_assumption
 from ui.auth import gate, may
 from ui.cached import analysis
@@ -15,8 +16,7 @@ from ui.widgets import area_cycle_picker
 def _save_assumption(aid: str) -> None:
     with db() as s:
         save_assumption(
-            st.session_state["sel_area"],
-            st.session_state["sel_cycle"],
+            resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s),
             aid,
             st.session_state[f"toc_as_{aid}"],
             st.session_state.get(f"toc_an_{aid}", ""),

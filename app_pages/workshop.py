@@ -8,7 +8,7 @@ import streamlit as st
 from toolkit.charts import results as charts
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
-from toolkit.store.areas import list_areas
+from toolkit.store.areas import CycleRef, list_areas
 from toolkit.store.plans import shortlist, shortlist_add, shortlist_remove
 from toolkit.workshops.rooms import (
     FRAMEWORKS,
@@ -67,16 +67,16 @@ def _act(action, *args) -> None:
         ss["workshop_msg"] = ("error", f"Not done: {exc}.")
 
 
-def _save_shortlist(area: str, cycle: str) -> None:
+def _save_shortlist(ref: CycleRef) -> None:
     chosen = ss.get("workshop_shortlist") or []
     try:
         with db() as s:
-            current = shortlist(area, cycle, session=s)
+            current = shortlist(ref, session=s)
             for iv in current:
                 if iv not in chosen:
-                    shortlist_remove(area, cycle, iv, session=s)
+                    shortlist_remove(ref, iv, session=s)
             for iv in chosen:
-                shortlist_add(area, cycle, iv, session=s, by=who.username, cat=cat)
+                shortlist_add(ref, iv, session=s, by=who.username, cat=cat)
         ss["workshop_msg"] = ("success", "Shortlist saved.")
     except ValueError as exc:
         ss["workshop_msg"] = ("error", f"Shortlist not saved: {exc}.")
@@ -258,7 +258,7 @@ with st.expander("Facilitator controls") if present else st.container():
         "APEASE criteria on their device, and the room's scores appear above once results are revealed."
     )
     with db() as s:
-        listed = shortlist(w.area, w.cycle, session=s)
+        listed = shortlist(w.ref, session=s)
         version = status(w, session=s, cat=cat).version if w.revealed else ""
     names = {iv.id: iv.title for iv in cat.interventions}
     if w.revealed and (ideas := suggestions(w, version)):
@@ -274,7 +274,7 @@ with st.expander("Facilitator controls") if present else st.container():
         placeholder="Choose interventions to appraise",
     )
     c1, c2 = st.columns(2)
-    c1.button("Save shortlist", key="workshop_save_shortlist", on_click=_save_shortlist, args=(w.area, w.cycle))
+    c1.button("Save shortlist", key="workshop_save_shortlist", on_click=_save_shortlist, args=(w.ref,))
     if w.appraisal_open:
         c2.button(
             "Stop the appraisal",

@@ -36,6 +36,7 @@ from toolkit.analysis.scores import Config, analyse, analyse_frame, cycle_scores
 from toolkit.capture.ratings_file import import_table
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue, load_catalogue
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.models import Area, Cycle, Rating, Respondent
 from toolkit.store.ratings import ratings_frame
@@ -163,7 +164,7 @@ def main() -> None:
         with session_scope(engine) as s:
             area = s.scalars(select(Area.name).order_by(Area.name)).first()
             t_one, result = median_time(lambda: analyse(area, cycle, session=s, cat=cat, cfg=cfg), args.runs)
-            one = ratings_frame(area, cycle, session=s, with_comments=False)
+            one = ratings_frame(resolve_cycle(area, cycle, session=s), session=s, with_comments=False)
             t_frame, _ = median_time(lambda: analyse_frame(one, cat, cfg, area=area, cycle=cycle), args.runs)
             t_load, everyone = median_time(lambda: cycle_frame(s, cycle), max(1, args.runs // 3))
 

@@ -22,7 +22,7 @@ from toolkit.interventions.plan import (
     review_plan,
     write_plan,
 )
-from toolkit.store.areas import NotFound, get_or_create_area, get_or_create_cycle
+from toolkit.store.areas import NotFound, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.plans import (
     STEP_STATUSES,
     action_plan,
@@ -247,14 +247,18 @@ def area(session):
 
 def _selected(session, area, catalogue, cycle="2025"):
     iv = next(i for i in catalogue.interventions if i.toc_nodes)
-    record_decision(area, cycle, iv.id, True, "strongest on APEASE", session=session, cat=catalogue)
+    record_decision(
+        resolve_cycle(area, cycle, session=session), iv.id, True, "strongest on APEASE", session=session, cat=catalogue
+    )
     return iv
 
 
 def test_a_selected_intervention_becomes_a_goal_with_steps(session, area, catalogue) -> None:
     iv = _selected(session, area, catalogue)
     nodes, items = default_targets(iv, catalogue)
-    gid = add_goal(area, "2025", iv.id, session=session, items=items, by="Fay", cat=catalogue)
+    gid = add_goal(
+        resolve_cycle(area, "2025", session=session), iv.id, session=session, items=items, by="Fay", cat=catalogue
+    )
     s1 = add_step(
         gid,
         "Agree the wording with the comms lead",
@@ -267,24 +271,33 @@ def test_a_selected_intervention_becomes_a_goal_with_steps(session, area, catalo
     )
     add_step(gid, "Run it in every team meeting", session=session, owner="Practice leads", cat=catalogue)
     update_step(s1, session=session, status="done", by="Fay", cat=catalogue)
-    plan = action_plan(area, "2025", session=session)
+    plan = action_plan(resolve_cycle(area, "2025", session=session), session=session)
     [goal] = plan["goals"]
     assert goal["title"] == iv.title and goal["toc_nodes"] == nodes and goal["items"] == items
     assert goal["set_in"] == "2025" and [s["status"] for s in goal["steps"]] == ["done", "not_started"]
     assert goal["steps"][0]["due"] == date(2025, 9, 1) and goal["steps"][0]["messenger"] == "line_managers"
     assert plan_progress(plan, today=date(2025, 10, 1))["overall"]["percent_complete"] == 50.0
     update_step(s1, session=session, due=None, cat=catalogue)
-    assert action_plan(area, "2025", session=session)["goals"][0]["steps"][0]["due"] is None
+    assert (
+        action_plan(resolve_cycle(area, "2025", session=session), session=session)["goals"][0]["steps"][0]["due"]
+        is None
+    )
 
 
 def test_goals_need_a_selected_intervention_and_known_ids(session, area, catalogue) -> None:
     iv = catalogue.interventions[0]
     with pytest.raises(ValueError, match="has not been selected"):
-        add_goal(area, "2025", iv.id, session=session, cat=catalogue)
-    record_decision(area, "2025", iv.id, True, session=session, cat=catalogue)
+        add_goal(resolve_cycle(area, "2025", session=session), iv.id, session=session, cat=catalogue)
+    record_decision(resolve_cycle(area, "2025", session=session), iv.id, True, session=session, cat=catalogue)
     with pytest.raises(ValueError, match="unknown"):
-        add_goal(area, "2025", iv.id, session=session, toc_nodes=["no_such_node"], cat=catalogue)
-    gid = add_goal(area, "2025", iv.id, session=session, cat=catalogue)
+        add_goal(
+            resolve_cycle(area, "2025", session=session),
+            iv.id,
+            session=session,
+            toc_nodes=["no_such_node"],
+            cat=catalogue,
+        )
+    gid = add_goal(resolve_cycle(area, "2025", session=session), iv.id, session=session, cat=catalogue)
     for kw, msg in (
         ({"messenger": "town_crier"}, "messenger"),
         ({"channel": "pigeon"}, "channel"),
@@ -298,24 +311,42 @@ def test_goals_need_a_selected_intervention_and_known_ids(session, area, catalog
 
 def test_carrying_a_plan_forward_copies_it_and_keeps_the_old(session, area, catalogue) -> None:
     iv = _selected(session, area, catalogue)
-    gid = add_goal(area, "2025", iv.id, session=session, cat=catalogue)
+    gid = add_goal(resolve_cycle(area, "2025", session=session), iv.id, session=session, cat=catalogue)
     sid = add_step(gid, "Step one", session=session, status="in_progress", cat=catalogue)
-    assert carry_plan_forward(area, "2025", "2026", session=session) == 1
-    assert carry_plan_forward(area, "2025", "2026", session=session) == 0
-    new = action_plan(area, "2026", session=session)["goals"][0]
+    assert (
+        carry_plan_forward(
+            resolve_cycle(area, "2025", session=session), resolve_cycle(area, "2026", session=session), session=session
+        )
+        == 1
+    )
+    assert (
+        carry_plan_forward(
+            resolve_cycle(area, "2025", session=session), resolve_cycle(area, "2026", session=session), session=session
+        )
+        == 0
+    )
+    new = action_plan(resolve_cycle(area, "2026", session=session), session=session)["goals"][0]
     assert new["carried_from"] == gid and new["set_in"] == "2025" and new["steps"][0]["status"] == "in_progress"
     update_step(new["steps"][0]["id"], session=session, status="done", cat=catalogue)
-    old = action_plan(area, "2025", session=session)["goals"][0]
+    old = action_plan(resolve_cycle(area, "2025", session=session), session=session)["goals"][0]
     assert old["steps"][0]["id"] == sid and old["steps"][0]["status"] == "in_progress"
     delete_goal(gid, session=session)
-    assert action_plan(area, "2025", session=session)["goals"] == []
-    assert action_plan(area, "2026", session=session)["goals"][0]["carried_from"] is None
+    assert action_plan(resolve_cycle(area, "2025", session=session), session=session)["goals"] == []
+    assert (
+        action_plan(resolve_cycle(area, "2026", session=session), session=session)["goals"][0]["carried_from"] is None
+    )
 
 
 def test_review_plan_checks_the_goal_at_the_next_cycle(session, area, catalogue) -> None:
     iv = _selected(session, area, catalogue)
     item = next(it for it in catalogue.opm.items if set(it.toc_nodes) & set(iv.toc_nodes))
-    add_goal(area, "2025", iv.id, session=session, items=[{"framework": "opm", "item": item.id}], cat=catalogue)
+    add_goal(
+        resolve_cycle(area, "2025", session=session),
+        iv.id,
+        session=session,
+        items=[{"framework": "opm", "item": item.id}],
+        cat=catalogue,
+    )
     a = get_or_create_area(area, session=session)
     for cycle, score in (("2025", 2), ("2026", 4)):
         c = get_or_create_cycle(a, cycle, session=session)

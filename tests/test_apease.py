@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.core import ids
 from toolkit.interventions.apease import aggregate, comparison, comparison_text, criterion_stats, latest
-from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.areas import cycle_ref, get_or_create_area, get_or_create_cycle
 from toolkit.store.plans import (
     apease_scores,
     decisions,
@@ -146,32 +146,31 @@ def test_an_earlier_score_from_the_same_rater_changes_nothing(raw) -> None:
 @pytest.fixture
 def cycle(session):
     area = get_or_create_area("Testshire", session=session)
-    get_or_create_cycle(area, "2026", session=session)
-    return ("Testshire", "2026")
+    return cycle_ref(area, get_or_create_cycle(area, "2026", session=session))
 
 
 def test_shortlist_round_trip(session, cycle, catalogue) -> None:
-    a, c = cycle
+    ref = cycle
     first, second = catalogue.interventions[0].id, catalogue.interventions[1].id
-    shortlist_add(a, c, second, session=session, cat=catalogue)
-    shortlist_add(a, c, first, session=session, cat=catalogue)
-    shortlist_add(a, c, second, session=session, cat=catalogue)
-    assert shortlist(a, c, session=session) == [second, first]
-    shortlist_remove(a, c, second, session=session)
-    assert shortlist(a, c, session=session) == [first]
+    shortlist_add(ref, second, session=session, cat=catalogue)
+    shortlist_add(ref, first, session=session, cat=catalogue)
+    shortlist_add(ref, second, session=session, cat=catalogue)
+    assert shortlist(ref, session=session) == [second, first]
+    shortlist_remove(ref, second, session=session)
+    assert shortlist(ref, session=session) == [first]
     with pytest.raises(ValueError, match="no intervention"):
-        shortlist_add(a, c, "not_an_intervention", session=session, cat=catalogue)
+        shortlist_add(ref, "not_an_intervention", session=session, cat=catalogue)
 
 
 def test_scores_round_trip_and_a_changed_score_replaces_the_old(session, cycle, catalogue) -> None:
-    a, c = cycle
+    ref = cycle
     iv = catalogue.interventions[0].id
-    shortlist_add(a, c, iv, session=session, cat=catalogue)
-    record_apease(a, c, iv, "affordability", "r1", 2, "costly in staff time", session=session, cat=catalogue)
-    record_apease(a, c, iv, "affordability", "Facilitator Fay", None, session=session, cat=catalogue)
-    record_apease(a, c, iv, "affordability", "r1", 4, "cheaper than we thought", session=session, cat=catalogue)
-    record_apease(a, c, iv, "equity", "r1", 5, session=session, cat=catalogue)
-    rows = apease_scores(a, c, session=session)
+    shortlist_add(ref, iv, session=session, cat=catalogue)
+    record_apease(ref, iv, "affordability", "r1", 2, "costly in staff time", session=session, cat=catalogue)
+    record_apease(ref, iv, "affordability", "Facilitator Fay", None, session=session, cat=catalogue)
+    record_apease(ref, iv, "affordability", "r1", 4, "cheaper than we thought", session=session, cat=catalogue)
+    record_apease(ref, iv, "equity", "r1", 5, session=session, cat=catalogue)
+    rows = apease_scores(ref, session=session)
     assert len(rows) == 3
     r1 = next(r for r in rows if r["rater"] == "r1" and r["criterion"] == "affordability")
     assert r1["score"] == 4 and r1["note"] == "cheaper than we thought" and r1["when"] is not None
@@ -184,27 +183,27 @@ def test_scores_round_trip_and_a_changed_score_replaces_the_old(session, cycle, 
     [("cost", 3, "criterion"), ("equity", 6, "whole number from 1 to 5"), ("equity", 0, "whole number")],
 )
 def test_bad_scores_are_refused(session, cycle, catalogue, criterion, score, message) -> None:
-    a, c = cycle
+    ref = cycle
     iv = catalogue.interventions[0].id
-    shortlist_add(a, c, iv, session=session, cat=catalogue)
+    shortlist_add(ref, iv, session=session, cat=catalogue)
     with pytest.raises(ValueError, match=message):
-        record_apease(a, c, iv, criterion, "r1", score, session=session, cat=catalogue)
+        record_apease(ref, iv, criterion, "r1", score, session=session, cat=catalogue)
 
 
 def test_scoring_needs_the_shortlist(session, cycle, catalogue) -> None:
-    a, c = cycle
+    ref = cycle
     with pytest.raises(ValueError, match="shortlist it first"):
-        record_apease(a, c, catalogue.interventions[0].id, "equity", "r1", 3, session=session, cat=catalogue)
+        record_apease(ref, catalogue.interventions[0].id, "equity", "r1", 3, session=session, cat=catalogue)
 
 
 def test_decisions_round_trip_latest_wins(session, cycle, catalogue) -> None:
-    a, c = cycle
+    ref = cycle
     iv, other = catalogue.interventions[0].id, catalogue.interventions[2].id
-    record_decision(a, c, iv, False, "too costly", session=session, by="Board", cat=catalogue)
+    record_decision(ref, iv, False, "too costly", session=session, by="Board", cat=catalogue)
     record_decision(
-        a, c, iv, True, "cheap after all; strongest on effectiveness", session=session, by="Board", cat=catalogue
+        ref, iv, True, "cheap after all; strongest on effectiveness", session=session, by="Board", cat=catalogue
     )
-    record_decision(a, c, other, False, "side effects", session=session, cat=catalogue)
-    d = decisions(a, c, session=session)
+    record_decision(ref, other, False, "side effects", session=session, cat=catalogue)
+    d = decisions(ref, session=session)
     assert d[iv]["selected"] is True and d[iv]["rationale"].startswith("cheap") and d[iv]["by"] == "Board"
     assert d[other]["selected"] is False and d[iv]["when"] is not None

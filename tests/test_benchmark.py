@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
 from toolkit.core import ids
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
 
@@ -293,7 +294,7 @@ def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
     from toolkit.store.ratings import find_respondent, record_rating
 
     with session_scope() as s:
-        r = find_respondent("Ashvale (fictional)", "2026", "r001", session=s)
+        r = find_respondent(resolve_cycle("Ashvale (fictional)", "2026", session=s), "r001", session=s)
         record_rating(r, "opm", catalogue.opm.items[0].id, 1, "changed", session=s)
     with session_scope() as s:
         assert bm.data_version(session=s) != before

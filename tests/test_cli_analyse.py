@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.core import ids
+from toolkit.store.areas import resolve_cycle
 
 ROOT = Path(__file__).resolve().parent.parent
 ASHVALE = "Ashvale (fictional)"  # the demo story: frontline staff rate Communicate far below strategic leaders
@@ -40,7 +41,11 @@ def demo(db_url: str) -> str:
     load_demo(areas=2, cycles=("2025", "2026"))
     with session_scope() as s:
         save_assumption(
-            ASHVALE, "2026", "processes_can_align", "fails", "Policies differ between the two trusts.", session=s
+            resolve_cycle(ASHVALE, "2026", session=s),
+            "processes_can_align",
+            "fails",
+            "Policies differ between the two trusts.",
+            session=s,
         )
     return db_url
 

@@ -15,7 +15,7 @@ import pytest
 from toolkit.analysis.scores import Config, analyse
 from toolkit.cli.main import main
 from toolkit.reports import exports
-from toolkit.store.areas import delete_area, list_areas
+from toolkit.store.areas import delete_area, list_areas, resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.plans import add_goal, add_step, carry_plan_forward, record_apease, record_decision, shortlist_add
@@ -31,19 +31,33 @@ def rich(db_url, catalogue) -> str:
     """Ashvale with a changed rating (history), an assumption review, an appraisal, decisions and a carried plan."""
     load_demo(areas=2, catalogue=catalogue)
     with session_scope() as s:
-        resp = find_respondent(AREA, "2026", "r001", session=s)
+        resp = find_respondent(resolve_cycle(AREA, "2026", session=s), "r001", session=s)
         item = catalogue.opm.items[0].id
         record_rating(resp, "opm", item, 1, "changed =SUM(A1)", session=s, by="facilitator")
         record_rating(resp, "opm", item, 2, "changed again", session=s, by="facilitator")
-        save_assumption(AREA, "2025", "reform_pitched_right", "doubtful", "board view", session=s)
+        save_assumption(
+            resolve_cycle(AREA, "2025", session=s), "reform_pitched_right", "doubtful", "board view", session=s
+        )
         for cycle in ("2025", "2026"):
-            shortlist_add(AREA, cycle, IV, session=s, cat=catalogue)
-            record_apease(AREA, cycle, IV, "equity", "board1", 4, "fair", session=s, cat=catalogue)
-            record_apease(AREA, cycle, IV, "equity", "board2", None, session=s, cat=catalogue)
-            record_decision(AREA, cycle, IV, True, "cheap", session=s, by="chair", cat=catalogue)
-        goal = add_goal(AREA, "2025", IV, session=s, cat=catalogue, items=[{"framework": "opm", "item": item}])
+            shortlist_add(resolve_cycle(AREA, cycle, session=s), IV, session=s, cat=catalogue)
+            record_apease(
+                resolve_cycle(AREA, cycle, session=s), IV, "equity", "board1", 4, "fair", session=s, cat=catalogue
+            )
+            record_apease(resolve_cycle(AREA, cycle, session=s), IV, "equity", "board2", None, session=s, cat=catalogue)
+            record_decision(
+                resolve_cycle(AREA, cycle, session=s), IV, True, "cheap", session=s, by="chair", cat=catalogue
+            )
+        goal = add_goal(
+            resolve_cycle(AREA, "2025", session=s),
+            IV,
+            session=s,
+            cat=catalogue,
+            items=[{"framework": "opm", "item": item}],
+        )
         add_step(goal, "Brief teams", owner="police", due=date(2026, 1, 31), status="done", session=s, cat=catalogue)
-        carry_plan_forward(AREA, "2025", "2026", session=s, by="chair")
+        carry_plan_forward(
+            resolve_cycle(AREA, "2025", session=s), resolve_cycle(AREA, "2026", session=s), session=s, by="chair"
+        )
     return db_url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import ASHVALE, open_page, texts
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, record_decision, shortlist_add
 from toolkit.training.demo import load_demo
@@ -15,8 +16,10 @@ def selected(db_url, catalogue):
     load_demo(areas=1, catalogue=catalogue)
     iv = next(i for i in catalogue.interventions if i.origin == "shortlist")
     with session_scope() as s:
-        shortlist_add(ASHVALE, "2026", iv.id, session=s, cat=catalogue)
-        record_decision(ASHVALE, "2026", iv.id, True, "agreed at the board", session=s, cat=catalogue)
+        shortlist_add(resolve_cycle(ASHVALE, "2026", session=s), iv.id, session=s, cat=catalogue)
+        record_decision(
+            resolve_cycle(ASHVALE, "2026", session=s), iv.id, True, "agreed at the board", session=s, cat=catalogue
+        )
     return iv
 
 
@@ -26,7 +29,7 @@ def test_a_selected_intervention_becomes_a_goal_with_steps_and_progress(selected
     assert selected.title in texts(at)
     at.button(key=f"plan_goal_{selected.id}").click().run()
     with session_scope() as s:
-        goal = action_plan(ASHVALE, "2026", session=s)["goals"][0]
+        goal = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"][0]
     assert goal["intervention"] == selected.id and goal["toc_nodes"] == list(selected.toc_nodes) and goal["items"]
     gid = goal["id"]
     messenger = catalogue.get("implementation_guidance").messengers[0]
@@ -36,7 +39,7 @@ def test_a_selected_intervention_becomes_a_goal_with_steps_and_progress(selected
     at.button(key=f"plan_add_{gid}").click().run()
     assert not at.exception
     with session_scope() as s:
-        step = action_plan(ASHVALE, "2026", session=s)["goals"][0]["steps"][0]
+        step = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"][0]["steps"][0]
     assert (step["text"], step["owner"], step["messenger"], step["status"]) == (
         "Brief every team manager",
         "Police",
@@ -52,6 +55,6 @@ def test_a_step_needs_text(selected) -> None:
     at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
     at.button(key=f"plan_goal_{selected.id}").click().run()
     with session_scope() as s:
-        gid = action_plan(ASHVALE, "2026", session=s)["goals"][0]["id"]
+        gid = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"][0]["id"]
     at.button(key=f"plan_add_{gid}").click().run()
     assert "Write what the step is" in texts(at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.pages import open_page, texts
-from toolkit.store.areas import get_or_create_area, get_or_create_cycle, list_areas
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle, list_areas, resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.ratings import ratings_frame
 
@@ -45,13 +45,18 @@ def test_each_answer_is_saved_as_it_is_given_and_a_change_keeps_history(db_url, 
     at.radio[1].set_value("dk").run()
     at.text_input[0].input("Hardly anything reaches us").run()
     with session_scope() as s:
-        df = ratings_frame("Northshire", "2026", session=s).set_index("item")
+        df = ratings_frame(resolve_cycle("Northshire", "2026", session=s), session=s).set_index("item")
     assert len(df) == 2
     assert df.loc[first, "score"] == 2 and df.loc[first, "comment"] == "Hardly anything reaches us"
     assert df.loc[second, "score"] is pd.NA  # don't know is stored as a blank, not a number
     at.radio[0].set_value(3).run()
     with session_scope() as s:
-        assert ratings_frame("Northshire", "2026", session=s).set_index("item").loc[first, "score"] == 3
+        assert (
+            ratings_frame(resolve_cycle("Northshire", "2026", session=s), session=s)
+            .set_index("item")
+            .loc[first, "score"]
+            == 3
+        )
         history = s.scalars(select(RatingHistory)).all()
     assert [h.score for h in history] == [2, 2]  # the earlier values (score 2, then score 2 with its comment) are kept
     assert at.get("progress")[0].proto.text.startswith("2 of ")

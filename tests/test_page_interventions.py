@@ -6,6 +6,7 @@ import pytest
 
 from tests.pages import ASHVALE, open_page, texts
 from toolkit.core import ids
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import apease_scores, decisions, shortlist
 from toolkit.training.demo import load_demo
@@ -38,14 +39,16 @@ def test_shortlist_score_compare_and_decide(seeded) -> None:
     iv_id = first.key.removeprefix("iv_add_")
     first.click().run()
     with session_scope() as s:
-        assert shortlist(ASHVALE, "2026", session=s) == [iv_id]
+        assert shortlist(resolve_cycle(ASHVALE, "2026", session=s), session=s) == [iv_id]
     at.text_input(key=f"iv_rater_{iv_id}").input("Chair")
     for k, crit in enumerate(ids.APEASE):
         at.radio(key=f"iv_ap_{iv_id}_{crit}").set_value(2 if k == 0 else 4)
     at.button(key=f"iv_save_{iv_id}").click().run()
     assert not at.exception
     with session_scope() as s:
-        scores = {r["criterion"]: r["score"] for r in apease_scores(ASHVALE, "2026", session=s)}
+        scores = {
+            r["criterion"]: r["score"] for r in apease_scores(resolve_cycle(ASHVALE, "2026", session=s), session=s)
+        }
     assert scores["affordability"] == 2 and scores["equity"] == 4
     table = at.dataframe[-1].value
     assert "⚠" in table.iloc[0, 0]  # affordability at 2 is flagged as a concern
@@ -53,7 +56,7 @@ def test_shortlist_score_compare_and_decide(seeded) -> None:
     at.text_input(key=f"iv_why_{iv_id}").input("Cheapest way to reach the frontline")
     at.button(key=f"iv_dec_{iv_id}").click().run()
     with session_scope() as s:
-        d = decisions(ASHVALE, "2026", session=s)[iv_id]
+        d = decisions(resolve_cycle(ASHVALE, "2026", session=s), session=s)[iv_id]
     assert d["selected"] and d["rationale"] == "Cheapest way to reach the frontline"
 
 
@@ -66,4 +69,4 @@ def test_scores_need_a_rater(seeded) -> None:
     at.button(key=f"iv_save_{iv_id}").click().run()
     assert "Say who is scoring" in texts(at)
     with session_scope() as s:
-        assert apease_scores(ASHVALE, "2026", session=s) == []
+        assert apease_scores(resolve_cycle(ASHVALE, "2026", session=s), session=s) == []

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages import APP, open_page, texts
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import shortlist_add
 from toolkit.workshops import rooms as ws
@@ -126,7 +127,7 @@ def test_the_room_appraises_on_the_device_when_the_facilitator_opens_it(code, ca
     iv = catalogue.interventions[0]
     with session_scope() as s:
         p = ws.join(code, "health", "managerial", session=s)
-        shortlist_add("Northshire", "2026", iv.id, session=s, cat=catalogue)
+        shortlist_add(resolve_cycle("Northshire", "2026", session=s), iv.id, session=s, cat=catalogue)
         ws.open_appraisal(code, True, session=s)
     at = _open_link({"w": code, "p": p.pseudonym})
     at.segmented_control(key="join_view").set_value("Appraise").run()

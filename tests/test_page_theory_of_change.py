@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import assumption_register
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
@@ -45,4 +46,4 @@ def test_an_assumption_judgement_is_saved(seeded, catalogue) -> None:
     at.selectbox(key=f"toc_as_{first}").select("fails").run()
     assert not at.exception
     with session_scope() as s:
-        assert assumption_register(DUNMARSH, "2026", session=s)[first]["status"] == "fails"
+        assert assumption_register(resolve_cycle(DUNMARSH, "2026", session=s), session=s)[first]["status"] == "fails"

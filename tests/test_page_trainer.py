@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
-from toolkit.store.areas import list_areas
+from toolkit.store.areas import list_areas, resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
 from toolkit.training.demo import STORIES
@@ -78,14 +78,16 @@ def test_another_story_is_loaded_on_demand(at) -> None:
 
 def test_reset_restores_the_demo(at) -> None:
     with session_scope() as s:
-        save_assumption(ASHVALE, "2026", "reform_pitched_right", "fails", "trainee's edit", session=s)
+        save_assumption(
+            resolve_cycle(ASHVALE, "2026", session=s), "reform_pitched_right", "fails", "trainee's edit", session=s
+        )
     at.button(key="trainer_reset").click().run()
     assert not at.exception
     assert "back to its demo data" in texts(at)
     from toolkit.store.assumptions import assumption_register
 
     with session_scope() as s:
-        assert assumption_register(ASHVALE, "2026", session=s) == {}
+        assert assumption_register(resolve_cycle(ASHVALE, "2026", session=s), session=s) == {}
 
 
 def test_presentation_view_shows_one_screen_at_a_time(at) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.pages import open_page, texts
 from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import shortlist
 from toolkit.workshops import rooms as ws
@@ -119,7 +120,7 @@ def test_the_room_appraises_a_shortlist(room, catalogue) -> None:
     at.multiselect(key="workshop_shortlist").set_value([iv])
     at.button(key="workshop_save_shortlist").click().run()
     with session_scope() as s:
-        assert shortlist("Northshire", "2026", session=s) == [iv]
+        assert shortlist(resolve_cycle("Northshire", "2026", session=s), session=s) == [iv]
     at.button(key="workshop_appraisal").click().run()
     assert not at.exception
     with session_scope() as s:

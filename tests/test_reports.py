@@ -16,6 +16,7 @@ from toolkit.capture.ratings_file import import_table
 from toolkit.cli.main import main
 from toolkit.reports.content import Figure, Table, build_report
 from toolkit.reports.render import render, render_markdown
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
 
@@ -151,7 +152,7 @@ def test_user_text_is_escaped_in_every_format(demo, catalogue) -> None:
 
     evil = '<script>alert(1)</script> & =HYPERLINK("x") | pipe'
     with session_scope() as s:
-        save_assumption(AREA, CYCLE, "reform_pitched_right", "doubtful", evil, session=s)
+        save_assumption(resolve_cycle(AREA, CYCLE, session=s), "reform_pitched_right", "doubtful", evil, session=s)
         r = build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=Config())
     md, _ = render_markdown(r)
     assert "<script>" not in md and "&lt;script&gt;" in md and "\\| pipe" in md
@@ -177,13 +178,15 @@ def test_the_appraisal_and_plan_are_reported(demo, catalogue) -> None:
 
     iv = "kantar_ll_verbal_briefing"
     with session_scope() as s:
-        shortlist_add(AREA, CYCLE, iv, session=s, cat=catalogue)
+        shortlist_add(resolve_cycle(AREA, CYCLE, session=s), iv, session=s, cat=catalogue)
         for rater in ("a", "b", "c"):
             for c in ("affordability", "practicability", "effectiveness", "acceptability", "side_effects"):
-                record_apease(AREA, CYCLE, iv, c, rater, 4, session=s, cat=catalogue)
-        record_apease(AREA, CYCLE, iv, "equity", "a", 2, session=s, cat=catalogue)  # one rater: not shown
-        record_decision(AREA, CYCLE, iv, True, "Cheap and quick", session=s, cat=catalogue)
-        goal = add_goal(AREA, CYCLE, iv, session=s, cat=catalogue)
+                record_apease(resolve_cycle(AREA, CYCLE, session=s), iv, c, rater, 4, session=s, cat=catalogue)
+        record_apease(
+            resolve_cycle(AREA, CYCLE, session=s), iv, "equity", "a", 2, session=s, cat=catalogue
+        )  # one rater: not shown
+        record_decision(resolve_cycle(AREA, CYCLE, session=s), iv, True, "Cheap and quick", session=s, cat=catalogue)
+        goal = add_goal(resolve_cycle(AREA, CYCLE, session=s), iv, session=s, cat=catalogue)
         add_step(goal, "Brief every team monthly", owner="police", due=date(2099, 1, 1), session=s, cat=catalogue)
         r = build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=Config())
     apease = next(b for s_ in r.sections if s_.heading.startswith("APEASE") for b in s_.blocks if isinstance(b, Table))

@@ -7,7 +7,7 @@ import pytest
 from toolkit.analysis.scores import Config, analyse
 from toolkit.core import ids
 from toolkit.interventions.suggest import suggest
-from toolkit.store.areas import get_or_create_area, list_areas
+from toolkit.store.areas import get_or_create_area, list_areas, resolve_cycle
 from toolkit.store.assumptions import assumption_register, save_assumption
 from toolkit.store.db import session_scope
 from toolkit.training import trainer as training
@@ -33,10 +33,10 @@ def test_a_demo_partnership_is_loaded_once_with_its_story(ashvale, catalogue) ->
 
 def test_reset_deletes_what_was_done_and_reloads(ashvale, catalogue) -> None:
     with session_scope() as s:
-        save_assumption(ASHVALE, "2026", "reform_pitched_right", "fails", "edit", session=s)
+        save_assumption(resolve_cycle(ASHVALE, "2026", session=s), "reform_pitched_right", "fails", "edit", session=s)
         assert training.reset_demo_area(ASHVALE, session=s, cat=catalogue) > 0
     with session_scope() as s:
-        assert assumption_register(ASHVALE, "2026", session=s) == {}
+        assert assumption_register(resolve_cycle(ASHVALE, "2026", session=s), session=s) == {}
         assert training.demo_loaded(ASHVALE, session=s)
 
 

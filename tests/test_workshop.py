@@ -363,7 +363,7 @@ def test_the_room_appraises_the_shortlist_with_small_groups_hidden(room, session
     iv = catalogue.interventions[0].id
     with pytest.raises(ValueError, match="shortlist at least one"):
         ws.open_appraisal(w.code, True, session=session)
-    shortlist_add(w.area, w.cycle, iv, session=session, cat=catalogue)
+    shortlist_add(w.ref, iv, session=session, cat=catalogue)
     with pytest.raises(AnswerError, match="not open"):
         ws.submit_appraisal(w.code, people[0].pseudonym, iv, "equity", 4, session=session, cat=catalogue)
     ws.open_appraisal(w.code, True, session=session)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from toolkit.analysis.scores import Config, analyse
 from toolkit.core.settings import get_settings
-from toolkit.store.areas import cycle_version
+from toolkit.store.areas import cycle_version, resolve_cycle
 from ui.resources import catalogue, db
 
 
@@ -26,7 +26,7 @@ def analysis(area: str, cycle: str) -> dict:
     """The analysis of one area and cycle, recomputed only when its ratings or settings change."""
     s = get_settings()
     with db() as session:
-        version = cycle_version(area, cycle, session=session)
+        version = cycle_version(resolve_cycle(area, cycle, session=session), session=session)
     return _analysis(s.database_url, area, cycle, version, s.min_group_size, s.priority_threshold)
 
 
@@ -66,5 +66,5 @@ def _review(url: str, area: str, cycle: str, version: str, goals: tuple) -> list
 def plan_review(area: str, cycle: str, goal_ids: tuple) -> list[dict]:
     """Whether last cycle's goals moved, recomputed only when this cycle's ratings or the goals change."""
     with db() as session:
-        version = cycle_version(area, cycle, session=session)
+        version = cycle_version(resolve_cycle(area, cycle, session=session), session=session)
     return _review(get_settings().database_url, area, cycle, version, goal_ids)

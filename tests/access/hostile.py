@@ -12,7 +12,7 @@ from datetime import date
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.capture.ratings_file import import_ratings
 from toolkit.scrutiny import evidence as sc
-from toolkit.store.areas import set_area_context
+from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
 from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
@@ -80,13 +80,19 @@ def seed(engine, cat) -> Hostile:
             AREA, factors, {"nation": hostile("tag-nation", "-"), "type": hostile("tag-type", "+")}, session=s
         )
         assumption = cat.toc.assumptions[0].id
-        save_assumption(AREA, CYCLE, assumption, "doubtful", hostile("assumption-note"), session=s, by="facil")
+        save_assumption(
+            resolve_cycle(AREA, CYCLE, session=s),
+            assumption,
+            "doubtful",
+            hostile("assumption-note"),
+            session=s,
+            by="facil",
+        )
         iv = cat.interventions[0].id
-        shortlist_add(AREA, CYCLE, iv, session=s, by="facil", cat=cat)
+        shortlist_add(resolve_cycle(AREA, CYCLE, session=s), iv, session=s, by="facil", cat=cat)
         for k in range(3):
             record_apease(
-                AREA,
-                CYCLE,
+                resolve_cycle(AREA, CYCLE, session=s),
                 iv,
                 "affordability",
                 hostile(f"rater{k}", "+")[:100],
@@ -95,8 +101,12 @@ def seed(engine, cat) -> Hostile:
                 session=s,
                 cat=cat,
             )
-        record_decision(AREA, CYCLE, iv, True, hostile("rationale"), session=s, by="facil", cat=cat)
-        goal = add_goal(AREA, CYCLE, iv, session=s, title=hostile("goal-title"), by="facil", cat=cat)
+        record_decision(
+            resolve_cycle(AREA, CYCLE, session=s), iv, True, hostile("rationale"), session=s, by="facil", cat=cat
+        )
+        goal = add_goal(
+            resolve_cycle(AREA, CYCLE, session=s), iv, session=s, title=hostile("goal-title"), by="facil", cat=cat
+        )
         add_step(
             goal,
             hostile("step-text"),

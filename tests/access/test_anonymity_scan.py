@@ -39,6 +39,7 @@ from toolkit.reports.exports import report_tables, tables_csv_zip, tables_xlsx, 
 from toolkit.reports.render import build_report, render_docx, render_markdown, render_pdf
 from toolkit.scrutiny.evidence import export_summary
 from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, add_goal, record_decision, shortlist_add
 from toolkit.workshops import rooms as ws
@@ -78,9 +79,9 @@ def crafted(engine, catalogue):
                     ws.submit(w.code, p.pseudonym, step.framework, it.id, score, comment, session=s, cat=catalogue)
         ws.reveal(w.code, session=s)
         iv = catalogue.interventions[0].id
-        shortlist_add(AREA, CYCLE, iv, session=s, cat=catalogue)
-        record_decision(AREA, CYCLE, iv, True, "agreed", session=s, by="facil", cat=catalogue)
-        add_goal(AREA, CYCLE, iv, session=s, by="facil", cat=catalogue)
+        shortlist_add(resolve_cycle(AREA, CYCLE, session=s), iv, session=s, cat=catalogue)
+        record_decision(resolve_cycle(AREA, CYCLE, session=s), iv, True, "agreed", session=s, by="facil", cat=catalogue)
+        add_goal(resolve_cycle(AREA, CYCLE, session=s), iv, session=s, by="facil", cat=catalogue)
     o = opm_items(catalogue)
     peers = [
         row(
@@ -205,7 +206,7 @@ def scan_files(engine, catalogue, cfg: Config) -> list[str]:
         report = build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
         a = analyse(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
         scrutiny = scrutiny_summary(AREA, CYCLE, session=s, cat=catalogue, analysis=a)
-        plan = action_plan(AREA, CYCLE, session=s)
+        plan = action_plan(resolve_cycle(AREA, CYCLE, session=s), session=s)
         table = bm.cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=cfg.min_group_size)
         tags = bm.area_tags(session=s)
     md, _ = render_markdown(report)

@@ -11,6 +11,7 @@ import pytest
 
 from tests.bad_input.helpers import SCRIPT, db_state
 from toolkit.capture.assessment import MAX_COMMENT, AnswerError, submit_answer
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.workshops import rooms as ws
 
@@ -143,12 +144,35 @@ def test_typed_notes_and_names_are_stored_without_control_characters_and_within_
             cat=catalogue,
         )
         iv = catalogue.interventions[0].id
-        shortlist_add("Northshire", "2026", iv, session=s, cat=catalogue)
-        record_apease("Northshire", "2026", iv, "equity", "R" * 300, 3, "note\x00here", session=s, cat=catalogue)
-        record_decision("Northshire", "2026", iv, True, "because\x00", session=s, by="facil", cat=catalogue)
-        goal = add_goal("Northshire", "2026", iv, session=s, title="goal\x00", cat=catalogue)
+        shortlist_add(resolve_cycle("Northshire", "2026", session=s), iv, session=s, cat=catalogue)
+        record_apease(
+            resolve_cycle("Northshire", "2026", session=s),
+            iv,
+            "equity",
+            "R" * 300,
+            3,
+            "note\x00here",
+            session=s,
+            cat=catalogue,
+        )
+        record_decision(
+            resolve_cycle("Northshire", "2026", session=s),
+            iv,
+            True,
+            "because\x00",
+            session=s,
+            by="facil",
+            cat=catalogue,
+        )
+        goal = add_goal(resolve_cycle("Northshire", "2026", session=s), iv, session=s, title="goal\x00", cat=catalogue)
         add_step(goal, "step\x00one", session=s, owner="O" * 500, cat=catalogue)
-        save_assumption("Northshire", "2026", catalogue.toc.assumptions[0].id, "holds", "ok\x00", session=s)
+        save_assumption(
+            resolve_cycle("Northshire", "2026", session=s),
+            catalogue.toc.assumptions[0].id,
+            "holds",
+            "ok\x00",
+            session=s,
+        )
         sc.log_evidence(
             "Northshire",
             "2026",
@@ -162,8 +186,8 @@ def test_typed_notes_and_names_are_stored_without_control_characters_and_within_
             cat=catalogue,
         )
     with session_scope(engine) as s:
-        (score,) = apease_scores("Northshire", "2026", session=s)
-        plan = action_plan("Northshire", "2026", session=s)
+        (score,) = apease_scores(resolve_cycle("Northshire", "2026", session=s), session=s)
+        plan = action_plan(resolve_cycle("Northshire", "2026", session=s), session=s)
         (note,) = sc.evidence_log("Northshire", "2026", session=s)
     assert score["rater"] == "R" * 100 and score["note"] == "notehere"
     assert plan["goals"][0]["title"] == "goal" and plan["goals"][0]["steps"][0]["text"] == "stepone"

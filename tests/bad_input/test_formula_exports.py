@@ -33,6 +33,7 @@ from toolkit.reports.exports import bundle_bytes, import_bundle, report_tables, 
 from toolkit.reports.render import build_report
 from toolkit.scrutiny.evidence import export_summary
 from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.plans import action_plan
 
@@ -104,7 +105,7 @@ def exports(engine, catalogue) -> dict[str, tuple[bytes, str]]:
     with session_scope(engine) as s:
         ratings = export_frame(AREA, CYCLE, session=s)
         report = build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
-        plan = action_plan(AREA, CYCLE, session=s)
+        plan = action_plan(resolve_cycle(AREA, CYCLE, session=s), session=s)
         a = analyse(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
         scrutiny = scrutiny_summary(AREA, CYCLE, session=s, cat=catalogue, analysis=a)
         table = bm.cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=3)
@@ -155,7 +156,7 @@ def test_exports_made_from_a_bundle_imported_elsewhere_are_neutralised(data, eng
             import_bundle(bundle, session=s, catalogue=catalogue)
         with session_scope(other) as s:
             ratings = export_frame(AREA, CYCLE, session=s)
-            plan = action_plan(AREA, CYCLE, session=s)
+            plan = action_plan(resolve_cycle(AREA, CYCLE, session=s), session=s)
         for fmt in ("csv", "xlsx"):
             for blob in (export_bytes(ratings, fmt), table_bytes(plan_frame(plan, cat=catalogue), fmt)):
                 assert live_formulas(blob, fmt) == []

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.ui import choose, click, go, rate, type_in
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.models import Rating
 from toolkit.store.plans import action_plan
@@ -80,7 +81,8 @@ def test_new_user_journey(browser, app_url, fresh_db_url) -> None:
     expect(page.get_by_text("0 of 1 steps done").first).to_be_visible()
     with session_scope(engine_for(fresh_db_url)) as s:
         assert (
-            action_plan("Northshire", "2026", session=s)["goals"][0]["steps"][0]["text"] == "Brief every frontline team"
+            action_plan(resolve_cycle("Northshire", "2026", session=s), session=s)["goals"][0]["steps"][0]["text"]
+            == "Brief every frontline team"
         )
 
     go(page, app_url, "data")

@@ -16,6 +16,7 @@ from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.server import streamlit_server
 from tests.browser.ui import choose, click, go
 from toolkit.access.accounts import create_user
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.models import Rating, RatingHistory, Respondent, WorkshopParticipant
 from toolkit.workshops import rooms as ws
@@ -181,7 +182,7 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
     with session_scope(engine) as s:
         from toolkit.store.plans import apease_scores
 
-        assert len(apease_scores("Northshire", "2026", session=s)) == 3 * 6
+        assert len(apease_scores(resolve_cycle("Northshire", "2026", session=s), session=s)) == 3 * 6
     expect(fac.get_by_text("The room's APEASE appraisal", exact=True)).to_be_visible(timeout=20_000)
     shot(fac, "workshop-apease-desktop")
 

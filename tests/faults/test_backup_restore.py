@@ -19,7 +19,7 @@ from tests.bad_input.helpers import db_state
 from tests.conftest import PG_URL
 from toolkit.access.accounts import authenticate, create_user
 from toolkit.capture.assessment import new_pseudonym, submit_answer
-from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle
+from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.backup import BackupError, backup, restore
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.plans import carry_plan_forward
@@ -39,7 +39,9 @@ def full(engine, catalogue):
     ws.answer(h.code, h.participant, step.framework, step.items[0].id, 5, "changed", engine=engine, cat=catalogue)
     with session_scope(engine) as s:  # the changed answer above left a history row; now a carried plan
         get_or_create_cycle(find_area(h.area, session=s), "2027", session=s)
-        carry_plan_forward(h.area, h.cycle, "2027", session=s, by="facil")  # plan_goals -> plan_goals
+        carry_plan_forward(
+            resolve_cycle(h.area, h.cycle, session=s), resolve_cycle(h.area, "2027", session=s), session=s, by="facil"
+        )  # plan_goals -> plan_goals
     empty = [t for t, rows in db_state(engine).items() if not rows]
     assert empty == [], f"the data set leaves {empty} empty"
     return h

@@ -423,20 +423,21 @@ def analyse(
 ) -> dict:
     """Load one area and cycle from the store and analyse it, with the change since its previous cycle."""
     from toolkit.analysis.change import change_between
-    from toolkit.store.areas import previous_cycle
+    from toolkit.store.areas import previous_cycle, resolve_cycle
     from toolkit.store.assumptions import assumption_register
     from toolkit.store.ratings import ratings_frame
 
     cfg = cfg or Config.from_settings()
-    ratings = ratings_frame(area, cycle, session=session, with_comments=False)
+    ref = resolve_cycle(area, cycle, session=session)
+    ratings = ratings_frame(ref, session=session, with_comments=False)
     result = analyse_frame(
-        ratings, cat, cfg, area=area, cycle=cycle, assumptions=assumption_register(area, cycle, session=session)
+        ratings, cat, cfg, area=area, cycle=cycle, assumptions=assumption_register(ref, session=session)
     )
-    prev = previous_cycle(area, cycle, session=session) if with_change else None
+    prev = previous_cycle(ref, session=session) if with_change else None
     result["change"] = None
     if prev is not None:
-        before = ratings_frame(area, prev, session=session, with_comments=False)
-        result["change"] = {"from": prev, "to": cycle, "measures": change_between(before, ratings, cat, cfg)}
+        before = ratings_frame(prev, session=session, with_comments=False)
+        result["change"] = {"from": prev.cycle, "to": cycle, "measures": change_between(before, ratings, cat, cfg)}
     return result
 
 

@@ -163,14 +163,15 @@ def review_goals(
 
 def review_plan(area: str, cycle: str, *, session, cat: Catalogue, cfg: Config | None = None) -> list[dict]:
     """The plan set in the cycle before `cycle`, checked against `cycle`'s ratings."""
-    from toolkit.store.areas import previous_cycle
+    from toolkit.store.areas import previous_cycle, resolve_cycle
     from toolkit.store.plans import action_plan
     from toolkit.store.ratings import ratings_frame
 
-    prev = previous_cycle(area, cycle, session=session)
+    ref = resolve_cycle(area, cycle, session=session)
+    prev = previous_cycle(ref, session=session)
     if prev is None:
         return []
-    plan = action_plan(area, prev, session=session)
-    before = ratings_frame(area, prev, session=session, with_comments=False)
-    after = ratings_frame(area, cycle, session=session, with_comments=False)
+    plan = action_plan(prev, session=session)
+    before = ratings_frame(prev, session=session, with_comments=False)
+    after = ratings_frame(ref, session=session, with_comments=False)
     return review_goals(plan["goals"], before, after, cat, cfg)

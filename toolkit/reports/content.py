@@ -15,7 +15,7 @@ from toolkit.charts import results as charts
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import REPORTS, Catalogue, Citation
-from toolkit.store.areas import find_area
+from toolkit.store.areas import find_area, resolve_cycle
 from toolkit.store.ratings import respondents_frame
 from toolkit.training.demo import DEMO_NOTICE
 
@@ -137,7 +137,7 @@ def _cell(cell: dict, min_n: int) -> str:
 
 def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) -> Table:
     """Respondents by agency and level, small groups (and those a total would reveal) shown as 'fewer than N'."""
-    people = respondents_frame(area, cycle, session=session)
+    people = respondents_frame(resolve_cycle(area, cycle, session=session), session=session)
     counts = {(a, lv): 0 for a in sorted(set(people["agency"]), key=ids.AGENCIES.index) for lv in ids.LEVELS}
     for (a, lv), n in people.groupby(["agency", "level"]).size().items():
         counts[(a, lv)] = int(n)
@@ -189,11 +189,12 @@ def _intervention_records(area: str, cycle: str, *, session: Session, cat: Catal
     from toolkit.interventions.plan import plan_progress, review_plan
     from toolkit.store.plans import action_plan, apease_scores, decisions, shortlist
 
-    agg = aggregate(apease_scores(area, cycle, session=session))
-    decided = decisions(area, cycle, session=session)
-    plan = action_plan(area, cycle, session=session)
+    ref = resolve_cycle(area, cycle, session=session)
+    agg = aggregate(apease_scores(ref, session=session))
+    decided = decisions(ref, session=session)
+    plan = action_plan(ref, session=session)
     return {
-        "shortlist": shortlist(area, cycle, session=session),
+        "shortlist": shortlist(ref, session=session),
         "apease": agg,
         "decisions": decided,
         "plan": plan,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.core.text import CONTROL
@@ -32,6 +29,16 @@ class AreaSummary:
 
 class NotFound(LookupError):
     """An area or cycle that does not exist; the message says which."""
+
+
+@dataclass(frozen=True)
+class CycleRef:
+    """One cycle of one area, resolved once: ids for the queries, names for messages and output."""
+
+    area_id: int
+    cycle_id: int
+    area: str
+    cycle: str
 
 
 # Characters no name may hold: PostgreSQL cannot store NUL, and the others are invisible or break files.
@@ -103,7 +110,22 @@ def find_area(name: str, *, session: Session) -> Area:
 
 
 def find_cycle(area_name: str, cycle_name: str, *, session: Session) -> Cycle:
-    area = find_area(area_name, session=session)
+    return _find_cycle(find_area(area_name, session=session), cycle_name, session=session)
+
+
+def resolve_cycle(area: str, cycle: str, *, session: Session) -> CycleRef:
+    """The area and cycle of those names, as a CycleRef; raises NotFound (saying which) as find_cycle does."""
+    a = find_area(area, session=session)
+    c = _find_cycle(a, cycle, session=session)
+    return CycleRef(a.id, c.id, a.name, c.name)
+
+
+def cycle_ref(area: Area, cycle: Cycle) -> CycleRef:
+    """The CycleRef of a stored area and cycle (e.g. just created)."""
+    return CycleRef(area.id, cycle.id, area.name, cycle.name)
+
+
+def _find_cycle(area: Area, cycle_name: str, *, session: Session) -> Cycle:
     cycle = (
         session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
         if findable(cycle_name)
@@ -111,7 +133,7 @@ def find_cycle(area_name: str, cycle_name: str, *, session: Session) -> Cycle:
     )
     if cycle is None:
         known = session.scalars(select(Cycle.name).where(Cycle.area_id == area.id).order_by(Cycle.name)).all()
-        raise NotFound(f"Area {area_name!r} has no cycle {cycle_name!r}. Its cycles: {', '.join(known) or 'none'}.")
+        raise NotFound(f"Area {area.name!r} has no cycle {cycle_name!r}. Its cycles: {', '.join(known) or 'none'}.")
     return cycle
 
 
@@ -132,28 +154,30 @@ def list_areas(*, session: Session) -> list[AreaSummary]:
     ]
 
 
-def previous_cycle(area: str, cycle: str, *, session: Session) -> str | None:
+def previous_cycle(ref: CycleRef, *, session: Session) -> CycleRef | None:
     """The cycle before this one (by name order, as cycles are named by year or round)."""
-    a = find_area(area, session=session)
-    names = sorted(session.scalars(select(Cycle.name).where(Cycle.area_id == a.id)))
-    k = names.index(cycle) if cycle in names else -1
-    return names[k - 1] if k > 0 else None
+    rows = sorted(
+        (name, id_) for name, id_ in session.execute(select(Cycle.name, Cycle.id).where(Cycle.area_id == ref.area_id))
+    )
+    names = [name for name, _id in rows]
+    k = names.index(ref.cycle) if ref.cycle in names else -1
+    return CycleRef(ref.area_id, rows[k - 1][1], ref.area, rows[k - 1][0]) if k > 0 else None
 
 
-def cycle_version(area: str, cycle: str, *, session: Session) -> str:
+def cycle_version(ref: CycleRef, *, session: Session) -> str:
     """A cheap token that changes whenever the cycle's ratings or assumption reviews change (for cache keys)."""
-    c = find_cycle(area, cycle, session=session)
+    c = ref.cycle_id
     n, latest = session.execute(
         select(func.count(Rating.id), func.max(Rating.updated_at))
         .join(Respondent, Respondent.id == Rating.respondent_id)
-        .where(Respondent.cycle_id == c.id)
+        .where(Respondent.cycle_id == c)
     ).one()
     a_n, a_latest = session.execute(
         select(func.count(AssumptionReview.id), func.max(AssumptionReview.updated_at)).where(
-            AssumptionReview.cycle_id == c.id
+            AssumptionReview.cycle_id == c
         )
     ).one()
-    return f"{c.id}:{n}:{latest}:{a_n}:{a_latest}"
+    return f"{c}:{n}:{latest}:{a_n}:{a_latest}"
 
 
 def set_area_context(
@@ -169,8 +193,6 @@ def set_area_context(
 
 def delete_area(name: str, *, session: Session) -> bool:
     """Delete an area and everything under it (cycles, respondents, ratings, history, reviews); False if absent."""
-    from sqlalchemy import delete
-
     area_id = session.scalar(select(Area.id).where(Area.name == name))
     if area_id is None:
         return False

@@ -10,7 +10,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from toolkit.store.areas import NotFound, clean_text, find_cycle
+from toolkit.store.areas import CycleRef, NotFound, clean_text
 from toolkit.store.models import ApeaseScore, InterventionDecision, PlanGoal, PlanStep, ShortlistEntry, utcnow
 
 STEP_STATUSES = ("not_started", "in_progress", "done", "blocked")
@@ -29,41 +29,41 @@ def _known_intervention(intervention: str, cat) -> None:
         raise ValueError(f"no intervention {intervention!r} in the intervention libraries")
 
 
-def shortlist_add(area: str, cycle: str, intervention: str, *, session: Session, by: str = "", cat=None) -> None:
+def shortlist_add(ref: CycleRef, intervention: str, *, session: Session, by: str = "", cat=None) -> None:
     """Put an intervention on the cycle's shortlist (again is a no-op), after those already there."""
     _known_intervention(intervention, cat)
-    c = find_cycle(area, cycle, session=session)
-    rows = session.scalars(select(ShortlistEntry).where(ShortlistEntry.cycle_id == c.id)).all()
+    rows = session.scalars(select(ShortlistEntry).where(ShortlistEntry.cycle_id == ref.cycle_id)).all()
     if any(r.intervention == intervention for r in rows):
         return
     position = max((r.position for r in rows), default=-1) + 1
     session.add(
-        ShortlistEntry(cycle_id=c.id, intervention=intervention, position=position, added_by=clean_text(by, 100))
+        ShortlistEntry(
+            cycle_id=ref.cycle_id, intervention=intervention, position=position, added_by=clean_text(by, 100)
+        )
     )
     session.flush()
 
 
-def shortlist_remove(area: str, cycle: str, intervention: str, *, session: Session) -> None:
+def shortlist_remove(ref: CycleRef, intervention: str, *, session: Session) -> None:
     """Take an intervention off the shortlist; its APEASE scores stay, in case it comes back."""
-    c = find_cycle(area, cycle, session=session)
     row = session.scalar(
-        select(ShortlistEntry).where(ShortlistEntry.cycle_id == c.id, ShortlistEntry.intervention == intervention)
+        select(ShortlistEntry).where(
+            ShortlistEntry.cycle_id == ref.cycle_id, ShortlistEntry.intervention == intervention
+        )
     )
     if row is not None:
         session.delete(row)
         session.flush()
 
 
-def shortlist(area: str, cycle: str, *, session: Session) -> list[str]:
+def shortlist(ref: CycleRef, *, session: Session) -> list[str]:
     """The shortlisted intervention ids of an area and cycle, in the order they were added."""
-    c = find_cycle(area, cycle, session=session)
-    q = select(ShortlistEntry.intervention).where(ShortlistEntry.cycle_id == c.id)
+    q = select(ShortlistEntry.intervention).where(ShortlistEntry.cycle_id == ref.cycle_id)
     return list(session.scalars(q.order_by(ShortlistEntry.position, ShortlistEntry.id)))
 
 
 def record_apease(
-    area: str,
-    cycle: str,
+    ref: CycleRef,
     intervention: str,
     criterion: str,
     rater: str,
@@ -84,23 +84,21 @@ def record_apease(
     rater, note = clean_text(rater, 100), clean_text(note)  # a typed name: the column holds 100 characters
     if not rater.strip():
         raise ValueError("a score needs a rater (a pseudonym or the facilitator's name)")
-    c = find_cycle(area, cycle, session=session)
-    if intervention not in shortlist(area, cycle, session=session):
-        raise ValueError(f"{intervention!r} is not on the shortlist of {area} {cycle}; shortlist it first")
-    key = (c.id, intervention, criterion, rater)
+    if intervention not in shortlist(ref, session=session):
+        raise ValueError(f"{intervention!r} is not on the shortlist of {ref.area} {ref.cycle}; shortlist it first")
+    key = (ref.cycle_id, intervention, criterion, rater)
     cols = (ApeaseScore.cycle_id, ApeaseScore.intervention, ApeaseScore.criterion, ApeaseScore.rater)
     row = session.scalar(select(ApeaseScore).where(*(col == v for col, v in zip(cols, key, strict=True))))
     if row is None:
-        row = ApeaseScore(cycle_id=c.id, intervention=intervention, criterion=criterion, rater=rater)
+        row = ApeaseScore(cycle_id=ref.cycle_id, intervention=intervention, criterion=criterion, rater=rater)
         session.add(row)
     row.score, row.note, row.updated_at = score, note, utcnow()
     session.flush()
 
 
-def apease_scores(area: str, cycle: str, *, session: Session) -> list[dict]:
+def apease_scores(ref: CycleRef, *, session: Session) -> list[dict]:
     """Every current APEASE score of an area and cycle: intervention, criterion, rater, score, note, when."""
-    c = find_cycle(area, cycle, session=session)
-    rows = session.scalars(select(ApeaseScore).where(ApeaseScore.cycle_id == c.id).order_by(ApeaseScore.id))
+    rows = session.scalars(select(ApeaseScore).where(ApeaseScore.cycle_id == ref.cycle_id).order_by(ApeaseScore.id))
     return [
         {
             "intervention": r.intervention,
@@ -115,8 +113,7 @@ def apease_scores(area: str, cycle: str, *, session: Session) -> list[dict]:
 
 
 def record_decision(
-    area: str,
-    cycle: str,
+    ref: CycleRef,
     intervention: str,
     selected: bool,
     rationale: str = "",
@@ -127,24 +124,22 @@ def record_decision(
 ) -> None:
     """Record whether an intervention is selected, and why; a later decision replaces the earlier one."""
     _known_intervention(intervention, cat)
-    c = find_cycle(area, cycle, session=session)
     row = session.scalar(
         select(InterventionDecision).where(
-            InterventionDecision.cycle_id == c.id, InterventionDecision.intervention == intervention
+            InterventionDecision.cycle_id == ref.cycle_id, InterventionDecision.intervention == intervention
         )
     )
     if row is None:
-        row = InterventionDecision(cycle_id=c.id, intervention=intervention)
+        row = InterventionDecision(cycle_id=ref.cycle_id, intervention=intervention)
         session.add(row)
     row.selected, row.decided_at = bool(selected), utcnow()
     row.rationale, row.decided_by = clean_text(rationale), clean_text(by, 100)
     session.flush()
 
 
-def decisions(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
+def decisions(ref: CycleRef, *, session: Session) -> dict[str, dict]:
     """{intervention: {"selected", "rationale", "by", "when"}} for an area and cycle."""
-    c = find_cycle(area, cycle, session=session)
-    rows = session.scalars(select(InterventionDecision).where(InterventionDecision.cycle_id == c.id))
+    rows = session.scalars(select(InterventionDecision).where(InterventionDecision.cycle_id == ref.cycle_id))
     return {
         r.intervention: {"selected": r.selected, "rationale": r.rationale, "by": r.decided_by, "when": r.decided_at}
         for r in rows
@@ -152,8 +147,7 @@ def decisions(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
 
 
 def add_goal(
-    area: str,
-    cycle: str,
+    ref: CycleRef,
     intervention: str,
     *,
     session: Session,
@@ -168,23 +162,22 @@ def add_goal(
     iv = next((i for i in cat.interventions if i.id == intervention), None)
     if iv is None:
         raise ValueError(f"no intervention {intervention!r} in the intervention libraries")
-    if not decisions(area, cycle, session=session).get(intervention, {}).get("selected"):
-        raise ValueError(f"{intervention!r} has not been selected in {area} {cycle}; record the decision first")
+    if not decisions(ref, session=session).get(intervention, {}).get("selected"):
+        raise ValueError(f"{intervention!r} has not been selected in {ref.area} {ref.cycle}; record the decision first")
     nodes = list(iv.toc_nodes if toc_nodes is None else toc_nodes)
     unknown = [n for n in nodes if n not in cat.nodes]
     rated = {(fw.id, it) for fw in cat.rated for it in fw.item_index}
     bad_items = [i for i in items or [] if (i.get("framework"), i.get("item")) not in rated]
     if unknown or bad_items:
         raise ValueError(f"unknown Theory of Change nodes {unknown} or items {bad_items}")
-    c = find_cycle(area, cycle, session=session)
-    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == c.id)) or 0
+    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == ref.cycle_id)) or 0
     goal = PlanGoal(
-        cycle_id=c.id,
+        cycle_id=ref.cycle_id,
         intervention=intervention,
         title=clean_text(title) or iv.title,
         toc_nodes=nodes,
         items=[{"framework": i["framework"], "item": i["item"]} for i in items or []],
-        set_in=cycle,
+        set_in=ref.cycle,
         position=n,
         created_by=by,
     )
@@ -280,13 +273,14 @@ def delete_goal(goal_id: int, *, session: Session) -> None:
         session.flush()
 
 
-def action_plan(area: str, cycle: str, *, session: Session) -> dict:
+def action_plan(ref: CycleRef, *, session: Session) -> dict:
     """The action plan of an area in one cycle: its goals, each with its steps, in order."""
-    c = find_cycle(area, cycle, session=session)
-    goals = session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == c.id).order_by(PlanGoal.position, PlanGoal.id))
+    goals = session.scalars(
+        select(PlanGoal).where(PlanGoal.cycle_id == ref.cycle_id).order_by(PlanGoal.position, PlanGoal.id)
+    )
     return {
-        "area": area,
-        "cycle": cycle,
+        "area": ref.area,
+        "cycle": ref.cycle,
         "goals": [
             {
                 "id": g.id,
@@ -314,23 +308,21 @@ def action_plan(area: str, cycle: str, *, session: Session) -> dict:
     }
 
 
-def carry_plan_forward(area: str, from_cycle: str, to_cycle: str, *, session: Session, by: str = "") -> int:
+def carry_plan_forward(src: CycleRef, dst: CycleRef, *, session: Session, by: str = "") -> int:
     """Copy a cycle's plan into the next cycle (the old version is kept); returns how many goals were copied.
 
     Goals already carried into the new cycle are not copied twice.
     """
-    src = find_cycle(area, from_cycle, session=session)
-    dst = find_cycle(area, to_cycle, session=session)
-    if src.id == dst.id:
+    if src.cycle_id == dst.cycle_id:
         raise ValueError("a plan is carried into a different cycle")
-    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.id)))
-    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == dst.id)) or 0
+    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.cycle_id)))
+    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == dst.cycle_id)) or 0
     copied = 0
-    for g in session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == src.id).order_by(PlanGoal.position)):
+    for g in session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == src.cycle_id).order_by(PlanGoal.position)):
         if g.id in done:
             continue
         new = PlanGoal(
-            cycle_id=dst.id,
+            cycle_id=dst.cycle_id,
             intervention=g.intervention,
             title=g.title,
             toc_nodes=list(g.toc_nodes or []),

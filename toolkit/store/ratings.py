@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import (
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.store.areas import NotFound, check_name, find_cycle, findable
+from toolkit.store.areas import CycleRef, check_name, findable
 from toolkit.store.models import Cycle, Rating, RatingHistory, Respondent, utcnow
 
 
@@ -75,14 +73,13 @@ def rating_history(rating_id: int, *, session: Session) -> list[RatingHistory]:
 RATING_COLUMNS = ["respondent", "agency", "level", "framework", "item", "score", "comment"]
 
 
-def ratings_frame(area: str, cycle: str, *, session: Session, with_comments: bool = True) -> pd.DataFrame:
+def ratings_frame(ref: CycleRef, *, session: Session, with_comments: bool = True) -> pd.DataFrame:
     """The current ratings of one area and cycle as a long table (score is a nullable integer)."""
-    c = find_cycle(area, cycle, session=session)
     cols = [Respondent.pseudonym, Respondent.agency, Respondent.level, Rating.framework, Rating.item, Rating.score]
     if with_comments:
         cols.append(Rating.comment)
     rows = session.execute(
-        select(*cols).join(Rating, Rating.respondent_id == Respondent.id).where(Respondent.cycle_id == c.id)
+        select(*cols).join(Rating, Rating.respondent_id == Respondent.id).where(Respondent.cycle_id == ref.cycle_id)
     ).all()
     names = RATING_COLUMNS if with_comments else RATING_COLUMNS[:-1]
     df = pd.DataFrame(rows, columns=names)
@@ -90,34 +87,30 @@ def ratings_frame(area: str, cycle: str, *, session: Session, with_comments: boo
     return df
 
 
-def respondents_frame(area: str, cycle: str, *, session: Session) -> pd.DataFrame:
+def respondents_frame(ref: CycleRef, *, session: Session) -> pd.DataFrame:
     """Every respondent of one area and cycle, including those who have not answered yet."""
-    c = find_cycle(area, cycle, session=session)
     rows = session.execute(
-        select(Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == c.id)
+        select(Respondent.pseudonym, Respondent.agency, Respondent.level).where(Respondent.cycle_id == ref.cycle_id)
     ).all()
     return pd.DataFrame(rows, columns=["respondent", "agency", "level"])
 
 
 def respondent_answers(
-    area: str, cycle: str, pseudonym: str, *, session: Session
+    ref: CycleRef, pseudonym: str, *, session: Session
 ) -> dict[tuple[str, str], tuple[int | None, str]]:
     """One respondent's current answers: {(framework, item): (score, comment)}."""
-    c = find_cycle(area, cycle, session=session)
     rows = session.execute(
         select(Rating.framework, Rating.item, Rating.score, Rating.comment)
         .join(Respondent, Respondent.id == Rating.respondent_id)
-        .where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym)
+        .where(Respondent.cycle_id == ref.cycle_id, Respondent.pseudonym == pseudonym)
     )
     return {(f, i): (s, cm) for f, i, s, cm in rows}
 
 
-def find_respondent(area: str, cycle: str, pseudonym: str, *, session: Session) -> Respondent | None:
-    """The respondent of that pseudonym in the area and cycle, or None (also when the area or cycle is unknown)."""
-    try:
-        c = find_cycle(area, cycle, session=session)
-    except NotFound:
-        return None
+def find_respondent(ref: CycleRef, pseudonym: str, *, session: Session) -> Respondent | None:
+    """The respondent of that pseudonym in the area and cycle, or None."""
     if not findable(pseudonym):
         return None
-    return session.scalar(select(Respondent).where(Respondent.cycle_id == c.id, Respondent.pseudonym == pseudonym))
+    return session.scalar(
+        select(Respondent).where(Respondent.cycle_id == ref.cycle_id, Respondent.pseudonym == pseudonym)
+    )

@@ -30,9 +30,11 @@ from toolkit.capture.assessment import AnswerError, Step, new_pseudonym, submit_
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.text import CONTROL_CHARS
-from toolkit.store.areas import findable, get_or_create_area, get_or_create_cycle
+from toolkit.interventions.apease import aggregate
+from toolkit.store.areas import CycleRef, findable, get_or_create_area, get_or_create_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.models import MAX_NAME, Area, Cycle, Rating, Respondent, Workshop, WorkshopParticipant, utcnow
+from toolkit.store.plans import apease_scores, record_apease, shortlist
 
 # Join codes: no I, L, O, 0 or 1, so nothing can be misread; 31^8 (about 8.5e11) codes.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -137,6 +139,12 @@ class WorkshopInfo:
     created_at: datetime
     revealed: bool
     cycle_id: int = 0
+    area_id: int = 0
+
+    @property
+    def ref(self) -> CycleRef:
+        """The workshop's area and cycle, for the store's repository functions."""
+        return CycleRef(self.area_id, self.cycle_id, self.area, self.cycle)
 
     @property
     def label(self) -> str:
@@ -160,6 +168,7 @@ def _info(w: Workshop, area: str, cycle: str) -> WorkshopInfo:
         w.created_at,
         w.revealed_at is not None,
         w.cycle_id,
+        w.area_id,
     )
 
 
@@ -594,15 +603,13 @@ def room_results(ratings: pd.DataFrame, w: WorkshopInfo, cat: Catalogue, cfg: Co
 
 def open_appraisal(code: str, is_open: bool, *, session: Session) -> WorkshopInfo:
     """Open (or stop) the APEASE appraisal of the cycle's shortlist on participants' devices."""
-    from toolkit.store.plans import shortlist
-
     found = _load(normalise_code(code), session)
     if found is None:
         raise JoinError(f"No workshop has the code {format_code(code)}.")
     w, area, cycle = found
     if w.status == "closed" and is_open:
         raise ValueError("this workshop has closed")
-    if is_open and not shortlist(area, cycle, session=session):
+    if is_open and not shortlist(CycleRef(w.area_id, w.cycle_id, area, cycle), session=session):
         raise ValueError("shortlist at least one intervention first")
     w.appraisal_open = is_open
     session.flush()
@@ -620,8 +627,6 @@ def submit_appraisal(
     cat: Catalogue,
 ) -> None:
     """Save one participant's APEASE score of a shortlisted intervention (refused unless the appraisal is open)."""
-    from toolkit.store.plans import record_apease
-
     p = _participant_row(code, pseudonym, session)
     w, area, cycle = _load(normalise_code(code), session, lock=True)
     if w.status == "closed":
@@ -629,29 +634,25 @@ def submit_appraisal(
     if not w.appraisal_open:
         raise AnswerError("the appraisal is not open: wait for the facilitator to open it")
     try:
-        record_apease(area, cycle, intervention, criterion, p.pseudonym, score, session=session, cat=cat)
+        ref = CycleRef(w.area_id, w.cycle_id, area, cycle)
+        record_apease(ref, intervention, criterion, p.pseudonym, score, session=session, cat=cat)
     except ValueError as exc:
         raise AnswerError(str(exc)) from None
 
 
 def own_appraisals(w: WorkshopInfo, pseudonym: str, *, session: Session) -> dict[tuple[str, str], int | None]:
     """One participant's APEASE scores: {(intervention, criterion): score}."""
-    from toolkit.store.plans import apease_scores
-
-    rows = apease_scores(w.area, w.cycle, session=session)
+    rows = apease_scores(w.ref, session=session)
     return {(r["intervention"], r["criterion"]): r["score"] for r in rows if r["rater"] == pseudonym}
 
 
 def room_appraisal(w: WorkshopInfo, *, session: Session, min_n: int) -> dict[str, dict]:
     """The room's APEASE appraisal of the shortlist (apease.aggregate), criteria scored by fewer than min_n hidden."""
-    from toolkit.interventions.apease import aggregate
-    from toolkit.store.plans import apease_scores, shortlist
-
     raters = set(session.scalars(select(WorkshopParticipant.pseudonym).where(WorkshopParticipant.workshop_id == w.id)))
-    rows = [r for r in apease_scores(w.area, w.cycle, session=session) if r["rater"] in raters]
+    rows = [r for r in apease_scores(w.ref, session=session) if r["rater"] in raters]
     agg = aggregate(rows)
     out = {}
-    for iv in shortlist(w.area, w.cycle, session=session):
+    for iv in shortlist(w.ref, session=session):
         a = agg.get(iv, {"criteria": {c: {"mean": None, "n": 0} for c in APEASE_CRITERIA}, "raters": 0})
         crit = {}
         for c in APEASE_CRITERIA:
