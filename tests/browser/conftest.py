@@ -142,8 +142,9 @@ IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
 
 
 def wait_idle(page, timeout: float = WAIT_MS) -> None:
-    """Wait until every script run the page asked for has finished (its websocket says so, when `track`ed) and
-    Streamlit has rendered the page's title with no running or stale elements."""
+    """Wait until every script run the page asked for has finished and the page shows its title, nothing stale."""
+    # The runs are read from the page's websocket (when `track`ed): a fixed pause guessed how long a busy server
+    # takes to start a rerun, and a slow one let the next action land on the old page.
     page.wait_for_timeout(250)  # let the browser send what the last action asks for (no server in this wait)
     runs = _RUNS.get(page)
     deadline = time.monotonic() + timeout / 1000

@@ -114,11 +114,10 @@ def test_kill_inside_the_import_transaction_leaves_the_database_as_before(big_fi
 
 
 def test_kill_at_random_moments_of_an_import_leaves_none_or_all(big_file, engine, db_url, tmp_path) -> None:
-    """Timed once to the end, then killed at moments spread over that time, each time a file for a new area.
-
-    Times run from the driver's "started" mark (the import's own work, not the interpreter's start-up). Should the
-    machine have sped up since the timing run, so that every kill came after the commit, the kills move earlier
-    (half the time each try) until one lands before it: the verdict does not depend on the machine's speed."""
+    """Timed once to the end, then killed at moments spread over that time, each time a file for a new area."""
+    # Times run from the driver's "started" mark (the import's own work, not the interpreter's start-up). Should the
+    # machine have sped up since the timing run, so that every kill came after the commit, the kills move earlier
+    # (half the time each try) until one lands before it: the verdict does not depend on the machine's speed.
     data = (tmp_path / "big.csv").read_bytes()
     proc = start("import", db_url, tmp_path)
     wait_for(tmp_path / "started", proc)
@@ -189,10 +188,9 @@ def test_kill_between_the_respondent_and_the_rating_writes_neither(participant, 
 
 def test_kill_during_a_stream_of_answers_keeps_every_acknowledged_one(participant, engine, db_url, tmp_path) -> None:
     """Answers (and changed answers) one by one, killed at random: every answer acknowledged is stored as given,
-    at most the one in flight more, each rating once, and each change kept in the history.
-
-    Each attempt is judged against what was stored before it began plus what it acknowledged itself: an earlier,
-    faster attempt may have reached statements that this one never got to, and those are not "in flight"."""
+    at most the one in flight more, each rating once, and each change kept in the history."""
+    # Each attempt is judged against what was stored before it began plus what it acknowledged itself: an earlier,
+    # faster attempt may have reached statements that this one never got to, and those are not "in flight".
     code, pseudonym = participant
     rng = random.Random(4)
     for attempt in range(3):
