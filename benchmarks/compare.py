@@ -78,7 +78,7 @@ PAGES = (
 BENCHES: dict[str, Bench] = {
     "analysis": Bench(
         "benchmarks/analysis_bench.py",
-        ("--areas", "{areas}", "--runs", "7", "--db", "{db}"),
+        ("--areas", "{areas}", "--runs", "5", "--db", "{db}"),
         (
             _s("analyse() one area, s", "analyse() with store load and change"),
             _s("analyse_frame() one area, s", "analyse_frame() alone"),
@@ -91,7 +91,7 @@ BENCHES: dict[str, Bench] = {
     ),
     "benchmark": Bench(
         "benchmarks/benchmark_bench.py",
-        ("--runs", "5", "--db", "{url}"),
+        ("--runs", "4", "--db", "{url}"),
         (
             Figure("CLI benchmark, wall s", r"CLI benchmark .*?wall median " + NUM),
             Figure("CLI benchmark, CPU s", r"CLI benchmark .*?CPU median " + NUM),
@@ -145,7 +145,7 @@ BENCHES: dict[str, Bench] = {
     ),
     "load": Bench(
         "benchmarks/load_two_servers.py",
-        ("--participants", "20", "--seconds", "40", "--json"),
+        ("--participants", "20", "--seconds", "30", "--json"),
         (
             Figure("two servers, answers/s", r'"answers_per_s": ' + NUM, rate=True),
             Figure("two servers, p50 ms", r'"p50_ms": ' + NUM),
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="runs per checkout and benchmark (default 3)")
     ap.add_argument("--only", default=",".join(BENCHES), help=f"comma-separated subset of: {', '.join(BENCHES)}")
     ap.add_argument("--areas", type=int, default=160, help="areas in the shared national demo (default 160)")
-    ap.add_argument("--import-areas", type=int, default=40, help="areas in the import benchmark's file (default 40)")
+    ap.add_argument("--import-areas", type=int, default=20, help="areas in the import benchmark's file (default 20)")
     ap.add_argument("--skip-postgres", action="store_true", help="leave out the PostgreSQL parts")
     ap.add_argument("--logs", type=Path, default=Path("/tmp/toolkit-compare"), help="each run's output goes here")
     ap.add_argument("--list", action="store_true", help="list the benchmarks and their figures, then stop")
