@@ -13,8 +13,13 @@ change, where a positive change is slower (more seconds, or fewer rows or answer
 over 10%. CPU figures are steadier than wall-clock ones on a shared machine; DuckDB and the minimal page are
 controls (code that the refactor does not touch): when they move, the machine moved.
 
-Duration with the defaults (3 rounds, every benchmark, two idle cores): about 25 minutes, of which about 2 are the
-one-off national build (skipped when /tmp/toolkit-national.db is already built at that size).
+Duration with the defaults (3 rounds, every benchmark): about 22-25 minutes on a quiet 2-core machine, of which
+about 2 are the one-off national build (skipped when /tmp/toolkit-national.db is already built at that size); sizes
+chosen for that: the national demo at full scale, the import file at 20 areas (171,600 rows: the import is linear
+in rows, and both sides import the same file), the two-server load for 30 s with 20 participants. On a machine
+loaded by other work (load average 15) it takes about three times as long, and wall-clock figures then swing by
+tens of percent between two runs of the same code (measured: /work/base against itself): judge by the CPU figures
+and the "whole run, CPU" line, or wait for a quiet machine. `--rounds 2` or `--only` shortens it.
 """
 
 from __future__ import annotations
