@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -43,6 +44,7 @@ from toolkit.store.ratings import ratings_frame
 from toolkit.training.demo import generate_ratings
 
 CYCLES = ("2024", "2025", "2026")
+T = TypeVar("T")
 
 DUCK_SQL = """
 WITH r AS (
@@ -69,13 +71,14 @@ def measure_table(cat: Catalogue) -> pd.DataFrame:
     opm = meta[meta["framework"] == "opm"].assign(kind="stage", measure=lambda d: d["stage"])
     tc = meta[meta["framework"] == "twelve_cs"]
     cs = tc.assign(kind="c", measure=tc["c"])
-    groups = tc.assign(kind="c_group", measure=tc["c"].map(group_of))
-    return pd.concat([opm, cs, groups])[["framework", "item", "kind", "measure"]].reset_index(drop=True)
+    groups = tc.assign(kind="c_group", measure=[group_of[c] for c in tc["c"]])
+    both = pd.concat([opm, cs, groups])
+    return pd.DataFrame(both[["framework", "item", "kind", "measure"]]).reset_index(drop=True)
 
 
-def median_time(fn: Callable[[], object], runs: int) -> tuple[float, object]:
-    fn()  # warm caches (catalogue tables, the SQLite page cache, DuckDB's plan)
-    times, out = [], None
+def median_time(fn: Callable[[], T], runs: int) -> tuple[float, T]:
+    out = fn()  # warm caches (catalogue tables, the SQLite page cache, DuckDB's plan)
+    times = []
     for _ in range(runs):
         t = time.perf_counter()
         out = fn()
@@ -163,6 +166,7 @@ def main() -> None:
 
         with session_scope(engine) as s:
             area = s.scalars(select(Area.name).order_by(Area.name)).first()
+            assert area is not None, f"{path} holds no area"
             t_one, result = median_time(lambda: analyse(area, cycle, session=s, cat=cat, cfg=cfg), args.runs)
             one = ratings_frame(resolve_cycle(area, cycle, session=s), session=s, with_comments=False)
             t_frame, _ = median_time(lambda: analyse_frame(one, cat, cfg, area=area, cycle=cycle), args.runs)
@@ -201,7 +205,7 @@ def main() -> None:
         f"  cycle_scores + load                    {t_all + t_load:7.3f} s   aim < 3 s     "
         f"{'OK' if t_all + t_load < 3 else 'OVER'}"
     )
-    print(f"\nscores agree with DuckDB within {worst:.3f} on {int(shown.sum()):,} shown cells")
+    print(f"\nscores agree with DuckDB within {worst:.3f} on {int(shown.to_numpy().sum()):,} shown cells")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def child_cpu() -> float:
 
 def time_cli(url: str, runs: int) -> None:
     env = {**os.environ, "DATABASE_URL": url}
-    walls, cpus = [], []
+    walls, cpus, doc, mib = [], [], {}, 0.0
     for _ in range(runs):
         c0, t0 = child_cpu(), time.perf_counter()
         out = subprocess.run(
@@ -75,9 +75,9 @@ def time_cli(url: str, runs: int) -> None:
         )
         walls.append(time.perf_counter() - t0)
         cpus.append(child_cpu() - c0)
-        doc = json.loads(out.stdout)
+        doc, mib = json.loads(out.stdout), len(out.stdout) / 2**20
     print(
-        f"CLI benchmark --cycle {CYCLES[-1]} --json ({len(doc['areas'])} areas, {len(out.stdout) / 2**20:.1f} MiB): "
+        f"CLI benchmark --cycle {CYCLES[-1]} --json ({len(doc['areas'])} areas, {mib:.1f} MiB): "
         f"wall median {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); "
         f"CPU median {statistics.median(cpus):.2f} s (min {min(cpus):.2f})"
     )

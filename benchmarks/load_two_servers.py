@@ -308,7 +308,7 @@ def correct(r: dict) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--participants", type=int, default=100)
     ap.add_argument("--seconds", type=float, default=600, help="how long the participants keep answering (default 600)")
     ap.add_argument("--servers", type=int, default=2, help="server processes the participants are split across")

@@ -123,9 +123,9 @@ def run(url: str, participants: int, retry: bool, seed: int = 1, think: float = 
     return {
         "submitted": sum(len(a) for _, a in plans),
         "saved_ok": len(latencies),
-        "stored": int(stored),
-        "duplicates": int(dupes),
-        "history_rows": int(history),
+        "stored": int(stored or 0),
+        "duplicates": int(dupes or 0),
+        "history_rows": int(history or 0),
         "errors": len(errors),
         "first_errors": sorted(set(errors))[:3],
         "retries": retries[0],
@@ -152,7 +152,7 @@ def report(name: str, r: dict, participants: int, think: float = 0.0) -> bool:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--participants", type=int, default=60)
     ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     ap.add_argument("--pg-url", default=PG_DEFAULT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
-def db_url(_template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def db_url(_template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The URL of a fresh, migrated, empty database, also set as DATABASE_URL for the code under test."""
     if PG_URL:
         url = _template

@@ -11,8 +11,9 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ASHVALE = "Ashvale (fictional)"
 
 
-def open_page(page: str, timeout: float = 60, **state: object) -> AppTest:
+def open_page(page: str, timeout: float = 180, **state: object) -> AppTest:
     """Run app.py, switch to `page` with the given session state, and return the AppTest after the rerun."""
+    # The timeout only stops a hung run: a busy machine may take minutes over a run that takes a second here.
     at = AppTest.from_file(APP, default_timeout=timeout)
     for k, v in state.items():
         at.session_state[k] = v

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from google.protobuf.message import DecodeError
+from playwright.sync_api import Page, WebSocket, expect, sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 from toolkit.store.db import make_engine, upgrade
@@ -13,6 +19,10 @@ from toolkit.store.db import make_engine, upgrade
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Generous waits: a wait ends as soon as its condition holds, so only a failing test pays for them, and a busy
+# machine (two cores shared by several test runs) must not turn a slow server into a failed verdict.
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,8 +39,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -69,14 +77,80 @@ def shot(page, name: str) -> Path:
     return path
 
 
+M = TypeVar("M", BackMsg, ForwardMsg)
+
+
+class Runs:
+    """The page's script runs as its websocket tells them: asked for (BackMsg rerun_script) and finished."""
+
+    def __init__(self) -> None:
+        self.clock = 0
+        self.asked = 0  # clock at the latest request for a run
+        self.done = 0  # clock at the latest finish of a run (or of the connection)
+
+    def sent(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes) and _parse(BackMsg, payload, "rerun_script"):
+            self.clock += 1
+            self.asked = self.clock
+
+    def received(self, payload: str | bytes) -> None:
+        msg = _parse(ForwardMsg, payload, "script_finished") if isinstance(payload, bytes) else None
+        if msg is not None and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            self.clock += 1
+            self.done = self.clock
+
+    def closed(self) -> None:
+        """A lost connection answers nothing more: the reconnection asks for its own run."""
+        self.clock += 1
+        self.done = self.clock
+
+    @property
+    def pending(self) -> bool:
+        return self.asked > self.done
+
+
+def _parse(kind: type[M], payload: bytes, field: str) -> M | None:
+    """The message if it is one of `field`'s kind, else None (other frames, or not a Streamlit message)."""
+    try:
+        msg = kind.FromString(payload)
+    except DecodeError:
+        return None
+    return msg if msg.WhichOneof("type") == field else None
+
+
+_RUNS: dict[Page, Runs] = {}
+
+
+def track(page: Page) -> None:
+    """Follow the page's script runs over its websocket (call before it first opens the app); idempotent."""
+    if page in _RUNS:
+        return
+    runs = _RUNS[page] = Runs()
+    page.set_default_timeout(WAIT_MS)
+
+    def on_socket(ws: WebSocket) -> None:
+        ws.on("framesent", runs.sent)
+        ws.on("framereceived", runs.received)
+        ws.on("close", lambda _ws: runs.closed())
+
+    page.on("websocket", on_socket)
+
+
 IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stSpinner"]')
     && !!document.querySelector('[data-testid="stMain"] h1')"""
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has rendered the page's title and finished rerunning (no running or stale elements)."""
-    page.wait_for_timeout(250)  # let a rerun triggered by the last action begin
+def wait_idle(page, timeout: float = WAIT_MS) -> None:
+    """Wait until every script run the page asked for has finished and the page shows its title, nothing stale."""
+    # The runs are read from the page's websocket (when `track`ed): a fixed pause guessed how long a busy server
+    # takes to start a rerun, and a slow one let the next action land on the old page.
+    page.wait_for_timeout(250)  # let the browser send what the last action asks for (no server in this wait)
+    runs = _RUNS.get(page)
+    deadline = time.monotonic() + timeout / 1000
+    while runs is not None and runs.pending:
+        assert time.monotonic() < deadline, "a script run the page asked for never finished"
+        page.wait_for_timeout(50)  # Playwright delivers websocket events while it waits
     page.wait_for_function(IDLE_JS, timeout=timeout)
     page.wait_for_timeout(250)
     page.wait_for_function(IDLE_JS, timeout=timeout)

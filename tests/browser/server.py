@@ -39,7 +39,7 @@ def streamlit_server(
     """Run the app until the block ends; yields its base URL once it answers its health check."""
     port = port or free_port()
     full_env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **(env or {})}
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
+    out = open(log, "w") if log else None  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -60,12 +60,12 @@ def streamlit_server(
         ],
         cwd=ROOT,
         env=full_env,
-        stdout=out,
+        stdout=out or subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine's start-up; a healthy one answers in seconds
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {proc.returncode}" + (f"; see {log}" if log else ""))
@@ -76,7 +76,7 @@ def streamlit_server(
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start within 60 s")
+                raise RuntimeError("streamlit did not start within 180 s")
             time.sleep(0.3)
         yield url
     finally:
@@ -85,5 +85,5 @@ def streamlit_server(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        if log:
+        if out:
             out.close()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, shot, track, wait_idle
 
 
 @pytest.mark.parametrize(("path", "title"), [("benchmark", "Benchmark"), ("join", "Join a workshop")])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_bookmark_opened_first_shows_the_whole_app(browser, app_url, path, title, viewport) -> None:
     page = browser.new_page(viewport=viewport)
+    track(page)  # wait_idle then waits for the script runs the page asks for, not a guessed pause
     try:
         page.goto(f"{app_url}/{path}")
         wait_idle(page, timeout=90_000)

@@ -8,7 +8,7 @@ import io
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
-from tests.browser.ui import choose, click
+from tests.browser.ui import choose, click, go
 from toolkit.access.accounts import create_user
 from toolkit.core.frameworks import load_catalogue
 from toolkit.scrutiny import evidence as sc
@@ -33,8 +33,7 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
     engine.dispose()
 
     page = browser.new_page(viewport=DESKTOP)
-    page.goto(app_url)
-    wait_idle(page)
+    go(page, app_url, "")
     nav(page, "Account")
     page.get_by_role("textbox", name="Username").fill("scrut")
     page.get_by_role("textbox", name="Password", exact=True).fill(PW)

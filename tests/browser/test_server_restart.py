@@ -47,7 +47,7 @@ def serve(db_url: str, port: int, log: Path) -> subprocess.Popen:
         stdout=out,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy machine's start-up; a healthy one answers in seconds
     while True:
         assert proc.poll() is None, log.read_text()[-3000:]
         try:

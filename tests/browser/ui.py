@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import wait_idle
+from tests.browser.conftest import track, wait_idle
 
 
 def choose(page, label: str, option: str) -> None:
@@ -21,6 +21,7 @@ def rate(page, statement_index: int, choice_index: int) -> None:
 
 def go(page, base: str, path: str) -> None:
     """Open a page of the app by its URL path and wait for it to settle."""
+    track(page)
     page.goto(f"{base}/{path}")
     wait_idle(page)
 

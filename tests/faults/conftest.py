@@ -16,8 +16,8 @@ from toolkit.store.db import engine_for, make_engine, upgrade
 @pytest.fixture
 def empty_url(tmp_path: Path):
     """The URL of another empty, migrated database on the same kind of server as `db_url`."""
+    admin, name = None, f"toolkit_other_{uuid.uuid4().hex[:10]}"
     if PG_URL:
-        name = f"toolkit_other_{uuid.uuid4().hex[:10]}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}"'))
@@ -29,7 +29,7 @@ def empty_url(tmp_path: Path):
     eng.dispose()
     yield url
     engine_for(url).dispose()
-    if PG_URL:
+    if admin is not None:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -6,8 +6,10 @@ Modes:
   workshop-stream  answers one by one, each its own transaction, appending "framework item score" to WORKDIR/acks
                    once committed
 
-With HOOK set, the process writes WORKDIR/ready from inside the open transaction, after rows were written but before
-the commit, then sleeps: the test kills it exactly there. Without, the test kills it at a random moment.
+In import mode the process writes WORKDIR/started just before the import begins (after the interpreter's start-up),
+so that the tests time the import itself. With HOOK set, the process writes WORKDIR/ready from inside the open
+transaction, after rows were written but before the commit, then sleeps: the test kills it exactly there. Without,
+the test kills it at a random moment.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ import sys
 import time
 from pathlib import Path
 
+from toolkit.capture import assessment
+from toolkit.capture import ratings_file as ratings_io
+from toolkit.core.catalogue import catalogue
+from toolkit.store.db import engine_for, session_scope
+from toolkit.workshops import rooms as ws
+
 
 def _pause_here(workdir: Path) -> None:
     (workdir / "ready").write_text(str(os.getpid()))
@@ -24,12 +32,7 @@ def _pause_here(workdir: Path) -> None:
 
 
 def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
-    os.environ["DATABASE_URL"] = url
-    from toolkit.capture import ratings_file as ratings_io
-    from toolkit.core.catalogue import catalogue
-    from toolkit.store.db import engine_for, session_scope
-    from toolkit.workshops import rooms as ws
-
+    os.environ["DATABASE_URL"] = url  # for anything that reads the settings rather than the engine passed to it
     cat = catalogue()
     engine = engine_for(url)
     if mode == "import":
@@ -42,13 +45,16 @@ def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
                 _pause_here(workdir)
 
             ratings_io._write_ratings = write_then_pause
+        (workdir / "started").write_text(str(os.getpid()))
         with session_scope(engine) as s:
             ratings_io.import_ratings((workdir / "big.csv").read_bytes(), "big.csv", session=s, catalogue=cat)
         return
     code, pseudonym = (workdir / "who").read_text().split()
     with session_scope(engine) as s:
         w = ws.find_workshop(code, session=s)
-        level = ws.find_participant(code, pseudonym, session=s).level
+        me = ws.find_participant(code, pseudonym, session=s)
+        assert me is not None, f"no participant {pseudonym} in workshop {code}"
+        level = me.level
     answers = [
         (st.framework, it.id, 1 + (k % 5)) for st in ws.steps_for(w, level, cat) for k, it in enumerate(st.items)
     ]
@@ -64,8 +70,6 @@ def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
         for k, (fw, item, score) in enumerate(answers * 50):  # and then change them, over and over
             score = 1 + (score + k // len(answers)) % 5
             if hook and k == 0:  # the first answer writes the respondent row, then the rating: stop in between
-                from toolkit.capture import assessment
-
                 assessment.record_rating = lambda *a, **kw: (kw["session"].flush(), _pause_here(workdir))
             ws.answer(code, pseudonym, fw, item, score, engine=engine, cat=cat)
             acks.write(f"{fw} {item} {score}\n")
