@@ -85,7 +85,7 @@ def test_apease_and_implementation_guidance(catalogue) -> None:
 
 
 def test_every_entry_cites_a_known_report(catalogue) -> None:
-    from toolkit.core.frameworks import REPORTS
+    from toolkit.core.schema import REPORTS
 
     for fw in catalogue.frameworks.values():
         for section in ("stages", "cs", "items", "nodes", "assumptions", "interventions", "guidance"):

@@ -271,3 +271,14 @@ def test_deep_nesting_with_the_pure_python_yaml_parser_is_a_problem_not_a_crash(
     depth = sys.getrecursionlimit() * 2
     with pytest.raises(FrameworkError, match=r"mine\.yaml: not valid YAML for a framework: nested too deeply"):
         frameworks.parse_framework("schema_version: 1\nitems: " + "[" * depth + "]" * depth, "mine.yaml")
+
+
+def test_a_missing_bundled_frameworks_folder_is_a_clear_error_not_an_empty_catalogue(tmp_path: Path) -> None:
+    """Without the bundled folder there is no OPM or 12 C's: loading says which folder is missing, rather than
+    returning an empty catalogue that fails later somewhere unrelated."""
+    missing = tmp_path / "frameworks"
+    with pytest.raises(FrameworkError, match="bundled frameworks folder is missing") as caught:
+        load_catalogue(bundled_dir=missing)
+    assert [p.file for p in caught.value.problems] == [str(missing)]
+    with pytest.raises(FrameworkError, match="bundled frameworks folder is missing"):  # a user folder does not stand in
+        load_catalogue(ROOT / "frameworks", bundled_dir=missing)

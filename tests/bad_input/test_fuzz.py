@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from tests.bad_input.helpers import db_state, good_rows, opm_items, tcs_items, to_csv, to_xlsx
 from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, import_ratings, read_table, validate
 from toolkit.core import ids
-from toolkit.core.frameworks import BUNDLED_DIR, Framework, FrameworkError, load_catalogue, parse_framework
+from toolkit.core.frameworks import BUNDLED_DIR, FrameworkError, load_catalogue, parse_framework
+from toolkit.core.schema import Framework
 from toolkit.store.db import session_scope
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from toolkit.core import ids
-from toolkit.core.frameworks import Catalogue, Item
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import Item
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import check_name, get_or_create_area, get_or_create_cycle
 from toolkit.store.ratings import record_rating, upsert_respondent

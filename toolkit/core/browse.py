@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.core.frameworks import REPORTS, Catalogue, Citation, Framework
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import REPORTS, Citation, Framework
 
 
 def cite(c: Citation, fw: Framework | None = None) -> str:

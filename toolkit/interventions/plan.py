@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.analysis.scores import Config
-from toolkit.core.frameworks import Catalogue, Intervention
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import Intervention
 from toolkit.store.plans import STEP_STATUSES
 
 PLAN_COLUMNS = [

@@ -7,7 +7,8 @@ from statistics import median
 
 from toolkit.analysis.scores import Config
 from toolkit.core import ids
-from toolkit.core.frameworks import Catalogue, Intervention
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import Intervention
 
 LEVEL3 = ("low", "medium", "high")
 # How much each lens on the results counts towards an intervention's relevance.

@@ -14,7 +14,8 @@ from toolkit.analysis.suppression import suppressed_cells
 from toolkit.charts import results as charts
 from toolkit.core import ids
 from toolkit.core.browse import cite
-from toolkit.core.frameworks import REPORTS, Catalogue, Citation
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import REPORTS, Citation
 from toolkit.store.areas import find_area, resolve_cycle
 from toolkit.store.ratings import respondents_frame
 from toolkit.training.demo import DEMO_NOTICE
