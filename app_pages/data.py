@@ -5,17 +5,12 @@ import streamlit as st
 
 from toolkit.analysis.scores import Config
 from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_bytes, export_frame, import_ratings
-from toolkit.reports.exports import (
-    bundle_bytes,
-    report_tables,
-    tables_csv_zip,
-    tables_xlsx,
-    toc_graphml,
-    toc_mermaid,
-    toc_png,
-    toc_svg,
-)
-from toolkit.reports.render import MIME, build_report, render, slug
+from toolkit.core.tables import tables_csv_zip, tables_xlsx
+from toolkit.reports.blocks import report_tables
+from toolkit.reports.bundle_out import bundle_bytes
+from toolkit.reports.content import build_report
+from toolkit.reports.render import MIME, render, slug
+from toolkit.reports.toc_files import toc_graphml, toc_mermaid, toc_png, toc_svg
 from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db

@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit.analysis.scores import Config
 from toolkit.core.frameworks import load_catalogue
-from toolkit.reports.render import build_report, write_report
+from toolkit.reports.content import build_report
+from toolkit.reports.render import write_report
 from toolkit.store.db import engine_for, session_scope
 from toolkit.training.demo import load_demo
 

@@ -14,7 +14,9 @@ import pytest
 
 from toolkit.analysis.scores import Config, analyse
 from toolkit.cli.main import main
-from toolkit.reports import exports
+from toolkit.core.tables import tables_csv_zip, tables_xlsx
+from toolkit.reports import blocks, bundle_doc, bundle_in, bundle_out, toc_files
+from toolkit.reports.content import build_report
 from toolkit.store.areas import delete_area, list_areas, resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import engine_for, session_scope
@@ -69,16 +71,16 @@ def _same(a: dict, b: dict) -> None:
 
 def test_a_bundle_imports_into_an_empty_database_as_identical_data(rich, catalogue, tmp_path: Path) -> None:
     with session_scope() as s:
-        original = exports.export_bundle(AREA, session=s)
+        original = bundle_out.export_bundle(AREA, session=s)
     c25, c26 = original["cycles"]
     assert c26["plan_goals"][0]["carried_from"] == c25["plan_goals"][0]["key"]
     assert any(r["history"] for p in c26["respondents"] for r in p["ratings"])
     assert c25["assumption_reviews"][0]["status"] == "doubtful"
     fresh = engine_for(f"sqlite:///{tmp_path / 'fresh.db'}")
     with session_scope(fresh) as s:
-        assert "2 cycle(s)" in exports.import_bundle(json.dumps(original).encode(), session=s, catalogue=catalogue)
+        assert "2 cycle(s)" in bundle_in.import_bundle(json.dumps(original).encode(), session=s, catalogue=catalogue)
     with session_scope(fresh) as s:
-        _same(exports.export_bundle(AREA, session=s), original)
+        _same(bundle_out.export_bundle(AREA, session=s), original)
         assert [a.area for a in list_areas(session=s)] == [AREA]
     fresh.dispose()
 
@@ -87,7 +89,7 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
     path = tmp_path / "ashvale.data"  # the name says nothing: the content does
     assert main(["export", "--area", AREA, "--format", "bundle", "-o", str(path)]) == 0
     with session_scope() as s:
-        before = exports.export_bundle(AREA, session=s)
+        before = bundle_out.export_bundle(AREA, session=s)
         analysed = analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config())
         delete_area(AREA, session=s)
     with session_scope() as s:
@@ -95,7 +97,7 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
     assert main(["import", str(path)]) == 0
     assert "Imported the area" in capsys.readouterr().out
     with session_scope() as s:
-        _same(exports.export_bundle(AREA, session=s), before)
+        _same(bundle_out.export_bundle(AREA, session=s), before)
         assert analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config())["opm"] == analysed["opm"]
     assert main(["import", str(path)]) == 1  # never overwrites
     assert "already exists" in capsys.readouterr().err
@@ -103,25 +105,25 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
 
 def test_a_damaged_bundle_is_refused_and_nothing_is_written(rich, catalogue) -> None:
     with session_scope() as s:
-        doc = exports.export_bundle(AREA, session=s)
+        doc = bundle_out.export_bundle(AREA, session=s)
         delete_area(AREA, session=s)
     doc["cycles"][1]["respondents"][-1]["ratings"][-1]["score"] = 9
     doc["cycles"][0]["apease_scores"][0]["intervention"] = "no_such_thing"
-    with pytest.raises(exports.BundleError) as err, session_scope() as s:
-        exports.import_bundle(doc, session=s, catalogue=catalogue)
+    with pytest.raises(bundle_doc.BundleError) as err, session_scope() as s:
+        bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
     assert "outside 1-5" in str(err.value) and "no_such_thing" in str(err.value)
     doc["cycles"][0]["respondents"][0]["agency"] = "nasa"
-    with pytest.raises(exports.BundleError, match="agency"), session_scope() as s:
-        exports.import_bundle(doc, session=s, catalogue=catalogue)
+    with pytest.raises(bundle_doc.BundleError, match="agency"), session_scope() as s:
+        bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
     with session_scope() as s:
         assert AREA not in [a.area for a in list_areas(session=s)]
 
 
 def test_bundles_are_told_apart_from_ratings_files() -> None:
-    assert exports.is_bundle(json.dumps({"format": exports.BUNDLE_FORMAT, "x": 1}).encode())
-    assert not exports.is_bundle(b"area,cycle,respondent\n")
-    assert not exports.is_bundle(json.dumps({"columns": [], "ratings": []}).encode())
-    assert not exports.is_bundle(b"PK\x03\x04 not json")
+    assert bundle_in.is_bundle(json.dumps({"format": bundle_doc.BUNDLE_FORMAT, "x": 1}).encode())
+    assert not bundle_in.is_bundle(b"area,cycle,respondent\n")
+    assert not bundle_in.is_bundle(json.dumps({"columns": [], "ratings": []}).encode())
+    assert not bundle_in.is_bundle(b"PK\x03\x04 not json")
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def health(rich, catalogue) -> dict:
 
 
 def test_graphml_parses_back_to_the_same_graph(health) -> None:
-    g = nx.read_graphml(io.StringIO(exports.toc_graphml(health)))
+    g = nx.read_graphml(io.StringIO(toc_files.toc_graphml(health)))
     assert set(g.nodes) == {n["id"] for n in health["nodes"]}
     assert set(g.edges) == {(e["from"], e["to"]) for e in health["edges"]}
     some = health["nodes"][0]
@@ -141,7 +143,7 @@ def test_graphml_parses_back_to_the_same_graph(health) -> None:
 
 
 def test_mermaid_has_every_node_and_marks_risk(health) -> None:
-    text = exports.toc_mermaid(health)
+    text = toc_files.toc_mermaid(health)
     assert text.startswith("flowchart LR")
     for n in health["nodes"]:
         assert f"    {n['id']}[" in text
@@ -150,9 +152,9 @@ def test_mermaid_has_every_node_and_marks_risk(health) -> None:
 
 
 def test_the_diagram_renders_as_svg_and_png_without_a_browser(health) -> None:
-    svg = exports.toc_svg(health)
+    svg = toc_files.toc_svg(health)
     assert svg.lstrip().startswith("<svg") and "Ultimate outcomes" in svg
-    assert exports.toc_png(health, scale=1).startswith(b"\x89PNG")
+    assert toc_files.toc_png(health, scale=1).startswith(b"\x89PNG")
 
 
 def test_tables_are_neutralised_against_spreadsheet_formulas() -> None:
@@ -162,20 +164,18 @@ def test_tables_are_neutralised_against_spreadsheet_formulas() -> None:
         "Assumptions": pd.DataFrame({"note": ['=HYPERLINK("http://x")', "+1", "plain"], "n": [1, 2, 3]}),
         "Gaps [1]": pd.DataFrame({"what": ["@SUM(A1)"]}),
     }
-    with zipfile.ZipFile(io.BytesIO(exports.tables_csv_zip(tables))) as z:
+    with zipfile.ZipFile(io.BytesIO(tables_csv_zip(tables))) as z:
         csv = z.read("assumptions.csv").decode()
     assert "'=HYPERLINK" in csv and "\n'+1," in csv and "\nplain," in csv
-    wb = load_workbook(io.BytesIO(exports.tables_xlsx(tables)))
+    wb = load_workbook(io.BytesIO(tables_xlsx(tables)))
     assert wb.sheetnames == ["Assumptions", "Gaps 1"]
     assert wb["Assumptions"]["A2"].value == '\'=HYPERLINK("http://x")' and wb["Assumptions"]["A2"].data_type == "s"
     assert wb["Gaps 1"]["A2"].value == "'@SUM(A1)"
 
 
 def test_every_report_table_comes_out(rich, catalogue) -> None:
-    from toolkit.reports.content import build_report
-
     with session_scope() as s:
         r = build_report(AREA, "2026", session=s, cat=catalogue, cfg=Config())
-    tables = exports.report_tables(r)
+    tables = blocks.report_tables(r)
     assert {"Method and respondents", "Journey priority", "Assumptions", "Sources cited"} <= set(tables)
     assert list(tables["Method and respondents"].columns) == ["Agency", "Strategic", "Managerial", "Frontline"]

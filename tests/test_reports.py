@@ -14,7 +14,8 @@ from toolkit.analysis.scores import Config, analyse
 from toolkit.analysis.suppression import suppressed_cells as suppress_table
 from toolkit.capture.ratings_file import import_table
 from toolkit.cli.main import main
-from toolkit.reports.content import Figure, Table, build_report
+from toolkit.reports.blocks import Figure, Table
+from toolkit.reports.content import build_report
 from toolkit.reports.render import render, render_markdown
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
@@ -222,7 +223,7 @@ def test_no_small_cell_can_be_worked_out_from_a_total(counts, hidden) -> None:
 
 def test_figures_are_sized_from_their_pixels() -> None:
     from toolkit.charts.results import toc_chart
-    from toolkit.reports.content import chart_png
+    from toolkit.reports.blocks import chart_png
 
     health = {
         "nodes": [

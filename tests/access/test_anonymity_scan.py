@@ -32,11 +32,15 @@ from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
 from toolkit.capture.ratings_file import import_ratings
 from toolkit.core.settings import get_settings
-from toolkit.core.tables import table_bytes
+from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.interventions.plan import plan_frame
 from toolkit.interventions.suggest import suggest
-from toolkit.reports.exports import report_tables, tables_csv_zip, tables_xlsx, toc_graphml, toc_mermaid
-from toolkit.reports.render import build_report, render_docx, render_markdown, render_pdf
+from toolkit.reports.blocks import report_tables
+from toolkit.reports.content import build_report
+from toolkit.reports.markdown import render_markdown
+from toolkit.reports.pdf import render_pdf
+from toolkit.reports.toc_files import toc_graphml, toc_mermaid
+from toolkit.reports.word import render_docx
 from toolkit.scrutiny.evidence import export_summary
 from toolkit.scrutiny.evidence import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle

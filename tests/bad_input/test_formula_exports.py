@@ -26,11 +26,13 @@ from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
 from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
-from toolkit.core.tables import table_bytes
+from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.core.text import FORMULA_TRIGGERS
 from toolkit.interventions.plan import plan_frame
-from toolkit.reports.exports import bundle_bytes, import_bundle, report_tables, tables_csv_zip, tables_xlsx
-from toolkit.reports.render import build_report
+from toolkit.reports.blocks import report_tables
+from toolkit.reports.bundle_in import import_bundle
+from toolkit.reports.bundle_out import bundle_bytes
+from toolkit.reports.content import build_report
 from toolkit.scrutiny.evidence import export_summary
 from toolkit.scrutiny.evidence import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle

@@ -9,21 +9,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from toolkit.cli.errors import UserError
+from toolkit.core.settings import get_settings
+from toolkit.store.backup import BackupError, backup, restore
+from toolkit.store.db import get_engine
+
 
 def _where() -> str:
     """The database in words, without its password."""
-    from sqlalchemy.engine import make_url
-
-    from toolkit.core.settings import get_settings
-
     return make_url(get_settings().database_url).render_as_string(hide_password=True)
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    from toolkit.cli.main import UserError
-    from toolkit.store.backup import BackupError, backup
-    from toolkit.store.db import get_engine
-
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: no such folder for the backup")
@@ -36,10 +35,6 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    from toolkit.cli.main import UserError
-    from toolkit.store.backup import BackupError, restore
-    from toolkit.store.db import get_engine
-
     path = Path(args.file)
     start = time.perf_counter()
     try:

@@ -15,7 +15,7 @@ DESCRIPTION = (
 
 
 def _tag_filter(values: list[str]) -> dict[str, str]:
-    from toolkit.cli.main import UserError
+    from toolkit.cli.errors import UserError
 
     out = {}
     for v in values:

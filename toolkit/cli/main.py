@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -11,17 +12,19 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from toolkit.access.accounts import create_user, list_users, set_password
+from toolkit.capture.ratings_file import RatingsFileError, export_frame, import_ratings, write_export
+from toolkit.cli import analysis as cli_analysis
+from toolkit.cli import backup as cli_backup
+from toolkit.cli.errors import UserError
+from toolkit.core.catalogue import catalogue as _catalogue
 from toolkit.core.frameworks import FrameworkError
-
-
-class UserError(Exception):
-    """A mistake the user can fix; printed without a traceback."""
-
-
-def _catalogue():
-    from toolkit.core.catalogue import catalogue
-
-    return catalogue()
+from toolkit.reports.bundle_doc import BundleError
+from toolkit.reports.bundle_in import import_bundle, is_bundle
+from toolkit.reports.bundle_out import bundle_bytes
+from toolkit.store.areas import NotFound, list_areas
+from toolkit.store.db import session_scope
+from toolkit.training.demo import load_demo
 
 
 def _print_json(doc: object) -> None:
@@ -61,17 +64,12 @@ def cmd_frameworks(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from toolkit.training.demo import load_demo
-
     cycles = tuple(args.cycles.split(",")) if args.cycles else ("2025", "2026")
     result = load_demo(areas=args.areas, seed=args.seed, cycles=cycles, respondents=args.respondents)
     print(f"Wrote {result.rows} ratings for {len(result.area_cycles)} area-cycles of fictional demo partnerships.")
 
 
 def cmd_areas(args: argparse.Namespace) -> None:
-    from toolkit.store.areas import list_areas
-    from toolkit.store.db import session_scope
-
     with session_scope() as s:
         areas = list_areas(session=s)
     docs = [
@@ -94,15 +92,10 @@ def cmd_areas(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from toolkit.capture.ratings_file import import_ratings
-    from toolkit.store.db import session_scope
-
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     data = path.read_bytes()
-    from toolkit.reports.exports import BundleError, import_bundle, is_bundle
-
     if is_bundle(data):  # a whole-area bundle, whatever the file is called
         try:
             with session_scope() as s:
@@ -116,15 +109,10 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from toolkit.capture.ratings_file import export_frame, write_export
-    from toolkit.store.db import session_scope
-
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: no such folder for the export")
     if args.format == "bundle":  # the whole area, every cycle, to import elsewhere
-        from toolkit.reports.exports import bundle_bytes
-
         with session_scope() as s:
             out.write_bytes(bundle_bytes(args.area, session=s))
         print(f"Exported the whole area {args.area!r} as a bundle to {out}")
@@ -138,8 +126,6 @@ def cmd_export(args: argparse.Namespace) -> None:
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    import getpass
-
     if not sys.stdin.isatty():
         raise UserError("no terminal to ask for a password: pipe it in with --password-stdin")
     first, second = getpass.getpass("Password: "), getpass.getpass("Password again: ")
@@ -149,9 +135,6 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> None:
-    from toolkit.access.accounts import create_user, list_users, set_password
-    from toolkit.store.db import session_scope
-
     with session_scope() as s:
         try:
             if args.action == "add":
@@ -208,9 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--role", choices=["facilitator", "scrutineer", "administrator"])
     sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     sp.add_argument("--json", action="store_true")
-    from toolkit.cli import analysis as cli_analysis
-    from toolkit.cli import backup as cli_backup
-
     cli_analysis.register(add)
     cli_backup.register(add)
     return p
@@ -218,9 +198,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a user's mistake prints a message on stderr and exits non-zero, never a traceback."""
-    from toolkit.capture.ratings_file import RatingsFileError
-    from toolkit.store.areas import NotFound
-
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

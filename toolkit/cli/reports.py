@@ -9,13 +9,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from toolkit.analysis.scores import Config
+from toolkit.cli.errors import UserError
+from toolkit.core.catalogue import catalogue
+from toolkit.store.db import session_scope
+
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from toolkit.analysis.scores import Config
-    from toolkit.cli.main import UserError
-    from toolkit.core.catalogue import catalogue
-    from toolkit.reports.render import build_report, write_report
-    from toolkit.store.db import session_scope
+    # Heavy (reportlab, altair, vl-convert, scipy: about 1 s): imported here so every other command starts fast.
+    from toolkit.reports.content import build_report
+    from toolkit.reports.render import write_report
 
     out = Path(args.output)
     if not out.parent.is_dir():

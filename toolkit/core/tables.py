@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pandas as pd
 
@@ -29,3 +30,29 @@ def table_bytes(df: pd.DataFrame, fmt: str) -> bytes:
             safe.to_excel(xl, index=False)
         return buf.getvalue()
     raise ValueError(f"tables export as csv or xlsx, not {fmt!r}")
+
+
+def tables_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
+    """Several tables as one workbook, a sheet each, every text cell neutralised against formulas."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        used: set[str] = set()
+        for name, df in tables.items():
+            sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "table"
+            k = 2
+            while sheet in used:
+                sheet = f"{sheet[:28]} {k}"
+                k += 1
+            used.add(sheet)
+            safe_frame(df).to_excel(xl, index=False, sheet_name=sheet)
+    return buf.getvalue()
+
+
+def tables_csv_zip(tables: dict[str, pd.DataFrame]) -> bytes:
+    """Several tables as a zip of CSV files, every text cell neutralised against formulas."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, df in tables.items():
+            stem = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_").lower()
+            z.writestr(f"{stem}.csv", table_bytes(df, "csv"))
+    return buf.getvalue()

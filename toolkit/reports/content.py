@@ -1,207 +1,25 @@
-"""What goes into a partnership's report: sections of paragraphs, tables and figures, built from the analysis."""
+"""What goes into a partnership's report: its sections, built from the analysis of one area and cycle."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
 from datetime import UTC, datetime
 from textwrap import shorten
 
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.scores import Config, analyse
-from toolkit.analysis.suppression import suppressed_cells
 from toolkit.charts import results as charts
 from toolkit.core import ids
-from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
-from toolkit.core.schema import REPORTS, Citation
-from toolkit.store.areas import find_area, resolve_cycle
-from toolkit.store.ratings import respondents_frame
+from toolkit.core.schema import Citation
+from toolkit.interventions.suggest import suggest
+from toolkit.reports.blocks import Block, Bullets, Paragraph, Progress, Report, Section, Table, figure
+from toolkit.reports.cells import cell, num, respondents_table
+from toolkit.reports.plan_sections import apease_blocks, intervention_records, plan_blocks
+from toolkit.reports.sources import Sources
+from toolkit.store.areas import find_area
 from toolkit.training.demo import DEMO_NOTICE
-
-Progress = Callable[[float, str], None]
-
-
-@dataclass
-class Paragraph:
-    """A paragraph of plain text; style is body, note (small print) or callout (boxed)."""
-
-    text: str
-    style: str = "body"
-
-
-@dataclass
-class Bullets:
-    """A bulleted list."""
-
-    items: list[str]
-
-
-@dataclass
-class Table:
-    """An editable table: column headings and rows of text, with a caption."""
-
-    columns: list[str]
-    rows: list[list[str]]
-    caption: str = ""
-    widths: list[float] | None = None  # relative column widths
-
-
-@dataclass
-class Figure:
-    """A chart rendered to PNG, with alternative text for readers who cannot see it."""
-
-    name: str
-    png: bytes
-    alt: str
-    caption: str
-    width: int
-    height: int
-    scale: float = 1.5  # pixels per CSS pixel of the chart
-    landscape: bool = False  # a page of its own, turned sideways
-
-
-Block = Paragraph | Bullets | Table | Figure
-
-
-@dataclass
-class Section:
-    """A headed section of the report."""
-
-    heading: str
-    blocks: list[Block] = field(default_factory=list)
-    level: int = 1
-
-
-@dataclass
-class Report:
-    """A whole report, ready for any renderer."""
-
-    title: str
-    subtitle: str
-    notice: str | None
-    sections: list[Section]
-    area: str
-    cycle: str
-    generated: str
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def figures(self) -> list[Figure]:
-        """Every figure, in order."""
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
-
-    def plain_text(self) -> str:
-        """The report's words (headings, paragraphs, lists, tables, alt text), for searching and tests."""
-        out = [self.title, self.subtitle, self.notice or ""]
-        for s in self.sections:
-            out.append(s.heading)
-            for b in s.blocks:
-                if isinstance(b, Paragraph):
-                    out.append(b.text)
-                elif isinstance(b, Bullets):
-                    out += b.items
-                elif isinstance(b, Table):
-                    out += [b.caption, " | ".join(b.columns), *(" | ".join(r) for r in b.rows)]
-                else:
-                    out += [b.caption, b.alt]
-        return "\n".join(out)
-
-
-def chart_png(chart, scale: float = 1.5) -> tuple[bytes, int, int]:
-    """An Altair chart as PNG bytes with its pixel size, rendered without a browser (vl-convert)."""
-    import struct
-
-    import vl_convert as vlc
-
-    png = vlc.vegalite_to_png(chart.to_dict(), scale=scale)
-    width, height = struct.unpack(">II", png[16:24])
-    return png, width, height
-
-
-def _figure(name: str, chart, alt: str, caption: str, scale: float = 1.5, landscape: bool = False) -> Figure:
-    png, w, h = chart_png(chart, scale)
-    return Figure(name, png, alt, caption, w, h, scale, landscape)
-
-
-def _num(x: float | None, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
-
-
-def _cell(cell: dict, min_n: int) -> str:
-    if cell.get("suppressed"):
-        return f"fewer than {min_n}"
-    if cell.get("mean") is None:
-        return "no answers"
-    return f"{cell['mean']:.1f} (n={cell['n']})"
-
-
-def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) -> Table:
-    """Respondents by agency and level, small groups (and those a total would reveal) shown as 'fewer than N'."""
-    people = respondents_frame(resolve_cycle(area, cycle, session=session), session=session)
-    counts = {(a, lv): 0 for a in sorted(set(people["agency"]), key=ids.AGENCIES.index) for lv in ids.LEVELS}
-    for (a, lv), n in people.groupby(["agency", "level"]).size().items():
-        counts[(a, lv)] = int(n)
-    hidden = suppressed_cells(counts, min_n)
-    rows = []
-    for a in dict.fromkeys(k[0] for k in counts):
-        rows.append(
-            [ids.AGENCY_NAMES.get(a, a)]
-            + [f"fewer than {min_n}" if (a, lv) in hidden else str(counts[(a, lv)]) for lv in ids.LEVELS]
-        )
-    rows.append(["All agencies"] + [str(int((people["level"] == lv).sum())) for lv in ids.LEVELS])
-    note = f"{len(people)} respondents in all." + (
-        f" Cells under {min_n} people, and any cell a total would give away, are not shown." if hidden else ""
-    )
-    return Table(["Agency", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS)], rows, note, [2, 1, 1, 1])
-
-
-class _Sources:
-    """The citations a report makes, collected as it is built."""
-
-    def __init__(self) -> None:
-        self.cited: dict[str, set[str]] = {}
-
-    def __call__(self, c: Citation, fw=None) -> str:
-        self.cited.setdefault(c.report, set()).add(c.section)
-        return cite(c, fw)
-
-    def section(self) -> Section:
-        rows = [[REPORTS.get(r, r), "; ".join(sorted(secs))] for r, secs in sorted(self.cited.items())]
-        rows += [[t, "-"] for r, t in REPORTS.items() if r not in self.cited]
-        return Section(
-            "Sources cited",
-            [
-                Paragraph(
-                    "The frameworks in this report are taken from these public reports; descriptions are in "
-                    "the toolkit's own words. Sections cited in this report are listed beside each report."
-                ),
-                Table(["Report", "Sections cited here"], rows, "", [3, 2]),
-            ],
-        )
-
-
-def _intervention_records(area: str, cycle: str, *, session: Session, cat: Catalogue, cfg: Config) -> dict:
-    """The cycle's shortlist with its APEASE appraisal and decisions, its action plan with progress, and the review
-    of the previous cycle's plan."""
-    from datetime import date
-
-    from toolkit.interventions.apease import aggregate
-    from toolkit.interventions.plan import plan_progress, review_plan
-    from toolkit.store.plans import action_plan, apease_scores, decisions, shortlist
-
-    ref = resolve_cycle(area, cycle, session=session)
-    agg = aggregate(apease_scores(ref, session=session))
-    decided = decisions(ref, session=session)
-    plan = action_plan(ref, session=session)
-    return {
-        "shortlist": shortlist(ref, session=session),
-        "apease": agg,
-        "decisions": decided,
-        "plan": plan,
-        "progress": plan_progress(plan, today=date.today()),
-        "review": review_plan(area, cycle, session=session, cat=cat, cfg=cfg),
-    }
 
 
 def build_report(
@@ -215,10 +33,6 @@ def build_report(
     top: int = 6,
 ) -> Report:
     """The report of one area and cycle: summary, method, priority, charts, ToC, interventions, plan, change, sources."""
-    import time
-
-    from toolkit.interventions.suggest import suggest
-
     tick = progress or (lambda _f, _t: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -228,12 +42,12 @@ def build_report(
     rec = find_area(area, session=session)
     timings["analyse"] = time.perf_counter() - t0
     min_n = cfg.min_group_size
-    src = _Sources()
+    src = Sources()
     opm = a["opm"]
     toc = a["toc"]
     tick(0.35, "Matching interventions")
     found = suggest(a, cat, top=top) if a["respondents"] else []
-    plans = _intervention_records(area, cycle, session=session, cat=cat, cfg=cfg)
+    plans = intervention_records(area, cycle, session=session, cat=cat, cfg=cfg)
     stage_src = {s.id: s.source for s in cat.opm.stages}
     sections: list[Section] = []
 
@@ -298,8 +112,8 @@ def build_report(
     rows = [
         [
             ids.STAGE_NAMES[st],
-            *(_cell(opm["by_stage_level"][st][lv], min_n) for lv in ids.LEVELS),
-            _cell(opm["by_stage"][st], min_n),
+            *(cell(opm["by_stage_level"][st][lv], min_n) for lv in ids.LEVELS),
+            cell(opm["by_stage"][st], min_n),
         ]
         for st in ids.STAGES
     ]
@@ -327,7 +141,7 @@ def build_report(
         Section(
             "Where the journey stands: the OPM heatmap",
             [
-                _figure(
+                figure(
                     "opm_heatmap",
                     charts.stage_level_heatmap(a),
                     "Heatmap of the mean rating for each stage (rows) and level (columns); each cell shows the mean and n, "
@@ -343,7 +157,7 @@ def build_report(
         [
             f"{c.number}. {c.name}",
             "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
-            _cell(a["twelve_cs"].get(c.id, {}), min_n),
+            cell(a["twelve_cs"].get(c.id, {}), min_n),
             src(c.source, cat.twelve_cs),
         ]
         for c in cat.twelve_cs.cs
@@ -352,7 +166,7 @@ def build_report(
         Section(
             "The 12 C's",
             [
-                _figure(
+                figure(
                     "twelve_cs",
                     charts.twelve_cs_chart(a, cat),
                     "Bar chart of the mean rating of each of the 12 C's, in two groups, the value written on each bar.",
@@ -375,7 +189,7 @@ def build_report(
     ]
     if shown:
         gap_blocks.append(
-            _figure(
+            figure(
                 "gaps",
                 charts.gaps_chart(shown, texts={k: shorten(v, 60, placeholder="...") for k, v in texts.items()}),
                 "Bar chart of the largest differences in mean rating between levels or agencies; "
@@ -412,7 +226,7 @@ def build_report(
     tick(0.6, "Drawing the Theory of Change")
     labels = {n["id"]: n["label"] for n in toc["nodes"]}
     risky_rows = [
-        [n["label"], charts.STATUS_LABELS[n["status"]], _num(n["score"]), n["reason"] or "-"]
+        [n["label"], charts.STATUS_LABELS[n["status"]], num(n["score"]), n["reason"] or "-"]
         for n in toc["nodes"]
         if n["status"] in ("weak", "at_risk")
     ]
@@ -423,7 +237,7 @@ def build_report(
             f"{cfg.strong_threshold:g} or more, weak below {cfg.priority_threshold:g}. A box is at risk when a box "
             "it depends on is weak, or an assumption under it fails."
         ),
-        _figure(
+        figure(
             "theory_of_change",
             charts.toc_chart(toc),
             f"Diagram of the Theory of Change: {len(toc['nodes'])} boxes in four columns (inputs, outputs, "
@@ -509,12 +323,12 @@ def build_report(
                     "Each shortlisted intervention is scored on affordability, practicability, effectiveness, "
                     f"acceptability, side effects and equity ({src(apease_fw.source, apease_fw)})."
                 ),
-                *_apease_blocks(plans, cat, min_n),
+                *apease_blocks(plans, cat, min_n),
             ],
             level=2,
         )
     )
-    sections.append(Section("Action plan and progress", _plan_blocks(plans, cat)))
+    sections.append(Section("Action plan and progress", plan_blocks(plans, cat)))
 
     # Change
     ch_blocks: list[Block] = []
@@ -528,7 +342,7 @@ def build_report(
             )
         )
         ch_blocks.append(
-            _figure(
+            figure(
                 "change",
                 charts.change_chart(ch["measures"]),
                 "Dot-and-interval chart of the change in each stage and C since the previous cycle; "
@@ -539,8 +353,8 @@ def build_report(
         rows = [
             [
                 ("Stage: " if m["kind"] == "stage" else "C: ") + str(m["label"]),
-                _num(m["before"]),
-                _num(m["after"]),
+                num(m["before"]),
+                num(m["after"]),
                 f"{m['difference']:+.2f}",
                 f"{m['ci_low']:+.2f} to {m['ci_high']:+.2f}",
                 "clear" if m["significant"] else "within noise",
@@ -577,99 +391,3 @@ def build_report(
         generated=datetime.now(UTC).isoformat(timespec="seconds"),
         timings=timings,
     )
-
-
-def _apease_blocks(plans: dict, cat: Catalogue, min_n: int) -> list[Block]:
-    """The shortlist's APEASE appraisal, one row per intervention, with the decision and why (or a line saying none)."""
-    if not plans["shortlist"]:
-        return [Paragraph("No interventions appraised yet: nothing is on this cycle's shortlist.", "note")]
-    criteria = cat.get("apease").criteria
-    names = {iv.id: iv.title for iv in cat.interventions}
-
-    def cell(st: dict | None) -> str:
-        if not st or (st.get("n") or 0) == 0:
-            return "don't know only" if st and st.get("dont_know") else "-"
-        if st["n"] < min_n:  # one person's score could be read off a mean of too few
-            return f"fewer than {min_n}"
-        return f"{st['mean']:.1f} (n={st['n']})" + (" concern" if st.get("concern") else "")
-
-    cols, overall, decision = [], [], []
-    for iv in plans["shortlist"]:
-        a = plans["apease"].get(iv, {"criteria": {}, "raters": 0})
-        cols.append([cell(a["criteria"].get(c.id)) for c in criteria])
-        shown = [a["criteria"][c.id]["mean"] for c in criteria if (a["criteria"].get(c.id, {}).get("n") or 0) >= min_n]
-        overall.append(f"{sum(shown) / len(shown):.1f}" if shown else "-")
-        d = plans["decisions"].get(iv)
-        text = "not decided" if d is None else ("selected" if d["selected"] else "not selected")
-        decision.append(text + (f": {d['rationale']}" if d and d.get("rationale") else ""))
-    rows = [[c.name, *(col[k] for col in cols)] for k, c in enumerate(criteria)]
-    rows += [["Overall", *overall], ["Decision", *decision]]
-    return [
-        Table(
-            ["Criterion", *(names.get(iv, iv) for iv in plans["shortlist"])],
-            rows,
-            "Mean APEASE score (1-5, higher is better) and number of raters; 'concern' marks a mean below 3 or "
-            f"split raters. Criteria scored by fewer than {min_n} people are not shown.",
-            [1.2] + [2] * len(cols),
-        ),
-    ]
-
-
-def _plan_blocks(plans: dict, cat: Catalogue) -> list[Block]:
-    """The action plan with each step's owner, due date and status, its progress, and whether last cycle's goals moved."""
-    from toolkit.interventions.plan import plan_rows
-
-    blocks: list[Block] = []
-    plan, prog = plans["plan"], plans["progress"]["overall"]
-    if not plan["goals"]:
-        blocks.append(Paragraph("No action plan recorded yet for this cycle: no interventions appraised yet.", "note"))
-    else:
-        blocks.append(
-            Paragraph(
-                f"{len(plan['goals'])} goal{'s' if len(plan['goals']) != 1 else ''}, {prog['steps']} steps: {prog['done']} done, "
-                f"{prog['in_progress']} in progress, {prog['blocked']} blocked, {prog['not_started']} not started; "
-                f"{prog['overdue']} overdue ({prog['percent_complete']:.0f}% complete)."
-            )
-        )
-        from datetime import date
-
-        rows = [
-            [
-                r["goal"],
-                r["step"] or "-",
-                ids.AGENCY_NAMES.get(r["owner"], r["owner"]) or "-",
-                r["due"] or "-",
-                (r["status"] or "-").replace("_", " ") + (" (overdue)" if r["overdue"] else ""),
-                r["messenger"] or "-",
-            ]
-            for r in plan_rows(plan, today=date.today(), cat=cat)
-        ]
-        blocks.append(
-            Table(["Goal", "Step", "Owner", "Due", "Status", "Messenger"], rows, "", [1.7, 2.3, 1, 0.9, 1, 1.1])
-        )
-    if plans["review"]:
-        blocks.append(
-            Paragraph("Goals set in the previous cycle, and whether the statements they aimed to move moved:")
-        )
-        blocks.append(
-            Table(
-                ["Goal", "Verdict", "Statements"],
-                [
-                    [
-                        g["goal"],
-                        g["verdict"],
-                        "; ".join(
-                            f"{i['label']}: {i['difference']:+.2f} ({i['direction']})"
-                            if i["measured"]
-                            else f"{i['label']}: not measured"
-                            for i in g["items"]
-                        )
-                        or "-",
-                    ]
-                    for g in plans["review"]
-                ],
-                "",
-                [1.6, 0.8, 4],
-            )
-        )
-    return blocks

@@ -1,0 +1,242 @@
+"""A bundle back in: validated against its shape and the frameworks, then written all or nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from toolkit.core.frameworks import Catalogue
+from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError, CycleDoc
+from toolkit.store.areas import delete_area
+from toolkit.store.models import (
+    ApeaseScore,
+    Area,
+    AssumptionReview,
+    Cycle,
+    InterventionDecision,
+    PlanGoal,
+    PlanStep,
+    Rating,
+    RatingHistory,
+    Respondent,
+    ShortlistEntry,
+)
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def is_bundle(data: bytes) -> bool:
+    """Whether a file is an area bundle (a JSON object naming the bundle format), whatever it is called."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{") or BUNDLE_FORMAT.encode() not in data[:1_000_000]:
+        return False
+    try:
+        return json.loads(data.decode("utf-8-sig")).get("format") == BUNDLE_FORMAT
+    except (ValueError, AttributeError):
+        return False
+
+
+def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
+    """Problems a valid shape can still have: unknown items or interventions, scores off the scale, repeats."""
+    problems = []
+    rated = {fw.id: fw for fw in cat.rated}
+    ivs = {iv.id for iv in cat.interventions}
+    apease = cat.scale("apease")
+    names = [c.name for c in doc.cycles]
+    if len(set(names)) != len(names):
+        problems.append("a cycle appears twice")
+    keys = [g.key for c in doc.cycles for g in c.plan_goals]
+    for c in doc.cycles:
+        who = [p.pseudonym for p in c.respondents]
+        if len(set(who)) != len(who):
+            problems.append(f"cycle {c.name}: a respondent appears twice")
+        for p in c.respondents:
+            seen = set()
+            for r in p.ratings:
+                fw = rated.get(r.framework)
+                where = f"cycle {c.name}, respondent {p.pseudonym}, {r.framework}/{r.item}"
+                if fw is None or r.item not in fw.item_index:
+                    problems.append(f"{where}: not a rated statement of these frameworks")
+                elif r.score is not None and not fw.scale.min <= r.score <= fw.scale.max:
+                    problems.append(f"{where}: score {r.score} is outside {fw.scale.min}-{fw.scale.max}")
+                if (r.framework, r.item) in seen:
+                    problems.append(f"{where}: rated twice")
+                seen.add((r.framework, r.item))
+        for x in [*c.shortlist, *c.apease_scores, *c.decisions, *c.plan_goals]:
+            if x.intervention not in ivs:
+                problems.append(f"cycle {c.name}: no intervention {x.intervention!r} in the libraries")
+        for s in c.apease_scores:
+            if s.score is not None and not apease.min <= s.score <= apease.max:
+                problems.append(f"cycle {c.name}: APEASE score {s.score} is outside {apease.min}-{apease.max}")
+        for g in c.plan_goals:
+            if g.carried_from is not None and g.carried_from not in keys:
+                problems.append(f"cycle {c.name}: goal {g.key} is carried from an unknown goal {g.carried_from}")
+    return problems
+
+
+def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue, replace: bool = False) -> str:
+    """Write a bundle's area into the database, all or nothing; an area of that name must not exist (unless replace)."""
+    try:
+        raw = json.loads(data.decode("utf-8-sig")) if isinstance(data, bytes) else data
+        doc = BundleDoc.model_validate(raw)
+    except ValueError as exc:  # JSON and pydantic errors
+        detail = (
+            "; ".join(f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+            if isinstance(exc, ValidationError)
+            else str(exc)
+        )
+        raise BundleError(f"not a readable area bundle: {detail}") from None
+    problems = _check(doc, catalogue)
+    if problems:
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise BundleError("the bundle has problems, so nothing was imported: " + "; ".join(problems[:10]) + more)
+    if session.scalar(select(Area.id).where(Area.name == doc.area.name)) is not None:
+        if not replace:
+            raise BundleError(
+                f"an area called {doc.area.name!r} already exists in this database; import the bundle into a "
+                "database without it, so nothing is overwritten"
+            )
+        delete_area(doc.area.name, session=session)
+    a = Area(
+        name=doc.area.name,
+        tags=doc.area.tags,
+        context=doc.area.context,
+        fictional=doc.area.fictional,
+        created_at=_parse(doc.area.created_at),
+    )
+    session.add(a)
+    session.flush()
+    goal_ids: dict[str, int] = {}
+    carried: list[tuple[int, str]] = []
+    n_ratings = 0
+    for cd in doc.cycles:
+        c = Cycle(area_id=a.id, name=cd.name, created_at=_parse(cd.created_at))
+        session.add(c)
+        session.flush()
+        n_ratings += _import_people(c.id, cd, session)
+        rows = [
+            (
+                AssumptionReview,
+                [
+                    {"cycle_id": c.id, **r.model_dump(), "updated_at": _parse(r.updated_at)}
+                    for r in cd.assumption_reviews
+                ],
+            ),
+            (
+                ShortlistEntry,
+                [{"cycle_id": c.id, **r.model_dump(), "added_at": _parse(r.added_at)} for r in cd.shortlist],
+            ),
+            (
+                ApeaseScore,
+                [{"cycle_id": c.id, **r.model_dump(), "updated_at": _parse(r.updated_at)} for r in cd.apease_scores],
+            ),
+            (
+                InterventionDecision,
+                [{"cycle_id": c.id, **r.model_dump(), "decided_at": _parse(r.decided_at)} for r in cd.decisions],
+            ),
+        ]
+        for model, values in rows:
+            if values:
+                session.execute(insert(model.__table__), values)
+        for g in cd.plan_goals:
+            goal = PlanGoal(
+                cycle_id=c.id,
+                intervention=g.intervention,
+                title=g.title,
+                toc_nodes=g.toc_nodes,
+                items=g.items,
+                set_in=g.set_in,
+                position=g.position,
+                created_by=g.created_by,
+                created_at=_parse(g.created_at),
+                steps=[
+                    PlanStep(
+                        position=s.position,
+                        text=s.text,
+                        owner=s.owner,
+                        messenger=s.messenger,
+                        channel=s.channel,
+                        due=date.fromisoformat(s.due) if s.due else None,
+                        status=s.status,
+                        updated_by=s.updated_by,
+                        updated_at=_parse(s.updated_at),
+                    )
+                    for s in g.steps
+                ],
+            )
+            session.add(goal)
+            session.flush()
+            goal_ids[g.key] = goal.id
+            if g.carried_from:
+                carried.append((goal.id, g.carried_from))
+    for gid, key in carried:
+        session.get(PlanGoal, gid).carried_from_id = goal_ids[key]
+    session.flush()
+    people = sum(len(c.respondents) for c in doc.cycles)
+    return (
+        f"Imported the area {doc.area.name!r}: {len(doc.cycles)} cycle(s), {people} respondents, {n_ratings} ratings, "
+        f"{sum(len(c.plan_goals) for c in doc.cycles)} plan goal(s)."
+    )
+
+
+def _import_people(cycle_id: int, cd: CycleDoc, session: Session) -> int:
+    """Respondents, their ratings and the ratings' history; returns the number of ratings written."""
+    if not cd.respondents:
+        return 0
+    session.execute(
+        insert(Respondent.__table__),
+        [
+            {
+                "cycle_id": cycle_id,
+                "pseudonym": p.pseudonym,
+                "agency": p.agency,
+                "level": p.level,
+                "created_at": _parse(p.created_at),
+            }
+            for p in cd.respondents
+        ],
+    )
+    pid = dict(
+        session.execute(select(Respondent.pseudonym, Respondent.id).where(Respondent.cycle_id == cycle_id)).all()
+    )
+    plain, n = [], 0
+    for p in cd.respondents:
+        for r in p.ratings:
+            n += 1
+            row = {
+                "respondent_id": pid[p.pseudonym],
+                "framework": r.framework,
+                "item": r.item,
+                "score": r.score,
+                "comment": r.comment,
+                "updated_at": _parse(r.updated_at),
+            }
+            if not r.history:
+                plain.append(row)
+                continue
+            rating = Rating(**row)
+            session.add(rating)
+            session.flush()
+            session.execute(
+                insert(RatingHistory.__table__),
+                [
+                    {
+                        "rating_id": rating.id,
+                        "score": h.score,
+                        "comment": h.comment,
+                        "recorded_at": _parse(h.recorded_at),
+                        "replaced_at": _parse(h.replaced_at),
+                        "replaced_by": h.replaced_by,
+                    }
+                    for h in r.history
+                ],
+            )
+    if plain:
+        session.execute(insert(Rating.__table__), plain)
+    return n
