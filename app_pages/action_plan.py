@@ -5,11 +5,12 @@ from datetime import date
 import streamlit as st
 
 from toolkit.core.tables import table_bytes
-from toolkit.interventions.plan import default_targets, plan_frame, plan_progress
+from toolkit.interventions.plan import plan_frame, plan_progress
 from toolkit.store.areas import resolve_cycle
-from toolkit.store.plans import STEP_STATUSES, action_plan, add_goal, add_step, decisions, delete_goal, update_step
-from ui.auth import gate, identity
-from ui.cached import analysis, plan_review
+from toolkit.store.plans import STEP_STATUSES, action_plan, decisions
+from ui import action_plan_actions as actions
+from ui.auth import gate
+from ui.cached import plan_review
 from ui.resources import catalogue, db
 from ui.widgets import area_cycle_picker
 from ui.workshops import plain
@@ -20,51 +21,6 @@ by_id = {iv.id: iv for iv in cat.interventions}
 messengers = {m.id: m.name for m in guide.messengers}
 channels = {c.id: c.name for c in guide.channels}
 STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "blocked": "Blocked"}
-
-
-def _who() -> str:
-    who = identity()
-    return who.username if who else ""
-
-
-def _goal(iv_id: str) -> None:
-    ss = st.session_state
-    nodes, items = default_targets(by_id[iv_id], cat, analysis(ss["sel_area"], ss["sel_cycle"]))
-    with db() as s:
-        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
-        add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=_who(), cat=cat)
-
-
-def _step(goal_id: int) -> None:
-    ss = st.session_state
-    text = (ss.get(f"plan_text_{goal_id}") or "").strip()
-    if not text:
-        ss["plan_msg"] = ("error", "Write what the step is before adding it.")
-        return
-    with db() as s:
-        add_step(
-            goal_id,
-            text,
-            session=s,
-            owner=ss.get(f"plan_owner_{goal_id}", ""),
-            messenger=ss.get(f"plan_msgr_{goal_id}"),
-            channel=ss.get(f"plan_chan_{goal_id}"),
-            due=ss.get(f"plan_due_{goal_id}"),
-            by=_who(),
-            cat=cat,
-        )
-    for k in ("text", "owner"):
-        ss[f"plan_{k}_{goal_id}"] = ""
-
-
-def _status(step_id: int) -> None:
-    with db() as s:
-        update_step(step_id, session=s, status=st.session_state[f"plan_st_{step_id}"], by=_who(), cat=cat)
-
-
-def _drop(goal_id: int) -> None:
-    with db() as s:
-        delete_goal(goal_id, session=s)
 
 
 st.title("Action plan")
@@ -88,7 +44,7 @@ reviewed = plan_review(area, cycle, tuple(g["id"] for g in plan["goals"]))
 for iv_id in (x for x in chosen if x not in planned):
     c1, c2 = st.columns([3, 1])
     c1.write(f"Selected, not yet in the plan: **{by_id[iv_id].title}**")
-    c2.button("Make it a goal", key=f"plan_goal_{iv_id}", on_click=_goal, args=(iv_id,), type="primary")
+    c2.button("Make it a goal", key=f"plan_goal_{iv_id}", on_click=actions.goal, args=(iv_id,), type="primary")
 if not plan["goals"] and not chosen:
     st.info("No goals yet. Select an intervention on the Interventions page, then make it a goal here.")
 
@@ -120,7 +76,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
                 STEP_STATUSES,
                 key=f"plan_st_{stp['id']}",
                 format_func=STATUS_WORDS.get,
-                on_change=_status,
+                on_change=actions.status,
                 args=(stp["id"],),
             )
         with st.expander("Add a step"):
@@ -132,8 +88,8 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
             )
             c2.selectbox("Channel", list(channels), format_func=channels.get, key=f"plan_chan_{g['id']}", index=None)
             c3.date_input("Due", key=f"plan_due_{g['id']}", value=None)
-            st.button("Add step", key=f"plan_add_{g['id']}", on_click=_step, args=(g["id"],))
-        st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=_drop, args=(g["id"],))
+            st.button("Add step", key=f"plan_add_{g['id']}", on_click=actions.step, args=(g["id"],))
+        st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=actions.drop, args=(g["id"],))
 
 if reviewed:
     st.subheader("Did last cycle's goals work?")

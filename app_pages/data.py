@@ -4,31 +4,19 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.scores import Config
-from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_bytes, export_frame, import_ratings
+from toolkit.capture.ratings_file import COLUMNS, export_bytes, export_frame
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports.blocks import report_tables
 from toolkit.reports.bundle_out import bundle_bytes
 from toolkit.reports.content import build_report
 from toolkit.reports.render import MIME, render, slug
 from toolkit.reports.toc_files import toc_graphml, toc_mermaid, toc_png, toc_svg
+from ui import data_actions as actions
 from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db
 from ui.widgets import area_cycle_picker
 from ui.workshops import plain
-
-
-def _import() -> None:
-    up = st.session_state.get("data_upload")
-    if up is None or not may("import_ratings"):
-        return
-    try:
-        with db() as s:
-            result = import_ratings(up.getvalue(), up.name, session=s, catalogue=catalogue())
-        st.session_state["data_result"] = ("ok", result.summary())
-    except RatingsFileError as exc:
-        st.session_state["data_result"] = ("error", exc)
-
 
 st.title("Import and export")
 gate("view_results", what="import and export")
@@ -42,7 +30,7 @@ st.write(
     + ". A blank score means don't know. If any row is wrong nothing is imported, and every problem is listed."
 )
 st.file_uploader("Ratings file", type=["csv", "xlsx"], key="data_upload", disabled=not can_import)
-st.button("Import", on_click=_import, type="primary", key="data_import", disabled=not can_import)
+st.button("Import", on_click=actions.import_upload, type="primary", key="data_import", disabled=not can_import)
 if res := st.session_state.pop("data_result", None):
     if res[0] == "ok":
         st.success(plain(res[1]))

@@ -9,12 +9,9 @@ from toolkit.store.areas import resolve_cycle
 from toolkit.store.plans import (
     apease_scores,
     decisions,
-    record_apease,
-    record_decision,
     shortlist,
-    shortlist_add,
-    shortlist_remove,
 )
+from ui import interventions_actions as actions
 from ui.auth import gate, identity
 from ui.cached import analysis, suggestions
 from ui.resources import catalogue, db
@@ -23,59 +20,6 @@ from ui.widgets import area_cycle_picker
 cat = catalogue()
 names = {iv.id: iv.title for iv in cat.interventions}
 by_id = {iv.id: iv for iv in cat.interventions}
-DK = "dk"
-
-
-def _add(iv_id: str) -> None:
-    with db() as s:
-        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
-        shortlist_add(ref, iv_id, session=s, cat=cat)
-
-
-def _remove(iv_id: str) -> None:
-    with db() as s:
-        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
-        shortlist_remove(ref, iv_id, session=s)
-
-
-def _score(iv_id: str) -> None:
-    ss = st.session_state
-    rater = (ss.get(f"iv_rater_{iv_id}") or "").strip()
-    if not rater:
-        ss["iv_msg"] = ("error", "Say who is scoring (a name or a pseudonym) before saving.")
-        return
-    with db() as s:
-        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
-        for c in ids.APEASE:
-            v = ss.get(f"iv_ap_{iv_id}_{c}")
-            if v is not None:
-                record_apease(
-                    ref,
-                    iv_id,
-                    c,
-                    rater,
-                    None if v == DK else int(v),
-                    ss.get(f"iv_apn_{iv_id}", ""),
-                    session=s,
-                    cat=cat,
-                )
-    ss["iv_msg"] = ("success", f"Scores saved for {names[iv_id]}.")
-
-
-def _decide(iv_id: str) -> None:
-    ss = st.session_state
-    who = identity()
-    with db() as s:
-        record_decision(
-            resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s),
-            iv_id,
-            ss.get(f"iv_sel_{iv_id}") == "Selected",
-            ss.get(f"iv_why_{iv_id}", ""),
-            session=s,
-            by=who.username if who else "",
-            cat=cat,
-        )
-    ss["iv_msg"] = ("success", f"Decision recorded for {names[iv_id]}.")
 
 
 st.title("Interventions")
@@ -127,9 +71,9 @@ for k, sgt in enumerate(found, 1):
                 + (f"  \nEvidence: {iv.evidence}" if iv.evidence else "")
             )
         if iv.id in listed:
-            st.button("On the shortlist: remove", key=f"iv_rm_{iv.id}", on_click=_remove, args=(iv.id,))
+            st.button("On the shortlist: remove", key=f"iv_rm_{iv.id}", on_click=actions.remove, args=(iv.id,))
         else:
-            st.button("Add to shortlist", key=f"iv_add_{iv.id}", on_click=_add, args=(iv.id,), type="primary")
+            st.button("Add to shortlist", key=f"iv_add_{iv.id}", on_click=actions.add, args=(iv.id,), type="primary")
 
 st.subheader("Appraise the shortlist with APEASE")
 apease = cat.get("apease")
@@ -148,14 +92,14 @@ for iv_id in listed:
         for crit in apease.criteria:
             st.radio(
                 f"{crit.name}: {crit.question}",
-                [p.value for p in scale.points] + [DK],
+                [p.value for p in scale.points] + [actions.DK],
                 key=f"iv_ap_{iv_id}_{crit.id}",
                 horizontal=True,
                 index=None,
-                format_func=lambda v: scale.dont_know_label if v == DK else f"{v} {scale.label(v)}",
+                format_func=lambda v: scale.dont_know_label if v == actions.DK else f"{v} {scale.label(v)}",
             )
         st.text_input("Notes", key=f"iv_apn_{iv_id}")
-        st.button("Save scores", key=f"iv_save_{iv_id}", on_click=_score, args=(iv_id,))
+        st.button("Save scores", key=f"iv_save_{iv_id}", on_click=actions.score, args=(iv_id,))
 
 with db() as s:
     agg = aggregate(apease_scores(ref, session=s))
@@ -181,4 +125,4 @@ if listed:
             )
             st.radio("Decision", ["Selected", "Not selected"], key=f"iv_sel_{iv_id}", horizontal=True)
             st.text_input("Why", key=f"iv_why_{iv_id}")
-            st.button("Record decision", key=f"iv_dec_{iv_id}", on_click=_decide, args=(iv_id,))
+            st.button("Record decision", key=f"iv_dec_{iv_id}", on_click=actions.decide, args=(iv_id,))

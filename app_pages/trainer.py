@@ -4,6 +4,7 @@ import streamlit as st
 
 from toolkit.training import trainer as training
 from toolkit.training.demo import DEMO_NOTICE, STORIES
+from ui import trainer_actions as actions
 from ui.cached import analysis
 from ui.resources import catalogue, db
 
@@ -14,32 +15,6 @@ PRESENT_CSS = """<style>
 .st-key-trainer_slide_box h1 {font-size: 3rem !important; line-height: 1.2;}
 .st-key-trainer_slide_box p, .st-key-trainer_slide_box li {font-size: 1.9rem !important; line-height: 1.45;}
 </style>"""
-
-
-def _forget_answers() -> None:
-    for k in ("trainer_stage_answer", "trainer_iv_answer"):
-        st.session_state[k] = None
-    for k in ("trainer_stage_why", "trainer_iv_why"):
-        st.session_state[k] = ""
-    st.session_state.update(trainer_stage_revealed=False, trainer_iv_revealed=False, trainer_slide=0)
-
-
-def _reset() -> None:
-    name = st.session_state["trainer_story"]
-    with db() as s:
-        n = training.reset_demo_area(name, session=s, cat=cat)
-    _forget_answers()
-    st.session_state["trainer_msg"] = (
-        f"{name} is back to its demo data ({n} ratings); answers and plans made in it are gone."
-    )
-
-
-def _reveal(which: str) -> None:
-    st.session_state[f"trainer_{which}_revealed"] = True
-
-
-def _slide(delta: int, last: int) -> None:
-    st.session_state["trainer_slide"] = min(max(0, st.session_state["trainer_slide"] + delta), last)
 
 
 def _feedback(fb: training.Feedback) -> None:
@@ -59,7 +34,7 @@ if not presenting:
 st.caption(DEMO_NOTICE + " Use them to teach the toolkit: nothing here describes a real partnership.")
 if st.session_state["trainer_story"] not in NAMES:
     st.session_state["trainer_story"] = NAMES[0]
-name = st.selectbox("Demo partnership", NAMES, key="trainer_story", on_change=_forget_answers)
+name = st.selectbox("Demo partnership", NAMES, key="trainer_story", on_change=actions.forget_answers)
 with db() as s:
     loaded_now = training.ensure_demo_area(name, session=s, cat=cat)
 if loaded_now:
@@ -82,12 +57,17 @@ if present:
             st.markdown(f"- {line}")
     c1, c2, c3 = st.columns([1, 2, 1])
     c1.button(
-        "Previous", on_click=_slide, args=(-1, len(deck) - 1), disabled=k == 0, key="trainer_prev", width="stretch"
+        "Previous",
+        on_click=actions.slide,
+        args=(-1, len(deck) - 1),
+        disabled=k == 0,
+        key="trainer_prev",
+        width="stretch",
     )
     c2.progress((k + 1) / len(deck), text=f"Screen {k + 1} of {len(deck)}")
     c3.button(
         "Next",
-        on_click=_slide,
+        on_click=actions.slide,
         args=(1, len(deck) - 1),
         disabled=k == len(deck) - 1,
         key="trainer_next",
@@ -106,7 +86,7 @@ with ex_tab:
     st.text_area("Why? (for your own notes; not saved)", key="trainer_stage_why", height=80)
     st.button(
         "Show the toolkit's answer",
-        on_click=_reveal,
+        on_click=actions.reveal,
         args=("stage",),
         key="trainer_reveal_stage",
         disabled=st.session_state["trainer_stage_answer"] is None,
@@ -126,7 +106,7 @@ with ex_tab:
     st.text_area("Why? (for your own notes; not saved)", key="trainer_iv_why", height=80)
     st.button(
         "Show the toolkit's answer",
-        on_click=_reveal,
+        on_click=actions.reveal,
         args=("iv",),
         key="trainer_reveal_iv",
         disabled=st.session_state["trainer_iv_answer"] is None,
@@ -155,4 +135,4 @@ with reset_tab:
         "Put this demo partnership back as it was: every answer, assumption review, shortlist, appraisal and "
         "plan made in it is deleted and its demo data is loaded again."
     )
-    st.button(f"Reset {name}", on_click=_reset, key="trainer_reset", icon=":material/restart_alt:")
+    st.button(f"Reset {name}", on_click=actions.reset, key="trainer_reset", icon=":material/restart_alt:")

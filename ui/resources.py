@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import streamlit as st
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -34,6 +35,14 @@ UNAVAILABLE = (
 
 def settings() -> Settings:
     return get_settings()
+
+
+def database_where() -> str:
+    """Where the ratings are stored, in words, without the password."""
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"an SQLite file at `{url.database}`"
+    return f"PostgreSQL database `{url.database}` on `{url.host}`"
 
 
 def catalogue() -> Catalogue:

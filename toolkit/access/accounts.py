@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -85,8 +85,6 @@ def can(role: str, action: str) -> bool:
 
 def _aware(dt: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every stored time is UTC."""
-    from datetime import UTC
-
     return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.analysis.change import change_between
 from toolkit.analysis.scores import Config
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Intervention
-from toolkit.store.plans import STEP_STATUSES
+from toolkit.core.tables import table_bytes
+from toolkit.store.areas import previous_cycle, resolve_cycle
+from toolkit.store.plans import STEP_STATUSES, action_plan
+from toolkit.store.ratings import ratings_frame
 
 PLAN_COLUMNS = [
     "area",
@@ -99,8 +103,6 @@ def plan_frame(plan: dict, *, today: date | None = None, cat: Catalogue | None =
 
 def write_plan(plan: dict, path: Path, *, today: date | None = None, cat: Catalogue | None = None) -> None:
     """Write the plan table to a .csv or .xlsx file, text neutralised against spreadsheet formulas."""
-    from toolkit.core.tables import table_bytes
-
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"{path.name}: export the plan as .csv or .xlsx")
@@ -156,18 +158,12 @@ def review_goals(
     goals: list[dict], before: pd.DataFrame, after: pd.DataFrame, cat: Catalogue, cfg: Config | None = None
 ) -> list[dict]:
     """At the next cycle: did each goal's items move? (change_between once, over both cycles' ratings)."""
-    from toolkit.analysis.change import change_between
-
     changes = change_between(before, after, cat, cfg or Config())
     return [goal_movement(g, changes) for g in goals]
 
 
 def review_plan(area: str, cycle: str, *, session, cat: Catalogue, cfg: Config | None = None) -> list[dict]:
     """The plan set in the cycle before `cycle`, checked against `cycle`'s ratings."""
-    from toolkit.store.areas import previous_cycle, resolve_cycle
-    from toolkit.store.plans import action_plan
-    from toolkit.store.ratings import ratings_frame
-
     ref = resolve_cycle(area, cycle, session=session)
     prev = previous_cycle(ref, session=session)
     if prev is None:

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from toolkit.capture.ratings_file import import_table
 from toolkit.core import ids
+from toolkit.core.catalogue import catalogue as default_catalogue
 from toolkit.core.frameworks import Catalogue
+from toolkit.store.areas import get_or_create_area
+from toolkit.store.db import session_scope
 
 FICTIONAL = " (fictional)"
 DEMO_NOTICE = "Demo data: these partnerships, people and ratings are synthetic and fictional."
@@ -280,11 +284,6 @@ def load_demo(
     catalogue: Catalogue | None = None,
 ):
     """Generate the demo partnerships and write them (tags, context, ratings) in one transaction."""
-    from toolkit.capture.ratings_file import import_table
-    from toolkit.core.catalogue import catalogue as default_catalogue
-    from toolkit.store.areas import get_or_create_area
-    from toolkit.store.db import session_scope
-
     cat = catalogue or default_catalogue()
     df, stories = generate_ratings(cat, areas=areas, cycles=cycles, seed=seed, respondents=respondents)
     table = df.astype({"score": "string"}).fillna({"score": ""})

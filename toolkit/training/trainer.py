@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.capture.ratings_file import import_table
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
+from toolkit.interventions.suggest import suggest
 from toolkit.store.areas import delete_area, get_or_create_area, list_areas
 from toolkit.store.models import Area
 from toolkit.training.demo import DEMO_NOTICE, STORIES, Story, generate_ratings
@@ -34,8 +36,6 @@ def demo_loaded(name: str, *, session: Session) -> bool:
 
 def load_demo_area(name: str, *, session: Session, cat: Catalogue, seed: int = 7) -> int:
     """Write one demo partnership (tags, context, both cycles of ratings); returns the number of ratings written."""
-    from toolkit.capture.ratings_file import import_table
-
     st = story(name)
     df, _ = generate_ratings(cat, areas=len(STORIES), seed=seed)
     df = df[df["area"] == name]
@@ -246,8 +246,6 @@ def intervention_exercise(
     analysis: dict, cat: Catalogue, *, top: int = 3, distractors: int = 3, seed: int = 0
 ) -> Exercise:
     """'Which intervention would you shortlist?' The toolkit's suggestions, mixed with some that do not fit here."""
-    from toolkit.interventions.suggest import suggest
-
     found = suggest(analysis, cat, top=top)
     chosen = {f["id"] for f in found}
     weak_stages = {analysis["opm"]["priority_stage"]} if analysis["opm"]["priority_stage"] else set()

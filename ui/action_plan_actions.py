@@ -1,0 +1,59 @@
+"""Action plan page callbacks: goals, steps and their status."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from toolkit.interventions.plan import default_targets
+from toolkit.store.areas import resolve_cycle
+from toolkit.store.plans import add_goal, add_step, delete_goal, update_step
+from ui.auth import identity
+from ui.cached import analysis
+from ui.resources import catalogue, db
+
+
+def who() -> str:
+    who = identity()
+    return who.username if who else ""
+
+
+def goal(iv_id: str) -> None:
+    ss = st.session_state
+    cat = catalogue()
+    iv = next(iv for iv in cat.interventions if iv.id == iv_id)
+    nodes, items = default_targets(iv, cat, analysis(ss["sel_area"], ss["sel_cycle"]))
+    with db() as s:
+        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=who(), cat=cat)
+
+
+def step(goal_id: int) -> None:
+    ss = st.session_state
+    text = (ss.get(f"plan_text_{goal_id}") or "").strip()
+    if not text:
+        ss["plan_msg"] = ("error", "Write what the step is before adding it.")
+        return
+    with db() as s:
+        add_step(
+            goal_id,
+            text,
+            session=s,
+            owner=ss.get(f"plan_owner_{goal_id}", ""),
+            messenger=ss.get(f"plan_msgr_{goal_id}"),
+            channel=ss.get(f"plan_chan_{goal_id}"),
+            due=ss.get(f"plan_due_{goal_id}"),
+            by=who(),
+            cat=catalogue(),
+        )
+    for k in ("text", "owner"):
+        ss[f"plan_{k}_{goal_id}"] = ""
+
+
+def status(step_id: int) -> None:
+    with db() as s:
+        update_step(step_id, session=s, status=st.session_state[f"plan_st_{step_id}"], by=who(), cat=catalogue())
+
+
+def drop(goal_id: int) -> None:
+    with db() as s:
+        delete_goal(goal_id, session=s)

@@ -1,0 +1,74 @@
+"""Interventions page callbacks: the shortlist, APEASE scores and decisions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from toolkit.core import ids
+from toolkit.store.areas import resolve_cycle
+from toolkit.store.plans import (
+    record_apease,
+    record_decision,
+    shortlist_add,
+    shortlist_remove,
+)
+from ui.auth import identity
+from ui.resources import catalogue, db
+
+DK = "dk"  # the radio option for don't know
+
+
+def _title(iv_id: str) -> str:
+    return next(iv.title for iv in catalogue().interventions if iv.id == iv_id)
+
+
+def add(iv_id: str) -> None:
+    with db() as s:
+        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        shortlist_add(ref, iv_id, session=s, cat=catalogue())
+
+
+def remove(iv_id: str) -> None:
+    with db() as s:
+        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        shortlist_remove(ref, iv_id, session=s)
+
+
+def score(iv_id: str) -> None:
+    ss = st.session_state
+    rater = (ss.get(f"iv_rater_{iv_id}") or "").strip()
+    if not rater:
+        ss["iv_msg"] = ("error", "Say who is scoring (a name or a pseudonym) before saving.")
+        return
+    with db() as s:
+        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        for c in ids.APEASE:
+            v = ss.get(f"iv_ap_{iv_id}_{c}")
+            if v is not None:
+                record_apease(
+                    ref,
+                    iv_id,
+                    c,
+                    rater,
+                    None if v == DK else int(v),
+                    ss.get(f"iv_apn_{iv_id}", ""),
+                    session=s,
+                    cat=catalogue(),
+                )
+    ss["iv_msg"] = ("success", f"Scores saved for {_title(iv_id)}.")
+
+
+def decide(iv_id: str) -> None:
+    ss = st.session_state
+    who = identity()
+    with db() as s:
+        record_decision(
+            resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s),
+            iv_id,
+            ss.get(f"iv_sel_{iv_id}") == "Selected",
+            ss.get(f"iv_why_{iv_id}", ""),
+            session=s,
+            by=who.username if who else "",
+            cat=catalogue(),
+        )
+    ss["iv_msg"] = ("success", f"Decision recorded for {_title(iv_id)}.")
