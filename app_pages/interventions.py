@@ -60,10 +60,10 @@ if not found:
         "Nothing here is weak enough to need an intervention from the library. Keep doing what works, and look again next cycle."
     )
 for k, sgt in enumerate(found, 1):
-    iv = by_id[sgt["id"]]
+    iv = by_id[sgt.id]
     with st.container(border=True):
         st.markdown(f"**{k}. {iv.title}**  \n*{iv.origin}* · {cite(iv.source)}")
-        st.markdown("\n".join(f"- {r}" for r in sgt["reasons"]))
+        st.markdown("\n".join(f"- {r}" for r in sgt.reasons))
         with st.expander("What it is"):
             st.write(iv.description)
             st.caption(

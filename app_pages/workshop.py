@@ -262,7 +262,7 @@ with st.expander("Facilitator controls") if present else st.container():
         version = status(w, session=s, cat=cat).version if w.revealed else ""
     names = {iv.id: iv.title for iv in cat.interventions}
     if w.revealed and (ideas := suggestions(w, version)):
-        st.caption("Suggested by the room's results: " + "; ".join(plain(i["title"]) for i in ideas[:5]))
+        st.caption("Suggested by the room's results: " + "; ".join(plain(i.title) for i in ideas[:5]))
     if ss.get("workshop_shortlist_for") != w.code or "workshop_shortlist" not in ss:
         ss["workshop_shortlist"], ss["workshop_shortlist_for"] = listed, w.code
     st.multiselect(

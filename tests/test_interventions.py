@@ -12,6 +12,7 @@ import pytest
 from toolkit.analysis.scores import Config, analyse_frame
 from toolkit.core import ids
 from toolkit.interventions.suggest import STRONG, diversify, suggest
+from toolkit.interventions.suggestion import Suggestion
 
 AGENCIES = ("local_authority", "police", "health", "education", "voluntary_community")
 CFG = Config()
@@ -83,21 +84,21 @@ def test_weak_frontline_communicate_puts_within_agency_communication_on_top(cata
     assert a["opm"]["priority_stage"] == "communicate"
     within = by_barrier(catalogue, "Effective within-agency communication", "Frontline communication")
     assert len(within) >= 8
-    top = [s["id"] for s in suggest(a, catalogue, top=5)]
+    top = [s.id for s in suggest(a, catalogue, top=5)]
     assert top[0] in within
     assert len(set(top[:3]) & within) >= 2, top
     first = suggest(a, catalogue, top=1)[0]
-    assert any(r.startswith("Frontline Communicate") and "the lowest cell" in r for r in first["reasons"])
+    assert any(r.startswith("Frontline Communicate") and "the lowest cell" in r for r in first.reasons)
 
 
 def test_weak_information_sharing_puts_information_sharing_on_top(catalogue, information_sharing) -> None:
     sharing = by_barrier(catalogue, "Information sharing") | targeting(catalogue, {"int_information_sharing"})
-    top = [s["id"] for s in suggest(information_sharing, catalogue, top=5)]
+    top = [s.id for s in suggest(information_sharing, catalogue, top=5)]
     assert top[0] in by_barrier(catalogue, "Information sharing")
     assert len(set(top[:3]) & sharing) >= 2, top
     assert any(
         "Information shared efficiently and consistently" in r
-        for r in suggest(information_sharing, catalogue)[0]["reasons"]
+        for r in suggest(information_sharing, catalogue)[0].reasons
     )
 
 
@@ -107,11 +108,11 @@ def test_weak_engagement_of_wider_organisations_brings_up_the_wider_organisation
     wider = by_barrier(catalogue, "Engagement of wider organisations")
     engaging = targeting(catalogue, {"ult_wider_collaboration", "out_cross_agency_engagement"})
     found = suggest(wider_organisations, catalogue, top=5)
-    top = [s["id"] for s in found]
+    top = [s.id for s in found]
     assert top[0] in engaging
     assert set(top[:3]) & wider, top
     assert len(set(top) & engaging) >= 4, top
-    reasons = [r for s in found for r in s["reasons"]]
+    reasons = [r for s in found for r in s.reasons]
     assert any(r.startswith(("Education at", "Voluntary and community at")) for r in reasons)
 
 
@@ -120,8 +121,8 @@ def test_a_uniformly_strong_area_gets_at_most_a_handful_each_with_a_reason(catal
     found = suggest(strong, catalogue)
     assert 1 <= len(found) <= 3
     for s in found:
-        assert s["basis"] == "weakest_in_area" and "in_communication_assessment" in s["toc_nodes"]
-        assert any("among the area's weakest" in r for r in s["reasons"])
+        assert s.basis == "weakest_in_area" and "in_communication_assessment" in s.toc_nodes
+        assert any("among the area's weakest" in r for r in s.reasons)
     assert len(suggest(strong, catalogue, top=10)) <= 3
 
 
@@ -153,10 +154,10 @@ def test_every_reason_cites_a_real_number(catalogue, scenario, request) -> None:
     a = request.getfixturevalue(scenario)
     shown = _numbers(a)
     for s in suggest(a, catalogue):
-        assert s["reasons"]
-        for r in s["reasons"]:
+        assert s.reasons
+        for r in s.reasons:
             cited = re.findall(r"\d\.\d", r)
-            assert cited and set(cited) <= shown, (s["id"], r)
+            assert cited and set(cited) <= shown, (s.id, r)
 
 
 def test_suggestions_carry_the_contract_fields_best_first(catalogue, information_sharing) -> None:
@@ -177,22 +178,24 @@ def test_suggestions_carry_the_contract_fields_best_first(catalogue, information
         "evidence",
         "source",
     }
-    assert found and all(keys <= set(s) for s in found)
-    scores = [s["score"] for s in found]
+    assert found and all(keys <= set(s.model_dump()) for s in found)
+    scores = [s.score for s in found]
     assert scores == sorted(scores, reverse=True)
-    assert len({s["id"] for s in found}) == len(found)
-    assert json.loads(json.dumps(found)) == found
+    assert len({s.id for s in found}) == len(found)
+    dumped = [s.model_dump(mode="json") for s in found]
+    assert json.loads(json.dumps(dumped)) == dumped
+    assert [Suggestion.model_validate(d) for d in dumped] == found  # the JSON is the model, nothing lost
 
 
 def test_filters(catalogue, frontline_communicate) -> None:
     a = frontline_communicate
     for s in suggest(a, catalogue, agency="police"):
-        assert not s["agencies"] or "police" in s["agencies"]
-    assert any(s["agencies"] for s in suggest(a, catalogue, agency="education"))
+        assert not s.agencies or "police" in s.agencies
+    assert any(s.agencies for s in suggest(a, catalogue, agency="education"))
     for s in suggest(a, catalogue, level="strategic"):
-        assert not s["levels"] or "strategic" in s["levels"]
+        assert not s.levels or "strategic" in s.levels
     low = suggest(a, catalogue, max_effort="low", max_cost="low")
-    assert low and all(s["effort"] in (None, "low") and s["cost"] in (None, "low") for s in low)
+    assert low and all(s.effort in (None, "low") and s.cost in (None, "low") for s in low)
     assert len(low) < len(suggest(a, catalogue))
     assert len(suggest(a, catalogue, top=2)) == 2
     with pytest.raises(ValueError, match="agency"):
@@ -202,8 +205,8 @@ def test_filters(catalogue, frontline_communicate) -> None:
 def test_top_five_address_different_barriers(catalogue, information_sharing, frontline_communicate) -> None:
     for a in (information_sharing, frontline_communicate):
         top = suggest(a, catalogue, top=5)
-        assert len({frozenset(s["toc_nodes"]) for s in top}) >= 3
-        assert top[0]["overlap"] == 0.0 and max(s["overlap"] for s in top[1:]) > 0
+        assert len({frozenset(s.toc_nodes) for s in top}) >= 3
+        assert top[0].overlap == 0.0 and max(s.overlap for s in top[1:]) > 0
 
 
 def test_diversify_prefers_a_different_idea_over_a_near_copy() -> None:
@@ -230,13 +233,13 @@ def test_stages_after_the_priority_are_held_back_and_the_priority_boosted(catalo
     a = analysed(catalogue, score)
     assert a["opm"]["priority_stage"] == "communicate" and a["opm"]["by_stage"]["commit"]["mean"] < 3
     found = suggest(a, catalogue)
-    after = [s for s in found if s["stages"] and set(s["stages"]) <= {"commit"}]
+    after = [s for s in found if s.stages and set(s.stages) <= {"commit"}]
     assert after
     for s in after:
-        assert s["stage_factor"] < 1 and any(r.startswith("held back: it works on Commit 2.") for r in s["reasons"])
-    on = [s for s in found if "communicate" in s["stages"]]
-    assert on and all(s["stage_factor"] > 1 for s in on)
-    assert found[0]["id"] in {s["id"] for s in on}
+        assert s.stage_factor < 1 and any(r.startswith("held back: it works on Commit 2.") for r in s.reasons)
+    on = [s for s in found if "communicate" in s.stages]
+    assert on and all(s.stage_factor > 1 for s in on)
+    assert found[0].id in {s.id for s in on}
 
 
 def test_suppressed_cells_never_drive_or_appear(catalogue) -> None:
@@ -249,12 +252,12 @@ def test_suppressed_cells_never_drive_or_appear(catalogue) -> None:
     a = analyse_frame(df, catalogue, CFG)
     assert a["opm"]["by_stage_level"]["communicate"]["strategic"]["mean"] is None
     for s in suggest(a, catalogue):
-        assert not any(r.startswith("Strategic ") for r in s["reasons"])
+        assert not any(r.startswith("Strategic ") for r in s.reasons)
 
 
 def test_a_strong_area_is_judged_against_its_own_median_and_never_on_strong_results(catalogue, strong) -> None:
     for s in suggest(strong, catalogue):
-        for r in s["reasons"]:
+        for r in s.reasons:
             if "among the area's weakest" in r:
                 shown = float(re.findall(r"\d\.\d", r)[0])
                 assert shown < STRONG

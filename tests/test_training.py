@@ -67,7 +67,7 @@ def test_the_stage_exercise_answers_with_the_journey_priority(ashvale, catalogue
 
 def test_the_intervention_exercise_mixes_suggestions_with_misfits(ashvale, catalogue) -> None:
     ex = training.intervention_exercise(ashvale, catalogue, top=3, distractors=3, seed=1)
-    top = [f["id"] for f in suggest(ashvale, catalogue, top=3)]
+    top = [f.id for f in suggest(ashvale, catalogue, top=3)]
     assert list(ex.accepted) == top and ex.answer == top[0]
     keys = [o.key for o in ex.options]
     assert len(keys) == len(set(keys)) == 6 and set(top) <= set(keys)

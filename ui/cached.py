@@ -9,6 +9,7 @@ import streamlit as st
 
 from toolkit.analysis.scores import Config, analyse
 from toolkit.core.settings import get_settings
+from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.areas import cycle_version, resolve_cycle
 from ui.resources import catalogue, db
 
@@ -44,13 +45,13 @@ def chart(name: str, a: dict, build: Callable[[], alt.Chart], **kwargs: object) 
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _suggestions(version: str, filters: tuple, _a: dict) -> list[dict]:
+def _suggestions(version: str, filters: tuple, _a: dict) -> list[Suggestion]:
     from toolkit.interventions.suggest import suggest
 
     return suggest(_a, catalogue(), top=10, **dict(filters))
 
 
-def suggestions(a: dict, **filters: str | None) -> list[dict]:
+def suggestions(a: dict, **filters: str | None) -> list[Suggestion]:
     """Ranked interventions for an analysis and filters, recomputed only when either changes."""
     return _suggestions(a["version"], tuple(sorted(filters.items())), a)
 

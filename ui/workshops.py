@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from toolkit.analysis.scores import Config
 from toolkit.core.settings import get_settings
 from toolkit.interventions.suggest import suggest
+from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.db import engine_for
 from toolkit.workshops.rooms import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
 from ui.resources import catalogue, db
@@ -45,11 +46,11 @@ def room(w: WorkshopInfo, version: str) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _suggestions(url: str, code: str, version: str, min_n: int, threshold: float) -> list[dict]:
+def _suggestions(url: str, code: str, version: str, min_n: int, threshold: float) -> list[Suggestion]:
     return suggest(_room(url, code, version, min_n, threshold), catalogue(), top=8)
 
 
-def suggestions(w: WorkshopInfo, version: str) -> list[dict]:
+def suggestions(w: WorkshopInfo, version: str) -> list[Suggestion]:
     """Interventions suggested by the room's results (best first)."""
     c = config()
     return _suggestions(get_settings().database_url, w.code, version, c.min_group_size, c.priority_threshold)

@@ -246,7 +246,7 @@ def scan_files(engine, catalogue, cfg: Config) -> list[str]:
     hits += _json_hits(dict(graph.nodes(data=True)), "toc.graphml") + _text_hits(
         str(graph.edges(data=True)), "toc.graphml"
     )
-    hits += _json_hits(suggest(a, catalogue, top=20), "suggestions")
+    hits += _json_hits([s.model_dump() for s in suggest(a, catalogue, top=20)], "suggestions")
     return hits
 
 

@@ -63,7 +63,7 @@ def cmd_suggest(args: argparse.Namespace) -> None:
         max_cost=args.max_cost,
     )
     if args.json:
-        _emit(found)
+        _emit([f.model_dump(mode="json") for f in found])
         return
     print(render_text(found, result))
 

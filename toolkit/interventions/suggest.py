@@ -9,6 +9,7 @@ from toolkit.analysis.scores import Config
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Intervention
+from toolkit.interventions.suggestion import Suggestion
 
 LEVEL3 = ("low", "medium", "high")
 # How much each lens on the results counts towards an intervention's relevance.
@@ -310,26 +311,8 @@ def _keep(iv: Intervention, agency, level, max_effort, max_cost) -> bool:
     return not (max_cost and iv.cost and LEVEL3.index(iv.cost) > LEVEL3.index(max_cost))
 
 
-def _doc(iv: Intervention) -> dict:
-    return {
-        "id": iv.id,
-        "title": iv.title,
-        "stages": list(iv.stages),
-        "levels": list(iv.levels),
-        "cs": list(iv.cs),
-        "toc_nodes": list(iv.toc_nodes),
-        "agencies": list(iv.agencies),
-        "origin": iv.origin,
-        "barrier": iv.barrier,
-        "problem_statement": iv.problem_statement,
-        "description": iv.description,
-        "mechanism": iv.mechanism,
-        "com_b": list(iv.com_b),
-        "evidence": iv.evidence,
-        "effort": iv.effort,
-        "cost": iv.cost,
-        "source": iv.source.model_dump(),
-    }
+# The library fields a suggestion carries: all but the 12 C's recommendation it may come from.
+_CARRIED = set(Intervention.model_fields) - {"recommendation"}
 
 
 def suggest(
@@ -342,7 +325,7 @@ def suggest(
     max_effort: str | None = None,
     max_cost: str | None = None,
     threshold: float | None = None,
-) -> list[dict]:
+) -> list[Suggestion]:
     """Interventions ranked by how weak the results they target are, each with its reasons; never padded."""
     _check(agency, ids.AGENCIES, "agency")
     _check(level, ids.LEVELS, "level")
@@ -369,7 +352,7 @@ def suggest(
         reasons = _reasons(evidence) + ([stage_note] if stage_note else [])
         candidates.append(
             {
-                **_doc(iv),
+                **iv.model_dump(include=_CARRIED),
                 "relevance": round(rel * factor * reach, 3),
                 "reasons": reasons,
                 "agency_reach": round(reach, 2),
@@ -384,14 +367,13 @@ def suggest(
         (c for c in candidates if c["relevance"] >= MIN_SHARE * best), key=lambda c: (-c["relevance"], c["id"])
     )
     limit = top if absolute else min(top or HANDFUL, HANDFUL)
-    first = ("id", "title", "score", "relevance", "overlap", "reasons")
     return [
-        {**{k: c[k] for k in first}, **{k: v for k, v in c.items() if k not in first and not k.startswith("_")}}
+        Suggestion.model_validate({k: v for k, v in c.items() if not k.startswith("_")})
         for c in diversify(candidates, limit)
     ]
 
 
-def render_text(found: list[dict], analysis: dict) -> str:
+def render_text(found: list[Suggestion], analysis: dict) -> str:
     """A readable ranked list of suggestions with their reasons (for the command line and Markdown)."""
     opm = analysis.get("opm", {})
     stage = opm.get("priority_stage")
@@ -400,12 +382,10 @@ def render_text(found: list[dict], analysis: dict) -> str:
     if not found:
         return head + "\n\nNo intervention is suggested: nothing the library targets is weak enough to act on."
     lines = [head, ""]
-    if found[0].get("basis") == "weakest_in_area":
+    if found[0].basis == "weakest_in_area":
         lines += ["Nothing is below the threshold; these work on the area's weakest results only.", ""]
     for k, s in enumerate(found, 1):
-        extra = ", ".join(f"{w} {s[w]}" for w in ("effort", "cost") if s.get(w))
-        lines.append(
-            f"{k:2}. {s['title']}  [{s['id']}; score {s['score']:.2f}; {s['origin']}{'; ' + extra if extra else ''}]"
-        )
-        lines += [f"      - {r}" for r in s["reasons"]]
+        extra = ", ".join(f"{w} {v}" for w, v in (("effort", s.effort), ("cost", s.cost)) if v)
+        lines.append(f"{k:2}. {s.title}  [{s.id}; score {s.score:.2f}; {s.origin}{'; ' + extra if extra else ''}]")
+        lines += [f"      - {r}" for r in s.reasons]
     return "\n".join(lines)

@@ -12,7 +12,6 @@ from toolkit.analysis.scores import Config, analyse
 from toolkit.charts import results as charts
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
-from toolkit.core.schema import Citation
 from toolkit.interventions.suggest import suggest
 from toolkit.reports.blocks import Block, Bullets, Paragraph, Progress, Report, Section, Table, figure
 from toolkit.reports.cells import cell, num, respondents_table
@@ -69,7 +68,7 @@ def build_report(
     )
     summary.append(f"{len(sig)} perception gap{'s are' if len(sig) != 1 else ' is'} larger than chance would explain.")
     if found:
-        summary.append(f"Suggested first: {found[0]['title']} ({src(Citation(**found[0]['source']))}).")
+        summary.append(f"Suggested first: {found[0].title} ({src(found[0].source)}).")
     if a.get("change"):
         ms = [m for m in a["change"]["measures"] if m["kind"] == "stage"]
         up = [m["label"] for m in ms if m["significant"] and m["difference"] > 0]
@@ -303,10 +302,7 @@ def build_report(
         iv_blocks.append(
             Table(
                 ["#", "Intervention", "Why it is suggested", "Source"],
-                [
-                    [str(k), x["title"], "; ".join(x["reasons"]), src(Citation(**x["source"]))]
-                    for k, x in enumerate(found, 1)
-                ],
+                [[str(k), x.title, "; ".join(x.reasons), src(x.source)] for k, x in enumerate(found, 1)],
                 "",
                 [0.3, 1.8, 4, 1.6],
             )

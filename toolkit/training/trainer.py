@@ -247,14 +247,14 @@ def intervention_exercise(
 ) -> Exercise:
     """'Which intervention would you shortlist?' The toolkit's suggestions, mixed with some that do not fit here."""
     found = suggest(analysis, cat, top=top)
-    chosen = {f["id"] for f in found}
+    chosen = {f.id for f in found}
     weak_stages = {analysis["opm"]["priority_stage"]} if analysis["opm"]["priority_stage"] else set()
     rng = random.Random(seed)
     pool = [iv for iv in cat.interventions if iv.id not in chosen and iv.stages and not set(iv.stages) & weak_stages]
     others = rng.sample(pool, min(distractors, len(pool)))
-    options = [Option(f["id"], f["title"]) for f in found] + [Option(iv.id, iv.title) for iv in others]
+    options = [Option(f.id, f.title) for f in found] + [Option(iv.id, iv.title) for iv in others]
     rng.shuffle(options)
-    notes = {f["id"]: "The toolkit suggests it: " + "; ".join(f["reasons"][:3]) + "." for f in found}
+    notes = {f.id: "The toolkit suggests it: " + "; ".join(f.reasons[:3]) + "." for f in found}
     for iv in others:
         stages = ", ".join(ids.STAGE_NAMES.get(s, s) for s in iv.stages)
         notes[iv.id] = (
@@ -263,15 +263,15 @@ def intervention_exercise(
             if weak_stages
             else f"It works on {stages}; none of the results it targets is among the weakest here."
         )
-    reasoning = [f"{k}. {f['title']}: " + "; ".join(f["reasons"][:3]) for k, f in enumerate(found, 1)] or [
+    reasoning = [f"{k}. {f.title}: " + "; ".join(f.reasons[:3]) for k, f in enumerate(found, 1)] or [
         "No result is weak enough to point to an intervention."
     ]
     return Exercise(
         key="intervention",
         question="Which intervention would you shortlist?",
         options=tuple(options),
-        answer=found[0]["id"] if found else None,
-        accepted=tuple(f["id"] for f in found),
+        answer=found[0].id if found else None,
+        accepted=tuple(f.id for f in found),
         reasoning=reasoning,
         notes=notes,
     )
