@@ -75,7 +75,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
                 "Status",
                 STEP_STATUSES,
                 key=f"plan_st_{stp['id']}",
-                format_func=STATUS_WORDS.get,
+                format_func=lambda s: STATUS_WORDS[s],
                 on_change=actions.status,
                 args=(stp["id"],),
             )
@@ -84,9 +84,15 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
             st.text_input("Owner (agency or role)", key=f"plan_owner_{g['id']}")
             c1, c2, c3 = st.columns(3)
             c1.selectbox(
-                "Messenger", list(messengers), format_func=messengers.get, key=f"plan_msgr_{g['id']}", index=None
+                "Messenger",
+                list(messengers),
+                format_func=lambda m: messengers[m],
+                key=f"plan_msgr_{g['id']}",
+                index=None,
             )
-            c2.selectbox("Channel", list(channels), format_func=channels.get, key=f"plan_chan_{g['id']}", index=None)
+            c2.selectbox(
+                "Channel", list(channels), format_func=lambda c: channels[c], key=f"plan_chan_{g['id']}", index=None
+            )
             c3.date_input("Due", key=f"plan_due_{g['id']}", value=None)
             st.button("Add step", key=f"plan_add_{g['id']}", on_click=actions.step, args=(g["id"],))
         st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=actions.drop, args=(g["id"],))

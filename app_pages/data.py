@@ -86,7 +86,10 @@ st.write(
 )
 if area and cycle:
     labels = {"pdf": "PDF", "docx": "Word (.docx)", "md": "Markdown (.zip)"}
-    fmt = st.segmented_control("Format", list(labels), format_func=labels.get, key="data_report_fmt", required=True)
+    fmt = st.segmented_control(
+        "Format", list(labels), format_func=lambda f: labels[f], key="data_report_fmt", required=True
+    )
+    fmt = fmt or "pdf"  # required=True: never None, though the stubs allow it
     if st.button("Generate the report", key="data_report_go", type="primary", icon=":material/description:"):
         bar = st.progress(0.0, text="Starting")
         with db() as s:

@@ -117,7 +117,7 @@ with ex_tab:
 
 with explain_tab:
     kind = st.segmented_control("Explain", training.EXPLAIN_KINDS, key="trainer_explain_kind", required=True)
-    entries = training.explain(kind, cat, a)
+    entries = training.explain(kind or training.EXPLAIN_KINDS[0], cat, a)  # required=True: never None
     by_key = {e.key: e for e in entries}
     if st.session_state["trainer_explain_item"] not in by_key:
         st.session_state["trainer_explain_item"] = entries[0].key

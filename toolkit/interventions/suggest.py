@@ -332,7 +332,9 @@ def suggest(
     _check(max_effort, LEVEL3, "max_effort")
     _check(max_cost, LEVEL3, "max_cost")
     if threshold is None:
-        threshold = (analysis.get("opm", {}).get("priority_detail") or {}).get("threshold", DEFAULTS.priority_threshold)
+        threshold = float(
+            (analysis.get("opm", {}).get("priority_detail") or {}).get("threshold", DEFAULTS.priority_threshold)
+        )
     raw = _raw_signals(analysis, cat)
     weak, absolute = signals(raw, threshold)
     if not weak or top == 0:

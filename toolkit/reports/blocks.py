@@ -12,7 +12,7 @@ import vl_convert as vlc
 
 DEMO_HEADER = "SYNTHETIC DEMO DATA: a fictional partnership; no real people or ratings."
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], object]  # what it returns is ignored (a Streamlit bar returns itself)
 
 
 @dataclass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from toolkit.core.frameworks import Catalogue
@@ -63,8 +64,8 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
                 where = f"cycle {c.name}, respondent {p.pseudonym}, {r.framework}/{r.item}"
                 if fw is None or r.item not in fw.item_index:
                     problems.append(f"{where}: not a rated statement of these frameworks")
-                elif r.score is not None and not fw.scale.min <= r.score <= fw.scale.max:
-                    problems.append(f"{where}: score {r.score} is outside {fw.scale.min}-{fw.scale.max}")
+                elif r.score is not None and not (sc := cat.scale(fw.id)).min <= r.score <= sc.max:
+                    problems.append(f"{where}: score {r.score} is outside {sc.min}-{sc.max}")
                 if (r.framework, r.item) in seen:
                     problems.append(f"{where}: rated twice")
                 seen.add((r.framework, r.item))
@@ -176,7 +177,7 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
             if g.carried_from:
                 carried.append((goal.id, g.carried_from))
     for gid, key in carried:
-        session.get(PlanGoal, gid).carried_from_id = goal_ids[key]
+        session.get_one(PlanGoal, gid).carried_from_id = goal_ids[key]
     session.flush()
     people = sum(len(c.respondents) for c in doc.cycles)
     return (
@@ -190,7 +191,7 @@ def _import_people(cycle_id: int, cd: CycleDoc, session: Session) -> int:
     if not cd.respondents:
         return 0
     session.execute(
-        insert(Respondent.__table__),
+        insert(cast(Table, Respondent.__table__)),
         [
             {
                 "cycle_id": cycle_id,
@@ -224,7 +225,7 @@ def _import_people(cycle_id: int, cd: CycleDoc, session: Session) -> int:
             session.add(rating)
             session.flush()
             session.execute(
-                insert(RatingHistory.__table__),
+                insert(cast(Table, RatingHistory.__table__)),
                 [
                     {
                         "rating_id": rating.id,
@@ -238,5 +239,5 @@ def _import_people(cycle_id: int, cd: CycleDoc, session: Session) -> int:
                 ],
             )
     if plain:
-        session.execute(insert(Rating.__table__), plain)
+        session.execute(insert(cast(Table, Rating.__table__)), plain)
     return n

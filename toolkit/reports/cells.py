@@ -29,8 +29,8 @@ def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) ->
     """Respondents by agency and level, small groups (and those a total would reveal) shown as 'fewer than N'."""
     people = respondents_frame(resolve_cycle(area, cycle, session=session), session=session)
     counts = {(a, lv): 0 for a in sorted(set(people["agency"]), key=ids.AGENCIES.index) for lv in ids.LEVELS}
-    for (a, lv), n in people.groupby(["agency", "level"]).size().items():
-        counts[(a, lv)] = int(n)
+    for (a, lv), n in people.groupby(["agency", "level"]).size().to_dict().items():
+        counts[(str(a), str(lv))] = int(n)
     hidden = suppressed_cells(counts, min_n)
     rows = []
     for a in dict.fromkeys(k[0] for k in counts):
@@ -38,7 +38,7 @@ def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) ->
             [ids.AGENCY_NAMES.get(a, a)]
             + [f"fewer than {min_n}" if (a, lv) in hidden else str(counts[(a, lv)]) for lv in ids.LEVELS]
         )
-    rows.append(["All agencies"] + [str(int((people["level"] == lv).sum())) for lv in ids.LEVELS])
+    rows.append(["All agencies"] + [str(int((people["level"] == lv).to_numpy().sum())) for lv in ids.LEVELS])
     note = f"{len(people)} respondents in all." + (
         f" Cells under {min_n} people, and any cell a total would give away, are not shown." if hidden else ""
     )

@@ -78,7 +78,7 @@ def build_report(
             + (f"clearly better on {', '.join(up)}" if up else "no stage clearly better")
             + (f"; clearly worse on {', '.join(down)}." if down else ".")
         )
-    intro = [Bullets(summary)]
+    intro: list[Block] = [Bullets(summary)]
     if (rec.context or {}).get("story"):
         intro.append(Paragraph(f"Demo story: {rec.context['story']}", "note"))
     sections.append(Section("Summary", intro))

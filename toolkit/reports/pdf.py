@@ -73,10 +73,9 @@ def render_pdf(report: Report) -> bytes:
 
     class Doc(BaseDocTemplate):
         def afterFlowable(self, flowable):
-            key = getattr(flowable, "_outline", None)
-            if key:
-                self.canv.bookmarkPage(key)
-                self.canv.addOutlineEntry(flowable.getPlainText(), key, level=flowable._outline_level - 1)
+            if isinstance(flowable, _Heading):
+                self.canv.bookmarkPage(flowable.key)
+                self.canv.addOutlineEntry(flowable.getPlainText(), flowable.key, level=flowable.level - 1)
 
     def page(canvas, d):
         pw, ph = canvas._pagesize
@@ -105,19 +104,18 @@ def render_pdf(report: Report) -> bytes:
     if report.notice:
         story.append(P(_p(report.notice), st["callout"]))
     for k, sec in enumerate(report.sections):
-        head = P(_p(sec.heading), st["h1" if sec.level == 1 else "h2"])
-        head._outline, head._outline_level = f"s{k}", sec.level
+        head = _Heading(_p(sec.heading), st["h1" if sec.level == 1 else "h2"], f"s{k}", sec.level)
         first, *rest = [_pdf_block(b, st, width) for b in sec.blocks] or [Spacer(1, 1)]
         if isinstance(first, _Group):  # a heading stays with the start of its section
             first, rest = first[0], [_Group(first[1:]), *rest]
         # Nested KeepTogethers always break the page in reportlab, so the inner one's content is lifted out.
-        keep = [head, *(first._content if isinstance(first, KeepTogether) else [first])]
+        keep = [head, *(_inside(first) if isinstance(first, KeepTogether) else [first])]
         if isinstance(sec.blocks[0], Paragraph) and rest:  # a lead paragraph is kept with what it introduces
             second = rest.pop(0)
             if isinstance(second, _Group):  # a long table splits across pages by itself
                 rest.insert(0, second)
             else:
-                keep += second._content if isinstance(second, KeepTogether) else [second]
+                keep += _inside(second) if isinstance(second, KeepTogether) else [second]
         story += [CondPageBreak(150), KeepTogether(keep)]  # no heading stranded at the foot of a page
         story += _flatten(rest)
     doc.build(story)
@@ -129,7 +127,7 @@ def _pdf_block(b, st: dict, width: float):
         return P(_p(b.text), st.get(b.style, st["body"]))
     if isinstance(b, Bullets):
         return ListFlowable(
-            [ListItem(P(_p(x), st["body"]), leftIndent=12) for x in b.items],
+            [ListItem(P(_p(x), st["body"]), leftIndent=12) for x in b.items],  # pyright: ignore[reportArgumentType]  # the stubs leave out ListItem
             bulletType="bullet",
             start="•",
             leftIndent=12,
@@ -173,6 +171,19 @@ def _pdf_block(b, st: dict, width: float):
             )
         return KeepTogether(parts)
     raise TypeError(f"unknown block {type(b).__name__}")
+
+
+class _Heading(P):
+    """A section heading, entered in the PDF's outline (its bookmarks) under its key and level."""
+
+    def __init__(self, text: str, style: ParagraphStyle, key: str, level: int) -> None:
+        super().__init__(text, style)
+        self.key, self.level = key, level
+
+
+def _inside(keep: KeepTogether) -> list:
+    """The flowables a KeepTogether holds."""
+    return list(keep._content)  # pyright: ignore[reportAttributeAccessIssue]  # the stubs leave out _content
 
 
 class _Group(list):

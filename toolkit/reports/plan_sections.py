@@ -60,7 +60,7 @@ def apease_blocks(plans: dict, cat: Catalogue, min_n: int) -> list[Block]:
     rows += [["Overall", *overall], ["Decision", *decision]]
     return [
         Table(
-            ["Criterion", *(names.get(iv, iv) for iv in plans["shortlist"])],
+            ["Criterion", *(names.get(iv) or iv for iv in plans["shortlist"])],
             rows,
             "Mean APEASE score (1-5, higher is better) and number of raters; 'concern' marks a mean below 3 or "
             f"split raters. Criteria scored by fewer than {min_n} people are not shown.",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 
 from toolkit.reports.blocks import DEMO_HEADER, Bullets, Figure, Paragraph, Report, Table
 
@@ -19,13 +21,14 @@ def render_docx(report: Report) -> bytes:
     doc.core_properties.title = report.title
     doc.core_properties.author = "Safeguarding Partnership Toolkit"
     doc.core_properties.subject = report.subtitle
-    normal = doc.styles["Normal"]
+    normal = cast(ParagraphStyle, doc.styles["Normal"])
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)  # A4
-    sec.left_margin = sec.right_margin = Inches(0.8)
-    usable = sec.page_width - sec.left_margin - sec.right_margin
+    margin = Inches(0.8)
+    sec.left_margin = sec.right_margin = margin
+    usable = Mm(210) - 2 * margin
     if report.notice:
         hp = sec.header.paragraphs[0]
         run = hp.add_run(DEMO_HEADER)
@@ -109,8 +112,8 @@ def _docx_block(doc, b, usable) -> None:
             doc.add_paragraph()
     elif isinstance(b, Figure):
         w = min(usable, int(b.width / b.scale / 96 * 914400))  # 914400 EMU per inch
+        pw, ph = doc.sections[-1].page_width, doc.sections[-1].page_height  # values: the object moves on
         if b.landscape:  # a section of its own, turned sideways
-            pw, ph = doc.sections[-1].page_width, doc.sections[-1].page_height  # values: the object moves on
             side = doc.add_section(WD_SECTION.NEW_PAGE)
             side.orientation = WD_ORIENT.LANDSCAPE
             side.page_width, side.page_height = ph, pw

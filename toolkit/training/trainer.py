@@ -38,7 +38,7 @@ def load_demo_area(name: str, *, session: Session, cat: Catalogue, seed: int = 7
     """Write one demo partnership (tags, context, both cycles of ratings); returns the number of ratings written."""
     st = story(name)
     df, _ = generate_ratings(cat, areas=len(STORIES), seed=seed)
-    df = df[df["area"] == name]
+    df = df.loc[df["area"] == name]
     area = get_or_create_area(name, session=session, tags=st.tags, fictional=True)
     area.context = {**st.context, "story": st.summary}
     result = import_table(df.astype({"score": "string"}).fillna({"score": ""}), "demo", session=session, catalogue=cat)
