@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.analysis.scores import Config
+from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import (
     PLAN_COLUMNS,
     default_targets,
@@ -20,7 +21,6 @@ from toolkit.interventions.plan import (
     progress,
     review_goals,
     review_plan,
-    write_plan,
 )
 from toolkit.store.areas import NotFound, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.plans import (
@@ -160,11 +160,11 @@ def test_plan_table_rows_and_files(tmp_path, catalogue) -> None:
     assert list(df.columns) == PLAN_COLUMNS and len(df) == 2
     for suffix in ("csv", "xlsx"):
         path = tmp_path / f"plan.{suffix}"
-        write_plan(_plan(), path, today=TODAY)
+        path.write_bytes(table_bytes(plan_frame(_plan(), today=TODAY), suffix))  # as the page's download does
         back = pd.read_csv(path) if suffix == "csv" else pd.read_excel(path)
         assert list(back.columns) == PLAN_COLUMNS and back.loc[0, "step"] == "Pilot a 7-minute briefing"
-    with pytest.raises(ValueError, match=r"csv or \.xlsx"):
-        write_plan(_plan(), tmp_path / "plan.pdf")
+    with pytest.raises(ValueError, match=r"csv or xlsx"):
+        table_bytes(plan_frame(_plan()), "pdf")
 
 
 def test_default_targets_take_the_weakest_tagged_items(catalogue) -> None:
@@ -363,8 +363,6 @@ def test_plan_exports_neutralise_formulas(tmp_path) -> None:
 
     from openpyxl import load_workbook
 
-    from toolkit.interventions.plan import write_plan
-
     plan = {
         "area": "A",
         "cycle": "2026",
@@ -389,10 +387,10 @@ def test_plan_exports_neutralise_formulas(tmp_path) -> None:
             }
         ],
     }
-    write_plan(plan, tmp_path / "p.csv")
+    (tmp_path / "p.csv").write_bytes(table_bytes(plan_frame(plan), "csv"))
     rows = list(csv.DictReader((tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()))
     assert rows[0]["goal"].startswith("'=") and rows[0]["step"].startswith("'+") and rows[0]["owner"].startswith("'@")
-    write_plan(plan, tmp_path / "p.xlsx")
+    (tmp_path / "p.xlsx").write_bytes(table_bytes(plan_frame(plan), "xlsx"))
     ws = load_workbook(tmp_path / "p.xlsx").active
     cells = [c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
     assert not any(v[0] in "=+-@" for v in cells if v)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -11,7 +10,6 @@ from toolkit.analysis.change import change_between
 from toolkit.analysis.scores import Config
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Intervention
-from toolkit.core.tables import table_bytes
 from toolkit.store.areas import previous_cycle, resolve_cycle
 from toolkit.store.plans import STEP_STATUSES, action_plan
 from toolkit.store.ratings import ratings_frame
@@ -99,14 +97,6 @@ def plan_rows(plan: dict, *, today: date | None = None, cat: Catalogue | None = 
 
 def plan_frame(plan: dict, *, today: date | None = None, cat: Catalogue | None = None) -> pd.DataFrame:
     return pd.DataFrame(plan_rows(plan, today=today, cat=cat), columns=PLAN_COLUMNS)
-
-
-def write_plan(plan: dict, path: Path, *, today: date | None = None, cat: Catalogue | None = None) -> None:
-    """Write the plan table to a .csv or .xlsx file, text neutralised against spreadsheet formulas."""
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("csv", "xlsx"):
-        raise ValueError(f"{path.name}: export the plan as .csv or .xlsx")
-    path.write_bytes(table_bytes(plan_frame(plan, today=today, cat=cat), fmt))
 
 
 def default_targets(iv: Intervention, cat: Catalogue, analysis: dict | None = None, limit: int = 6):
