@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.analysis.scores import Config
 from toolkit.cli.errors import UserError
 from toolkit.core.catalogue import catalogue
 from toolkit.store.db import session_scope
@@ -17,6 +16,7 @@ from toolkit.store.db import session_scope
 
 def cmd_report(args: argparse.Namespace) -> None:
     # Heavy (reportlab, altair, vl-convert, scipy: about 1 s): imported here so every other command starts fast.
+    from toolkit.analysis.scores import Config  # scipy, through the statistics
     from toolkit.reports.content import build_report
     from toolkit.reports.render import write_report  # heavy too: reportlab, python-docx
 
