@@ -110,4 +110,5 @@ if plan["goals"]:
             lambda fmt=fmt: table_bytes(plan_frame(plan, today=date.today(), cat=cat), fmt),
             file_name=f"action-plan-{cycle}.{fmt}",
             key=f"plan_{fmt}",
+            on_click="ignore",
         )

@@ -75,6 +75,7 @@ if area and can_export_raw:
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"data_dl_{fmt}",
+            on_click="ignore",
         )
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,6 +120,7 @@ if area and cycle:
             key="data_dl_report",
             file_name=f"{name}.{'zip' if made['fmt'] == 'md' else made['fmt']}",
             mime=MIME[made["fmt"]],
+            on_click="ignore",
         )
         c2.download_button(
             "Every table (XLSX)",
@@ -126,6 +128,7 @@ if area and cycle:
             file_name=f"{name}_tables.xlsx",
             mime=MIME_XLSX,
             key="data_dl_tables_xlsx",
+            on_click="ignore",
         )
         c3.download_button(
             "Every table (CSV, zipped)",
@@ -133,6 +136,7 @@ if area and cycle:
             file_name=f"{name}_tables.zip",
             mime="application/zip",
             key="data_dl_tables_csv",
+            on_click="ignore",
         )
 
 st.subheader("Whole area and Theory of Change")
@@ -156,6 +160,7 @@ if area and cycle:
         mime="application/json",
         key="data_dl_bundle",
         disabled=not can_export_raw,
+        on_click="ignore",
     )
     c2.download_button(
         "ToC GraphML",
@@ -163,11 +168,24 @@ if area and cycle:
         file_name=f"{stem}.graphml",
         mime="application/xml",
         key="data_dl_graphml",
+        on_click="ignore",
     )
     c3.download_button(
-        "ToC Mermaid", lambda: toc_mermaid(toc), file_name=f"{stem}.mmd", mime="text/plain", key="data_dl_mermaid"
+        "ToC Mermaid",
+        lambda: toc_mermaid(toc),
+        file_name=f"{stem}.mmd",
+        mime="text/plain",
+        key="data_dl_mermaid",
+        on_click="ignore",
     )
     c4.download_button(
-        "ToC SVG", lambda: toc_svg(toc), file_name=f"{stem}.svg", mime="image/svg+xml", key="data_dl_svg"
+        "ToC SVG",
+        lambda: toc_svg(toc),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        key="data_dl_svg",
+        on_click="ignore",
     )
-    c5.download_button("ToC PNG", lambda: toc_png(toc), file_name=f"{stem}.png", mime="image/png", key="data_dl_png")
+    c5.download_button(
+        "ToC PNG", lambda: toc_png(toc), file_name=f"{stem}.png", mime="image/png", key="data_dl_png", on_click="ignore"
+    )
