@@ -4,7 +4,11 @@ from functools import partial
 
 import streamlit as st
 
-from toolkit.analysis import benchmark as bm
+from toolkit.analysis.benchmark.exports import export_bytes
+from toolkit.analysis.benchmark.measures import C_KEYS, STAGE_KEYS, key_label
+from toolkit.analysis.benchmark.peers import TAG_KEYS, TAG_NAMES
+from toolkit.analysis.benchmark.ranks import method
+from toolkit.analysis.benchmark.view import peers_table
 from ui.auth import require
 from ui.benchmarks import comparison, history_spec, tags
 from ui.resources import catalogue
@@ -20,16 +24,16 @@ if not (area and cycle):
 
 all_tags = tags()
 st.markdown("**Compare with** (peers are filtered by the areas' tags; the area itself is never its own peer)")
-cols = st.columns(len(bm.TAG_KEYS))
-for col, key in zip(cols, bm.TAG_KEYS, strict=True):
+cols = st.columns(len(TAG_KEYS))
+for col, key in zip(cols, TAG_KEYS, strict=True):
     values = sorted({t[key] for t in all_tags.values() if t.get(key)})
     col.selectbox(
-        bm.TAG_NAMES[key],
+        TAG_NAMES[key],
         ["any", "same", *values],
         key=f"bench_f_{key}",
         format_func=lambda v: {"any": "Any", "same": "Same as this area"}.get(v, v.replace("_", " ")),
     )
-filters = {k: st.session_state[f"bench_f_{k}"] for k in bm.TAG_KEYS}
+filters = {k: st.session_state[f"bench_f_{k}"] for k in TAG_KEYS}
 
 comp = comparison(area, cycle, filters, named=named, tags=all_tags)
 view = comp["view"]
@@ -49,8 +53,8 @@ for note in view.notes:
 
 st.markdown("**Percentile rank among peers** (and the change in the area's own value since the last cycle)")
 for col, card in zip(st.columns(len(comp["cards"])), comp["cards"], strict=True):
-    col.metric(card["label"], card["value"], card["delta"], border=True)
-    col.caption(card["caption"])
+    col.metric(card.label, card.value, card.delta, border=True)
+    col.caption(card.caption)
 
 st.vega_lite_chart(comp["specs"]["stages"], width="stretch")
 st.vega_lite_chart(comp["specs"]["levels"], width="stretch")
@@ -59,28 +63,28 @@ st.vega_lite_chart(comp["specs"]["cs"], width="stretch")
 st.subheader("Change over cycles")
 st.selectbox(
     "Measure",
-    ["overall", *bm.STAGE_KEYS, *bm.C_KEYS],
+    ["overall", *STAGE_KEYS, *C_KEYS],
     key="bench_hist_key",
-    format_func=lambda k: bm.key_label(k, catalogue()),
+    format_func=lambda k: key_label(k, catalogue()),
 )
 st.vega_lite_chart(history_spec(comp, st.session_state["bench_hist_key"]), width="stretch")
 
 with st.expander("Peer areas' values" + (" (named)" if named else " (anonymised)")):
-    st.dataframe(bm.peers_table(view, catalogue()), hide_index=True, width="stretch")
+    st.dataframe(peers_table(view, catalogue()), hide_index=True, width="stretch")
 
-st.caption(bm.METHOD.format(min_peer=view.min_peer_areas, min_n=view.min_group_size))
+st.caption(method(view.min_peer_areas, view.min_group_size))
 stem = f"benchmark-{area}-{cycle}".replace(" ", "_").replace("(", "").replace(")", "")
 c1, c2 = st.columns(2)
 c1.download_button(
     "Download comparison (CSV)",
-    partial(bm.export_bytes, view, "csv", catalogue(), comp["hist"]),
+    partial(export_bytes, view, "csv", catalogue(), comp["hist"]),
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="bench_dl_csv",
 )
 c2.download_button(
     "Download comparison, peers and history (XLSX)",
-    partial(bm.export_bytes, view, "xlsx", catalogue(), comp["hist"]),
+    partial(export_bytes, view, "xlsx", catalogue(), comp["hist"]),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="bench_dl_xlsx",

@@ -85,7 +85,9 @@ def time_cli(url: str, runs: int) -> None:
 
 def time_parts(url: str) -> None:
     """In-process: the grouped query and table of one cycle, and every area against its peers."""
-    from toolkit.analysis import benchmark as bm
+    from toolkit.analysis.benchmark.every_area import benchmark
+    from toolkit.analysis.benchmark.peers import BenchConfig
+    from toolkit.analysis.benchmark.table import area_tags, cycle_table
     from toolkit.core.frameworks import load_catalogue
     from toolkit.store.db import make_engine, session_scope
 
@@ -93,11 +95,11 @@ def time_parts(url: str) -> None:
     engine = make_engine(url)
     with session_scope(engine) as s:
         t, c = time.perf_counter(), time.process_time()
-        table = bm.cycle_table(CYCLES[-1], session=s, cat=cat, min_group_size=3)
+        table = cycle_table(CYCLES[-1], session=s, cat=cat, min_group_size=3)
         q = (time.perf_counter() - t, time.process_time() - c)
-        tags = bm.area_tags(session=s)
+        tags = area_tags(session=s)
     t, c = time.perf_counter(), time.process_time()
-    bm.benchmark(table, tags, bm.BenchConfig())
+    benchmark(table, tags, BenchConfig())
     b = (time.perf_counter() - t, time.process_time() - c)
     engine.dispose()
     print(

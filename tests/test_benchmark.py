@@ -15,17 +15,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.analysis import benchmark as bm
+from toolkit.analysis.benchmark.every_area import benchmark
+from toolkit.analysis.benchmark.exports import export_bytes, view_table
+from toolkit.analysis.benchmark.measures import KEYS, ordinal
+from toolkit.analysis.benchmark.peers import BenchConfig, describe_filters, peer_labels, peer_set
+from toolkit.analysis.benchmark.ranks import rank_stats
+from toolkit.analysis.benchmark.table import CycleTable, area_tags, cycle_table, data_version, table_from_stats
+from toolkit.analysis.benchmark.view import area_view, cards, compare, history, peers_table
 from toolkit.analysis.scores import Config, analyse
 from toolkit.core import ids
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
 
-CFG = bm.BenchConfig(min_group_size=3, min_peer_areas=5)
+CFG = BenchConfig(min_group_size=3, min_peer_areas=5)
 
 
-def table_of(overall: dict[str, float], cycle: str = "2026") -> bm.CycleTable:
+def table_of(overall: dict[str, float], cycle: str = "2026") -> CycleTable:
     """A cycle table whose every stage (and so overall) equals the given value per area, 10 respondents each."""
     rows = [
         {"area": a, "level": lv, "measure": m, "mean": v, "n": 10}
@@ -34,7 +40,7 @@ def table_of(overall: dict[str, float], cycle: str = "2026") -> bm.CycleTable:
         for lv in ids.LEVELS
     ]
     resp = pd.Series(dict.fromkeys(overall, 30))
-    return bm.table_from_stats(pd.DataFrame(rows), resp, cycle, 3)
+    return table_from_stats(pd.DataFrame(rows), resp, cycle, 3)
 
 
 # ---- percentile maths ----------------------------------------------------------------------------------------------
@@ -42,20 +48,25 @@ def table_of(overall: dict[str, float], cycle: str = "2026") -> bm.CycleTable:
 
 def test_percentile_rank_counts_peers_below_and_ties_as_half() -> None:
     t = table_of({"A": 3.0, "B": 1.0, "C": 2.0, "D": 3.0, "E": 4.0, "F": 5.0, "G": 3.0})
-    v = bm.compare(t, "A", t.areas, CFG, named=True)
+    v = compare(t, "A", t.areas, CFG, named=True)
     # Peers B..G: below 3.0 are B, C (2); equal are D, G (2); so (2 + 2/2) / 6 = 50.
-    assert v.measures["overall"]["percentile"] == 50.0
-    assert v.measures["stage:create"]["percentile"] == 50.0
-    top = bm.compare(t, "F", t.areas, CFG, named=True).measures["overall"]
-    bottom = bm.compare(t, "B", t.areas, CFG, named=True).measures["overall"]
-    assert (top["percentile"], bottom["percentile"]) == (100.0, 0.0)
-    peer = v.measures["overall"]["peer"]
-    assert peer == {"areas": 6, "q1": 2.25, "median": 3.0, "q3": 3.75}  # numpy's linear quartiles of 1,2,3,3,4,5
+    assert v.measures["overall"].percentile == 50.0
+    assert v.measures["stage:create"].percentile == 50.0
+    top = compare(t, "F", t.areas, CFG, named=True).measures["overall"]
+    bottom = compare(t, "B", t.areas, CFG, named=True).measures["overall"]
+    assert (top.percentile, bottom.percentile) == (100.0, 0.0)
+    peer = v.measures["overall"].peer
+    assert peer is not None and peer.model_dump() == {
+        "areas": 6,
+        "q1": 2.25,
+        "median": 3.0,
+        "q3": 3.75,
+    }  # numpy's linear quartiles of 1,2,3,3,4,5
 
 
 def test_the_area_is_never_its_own_peer() -> None:
     t = table_of({a: float(k) for k, a in enumerate("ABCDEF", start=1)})
-    v = bm.compare(t, "A", ["A", "B", "C", "D", "E", "F"], CFG, named=True)
+    v = compare(t, "A", ["A", "B", "C", "D", "E", "F"], CFG, named=True)
     assert v.n_peers == 5 and "A" not in set(v.points["label"])
 
 
@@ -63,18 +74,18 @@ def test_the_area_is_never_its_own_peer() -> None:
 @given(st.lists(st.one_of(st.none(), st.floats(1, 5, allow_nan=False)), min_size=6, max_size=30), st.floats(1, 5))
 def test_percentile_and_quartiles_match_a_direct_count(values, mine) -> None:
     peers = np.array([[np.nan if x is None else round(x, 2)] for x in values])
-    s = bm._stats(np.array([round(mine, 2)]), peers, 5)
+    s = rank_stats(np.array([round(mine, 2)]), peers, 5)
     have = peers[~np.isnan(peers)]
     if len(have) < 5:
-        assert np.isnan(s["pct"][0]) and np.isnan(s["median"][0])
+        assert np.isnan(s.pct[0]) and np.isnan(s.median[0])
         return
     expected = 100 * ((have < round(mine, 2)).sum() + 0.5 * (have == round(mine, 2)).sum()) / len(have)
-    assert s["pct"][0] == pytest.approx(expected)
-    assert [s["q1"][0], s["median"][0], s["q3"][0]] == pytest.approx(list(np.quantile(have, [0.25, 0.5, 0.75])))
+    assert s.pct[0] == pytest.approx(expected)
+    assert [s.q1[0], s.median[0], s.q3[0]] == pytest.approx(list(np.quantile(have, [0.25, 0.5, 0.75])))
 
 
 def test_ordinal_percentiles() -> None:
-    assert [bm.ordinal(p) for p in (1, 2, 3, 4, 11, 12, 13, 21, 22, 62.4, 100, None)] == [
+    assert [ordinal(p) for p in (1, 2, 3, 4, 11, 12, 13, 21, 22, 62.4, 100, None)] == [
         "1st",
         "2nd",
         "3rd",
@@ -95,22 +106,23 @@ def test_ordinal_percentiles() -> None:
 
 def test_no_peer_statistics_below_the_minimum_number_of_peer_areas() -> None:
     t = table_of({"A": 3.0, "B": 1.0, "C": 2.0, "D": 3.5, "E": 4.0, "F": 5.0})
-    few = bm.compare(t, "A", ["B", "C", "D", "E"], CFG, named=True)
+    few = compare(t, "A", ["B", "C", "D", "E"], CFG, named=True)
     m = few.measures["overall"]
-    assert m["mean"] == 3.0 and m["percentile"] is None and m["peer"] is None
+    assert m.mean == 3.0 and m.percentile is None and m.peer is None
     assert few.points.empty and "at least 5" in few.notes[0]
-    enough = bm.compare(t, "A", ["B", "C", "D", "E", "F"], CFG, named=True)
-    assert enough.measures["overall"]["percentile"] == 40.0 and len(enough.points) > 0
-    stricter = bm.compare(t, "A", t.areas, bm.BenchConfig(min_peer_areas=6), named=True)
-    assert stricter.measures["overall"]["peer"] is None
+    enough = compare(t, "A", ["B", "C", "D", "E", "F"], CFG, named=True)
+    assert enough.measures["overall"].percentile == 40.0 and len(enough.points) > 0
+    stricter = compare(t, "A", t.areas, BenchConfig(min_peer_areas=6), named=True)
+    assert stricter.measures["overall"].peer is None
 
 
 def test_peers_without_a_value_do_not_count_towards_the_minimum() -> None:
     t = table_of({"A": 3.0, "B": 1.0, "C": 2.0, "D": 3.5, "E": 4.0, "F": 5.0})
     t.values.loc["F", "c:c01_clarity"] = np.nan  # suppressed there
-    v = bm.compare(t, "A", t.areas, CFG, named=True)
-    assert v.measures["overall"]["peer"]["areas"] == 5
-    assert v.measures["c:c01_clarity"]["peer"] is None and v.measures["c:c01_clarity"]["peer_areas"] == 4
+    v = compare(t, "A", t.areas, CFG, named=True)
+    peer = v.measures["overall"].peer
+    assert peer is not None and peer.areas == 5
+    assert v.measures["c:c01_clarity"].peer is None and v.measures["c:c01_clarity"].peer_areas == 4
 
 
 # ---- suppression ---------------------------------------------------------------------------------------------------
@@ -126,7 +138,7 @@ def _stats(levels: dict[str, int], *, area: str = "A", mean: float = 3.0) -> lis
 
 def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headline() -> None:
     stats = pd.DataFrame(_stats({"strategic": 2, "managerial": 4, "frontline": 9}))
-    t = bm.table_from_stats(stats, pd.Series({"A": 15}), "2026", 3)
+    t = table_from_stats(stats, pd.Series({"A": 15}), "2026", 3)
     cells = {lv: t.values.at["A", f"level:create:{lv}"] for lv in ids.LEVELS}
     assert np.isnan(cells["strategic"]) and np.isnan(cells["managerial"])  # managerial hidden with it (subtraction)
     assert cells["frontline"] == 4.0
@@ -134,7 +146,7 @@ def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headl
     # Headline: the hidden levels stay out of it too (else headline and n would give them away): frontline alone.
     assert t.values.at["A", "stage:create"] == 4.0 and t.n.at["A", "stage:create"] == 15
     assert t.values.at["A", "overall"] == 4.0
-    both = bm.table_from_stats(
+    both = table_from_stats(
         pd.DataFrame(_stats({"strategic": 2, "managerial": 1, "frontline": 9})), pd.Series({"A": 12}), "2026", 3
     )
     assert not both.suppressed.at["A", "level:create:frontline"]  # two small levels hide each other: no third needed
@@ -142,18 +154,19 @@ def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headl
 
 def test_a_whole_area_under_the_threshold_is_suppressed_and_has_no_overall() -> None:
     stats = pd.DataFrame(_stats({"strategic": 1, "frontline": 1}))
-    t = bm.table_from_stats(stats, pd.Series({"A": 2}), "2026", 3)
+    t = table_from_stats(stats, pd.Series({"A": 2}), "2026", 3)
     assert t.values.loc["A"].isna().all()
     assert t.suppressed.at["A", "stage:consider"] and t.suppressed.at["A", "overall"]
-    v = bm.compare(t, "A", [], CFG, named=True)
-    assert v.measures["overall"] == {**v.measures["overall"], "mean": None, "n": None, "suppressed": True}
+    v = compare(t, "A", [], CFG, named=True)
+    m = v.measures["overall"]
+    assert (m.mean, m.n, m.suppressed) == (None, None, True)
 
 
 def test_the_cycle_table_agrees_with_each_areas_own_analysis(db_url, catalogue) -> None:
     load_demo(areas=6, catalogue=catalogue)
     cfg = Config(min_group_size=8)  # large enough that some strategic cells are hidden
     with session_scope() as s:
-        t = bm.cycle_table("2026", session=s, cat=catalogue, min_group_size=8)
+        t = cycle_table("2026", session=s, cat=catalogue, min_group_size=8)
         for area in t.areas:
             a = analyse(area, "2026", session=s, cat=catalogue, cfg=cfg, with_change=False)
             for stage in ids.STAGES:
@@ -183,8 +196,8 @@ def test_the_cycle_table_agrees_with_each_areas_own_analysis(db_url, catalogue) 
 def national(db_url, catalogue):
     load_demo(areas=8, catalogue=catalogue, cycles=("2025", "2026"))
     with session_scope() as s:
-        tags = bm.area_tags(session=s)
-        tables = [bm.cycle_table(c, session=s, cat=catalogue, min_group_size=3) for c in ("2025", "2026")]
+        tags = area_tags(session=s)
+        tables = [cycle_table(c, session=s, cat=catalogue, min_group_size=3) for c in ("2025", "2026")]
     return tables, tags
 
 
@@ -198,35 +211,35 @@ def test_peers_are_anonymised_in_every_output_and_export(national, catalogue) ->
     tables, tags = national
     t = tables[-1]
     area = t.areas[0]
-    v = bm.area_view(t, tags, area, {}, CFG, named=False)
+    v = area_view(t, tags, area, {}, CFG, named=False)
     assert set(v.points["label"]) == {f"Peer {k:02d}" for k in range(1, 8)}
-    hist = bm.history(tables, area, tags, {}, CFG)
+    hist = history(tables, area, tags, {}, CFG)
     outputs = [
         v.points.to_csv(),
-        bm.peers_table(v, catalogue).to_csv(),
-        bm.view_table(v, catalogue).to_csv(),
-        bm.export_bytes(v, "csv", catalogue, hist).decode(),
+        peers_table(v, catalogue).to_csv(),
+        view_table(v, catalogue).to_csv(),
+        export_bytes(v, "csv", catalogue, hist).decode(),
         hist.to_csv(),
-        json.dumps(bm.cards(v, hist)),
+        json.dumps([c.model_dump() for c in cards(v, hist)]),
     ]
-    with zipfile.ZipFile(io.BytesIO(bm.export_bytes(v, "xlsx", catalogue, hist))) as z:
+    with zipfile.ZipFile(io.BytesIO(export_bytes(v, "xlsx", catalogue, hist))) as z:
         outputs += [z.read(n).decode() for n in z.namelist() if n.endswith(".xml")]
     from toolkit.charts.benchmark import distribution_chart, history_chart, level_chart
 
     outputs += [
-        json.dumps(distribution_chart(v, bm.KEYS[:5], title="t", area_label="This area").to_dict()),
+        json.dumps(distribution_chart(v, KEYS[:5], title="t", area_label="This area").to_dict()),
         json.dumps(level_chart(v).to_dict()),
         json.dumps(history_chart(hist, "overall", area_label="This area").to_dict()),
     ]
     for blob in outputs:
         _no_names(blob, t.areas, keep=area)  # the viewer's own area is named; no peer is
-    named = bm.area_view(t, tags, area, {}, CFG, named=True)
+    named = area_view(t, tags, area, {}, CFG, named=True)
     assert set(named.points["label"]) == set(t.areas) - {area}
 
 
 def test_anonymous_labels_follow_the_values_not_the_names(national) -> None:
     t = national[0][-1]
-    labels = bm.peer_labels(t, t.areas, named=False)
+    labels = peer_labels(t, t.areas, named=False)
     by_value = t.values["overall"].sort_values(ascending=False).index
     assert [labels[a] for a in by_value] == [f"Peer {k:02d}" for k in range(1, len(t.areas) + 1)]
 
@@ -234,11 +247,11 @@ def test_anonymous_labels_follow_the_values_not_the_names(national) -> None:
 def test_every_area_at_once_names_only_when_allowed(national) -> None:
     tables, tags = national
     t = tables[-1]
-    named = bm.benchmark(t, tags, CFG)
-    assert {a["area"] for a in named["areas"]} == set(t.areas)
-    anon = bm.benchmark(t, tags, CFG, named=False)
-    _no_names(json.dumps(anon), t.areas)
-    assert all(a["area"].startswith("Peer ") and "tags" not in a for a in anon["areas"])
+    named = benchmark(t, tags, CFG)
+    assert {a.area for a in named.areas} == set(t.areas)
+    anon = benchmark(t, tags, CFG, named=False)
+    _no_names(anon.model_dump_json(), t.areas)
+    assert all(a["area"].startswith("Peer ") and "tags" not in a for a in anon.model_dump(mode="json")["areas"])
 
 
 def test_exports_neutralise_spreadsheet_formulas(national, catalogue) -> None:
@@ -249,13 +262,13 @@ def test_exports_neutralise_spreadsheet_formulas(national, catalogue) -> None:
     t.n = t.n.rename(index={t.n.index[0]: evil})
     t.suppressed = t.suppressed.rename(index={t.suppressed.index[0]: evil})
     t.respondents = t.respondents.rename(index={t.respondents.index[0]: evil})
-    v = bm.compare(t, t.areas[1], t.areas, CFG, named=True)
-    csv = bm.export_bytes(v, "xlsx", catalogue)
+    v = compare(t, t.areas[1], t.areas, CFG, named=True)
+    csv = export_bytes(v, "xlsx", catalogue)
     with zipfile.ZipFile(io.BytesIO(csv)) as z:
         sheets = "".join(z.read(n).decode() for n in z.namelist() if "sheet" in n or "sharedStrings" in n)
     assert "'=HYPERLINK" in sheets and "<f>" not in sheets
-    v2 = bm.compare(t, evil, t.areas, CFG, named=True)
-    assert "'=HYPERLINK" in bm.export_bytes(v2, "csv", catalogue).decode()
+    v2 = compare(t, evil, t.areas, CFG, named=True)
+    assert "'=HYPERLINK" in export_bytes(v2, "csv", catalogue).decode()
 
 
 # ---- filters, history, version ---------------------------------------------------------------------------------------
@@ -268,36 +281,37 @@ def test_peer_filters_by_tag_value_or_the_areas_own() -> None:
         "C": {"nation": "England", "type": "county"},
         "D": {"nation": "Wales", "type": "county"},
     }
-    assert bm.peer_set(tags, "A", {}) == ["B", "C", "D"]
-    assert bm.peer_set(tags, "A", {"nation": "same"}) == ["B", "D"]
-    assert bm.peer_set(tags, "A", {"nation": "same", "type": "same"}) == ["D"]
-    assert bm.peer_set(tags, "A", {"nation": "England", "type": "any"}) == ["C"]
-    assert bm.describe_filters({"nation": "same", "type": "any"}) == "areas with nation same as this area"
+    assert peer_set(tags, "A", {}) == ["B", "C", "D"]
+    assert peer_set(tags, "A", {"nation": "same"}) == ["B", "D"]
+    assert peer_set(tags, "A", {"nation": "same", "type": "same"}) == ["D"]
+    assert peer_set(tags, "A", {"nation": "England", "type": "any"}) == ["C"]
+    assert describe_filters({"nation": "same", "type": "any"}) == "areas with nation same as this area"
 
 
 def test_history_gives_change_and_peer_medians_over_cycles(national) -> None:
     tables, tags = national
     area = tables[-1].areas[2]
-    hist = bm.history(tables, area, tags, {}, CFG)
+    hist = history(tables, area, tags, {}, CFG)
     h = hist[hist["key"] == "overall"].set_index("cycle")
     assert list(h.index) == ["2025", "2026"]
     assert h.at["2026", "change"] == pytest.approx(h.at["2026", "value"] - h.at["2025", "value"], abs=0.011)
     assert h["peer_median"].notna().all() and h["peer_areas"].eq(7).all()
-    card = bm.cards(bm.area_view(tables[-1], tags, area, {}, CFG, named=False), hist)[0]
-    assert card["delta"].endswith("since 2025") and re.fullmatch(r"\d+(st|nd|rd|th)", card["value"])
+    card = cards(area_view(tables[-1], tags, area, {}, CFG, named=False), hist)[0]
+    assert card.delta is not None and card.delta.endswith("since 2025")
+    assert re.fullmatch(r"\d+(st|nd|rd|th)", card.value)
 
 
 def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
     load_demo(areas=1, catalogue=catalogue)
     with session_scope() as s:
-        before = bm.data_version(session=s)
+        before = data_version(session=s)
     from toolkit.store.ratings import find_respondent, record_rating
 
     with session_scope() as s:
         r = find_respondent(resolve_cycle("Ashvale (fictional)", "2026", session=s), "r001", session=s)
         record_rating(r, "opm", catalogue.opm.items[0].id, 1, "changed", session=s)
     with session_scope() as s:
-        assert bm.data_version(session=s) != before
+        assert data_version(session=s) != before
 
 
 # ---- command line --------------------------------------------------------------------------------------------------

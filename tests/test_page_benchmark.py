@@ -26,7 +26,7 @@ def sign_in(role: str) -> str:
 def seeded(db_url, catalogue):
     load_demo(areas=7, catalogue=catalogue)
     with session_scope() as s:
-        from toolkit.analysis.benchmark import area_tags
+        from toolkit.analysis.benchmark.table import area_tags
 
         return area_tags(session=s)
 

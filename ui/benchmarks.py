@@ -6,16 +6,19 @@ import json
 
 import streamlit as st
 
-from toolkit.analysis import benchmark as bm
+from toolkit.analysis.benchmark.measures import C_KEYS, STAGE_KEYS
+from toolkit.analysis.benchmark.peers import BenchConfig
+from toolkit.analysis.benchmark.table import CycleTable, area_tags, cycle_table, cycles_in_use, data_version
+from toolkit.analysis.benchmark.view import area_view, cards, history
 from toolkit.charts import benchmark as charts
 from toolkit.core.settings import get_settings
 from ui.resources import catalogue, db
 
 
 @st.cache_data(max_entries=16, show_spinner="Comparing every area (once, until the data changes)...")
-def _table(url: str, cycle: str, version: str, min_n: int) -> bm.CycleTable:
+def _table(url: str, cycle: str, version: str, min_n: int) -> CycleTable:
     with db() as s:
-        return bm.cycle_table(cycle, session=s, cat=catalogue(), min_group_size=min_n)
+        return cycle_table(cycle, session=s, cat=catalogue(), min_group_size=min_n)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -32,24 +35,24 @@ def _comparison(
     tags_key: str,
     _tags: dict,
 ) -> dict:
-    cfg = bm.BenchConfig(min_group_size=min_n, min_peer_areas=min_peer)
+    cfg = BenchConfig(min_group_size=min_n, min_peer_areas=min_peer)
     tables = [_table(url, c, version, min_n) for c in cycles]
     table = tables[cycles.index(cycle)]
     f = dict(filters)
-    view = bm.area_view(table, _tags, area, f, cfg, named=named)
-    hist = bm.history(tables, area, _tags, f, cfg)
+    view = area_view(table, _tags, area, f, cfg, named=named)
+    hist = history(tables, area, _tags, f, cfg)
     cat = catalogue()
     label = area if len(area) <= 40 else area[:38] + "..."
     specs = {
         "stages": charts.distribution_chart(
-            view, ["overall", *bm.STAGE_KEYS], title="The four stages against peers", area_label=label
+            view, ["overall", *STAGE_KEYS], title="The four stages against peers", area_label=label
         ).to_dict(validate=False),
         "cs": charts.distribution_chart(
-            view, bm.C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label
+            view, C_KEYS, title="The 12 C's against peers", cat=cat, area_label=label
         ).to_dict(validate=False),
         "levels": charts.level_chart(view).to_dict(validate=False),
     }
-    return {"view": view, "hist": hist, "cards": bm.cards(view, hist), "specs": specs, "label": label}
+    return {"view": view, "hist": hist, "cards": cards(view, hist), "specs": specs, "label": label}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -61,8 +64,8 @@ def comparison(area: str, cycle: str, filters: dict[str, str], *, named: bool, t
     """The area against its peers in this cycle and over every cycle, with chart specs, recomputed only on change."""
     s = get_settings()
     with db() as session:
-        version = bm.data_version(session=session)
-        cycles = tuple(bm.cycles_in_use(session=session))
+        version = data_version(session=session)
+        cycles = tuple(cycles_in_use(session=session))
     key = json.dumps(tags, sort_keys=True, ensure_ascii=False)
     out = _comparison(
         s.database_url,
@@ -89,4 +92,4 @@ def history_spec(comp: dict, key: str) -> dict:
 def tags() -> dict[str, dict]:
     """Every area's tags (read on each rerun: small, and filters must see edits at once)."""
     with db() as s:
-        return bm.area_tags(session=s)
+        return area_tags(session=s)

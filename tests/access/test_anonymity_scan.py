@@ -28,7 +28,10 @@ from pypdf import PdfReader
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.access.accounts import authenticate, create_user, start_session
-from toolkit.analysis import benchmark as bm
+from toolkit.analysis.benchmark.exports import export_bytes
+from toolkit.analysis.benchmark.peers import BenchConfig
+from toolkit.analysis.benchmark.table import area_tags, cycle_table
+from toolkit.analysis.benchmark.view import area_view, history
 from toolkit.analysis.scores import Config, analyse
 from toolkit.capture.ratings_file import import_ratings
 from toolkit.core.settings import get_settings
@@ -211,8 +214,8 @@ def scan_files(engine, catalogue, cfg: Config) -> list[str]:
         a = analyse(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
         scrutiny = scrutiny_summary(AREA, CYCLE, session=s, cat=catalogue, analysis=a)
         plan = action_plan(resolve_cycle(AREA, CYCLE, session=s), session=s)
-        table = bm.cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=cfg.min_group_size)
-        tags = bm.area_tags(session=s)
+        table = cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=cfg.min_group_size)
+        tags = area_tags(session=s)
     md, _ = render_markdown(report)
     hits += _text_hits(md, "report.md")
     hits += _text_hits(
@@ -232,12 +235,12 @@ def scan_files(engine, catalogue, cfg: Config) -> list[str]:
         pd.read_csv(io.BytesIO(export_summary(scrutiny, "csv", area=AREA, cycle=CYCLE))), "scrutiny.csv"
     )
     hits += _text_hits(export_summary(scrutiny, "md", area=AREA, cycle=CYCLE).decode(), "scrutiny.md")
-    bcfg = bm.BenchConfig(min_group_size=cfg.min_group_size, min_peer_areas=5)
+    bcfg = BenchConfig(min_group_size=cfg.min_group_size, min_peer_areas=5)
     for named in (False, True):
-        view = bm.area_view(table, tags, AREA, {}, bcfg, named=named)
-        hist = bm.history([table], AREA, tags, {}, bcfg)
-        hits += _table_hits(pd.read_csv(io.BytesIO(bm.export_bytes(view, "csv", catalogue, hist))), "benchmark.csv")
-        wb = load_workbook(io.BytesIO(bm.export_bytes(view, "xlsx", catalogue, hist)))
+        view = area_view(table, tags, AREA, {}, bcfg, named=named)
+        hist = history([table], AREA, tags, {}, bcfg)
+        hits += _table_hits(pd.read_csv(io.BytesIO(export_bytes(view, "csv", catalogue, hist))), "benchmark.csv")
+        wb = load_workbook(io.BytesIO(export_bytes(view, "xlsx", catalogue, hist)))
         for sheet in wb.worksheets:
             rows = list(sheet.values)
             hits += _table_hits(pd.DataFrame(rows[1:], columns=rows[0]), f"benchmark.xlsx/{sheet.title}")

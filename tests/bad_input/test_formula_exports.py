@@ -23,7 +23,10 @@ from openpyxl import load_workbook
 
 from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
-from toolkit.analysis import benchmark as bm
+from toolkit.analysis.benchmark.exports import export_bytes as comparison_bytes
+from toolkit.analysis.benchmark.peers import BenchConfig
+from toolkit.analysis.benchmark.table import area_tags, cycle_table
+from toolkit.analysis.benchmark.view import area_view, history
 from toolkit.analysis.scores import Config, analyse
 from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
@@ -110,8 +113,8 @@ def exports(engine, catalogue) -> dict[str, tuple[bytes, str]]:
         plan = action_plan(resolve_cycle(AREA, CYCLE, session=s), session=s)
         a = analyse(AREA, CYCLE, session=s, cat=catalogue, cfg=cfg)
         scrutiny = scrutiny_summary(AREA, CYCLE, session=s, cat=catalogue, analysis=a)
-        table = bm.cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=3)
-        tags = bm.area_tags(session=s)
+        table = cycle_table(CYCLE, session=s, cat=catalogue, min_group_size=3)
+        tags = area_tags(session=s)
     for fmt in ("csv", "xlsx"):
         out[f"ratings.{fmt}"] = (export_bytes(ratings, fmt), fmt)
         out[f"plan.{fmt}"] = (table_bytes(plan_frame(plan, today=date(2026, 2, 1), cat=catalogue), fmt), fmt)
@@ -121,12 +124,12 @@ def exports(engine, catalogue) -> dict[str, tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(tables_csv_zip(tables))) as z:
         for name in z.namelist():
             out[f"report-tables/{name}"] = (z.read(name), "csv")
-    bcfg = bm.BenchConfig(min_group_size=3, min_peer_areas=5)
+    bcfg = BenchConfig(min_group_size=3, min_peer_areas=5)
     for named in (False, True):
-        view = bm.area_view(table, tags, AREA, {}, bcfg, named=named)
-        hist = bm.history([table], AREA, tags, {}, bcfg)
+        view = area_view(table, tags, AREA, {}, bcfg, named=named)
+        hist = history([table], AREA, tags, {}, bcfg)
         for fmt in ("csv", "xlsx"):
-            out[f"benchmark{'-named' if named else ''}.{fmt}"] = (bm.export_bytes(view, fmt, catalogue, hist), fmt)
+            out[f"benchmark{'-named' if named else ''}.{fmt}"] = (comparison_bytes(view, fmt, catalogue, hist), fmt)
     return out
 
 

@@ -6,7 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from toolkit.analysis.benchmark import LEVEL_KEYS, View, key_label, ordinal
+from toolkit.analysis.benchmark.measures import LEVEL_KEYS, key_label, ordinal
+from toolkit.analysis.benchmark.results import Measure
+from toolkit.analysis.benchmark.view import View
 from toolkit.charts.results import OKABE_ITO, SEQUENTIAL
 from toolkit.core import ids
 
@@ -15,16 +17,13 @@ PEER_COLOUR = OKABE_ITO["grey"]
 BAND_COLOUR = OKABE_ITO["sky"]
 
 
-def _area_text(m: dict, min_n: int) -> str:
-    if m["suppressed"]:
+def _area_text(m: Measure, min_n: int) -> str:
+    """The area's value and percentile rank in words (or why there is none)."""
+    if m.suppressed:
         return f"fewer than {min_n}"
-    if m["mean"] is None:
+    if m.mean is None:
         return "no answers"
-    return (
-        f"{m['mean']:.1f} · {ordinal(m['percentile'])}"
-        if m["percentile"] is not None
-        else f"{m['mean']:.1f} · no peers"
-    )
+    return f"{m.mean:.1f} · {ordinal(m.percentile)}" if m.percentile is not None else f"{m.mean:.1f} · no peers"
 
 
 def _domain(values: list[float]) -> tuple[float, float]:
@@ -51,14 +50,14 @@ def distribution_chart(
     quart, area = [], []
     for k in keys:
         m = view.measures[k]
-        if m["peer"]:
-            quart.append({"measure": labels[k], **{x: m["peer"][x] for x in ("q1", "median", "q3", "areas")}})
+        if m.peer:
+            quart.append({"measure": labels[k], **m.peer.model_dump()})
         area.append(
             {
                 "measure": labels[k],
-                "value": m["mean"],
+                "value": m.mean,
                 "text": _area_text(m, view.min_group_size),
-                "n": m["n"],
+                "n": m.n,
                 "who": who,
             }
         )
@@ -121,20 +120,20 @@ def level_chart(view: View) -> alt.Chart:
     for k in LEVEL_KEYS:
         _, stage, level = k.split(":")
         m = view.measures[k]
-        if m["suppressed"]:
+        if m.suppressed:
             label = f"fewer than {view.min_group_size}"
-        elif m["mean"] is None:
+        elif m.mean is None:
             label = "no answers"
-        elif m["percentile"] is None:
-            label = f"{m['mean']:.1f} · no peers"
+        elif m.percentile is None:
+            label = f"{m.mean:.1f} · no peers"
         else:
-            label = f"{ordinal(m['percentile'])} · {m['mean']:.1f}"
-        peer = f"{m['peer']['median']:.2f} ({m['peer']['areas']} areas)" if m["peer"] else "-"
+            label = f"{ordinal(m.percentile)} · {m.mean:.1f}"
+        peer = f"{m.peer.median:.2f} ({m.peer.areas} areas)" if m.peer and m.peer.median is not None else "-"
         rows.append(
             {
                 "stage": ids.STAGE_NAMES[stage],
                 "level": ids.LEVEL_NAMES[level],
-                "pct": m["percentile"],
+                "pct": m.percentile,
                 "label": label,
                 "peers_median": peer,
             }

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from toolkit.analysis.benchmark.every_area import benchmark
+from toolkit.analysis.benchmark.peers import BenchConfig
+from toolkit.analysis.benchmark.results import CycleBenchmark
+from toolkit.analysis.benchmark.table import area_tags, cycle_table, cycles_in_use
+from toolkit.cli.errors import UserError
+from toolkit.core.catalogue import catalogue
+from toolkit.store.areas import NotFound
+from toolkit.store.db import session_scope
 
 DESCRIPTION = (
     "Every area of a cycle against its peers: overall, per stage, per stage and level and per C, with percentile "
@@ -15,8 +23,6 @@ DESCRIPTION = (
 
 
 def _tag_filter(values: list[str]) -> dict[str, str]:
-    from toolkit.cli.errors import UserError
-
     out = {}
     for v in values:
         key, sep, val = v.partition("=")
@@ -27,11 +33,7 @@ def _tag_filter(values: list[str]) -> dict[str, str]:
 
 
 def cmd_benchmark(args: argparse.Namespace) -> None:
-    from toolkit.analysis.benchmark import BenchConfig, area_tags, benchmark, cycle_table, cycles_in_use
-    from toolkit.core.catalogue import catalogue
-    from toolkit.store.areas import NotFound
-    from toolkit.store.db import session_scope
-
+    """Compare every area of the cycle; print a table, or with --json the benchmark's model_dump."""
     cfg = BenchConfig.from_settings()
     only = _tag_filter(args.tag or [])
     cat = catalogue()
@@ -49,24 +51,25 @@ def cmd_benchmark(args: argparse.Namespace) -> None:
         table, tags, cfg, only=only, same=tuple(args.same or ()), named=not args.anonymise, previous=previous
     )
     if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write(doc.model_dump_json(indent=1))
         sys.stdout.write("\n")
         return
     _print_text(doc)
 
 
-def _print_text(doc: dict) -> None:
-    def f(x: float | None, w: int = 5) -> str:
-        return f"{'-':>{w}}" if x is None else f"{x:{w}.1f}" if w == 5 else f"{x:{w}.0f}"
+def _num(x: float | None, w: int = 5) -> str:
+    return f"{'-':>{w}}" if x is None else f"{x:{w}.1f}" if w == 5 else f"{x:{w}.0f}"
 
-    print(f"Cycle {doc['cycle']}: {len(doc['areas'])} areas; peers: {doc['peers']}.")
-    print("Area names are shown (operator view)." if doc["named"] else "Areas are anonymised.")
+
+def _print_text(doc: CycleBenchmark) -> None:
+    print(f"Cycle {doc.cycle}: {len(doc.areas)} areas; peers: {doc.peers}.")
+    print("Area names are shown (operator view)." if doc.named else "Areas are anonymised.")
     head = "".join(f"{s[:5]:>7}" for s in ("consider", "create", "communicate", "commit"))
     print(f"\n{'area':34} {'people':>6} {'overall':>7} {'pct':>4}{head}")
-    for a in doc["areas"]:
-        stages = "".join(f"{f(c['mean']):>7}" for c in a["by_stage"].values())
-        print(f"{a['area'][:34]:34} {a['respondents'] or 0:>6} {f(a['overall']):>7} {f(a['percentile'], 4)}{stages}")
-    print(f"\n{doc['method']}")
+    for a in doc.areas:
+        stages = "".join(f"{_num(c.mean):>7}" for c in a.by_stage.values())
+        print(f"{a.area[:34]:34} {a.respondents or 0:>6} {_num(a.overall):>7} {_num(a.percentile, 4)}{stages}")
+    print(f"\n{doc.method}")
 
 
 def add_arguments(sp: argparse.ArgumentParser) -> None:

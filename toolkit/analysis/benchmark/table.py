@@ -1,0 +1,183 @@
+"""The cycle table: every area's value on every measure of one cycle, from one grouped query over stored ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from toolkit.analysis.benchmark.measures import KEYS, STAGE_KEYS
+from toolkit.analysis.suppression import primary, suppressed_keys
+from toolkit.core import ids
+from toolkit.core.frameworks import Catalogue
+from toolkit.store.models import Area, Cycle, Rating, RatingHistory, Respondent
+
+
+@dataclass
+class CycleTable:
+    """Every area's value on every measure of one cycle (areas x KEYS; NaN where missing or suppressed)."""
+
+    cycle: str
+    values: pd.DataFrame
+    n: pd.DataFrame
+    suppressed: pd.DataFrame
+    respondents: pd.Series
+    min_group_size: int = 3
+
+    @property
+    def areas(self) -> list[str]:
+        return [str(a) for a in self.values.index]
+
+
+def _measure_codes(cat: Catalogue) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Measure names (stages, then C's) and, per framework, item id -> measure code."""
+    measures = [*ids.STAGES, *ids.C_IDS]
+    code = {m: k for k, m in enumerate(measures)}
+    by_fw: dict[str, dict[str, int]] = {"opm": {}, "twelve_cs": {}}
+    for fw_id in by_fw:
+        if fw_id not in cat.frameworks:
+            continue
+        for it in cat.get(fw_id).items:
+            m = it.stage if fw_id == "opm" else (it.cs[0] if it.cs else None)
+            if m in code:
+                by_fw[fw_id][it.id] = code[m]
+    return measures, by_fw
+
+
+def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tuple[pd.DataFrame, pd.Series]:
+    """(stats, respondents) of every area in the cycle, from one query that the database aggregates.
+
+    stats has one row per area, level and measure (stage or C): the mean of the respondents' own means and how many
+    respondents there are. The item -> stage/C mapping goes into the SQL as a CASE, so each respondent's mean per
+    measure is made in the database and only about 16 rows per area and level come back, not one per rating.
+    respondents counts everyone in the cycle per area.
+    """
+    measures, by_fw = _measure_codes(cat)
+    counts = session.execute(
+        select(Area.name, func.count(Respondent.id))
+        .join(Cycle, Cycle.area_id == Area.id)
+        .join(Respondent, Respondent.cycle_id == Cycle.id)
+        .where(Cycle.name == cycle)
+        .group_by(Area.name)
+    ).all()
+    respondents = pd.Series({a: int(k) for a, k in counts}, dtype=int).sort_index()
+    whens = [(Rating.framework == fw, case(m, value=Rating.item)) for fw, m in by_fw.items() if m]
+    if not whens or respondents.empty:
+        return pd.DataFrame(columns=["area", "level", "measure", "mean", "n"]), respondents
+    code = case(*whens).label("m")
+    # Ratings found through the respondent index (an IN list of the cycle's respondents), not a scan of the table.
+    in_cycle = select(Respondent.id).join(Cycle, Cycle.id == Respondent.cycle_id).where(Cycle.name == cycle)
+    person = (
+        select(Rating.respondent_id.label("rid"), code, cast(func.avg(Rating.score), Float).label("score"))
+        .where(Rating.respondent_id.in_(in_cycle.scalar_subquery()), Rating.framework.in_(list(by_fw)))
+        .group_by(Rating.respondent_id, "m")
+        .subquery()
+    )
+    stmt = (
+        select(Area.name, Respondent.level, person.c.m, func.avg(person.c.score), func.count())
+        .join(Respondent, Respondent.id == person.c.rid)
+        .join(Cycle, Cycle.id == Respondent.cycle_id)
+        .join(Area, Area.id == Cycle.area_id)
+        .where(person.c.m.is_not(None), person.c.score.is_not(None))
+        .group_by(Area.name, Respondent.level, person.c.m)
+    )
+    stats = pd.DataFrame(session.execute(stmt).all(), columns=["area", "level", "m", "mean", "n"])
+    stats["measure"] = np.asarray(measures, dtype=object)[stats["m"].astype(int).to_numpy()]
+    stats["mean"] = stats["mean"].astype(float)
+    stats["n"] = stats["n"].astype(int)
+    return stats[["area", "level", "measure", "mean", "n"]], respondents
+
+
+def _hidden_levels(lv: pd.DataFrame, min_n: int) -> list[bool]:
+    """For each (area, level, measure) row: does that measure's by-level breakdown hide the level (suppression rule)?"""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    for area, level, measure, n in zip(lv["area"], lv["level"], lv["measure"], lv["n"], strict=True):
+        groups.setdefault((area, measure), {})[level] = int(n)
+    hidden = {(a, m, level) for (a, m), counts in groups.items() for level in suppressed_keys(counts, min_n)}
+    return [(a, m, level) in hidden for a, level, m in zip(lv["area"], lv["level"], lv["measure"], strict=True)]
+
+
+def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, min_group_size: int) -> CycleTable:
+    """The cycle table from per area, level and measure stats (mean of respondent scores, n): pure and vectorised."""
+    min_n = min_group_size
+    areas = sorted(respondents.index)
+    values = pd.DataFrame(np.nan, index=pd.Index(areas, name="area"), columns=KEYS)
+    n = values.copy()
+    supp = pd.DataFrame(False, index=values.index, columns=KEYS)
+    resp = respondents.reindex(areas, fill_value=0).astype(int)
+    if stats.empty:
+        return CycleTable(cycle, values, n, supp, resp, min_n)
+    lv = stats.assign(wsum=stats["mean"] * stats["n"]).reset_index(drop=True)
+    # The levels a by-level breakdown hides stay out of the headline too, as in the area's own analysis.
+    lv["hide"] = _hidden_levels(lv, min_n)
+    # Headline stage and C values: the shown levels weighted equally (the plain mean if none is shown).
+    head = lv.groupby(["area", "measure"], sort=False).agg(n=("n", "sum"), wsum=("wsum", "sum"))
+    head["plain"] = head["wsum"] / head["n"]
+    head["balanced"] = lv[~lv["hide"]].groupby(["area", "measure"], sort=False)["mean"].mean().reindex(head.index)
+    head["balanced"] = head["balanced"].fillna(head["plain"])
+    head = head.reset_index()
+    head["key"] = np.where(head["measure"].isin(ids.STAGES), "stage:", "c:") + head["measure"]
+    # A headline stands alone (no total above it): only the primary rule applies.
+    small_heads = primary(dict(enumerate(head["n"].astype(int))), min_n)
+    small = pd.Series([k in small_heads for k in range(len(head))], index=head.index)
+    _put(values, head[~small], "balanced")
+    _put(n, head[~small], "n")
+    _put(supp, head[small].assign(flag=True), "flag")
+    # Stage x level cells: the same shown levels.
+    cells = lv[lv["measure"].isin(ids.STAGES)].copy()
+    cells["key"] = "level:" + cells["measure"] + ":" + cells["level"]
+    _put(values, cells[~cells["hide"]], "mean")
+    _put(n, cells[~cells["hide"]], "n")
+    _put(supp, cells[cells["hide"]].assign(flag=True), "flag")
+    # Overall: the mean of the four stage values, only when all four are shown; n is the fewest behind any stage.
+    stage_vals = values[STAGE_KEYS]
+    shown = stage_vals.notna().all(axis=1)
+    values["overall"] = stage_vals.mean(axis=1).where(shown)
+    n["overall"] = n[STAGE_KEYS].min(axis=1).where(shown)
+    supp["overall"] = supp[STAGE_KEYS].any(axis=1)
+    return CycleTable(cycle, values.round(2), n, supp.astype(bool), resp, min_n)
+
+
+def _put(frame: pd.DataFrame, rows: pd.DataFrame, col: str) -> None:
+    """Write rows (area, key, col) into a wide areas x keys frame."""
+    if rows.empty:
+        return
+    wide = rows.pivot_table(index="area", columns="key", values=col, aggfunc="first")
+    frame.update(
+        wide.reindex(index=frame.index.intersection(wide.index), columns=frame.columns.intersection(wide.columns))
+    )
+
+
+def cycle_table(cycle: str, *, session: Session, cat: Catalogue, min_group_size: int) -> CycleTable:
+    """Every area's values for one cycle, from one grouped query and pandas group-bys."""
+    stats, respondents = level_measure_stats(cycle, session=session, cat=cat)
+    return table_from_stats(stats, respondents, cycle, min_group_size)
+
+
+def data_version(*, session: Session) -> str:
+    """A cheap token that changes when any rating, respondent, cycle or area is added, changed or removed."""
+    row = session.execute(
+        select(
+            select(func.max(Rating.id)).scalar_subquery(),
+            select(func.max(RatingHistory.id)).scalar_subquery(),
+            select(func.count(Respondent.id)).scalar_subquery(),
+            select(func.max(Respondent.id)).scalar_subquery(),
+            select(func.count(Cycle.id)).scalar_subquery(),
+            select(func.max(Cycle.id)).scalar_subquery(),
+            select(func.count(Area.id)).scalar_subquery(),
+        )
+    ).one()
+    return ":".join(str(x) for x in row)
+
+
+def area_tags(*, session: Session) -> dict[str, dict]:
+    """Every area's tags (nation, type, police and health footprint...)."""
+    return {name: dict(tags or {}) for name, tags in session.execute(select(Area.name, Area.tags))}
+
+
+def cycles_in_use(*, session: Session) -> list[str]:
+    """Every cycle name that any area has, in order."""
+    return sorted(session.scalars(select(Cycle.name).distinct()))
