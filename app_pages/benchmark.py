@@ -10,7 +10,7 @@ from toolkit.analysis.benchmark.peers import TAG_KEYS, TAG_NAMES
 from toolkit.analysis.benchmark.ranks import method
 from toolkit.analysis.benchmark.view import peers_table
 from ui.auth import require
-from ui.benchmarks import comparison, history_spec, tags
+from ui.benchmarks import comparison, filter_label, history_spec, tags
 from ui.resources import catalogue
 from ui.widgets import area_cycle_picker
 from ui.workshops import plain
@@ -31,7 +31,7 @@ for col, key in zip(cols, TAG_KEYS, strict=True):
         TAG_NAMES[key],
         ["any", "same", *values],
         key=f"bench_f_{key}",
-        format_func=lambda v: {"any": "Any", "same": "Same as this area"}.get(v, v.replace("_", " ")),
+        format_func=filter_label,
     )
 filters = {k: st.session_state[f"bench_f_{k}"] for k in TAG_KEYS}
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.pages import ASHVALE, open_page, texts
 from tests.test_page_benchmark import sign_in
-from toolkit.scrutiny import evidence as sc
+from toolkit.scrutiny import checklist, evidence, trail
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
 
@@ -60,7 +60,7 @@ def test_a_scrutineer_logs_a_challenge_that_is_answered_and_resolved(seeded) -> 
     button(at, "Resolve the challenge").click().run()
     assert not at.exception and "Challenge resolved." in [s.value for s in at.success]
     with session_scope() as s:
-        [e] = sc.evidence_log(ASHVALE, "2026", session=s)
+        [e] = evidence.evidence_log(ASHVALE, "2026", session=s)
     assert (e["response"], e["responded_by"], e["resolved"], e["created_by"]) == (
         "Briefings for every team by July.",
         "Business manager",
@@ -77,7 +77,7 @@ def test_refusals_are_explained_and_nothing_is_saved(seeded) -> None:
     button(at, "Log evidence").click().run()
     assert any("Not saved: The note is empty" in e.value for e in at.error)
     with session_scope() as s:
-        assert sc.evidence_log(ASHVALE, "2026", session=s) == []
+        assert evidence.evidence_log(ASHVALE, "2026", session=s) == []
 
 
 def test_trail_checklist_sign_off_and_statement_are_saved(seeded) -> None:
@@ -98,10 +98,10 @@ def test_trail_checklist_sign_off_and_statement_are_saved(seeded) -> None:
     button(at, "Save the statement").click().run()
     assert not at.exception
     with session_scope() as s:
-        [t] = sc.trail(ASHVALE, "2026", session=s)
-        assert t["toc_nodes"] == ["out_resource_agreement"] and sc.trail_stage(t) == "practice change seen"
-        assert sc.checks(ASHVALE, "2026", session=s)["contains_what_done"]["status"] == "partly"
-        got = sc.assurance(ASHVALE, "2026", session=s)
+        [t] = trail.trail(ASHVALE, "2026", session=s)
+        assert t["toc_nodes"] == ["out_resource_agreement"] and trail.trail_stage(t) == "practice change seen"
+        assert checklist.checks(ASHVALE, "2026", session=s)["contains_what_done"]["status"] == "partly"
+        got = checklist.assurance(ASHVALE, "2026", session=s)
     assert got["signoffs"] == {"local_authority": {"by": "Chief Executive", "on": "2026-05-01"}}
     assert got["statement"].startswith("I have read")
     chk = pd.concat([d.value for d in at.dataframe[3:6]]).set_index("point")  # the checklist, one table per group

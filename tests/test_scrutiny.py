@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from toolkit.analysis.scores import Config, analyse
-from toolkit.scrutiny import evidence as sc
+from toolkit.scrutiny import checklist, evidence, fields, summary, trail
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 from toolkit.store.models import Area, EvidenceEntry, ReportAssurance, TrailEntry
 
@@ -32,7 +32,7 @@ def _log(session, catalogue, **kw):
         "link": "stage:create",
         "by": "scrut",
     } | kw
-    return sc.log_evidence(AREA, CYCLE, session=session, cat=catalogue, today=TODAY, **args)
+    return evidence.log_evidence(AREA, CYCLE, session=session, cat=catalogue, today=TODAY, **args)
 
 
 def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> None:
@@ -64,7 +64,7 @@ def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> Non
         seen_on=date(2026, 2, 1),
     )
     session.commit()
-    log = sc.evidence_log(AREA, CYCLE, session=session)
+    log = evidence.evidence_log(AREA, CYCLE, session=session)
     assert [e["seen_on"] for e in log] == [date(2026, 5, 20), date(2026, 5, 2), date(2026, 2, 1), date(2026, 1, 1)]
     first = log[0]
     assert (first["source"], first["judgement"], first["link"], first["created_by"]) == (
@@ -78,8 +78,8 @@ def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> Non
         and first["resolved"] is False
         and first["response"] == ""
     )
-    assert sc.link_label(first["link"], catalogue) == f"Statement (opm): {item.text}"
-    assert sc.status_of(first) == "challenge open" and sc.status_of(log[1]) == "supports"
+    assert evidence.link_label(first["link"], catalogue) == f"Statement (opm): {item.text}"
+    assert evidence.status_of(first) == "challenge open" and evidence.status_of(log[1]) == "supports"
 
 
 @pytest.mark.parametrize(
@@ -91,44 +91,44 @@ def test_evidence_round_trips_with_every_field(session, catalogue, cycle) -> Non
         ({"link": "toc:no_such_node"}, "not a stage"),
         ({"seen_on": date(2027, 1, 1)}, "in the future"),
         ({"note": "   "}, "empty"),
-        ({"note": "x" * (sc.MAX_TEXT + 1)}, "keep it to"),
+        ({"note": "x" * (fields.MAX_TEXT + 1)}, "keep it to"),
     ],
 )
 def test_bad_evidence_is_refused_with_a_reason(session, catalogue, cycle, kw, why) -> None:
-    with pytest.raises(sc.ScrutinyError, match=why):
+    with pytest.raises(fields.ScrutinyError, match=why):
         _log(session, catalogue, **kw)
-    assert sc.evidence_log(AREA, CYCLE, session=session) == []
+    assert evidence.evidence_log(AREA, CYCLE, session=session) == []
 
 
 def test_a_challenge_is_answered_then_resolved_and_can_be_reopened(session, catalogue, cycle) -> None:
     sup = _log(session, catalogue)
     ch = _log(session, catalogue, judgement="challenges", note="Frontline staff have not heard of the plan.")
-    with pytest.raises(sc.ScrutinyError, match="only a challenge"):
-        sc.answer_challenge(sup.id, "n/a", by="x", session=session)
-    sc.answer_challenge(
+    with pytest.raises(fields.ScrutinyError, match="only a challenge"):
+        evidence.answer_challenge(sup.id, "n/a", by="x", session=session)
+    evidence.answer_challenge(
         ch.id, "Briefings start in July; attendance will be audited.", by="Business manager", session=session
     )
     session.commit()
-    e = next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
+    e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
     assert e["response"].startswith("Briefings") and e["responded_by"] == "Business manager"
-    assert sc.status_of(e) == "challenge answered"
-    sc.resolve_challenge(ch.id, by="scrut", note="Audit in September showed 80% aware.", session=session)
+    assert evidence.status_of(e) == "challenge answered"
+    evidence.resolve_challenge(ch.id, by="scrut", note="Audit in September showed 80% aware.", session=session)
     session.commit()
-    e = next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
-    assert e["resolved"] and e["resolution"].startswith("Audit") and sc.status_of(e) == "challenge resolved"
-    with pytest.raises(sc.ScrutinyError, match="resolved"):
-        sc.answer_challenge(ch.id, "again", by="x", session=session)
-    sc.reopen_challenge(ch.id, session=session)
+    e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
+    assert e["resolved"] and e["resolution"].startswith("Audit") and evidence.status_of(e) == "challenge resolved"
+    with pytest.raises(fields.ScrutinyError, match="resolved"):
+        evidence.answer_challenge(ch.id, "again", by="x", session=session)
+    evidence.reopen_challenge(ch.id, session=session)
     assert (
-        sc.status_of(next(x for x in sc.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id))
+        evidence.status_of(next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id))
         == "challenge answered"
     )
-    with pytest.raises(sc.ScrutinyError, match="no evidence note"):
-        sc.resolve_challenge(99999, by="x", session=session)
+    with pytest.raises(fields.ScrutinyError, match="no evidence note"):
+        evidence.resolve_challenge(99999, by="x", session=session)
 
 
 def test_the_decision_trail_records_decision_practice_change_and_outcome(session, catalogue, cycle) -> None:
-    t = sc.add_trail(
+    t = trail.add_trail(
         AREA,
         CYCLE,
         decision="Fund a joint neglect audit",
@@ -139,21 +139,21 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         cat=catalogue,
     )
     session.commit()
-    [row] = sc.trail(AREA, CYCLE, session=session)
+    [row] = trail.trail(AREA, CYCLE, session=session)
     assert row["decided_on"] == date(2025, 11, 3) and row["toc_nodes"] == [
         "in_resource_funding_discussions",
         "out_resource_agreement",
     ]
-    assert sc.trail_stage(row) == "decision only"
-    sc.update_trail(
+    assert trail.trail_stage(row) == "decision only"
+    trail.update_trail(
         t.id,
         practice_change="Neglect toolkit used at every strategy meeting",
         outcome="",
         session=session,
         cat=catalogue,
     )
-    assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "practice change seen"
-    sc.update_trail(
+    assert trail.trail_stage(trail.trail(AREA, CYCLE, session=session)[0]) == "practice change seen"
+    trail.update_trail(
         t.id,
         practice_change="Neglect toolkit used",
         outcome="Fewer repeat referrals for neglect",
@@ -161,15 +161,15 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         cat=catalogue,
     )
     session.commit()
-    assert sc.trail_stage(sc.trail(AREA, CYCLE, session=session)[0]) == "outcome seen"
-    with pytest.raises(sc.ScrutinyError, match="not Theory of Change nodes"):
-        sc.add_trail(AREA, CYCLE, decision="x", toc_nodes=["nope"], by="s", session=session, cat=catalogue)
-    with pytest.raises(sc.ScrutinyError, match="decision is empty"):
-        sc.add_trail(AREA, CYCLE, decision="", by="s", session=session, cat=catalogue)
+    assert trail.trail_stage(trail.trail(AREA, CYCLE, session=session)[0]) == "outcome seen"
+    with pytest.raises(fields.ScrutinyError, match="not Theory of Change nodes"):
+        trail.add_trail(AREA, CYCLE, decision="x", toc_nodes=["nope"], by="s", session=session, cat=catalogue)
+    with pytest.raises(fields.ScrutinyError, match="decision is empty"):
+        trail.add_trail(AREA, CYCLE, decision="", by="s", session=session, cat=catalogue)
 
 
 def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) -> None:
-    sc.set_check(
+    checklist.set_check(
         AREA,
         CYCLE,
         "contains_what_done",
@@ -179,7 +179,7 @@ def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) 
         session=session,
         cat=catalogue,
     )
-    sc.set_check(
+    checklist.set_check(
         AREA,
         CYCLE,
         "contains_what_done",
@@ -189,29 +189,29 @@ def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) 
         session=session,
         cat=catalogue,
     )
-    with pytest.raises(sc.ScrutinyError, match="not a point"):
-        sc.set_check(AREA, CYCLE, "made_up", "evidenced", by="s", session=session, cat=catalogue)
-    with pytest.raises(sc.ScrutinyError, match="status must be"):
-        sc.set_check(AREA, CYCLE, "contains_what_done", "great", by="s", session=session, cat=catalogue)
-    sc.sign_off(AREA, CYCLE, "local_authority", "Chief Executive", date(2026, 5, 1), session=session)
-    sc.sign_off(AREA, CYCLE, "police", "Chief Constable", None, session=session)
-    sc.sign_off(AREA, CYCLE, "police", "", None, session=session)  # withdrawn
-    with pytest.raises(sc.ScrutinyError, match="partner must be"):
-        sc.sign_off(AREA, CYCLE, "education", "Head", None, session=session)
-    sc.set_statement(AREA, CYCLE, "I have scrutinised this report.", by="scrut", session=session)
+    with pytest.raises(fields.ScrutinyError, match="not a point"):
+        checklist.set_check(AREA, CYCLE, "made_up", "evidenced", by="s", session=session, cat=catalogue)
+    with pytest.raises(fields.ScrutinyError, match="status must be"):
+        checklist.set_check(AREA, CYCLE, "contains_what_done", "great", by="s", session=session, cat=catalogue)
+    checklist.sign_off(AREA, CYCLE, "local_authority", "Chief Executive", date(2026, 5, 1), session=session)
+    checklist.sign_off(AREA, CYCLE, "police", "Chief Constable", None, session=session)
+    checklist.sign_off(AREA, CYCLE, "police", "", None, session=session)  # withdrawn
+    with pytest.raises(fields.ScrutinyError, match="partner must be"):
+        checklist.sign_off(AREA, CYCLE, "education", "Head", None, session=session)
+    checklist.set_statement(AREA, CYCLE, "I have scrutinised this report.", by="scrut", session=session)
     session.commit()
-    assert sc.checks(AREA, CYCLE, session=session) == {
+    assert checklist.checks(AREA, CYCLE, session=session) == {
         "contains_what_done": {"status": "evidenced", "note": "Revised draft lists actions."}
     }
-    got = sc.assurance(AREA, CYCLE, session=session)
+    got = checklist.assurance(AREA, CYCLE, session=session)
     assert got["signoffs"] == {"local_authority": {"by": "Chief Executive", "on": "2026-05-01"}}
     assert (got["statement"], got["statement_by"]) == ("I have scrutinised this report.", "scrut")
 
 
 def test_deleting_an_area_deletes_its_scrutiny_records(session, catalogue, cycle) -> None:
     _log(session, catalogue)
-    sc.add_trail(AREA, CYCLE, decision="d", by="s", session=session, cat=catalogue)
-    sc.set_statement(AREA, CYCLE, "s", by="s", session=session)
+    trail.add_trail(AREA, CYCLE, decision="d", by="s", session=session, cat=catalogue)
+    checklist.set_statement(AREA, CYCLE, "s", by="s", session=session)
     session.commit()
     session.delete(session.scalar(select(Area).where(Area.name == AREA)))
     session.commit()
@@ -220,7 +220,7 @@ def test_deleting_an_area_deletes_its_scrutiny_records(session, catalogue, cycle
 
 
 def test_the_yearly_report_checklist_is_a_cited_framework(catalogue) -> None:
-    fw = catalogue.get(sc.CHECKLIST)
+    fw = catalogue.get(checklist.CHECKLIST)
     groups = {g.id for g in fw.groups}
     assert fw.kind == "reference" and len(fw.criteria) == 16
     for c in fw.criteria:
@@ -240,10 +240,10 @@ def demo_area(session, catalogue):
 def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session, catalogue, demo_area) -> None:
     area, cycle = demo_area
     kw = {"source": "meeting", "seen_on": date(2026, 1, 5), "by": "scrut", "session": session, "cat": catalogue}
-    sc.log_evidence(
+    evidence.log_evidence(
         area, cycle, note="Frontline staff unaware of the plan.", judgement="challenges", link="stage:communicate", **kw
     )
-    sc.log_evidence(
+    evidence.log_evidence(
         area,
         cycle,
         note="Case review shows shared plan.",
@@ -251,7 +251,7 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
         link="stage:communicate",
         **{**kw, "source": "case_review"},
     )
-    sc.add_trail(
+    trail.add_trail(
         area,
         cycle,
         decision="Joint briefings",
@@ -261,10 +261,10 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
         session=session,
         cat=catalogue,
     )
-    sc.sign_off(area, cycle, "local_authority", "CEO", date(2026, 5, 1), session=session)
+    checklist.sign_off(area, cycle, "local_authority", "CEO", date(2026, 5, 1), session=session)
     session.commit()
     a = analyse(area, cycle, session=session, cat=catalogue, cfg=Config(min_group_size=3))
-    tables = sc.summary(area, cycle, session=session, cat=catalogue, analysis=a)
+    tables = summary.summary(area, cycle, session=session, cat=catalogue, analysis=a)
     side = tables["self-rating and scrutiny"].set_index("about")
     row = side.loc["Stage: Communicate"]
     assert row["self_rating"].startswith(f"{a['opm']['by_stage']['communicate']['mean']:.2f} (n=")
@@ -281,13 +281,13 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
     assert (chk["status"] == "Not checked yet").all()
     # Suppressed groups stay suppressed beside the scrutiny.
     big = analyse(area, cycle, session=session, cat=catalogue, cfg=Config(min_group_size=500))
-    side2 = sc.side_by_side(big, sc.evidence_log(area, cycle, session=session), catalogue).set_index("about")
+    side2 = summary.side_by_side(big, evidence.evidence_log(area, cycle, session=session), catalogue).set_index("about")
     assert side2.loc["Stage: Communicate", "self_rating"] == "fewer than 500 people"
 
 
 def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(session, catalogue, demo_area) -> None:
     area, cycle = demo_area
-    sc.log_evidence(
+    evidence.log_evidence(
         area,
         cycle,
         note='=HYPERLINK("http://evil") | pipes\nand lines',
@@ -300,14 +300,14 @@ def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(
         cat=catalogue,
     )
     session.commit()
-    tables = sc.summary(area, cycle, session=session, cat=catalogue, analysis=None)
-    csv = sc.export_summary(tables, "csv", area=area, cycle=cycle).decode()
+    tables = summary.summary(area, cycle, session=session, cat=catalogue, analysis=None)
+    csv = summary.export_summary(tables, "csv", area=area, cycle=cycle).decode()
     assert "'=HYPERLINK" in csv and "evidence log" in csv and "yearly report checklist" in csv
-    with zipfile.ZipFile(io.BytesIO(sc.export_summary(tables, "xlsx", area=area, cycle=cycle))) as z:
+    with zipfile.ZipFile(io.BytesIO(summary.export_summary(tables, "xlsx", area=area, cycle=cycle))) as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
     assert "'=HYPERLINK" in xml and "<f>" not in xml and "decision trail" in xml
-    md = sc.export_summary(tables, "md", area=area, cycle=cycle).decode()
+    md = summary.export_summary(tables, "md", area=area, cycle=cycle).decode()
     assert md.startswith(f"# Scrutiny summary: {area}, cycle {cycle}") and "\\| pipes and lines" in md
     assert "## Decision trail" in md and "Nothing recorded yet." in md
     with pytest.raises(ValueError, match="unknown format"):
-        sc.export_summary(tables, "pdf", area=area, cycle=cycle)
+        summary.export_summary(tables, "pdf", area=area, cycle=cycle)

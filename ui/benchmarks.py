@@ -89,6 +89,11 @@ def history_spec(comp: dict, key: str) -> dict:
     return _history_spec(comp["key"], key, comp["label"], comp["hist"])
 
 
+def filter_label(value: str) -> str:
+    """A peer filter choice in words: 'Any', 'Same as this area', or the tag value."""
+    return {"any": "Any", "same": "Same as this area"}.get(value) or value.replace("_", " ")
+
+
 def tags() -> dict[str, dict]:
     """Every area's tags (read on each rerun: small, and filters must see edits at once)."""
     with db() as s:

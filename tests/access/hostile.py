@@ -11,7 +11,7 @@ from datetime import date
 
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.capture.ratings_file import import_ratings
-from toolkit.scrutiny import evidence as sc
+from toolkit.scrutiny import checklist, evidence, trail
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
@@ -118,8 +118,8 @@ def seed(engine, cat) -> Hostile:
         )
         w = ws.create_workshop(AREA, CYCLE, created_by="facil", session=s, title=hostile("workshop-title"))
         p = ws.join(w.code, "police", "frontline", hostile("name", "@"), session=s)
-        link = next(iter(sc.link_options(cat)))
-        e = sc.log_evidence(
+        link = next(iter(evidence.link_options(cat)))
+        e = evidence.log_evidence(
             AREA,
             CYCLE,
             note=hostile("evidence-note"),
@@ -131,8 +131,8 @@ def seed(engine, cat) -> Hostile:
             session=s,
             cat=cat,
         )
-        sc.answer_challenge(e.id, hostile("challenge-answer"), by="facil", session=s)
-        sc.add_trail(
+        evidence.answer_challenge(e.id, hostile("challenge-answer"), by="facil", session=s)
+        trail.add_trail(
             AREA,
             CYCLE,
             decision=hostile("trail-decision"),
@@ -142,10 +142,10 @@ def seed(engine, cat) -> Hostile:
             session=s,
             cat=cat,
         )
-        crit = cat.get(sc.CHECKLIST).criteria[0].id
-        sc.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
-        sc.sign_off(AREA, CYCLE, "police", hostile("signed-by", "+"), date(2026, 1, 2), session=s)
-        sc.set_statement(AREA, CYCLE, hostile("statement"), by="scrut", session=s)
+        crit = cat.get(checklist.CHECKLIST).criteria[0].id
+        checklist.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
+        checklist.sign_off(AREA, CYCLE, "police", hostile("signed-by", "+"), date(2026, 1, 2), session=s)
+        checklist.set_statement(AREA, CYCLE, hostile("statement"), by="scrut", session=s)
     with session_scope(engine) as s:
         step = ws.steps_for(ws.find_workshop(w.code, session=s), "frontline", cat)[0]
     ws.answer(

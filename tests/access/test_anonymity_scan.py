@@ -44,8 +44,8 @@ from toolkit.reports.markdown import render_markdown
 from toolkit.reports.pdf import render_pdf
 from toolkit.reports.toc_files import toc_graphml, toc_mermaid
 from toolkit.reports.word import render_docx
-from toolkit.scrutiny.evidence import export_summary
-from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.scrutiny.summary import export_summary
+from toolkit.scrutiny.summary import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, add_goal, record_decision, shortlist_add

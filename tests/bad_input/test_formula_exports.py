@@ -36,8 +36,8 @@ from toolkit.reports.blocks import report_tables
 from toolkit.reports.bundle_in import import_bundle
 from toolkit.reports.bundle_out import bundle_bytes
 from toolkit.reports.content import build_report
-from toolkit.scrutiny.evidence import export_summary
-from toolkit.scrutiny.evidence import summary as scrutiny_summary
+from toolkit.scrutiny.summary import export_summary
+from toolkit.scrutiny.summary import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.plans import action_plan

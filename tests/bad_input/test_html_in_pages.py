@@ -169,8 +169,8 @@ def test_markdown_files_show_user_text_as_text(data, engine, catalogue) -> None:
     from toolkit.analysis.scores import Config, analyse
     from toolkit.reports.content import build_report
     from toolkit.reports.markdown import render_markdown
-    from toolkit.scrutiny.evidence import export_summary
-    from toolkit.scrutiny.evidence import summary as scrutiny_summary
+    from toolkit.scrutiny.summary import export_summary
+    from toolkit.scrutiny.summary import summary as scrutiny_summary
 
     h, _ = data
     with session_scope(engine) as s:

@@ -11,6 +11,7 @@ from toolkit.analysis.benchmark.results import Measure
 from toolkit.analysis.benchmark.view import View
 from toolkit.charts.results import OKABE_ITO, SEQUENTIAL
 from toolkit.core import ids
+from toolkit.core.frameworks import Catalogue
 
 AREA_COLOUR = OKABE_ITO["vermillion"]
 PEER_COLOUR = OKABE_ITO["grey"]
@@ -36,8 +37,8 @@ def _domain(values: list[float]) -> tuple[float, float]:
 
 
 def distribution_chart(
-    view: View, keys: list[str], *, title: str, cat=None, area_label: str | None = None
-) -> alt.Chart:
+    view: View, keys: list[str], *, title: str, cat: Catalogue | None = None, area_label: str | None = None
+) -> alt.LayerChart:
     """Each measure's peer values as ticks, the peers' middle half as a bar with the median, the area as a labelled diamond.
 
     The area's value and percentile rank are written in a column at the right of the plot, clear of the data.
@@ -109,12 +110,13 @@ def distribution_chart(
         "Grey ticks: peer areas.",
         "Blue bar: the middle half of peers; black line: their median.",
     ]
-    return alt.layer(band, ticks, median, dot, text).properties(
+    # LayerChart, not alt.layer: that is typed as maybe a FacetChart (it hoists facets, which these charts never have).
+    return alt.LayerChart(layer=[band, ticks, median, dot, text]).properties(
         height=alt.Step(34), title=alt.TitleParams(title, subtitle=subtitle, anchor="start")
     )
 
 
-def level_chart(view: View) -> alt.Chart:
+def level_chart(view: View) -> alt.LayerChart:
     """Stage by level: the area's percentile rank in colour and in words, with its value (peers' median on hover)."""
     rows = []
     for k in LEVEL_KEYS:
@@ -163,12 +165,16 @@ def level_chart(view: View) -> alt.Chart:
     title = alt.TitleParams(
         "Percentile rank by stage and level", subtitle="Each cell: percentile rank · the area's value.", anchor="start"
     )
-    return (rect + text).resolve_scale(color="independent").properties(height=alt.Step(40), title=title)
+    return (
+        alt.LayerChart(layer=[rect, text])
+        .resolve_scale(color="independent")
+        .properties(height=alt.Step(40), title=title)
+    )
 
 
-def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat=None) -> alt.Chart:
+def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat: Catalogue | None = None) -> alt.LayerChart:
     """One measure over cycles: the area's line (diamonds, values written) against the peers' median and middle half."""
-    d = hist[hist["key"] == key].copy()
+    d = hist.loc[hist["key"] == key].copy()
     d["area_text"] = d["value"].map(lambda v: "" if pd.isna(v) else f"{v:.2f}") + d["percentile"].map(
         lambda p: "" if pd.isna(p) else f" ({ordinal(p)})"
     )
@@ -181,8 +187,8 @@ def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat=None) ->
     )
     long = pd.concat(
         [
-            d[["cycle", "value", "area_text"]].assign(series=area_label),
-            d[["cycle", "peer_median"]]
+            d.loc[:, ["cycle", "value", "area_text"]].assign(series=area_label),
+            d.loc[:, ["cycle", "peer_median"]]
             .rename(columns={"peer_median": "value"})
             .assign(series="Peers' median", area_text=""),
         ]
@@ -205,11 +211,11 @@ def history_chart(hist: pd.DataFrame, key: str, *, area_label: str, cat=None) ->
         )
     )
     text = (
-        alt.Chart(long[long["area_text"] != ""])
+        alt.Chart(long.loc[long["area_text"] != ""])
         .mark_text(dy=-14, fontSize=12)
         .encode(x=x, y=alt.Y("value:Q", scale=y_scale), text="area_text:N")
     )
-    return alt.layer(band, lines, text).properties(
+    return alt.LayerChart(layer=[band, lines, text]).properties(
         height=260,
         title=alt.TitleParams(
             f"{key_label(key, cat)} over cycles", subtitle="Shaded: the middle half of peer areas.", anchor="start"

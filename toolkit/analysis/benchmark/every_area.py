@@ -50,16 +50,16 @@ def benchmark(
         overall = m["overall"]
         change = None
         if previous is not None:
-            before = float(previous.values["overall"].get(a, math.nan))
+            before = previous.values["overall"].get(a)
             now = overall.mean
             change = Change(
                 from_cycle=previous.cycle,
-                overall=None if now is None or math.isnan(before) else round(now - before, 2),
+                overall=None if now is None or before is None or math.isnan(before) else round(now - before, 2),
             )
         rows.append(
             BenchmarkRow(
                 area=labels[a],
-                respondents=int(table.respondents.get(a, 0)),
+                respondents=int(table.respondents.get(a) or 0),
                 overall=overall.mean,
                 percentile=overall.percentile,
                 peer=overall.peer,

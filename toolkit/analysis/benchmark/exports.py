@@ -44,7 +44,7 @@ def export_bytes(view: View, fmt: str, cat: Catalogue | None = None, hist: pd.Da
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}; use csv or xlsx")
     points = view.points.assign(measure=view.points["key"].map(lambda k: key_label(k, cat)))
-    peers = points[["label", "measure", "key", "value"]].rename(columns={"label": "peer"})
+    peers = points.loc[:, ["label", "measure", "key", "value"]].rename(columns={"label": "peer"})
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         safe_frame(view_table(view, cat)).to_excel(xw, sheet_name="comparison", index=False)

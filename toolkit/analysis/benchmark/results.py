@@ -62,9 +62,9 @@ class Card(BaseModel):
 class Change(BaseModel):
     """The change in an area's overall value since an earlier cycle."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(frozen=True, serialize_by_alias=True)
 
-    from_cycle: str = Field(alias="from")
+    from_cycle: str = Field(serialization_alias="from")
     overall: float | None
 
 

@@ -88,7 +88,7 @@ def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tupl
     stats["measure"] = np.asarray(measures, dtype=object)[stats["m"].astype(int).to_numpy()]
     stats["mean"] = stats["mean"].astype(float)
     stats["n"] = stats["n"].astype(int)
-    return stats[["area", "level", "measure", "mean", "n"]], respondents
+    return stats.loc[:, ["area", "level", "measure", "mean", "n"]], respondents
 
 
 def _hidden_levels(lv: pd.DataFrame, min_n: int) -> list[bool]:
@@ -116,22 +116,22 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
     # Headline stage and C values: the shown levels weighted equally (the plain mean if none is shown).
     head = lv.groupby(["area", "measure"], sort=False).agg(n=("n", "sum"), wsum=("wsum", "sum"))
     head["plain"] = head["wsum"] / head["n"]
-    head["balanced"] = lv[~lv["hide"]].groupby(["area", "measure"], sort=False)["mean"].mean().reindex(head.index)
+    head["balanced"] = lv.loc[~lv["hide"]].groupby(["area", "measure"], sort=False)["mean"].mean().reindex(head.index)
     head["balanced"] = head["balanced"].fillna(head["plain"])
     head = head.reset_index()
     head["key"] = np.where(head["measure"].isin(ids.STAGES), "stage:", "c:") + head["measure"]
     # A headline stands alone (no total above it): only the primary rule applies.
     small_heads = primary(dict(enumerate(head["n"].astype(int))), min_n)
     small = pd.Series([k in small_heads for k in range(len(head))], index=head.index)
-    _put(values, head[~small], "balanced")
-    _put(n, head[~small], "n")
-    _put(supp, head[small].assign(flag=True), "flag")
+    _put(values, head.loc[~small], "balanced")
+    _put(n, head.loc[~small], "n")
+    _put(supp, head.loc[small].assign(flag=True), "flag")
     # Stage x level cells: the same shown levels.
-    cells = lv[lv["measure"].isin(ids.STAGES)].copy()
+    cells = lv.loc[lv["measure"].isin(ids.STAGES)].copy()
     cells["key"] = "level:" + cells["measure"] + ":" + cells["level"]
-    _put(values, cells[~cells["hide"]], "mean")
-    _put(n, cells[~cells["hide"]], "n")
-    _put(supp, cells[cells["hide"]].assign(flag=True), "flag")
+    _put(values, cells.loc[~cells["hide"]], "mean")
+    _put(n, cells.loc[~cells["hide"]], "n")
+    _put(supp, cells.loc[cells["hide"]].assign(flag=True), "flag")
     # Overall: the mean of the four stage values, only when all four are shown; n is the fewest behind any stage.
     stage_vals = values[STAGE_KEYS]
     shown = stage_vals.notna().all(axis=1)

@@ -96,7 +96,7 @@ def compare(
         min_peer_areas=cfg.min_peer_areas,
         measures=measures,
         points=points,
-        respondents=int(table.respondents.get(area, 0)) if has_area else None,
+        respondents=int(table.respondents.get(area) or 0) if has_area else None,
         notes=notes,
     )
 
@@ -161,11 +161,10 @@ def cards(view: View, hist: pd.DataFrame | None = None) -> list[Card]:
             caption = f"{m.mean:.2f} · too few peers to compare"
         delta = None
         if hist is not None and not hist.empty:
-            h = hist[(hist["key"] == k) & hist["change"].notna()]
-            h = h[h["cycle"] == view.cycle]
-            if not h.empty:
-                prev = hist[(hist["key"] == k) & (hist["cycle"] < view.cycle)]["cycle"].max()
-                delta = f"{h['change'].iloc[0]:+.2f} since {prev}"
+            now = hist.loc[(hist["key"] == k) & hist["change"].notna() & (hist["cycle"] == view.cycle), "change"]
+            if not now.empty:
+                prev = hist.loc[(hist["key"] == k) & (hist["cycle"] < view.cycle), "cycle"].max()
+                delta = f"{now.iloc[0]:+.2f} since {prev}"
         name = "Overall" if k == "overall" else key_label(k)
         out.append(Card(key=k, label=name, value=ordinal(m.percentile), delta=delta, caption=caption))
     return out

@@ -1,0 +1,100 @@
+"""The decision-to-outcome trail: a partner decision, the practice change it led to, and the outcome seen.
+
+The Wood Report (2021) asks scrutiny to "trace a line between decisions taken by safeguarding partners and outcomes
+for children and improvements in multi-agency practice" (paragraph 139).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from toolkit.core.frameworks import Catalogue
+from toolkit.scrutiny.fields import ScrutinyError, author, note_text
+from toolkit.store.areas import find_cycle
+from toolkit.store.models import TrailEntry, utcnow
+
+
+def _nodes(nodes: list[str], cat: Catalogue) -> list[str]:
+    unknown = [n for n in nodes if n not in cat.nodes]
+    if unknown:
+        raise ScrutinyError(f"not Theory of Change nodes: {', '.join(unknown)}.")
+    return list(dict.fromkeys(nodes))
+
+
+def add_trail(
+    area: str,
+    cycle: str,
+    *,
+    decision: str,
+    decided_on: date | None = None,
+    practice_change: str = "",
+    outcome: str = "",
+    toc_nodes: list[str] | None = None,
+    by: str,
+    session: Session,
+    cat: Catalogue,
+) -> TrailEntry:
+    """Record a partner decision and, when known, the practice change it led to and the outcome seen."""
+    c = find_cycle(area, cycle, session=session)
+    t = TrailEntry(
+        cycle_id=c.id,
+        decision=note_text(decision, "The decision"),
+        decided_on=decided_on,
+        practice_change=note_text(practice_change, "The practice change", required=False),
+        outcome=note_text(outcome, "The outcome", required=False),
+        toc_nodes=_nodes(toc_nodes or [], cat),
+        created_by=author(by),
+    )
+    session.add(t)
+    session.flush()
+    return t
+
+
+def update_trail(
+    trail_id: int,
+    *,
+    practice_change: str,
+    outcome: str,
+    toc_nodes: list[str] | None = None,
+    session: Session,
+    cat: Catalogue,
+) -> TrailEntry:
+    """Add or change what a decision led to: the practice change and the outcome seen."""
+    t = session.get(TrailEntry, trail_id)
+    if t is None:
+        raise ScrutinyError(f"there is no trail entry {trail_id}.")
+    t.practice_change = note_text(practice_change, "The practice change", required=False)
+    t.outcome = note_text(outcome, "The outcome", required=False)
+    if toc_nodes is not None:
+        t.toc_nodes = _nodes(toc_nodes, cat)
+    t.updated_at = utcnow()
+    session.flush()
+    return t
+
+
+def trail_stage(t: dict) -> str:
+    """How far a decision has been traced: decision only, practice change seen, outcome seen."""
+    if t["outcome"]:
+        return "outcome seen"
+    return "practice change seen" if t["practice_change"] else "decision only"
+
+
+def trail(area: str, cycle: str, *, session: Session) -> list[dict]:
+    """Every decision traced for an area and cycle, oldest decision first."""
+    c = find_cycle(area, cycle, session=session)
+    rows = session.scalars(select(TrailEntry).where(TrailEntry.cycle_id == c.id).order_by(TrailEntry.id))
+    return [
+        {
+            "id": t.id,
+            "decision": t.decision,
+            "decided_on": t.decided_on,
+            "practice_change": t.practice_change,
+            "outcome": t.outcome,
+            "toc_nodes": list(t.toc_nodes or []),
+            "created_by": t.created_by,
+        }
+        for t in rows
+    ]
