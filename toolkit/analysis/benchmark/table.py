@@ -93,11 +93,13 @@ def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tupl
 
 def _hidden_levels(lv: pd.DataFrame, min_n: int) -> list[bool]:
     """For each (area, level, measure) row: does that measure's by-level breakdown hide the level (suppression rule)?"""
+    # Plain lists: iterating pandas' Arrow-backed string columns one value at a time is slow.
+    rows = list(zip(lv["area"].tolist(), lv["level"].tolist(), lv["measure"].tolist(), strict=True))
     groups: dict[tuple[str, str], dict[str, int]] = {}
-    for area, level, measure, n in zip(lv["area"], lv["level"], lv["measure"], lv["n"], strict=True):
+    for (area, level, measure), n in zip(rows, lv["n"].tolist(), strict=True):
         groups.setdefault((area, measure), {})[level] = int(n)
-    hidden = {(a, m, level) for (a, m), counts in groups.items() for level in suppressed_keys(counts, min_n)}
-    return [(a, m, level) in hidden for a, level, m in zip(lv["area"], lv["level"], lv["measure"], strict=True)]
+    hidden = {(a, level, m) for (a, m), counts in groups.items() for level in suppressed_keys(counts, min_n)}
+    return [row in hidden for row in rows]
 
 
 def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, min_group_size: int) -> CycleTable:
