@@ -39,10 +39,8 @@ def _domain(values: list[float]) -> tuple[float, float]:
 def distribution_chart(
     view: View, keys: list[str], *, title: str, cat: Catalogue | None = None, area_label: str | None = None
 ) -> alt.LayerChart:
-    """Each measure's peer values as ticks, the peers' middle half as a bar with the median, the area as a labelled diamond.
-
-    The area's value and percentile rank are written in a column at the right of the plot, clear of the data.
-    """
+    """Each measure's peer values as ticks, the peers' middle half as a bar with the median, the area as a labelled diamond."""
+    # The area's value and percentile rank are written in a column at the right of the plot, clear of the data.
     labels = {k: key_label(k, cat) for k in keys}
     order = [labels[k] for k in keys]
     who = area_label or view.area

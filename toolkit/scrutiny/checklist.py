@@ -1,8 +1,7 @@
-"""The yearly report: its checklist judged by the scrutineer, the partners' sign-off and the covering statement.
+"""The yearly report: its checklist judged by the scrutineer, the partners' sign-off and the covering statement."""
 
-The Wood Report (2021) asks for the yearly report to be the three partners' signed statement of assurance with a
-scrutineer's covering statement (paragraphs 110-116).
-"""
+# The Wood Report (2021) asks for the yearly report to be the three partners' signed statement of assurance with a
+# scrutineer's covering statement (paragraphs 110-116).
 
 from __future__ import annotations
 

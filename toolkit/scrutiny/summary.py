@@ -181,10 +181,8 @@ def summary(
 
 
 def export_summary(tables: dict[str, pd.DataFrame], fmt: str, *, area: str, cycle: str) -> bytes:
-    """The scrutiny summary as CSV (one table, a section column), XLSX (a sheet per table) or Markdown.
-
-    Spreadsheet formats have every text cell neutralised so a note starting with = or + is never run as a formula.
-    """
+    """The scrutiny summary as CSV (one table, a section column), XLSX (a sheet per table) or Markdown."""
+    # Spreadsheet formats have every text cell neutralised so a note starting with = or + is never run as a formula.
     if fmt == "csv":
         parts = [safe_frame(df).assign(section=name) for name, df in tables.items() if not df.empty]
         flat = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["section"])

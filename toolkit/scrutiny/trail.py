@@ -1,8 +1,7 @@
-"""The decision-to-outcome trail: a partner decision, the practice change it led to, and the outcome seen.
+"""The decision-to-outcome trail: a partner decision, the practice change it led to, and the outcome seen."""
 
-The Wood Report (2021) asks scrutiny to "trace a line between decisions taken by safeguarding partners and outcomes
-for children and improvements in multi-agency practice" (paragraph 139).
-"""
+# The Wood Report (2021) asks scrutiny to "trace a line between decisions taken by safeguarding partners and outcomes
+# for children and improvements in multi-agency practice" (paragraph 139).
 
 from __future__ import annotations
 

@@ -35,11 +35,9 @@ def benchmark(
     named: bool = True,
     previous: CycleTable | None = None,
 ) -> CycleBenchmark:
-    """Every area of the cycle against its peers (contracts section 5 shape, and more).
-
-    `only` keeps the areas with those tag values (listed and peers alike); `same` makes each area's peers the areas
-    sharing its value of those tags. Names appear only when `named`; otherwise every area is 'Peer NN'.
-    """
+    """Every area of the cycle against its peers (contracts section 5 shape, and more)."""
+    # `only` keeps the areas with those tag values (listed and peers alike); `same` makes each area's peers the areas
+    # sharing its value of those tags. Names appear only when `named`; otherwise every area is 'Peer NN'.
     pool = [a for a in table.areas if all(tags.get(a, {}).get(k) == v for k, v in (only or {}).items())]
     pool_tags = {a: tags.get(a, {}) for a in pool}
     labels = peer_labels(table, pool, named=named)

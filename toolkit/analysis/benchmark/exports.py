@@ -35,10 +35,8 @@ def view_table(view: View, cat: Catalogue | None = None) -> pd.DataFrame:
 
 
 def export_bytes(view: View, fmt: str, cat: Catalogue | None = None, hist: pd.DataFrame | None = None) -> bytes:
-    """The comparison as CSV (one table) or XLSX (comparison, peers' values, history); text is formula-neutralised.
-
-    Peers appear under their labels: anonymised unless the view was made for someone who may see names.
-    """
+    """The comparison as CSV (one table) or XLSX (comparison, peers' values, history); text is formula-neutralised."""
+    # Peers appear under the view's labels: anonymised unless it was made for someone who may see names.
     if fmt == "csv":
         return table_bytes(view_table(view, cat), "csv")
     if fmt != "xlsx":

@@ -61,10 +61,8 @@ def describe_filters(filters: dict[str, str]) -> str:
 
 
 def peer_labels(table: CycleTable, peers: list[str], *, named: bool) -> dict[str, str]:
-    """Each peer's label: its name when the viewer may see names, else 'Peer 01'... by overall value, highest first.
-
-    Numbering follows the values (never the names), so a label says nothing about which area it is.
-    """
+    """Each peer's label: its name when the viewer may see names, else 'Peer 01'... by overall value, highest first."""
+    # Numbering follows the values (never the names), so a label says nothing about which area it is.
     if named:
         return {p: p for p in peers}
     v = table.values.reindex(peers)

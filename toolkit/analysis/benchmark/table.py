@@ -48,13 +48,10 @@ def _measure_codes(cat: Catalogue) -> tuple[list[str], dict[str, dict[str, int]]
 
 
 def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tuple[pd.DataFrame, pd.Series]:
-    """(stats, respondents) of every area in the cycle, from one query that the database aggregates.
-
-    stats has one row per area, level and measure (stage or C): the mean of the respondents' own means and how many
-    respondents there are. The item -> stage/C mapping goes into the SQL as a CASE, so each respondent's mean per
-    measure is made in the database and only about 16 rows per area and level come back, not one per rating.
-    respondents counts everyone in the cycle per area.
-    """
+    """(stats, respondents) of every area in the cycle: per area, level and measure the mean of respondent means, n."""
+    # The item -> stage/C mapping goes into the SQL as a CASE, so each respondent's mean per measure is made in the
+    # database and only about 16 rows per area and level come back, not one per rating. respondents counts everyone
+    # in the cycle per area.
     measures, by_fw = _measure_codes(cat)
     counts = session.execute(
         select(Area.name, func.count(Respondent.id))
