@@ -55,7 +55,8 @@ def compare(
     vals = table.values.to_numpy(float)[:, cols]
     pm = vals[table.values.index.get_indexer(peers)] if peers else np.empty((0, len(keys)))
     has_area = area in table.values.index
-    row = table.areas.index(area) if has_area else -1
+    loc = table.values.index.get_loc(area) if has_area else -1
+    row = int(loc) if isinstance(loc, (int, np.integer)) else -1  # a unique index gives a position
     v = vals[row] if has_area else np.full(len(keys), np.nan)
     nn = table.n.to_numpy(float)[row, cols] if has_area else np.full(len(keys), np.nan)
     sup = table.suppressed.to_numpy(bool)[row, cols] if has_area else np.zeros(len(keys), bool)
