@@ -81,6 +81,7 @@ c1.download_button(
     file_name=f"{stem}.csv",
     mime="text/csv",
     key="bench_dl_csv",
+    on_click="ignore",
 )
 c2.download_button(
     "Download comparison, peers and history (XLSX)",
@@ -88,4 +89,5 @@ c2.download_button(
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="bench_dl_xlsx",
+    on_click="ignore",
 )

@@ -211,4 +211,5 @@ with export_tab:
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"scr_dl_{fmt}",
+            on_click="ignore",
         )
