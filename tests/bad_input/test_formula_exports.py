@@ -24,7 +24,8 @@ from openpyxl import load_workbook
 from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.analysis import benchmark as bm
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
 from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.core.text import FORMULA_TRIGGERS

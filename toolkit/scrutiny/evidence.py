@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.results import AreaAnalysis, Cell, ItemStat
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.tables import safe_frame
@@ -355,14 +356,14 @@ def assurance(area: str, cycle: str, *, session: Session) -> dict:
 # ---- reading it together: side by side, checklist, summary ------------------------------------------------------
 
 
-def _rating_text(cell: dict | None, min_n: int) -> str:
+def _rating_text(cell: Cell | ItemStat | None, min_n: int) -> str:
     if not cell:
         return "no rating"
-    if cell.get("suppressed"):
+    if cell.suppressed:
         return f"fewer than {min_n} people"
-    if cell.get("mean") is None:
+    if cell.mean is None:
         return "no answers"
-    return f"{cell['mean']:.2f} (n={cell['n']})"
+    return f"{cell.mean:.2f} (n={cell.n})"
 
 
 def _verdict(notes: list[dict]) -> str:
@@ -388,23 +389,23 @@ def _verdict(notes: list[dict]) -> str:
     return f"{head}: {', '.join(parts)}"
 
 
-def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.DataFrame:
+def side_by_side(analysis: AreaAnalysis, entries: list[dict], cat: Catalogue) -> pd.DataFrame:
     """Each stage and C (and any statement or node with notes): the self-rating beside the scrutineer's judgement."""
-    min_n = analysis.get("min_group_size", 3)
+    min_n = analysis.min_group_size
     by_link: dict[str, list[dict]] = {}
     for e in entries:
         by_link.setdefault(e["link"], []).append(e)
-    items = {(i["framework"], i["item"]): i for i in analysis.get("items", [])}
-    nodes = {n["id"]: n for n in analysis.get("toc", {}).get("nodes", [])}
+    items = {(i.framework, i.item): i for i in analysis.items}
+    nodes = {n.id: n for n in analysis.toc.nodes}
     links = [f"stage:{s}" for s in ids.STAGES] + [f"c:{c}" for c in ids.C_IDS]
     links += [k for k in by_link if k not in links]
     rows = []
     for link in links:
         kind, _, ref = link.partition(":")
         if kind == "stage":
-            rating = _rating_text(analysis["opm"]["by_stage"].get(ref), min_n)
+            rating = _rating_text(analysis.opm.by_stage.get(ref), min_n)
         elif kind == "c":
-            rating = _rating_text(analysis["twelve_cs"].get(ref), min_n)
+            rating = _rating_text(analysis.twelve_cs.get(ref), min_n)
         elif kind == "item":
             fw, _, item = ref.partition(":")
             rating = _rating_text(items.get((fw, item)), min_n)
@@ -413,7 +414,7 @@ def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.Data
             rating = (
                 "no rating"
                 if not n
-                else f"{n['status'].replace('_', ' ')}" + (f" ({n['score']:.2f})" if n.get("score") is not None else "")
+                else f"{n.status.replace('_', ' ')}" + (f" ({n.score:.2f})" if n.score is not None else "")
             )
         notes = by_link.get(link, [])
         latest = notes[0]["note"] if notes else ""
@@ -440,7 +441,7 @@ def _n(k: int, word: str) -> str:
 
 
 def checklist_evidence(
-    analysis: dict | None, entries: list[dict], steps: list[dict], assured: dict, cycles: list[str]
+    analysis: AreaAnalysis | None, entries: list[dict], steps: list[dict], assured: dict, cycles: list[str]
 ) -> dict[str, str]:
     """What the toolkit's own records say about each checklist point (points it knows nothing about are left out)."""
     out: dict[str, str] = {}
@@ -452,33 +453,32 @@ def checklist_evidence(
         out["contains_what_done"] = (
             f"{_n(len(steps), 'partner decision')} in the decision trail, {len(changes)} with a practice change recorded."
         )
-    if analysis and analysis.get("respondents"):
+    if analysis and analysis.respondents:
         stages = ", ".join(
-            f"{ids.STAGE_NAMES[s]} {c['mean']:.1f}"
-            for s, c in analysis["opm"]["by_stage"].items()
-            if c.get("mean") is not None
+            f"{ids.STAGE_NAMES[s]} {c.mean:.1f}" for s, c in analysis.opm.by_stage.items() if c.mean is not None
         )
-        prio = analysis["opm"].get("priority_stage")
+        prio = analysis.opm.priority_stage
         out["contains_effectiveness"] = (
-            f"Self-assessment by {analysis['respondents']} people: {stages or 'stage scores suppressed'}"
+            f"Self-assessment by {analysis.respondents} people: {stages or 'stage scores suppressed'}"
             + (f"; journey priority {ids.STAGE_NAMES[prio]}" if prio else "")
             + f". Scrutiny notes: {sum(e['judgement'] == 'supports' for e in entries)} support, {len(challenges)} challenge."
         )
         if prio:
             out["assure_proposals_for_change"] = (
-                f"The self-assessment names {ids.STAGE_NAMES[prio]} as the first stage to work on: {analysis['opm']['priority_reason']}"
+                f"The self-assessment names {ids.STAGE_NAMES[prio]} as the first stage to work on: {analysis.opm.priority_reason}"
             )
-    change = (analysis or {}).get("change") or {}
-    measures = [m for m in change.get("measures", []) if m["kind"] in ("stage", "c")]
+    change = analysis.change if analysis else None
+    measures = [m for m in (change.measures if change else []) if m.kind in ("stage", "c")]
+    since = change.from_ if change else ""
     if outcomes or measures:
         bits = [f"{_n(len(outcomes), 'decision')} traced to an outcome seen"] if outcomes else []
         if measures:
-            up = [m["label"] for m in measures if m["significant"] and m["difference"] > 0]
-            bits.append(f"since {change['from']}, {len(up)} of {len(measures)} stages and C's improved clearly")
+            up = [m.label for m in measures if m.significant and (m.difference or 0) > 0]
+            bits.append(f"since {since}, {len(up)} of {len(measures)} stages and C's improved clearly")
         out["contains_impact_evidence"] = _sentence("; ".join(bits))
     if measures:
-        flat = [m["label"] for m in measures if not (m["significant"] and m["difference"] > 0)]
-        out["contains_little_progress"] = f"No clear improvement since {change['from']}: {', '.join(flat) or 'none'}."
+        flat = [str(m.label) for m in measures if not (m.significant and (m.difference or 0) > 0)]
+        out["contains_little_progress"] = f"No clear improvement since {since}: {', '.join(flat) or 'none'}."
     if sources["case_review"]:
         out["contains_review_actions"] = (
             f"{_n(sources['case_review'], 'note')} drawn from case reviews in the evidence log."
@@ -487,9 +487,9 @@ def checklist_evidence(
         out["develop_impact_not_governance"] = (
             f"{_n(len(outcomes), 'decision')} traced through practice to an outcome seen."
         )
-    if entries or (analysis and analysis.get("respondents")):
+    if entries or (analysis and analysis.respondents):
         kinds = ", ".join(f"{SOURCES[s].lower()} {k}" for s, k in sources.items() if k)
-        people = f"ratings from {analysis['respondents']} people" if analysis and analysis.get("respondents") else ""
+        people = f"ratings from {analysis.respondents} people" if analysis and analysis.respondents else ""
         out["develop_systematic_evidence"] = _sentence(
             "; ".join(x for x in (people, f"evidence notes by source: {kinds}" if kinds else "") if x)
         )
@@ -544,7 +544,7 @@ def checklist(cat: Catalogue, found: dict[str, str], judged: dict[str, dict]) ->
 
 
 def summary(
-    area: str, cycle: str, *, session: Session, cat: Catalogue, analysis: dict | None
+    area: str, cycle: str, *, session: Session, cat: Catalogue, analysis: AreaAnalysis | None
 ) -> dict[str, pd.DataFrame]:
     """Everything the scrutiny pages show for an area and cycle, as tables (the export reads these)."""
     from toolkit.store.areas import find_area
