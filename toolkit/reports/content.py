@@ -58,16 +58,16 @@ def build_report(
     at_risk = [n for n in toc.nodes if n.status == "at_risk"]
     sig = [g for g in a.gaps if g.significant]
     summary = [
-        f"{a['respondents']} people answered, from {len({r['agency'] for r in a['respondents_by_agency_level']})} agencies "
-        f"and {sum(1 for lv in ids.LEVELS if any(r['level'] == lv for r in a['respondents_by_agency_level']))} levels."
+        f"{a.respondents} people answered, from {len({r.agency for r in a.respondents_by_agency_level})} agencies "
+        f"and {sum(1 for lv in ids.LEVELS if any(r.level == lv for r in a.respondents_by_agency_level))} levels."
     ]
     if opm.priority_stage:
-        summary.append(f"Work on {ids.STAGE_NAMES[opm['priority_stage']]} first. {opm['priority_reason']}")
+        summary.append(f"Work on {ids.STAGE_NAMES[opm.priority_stage]} first. {opm.priority_reason}")
     else:
         summary.append(opm.priority_reason)
     summary.append(
         f"Theory of Change: {len(weak)} box{'es' if len(weak) != 1 else ''} weak and {len(at_risk)} at risk of "
-        f"{len(toc['nodes'])}."
+        f"{len(toc.nodes)}."
     )
     summary.append(f"{len(sig)} perception gap{'s are' if len(sig) != 1 else ' is'} larger than chance would explain.")
     if found:
@@ -77,7 +77,7 @@ def build_report(
         up = [m.label for m in ms if m.significant and m.difference > 0]
         down = [m.label for m in ms if m.significant and m.difference < 0]
         summary.append(
-            f"Since {a['change']['from']}: "
+            f"Since {a.change.from_}: "
             + (f"clearly better on {', '.join(up)}" if up else "no stage clearly better")
             + (f"; clearly worse on {', '.join(down)}." if down else ".")
         )
@@ -96,7 +96,7 @@ def build_report(
                     "People from each agency and level rated statements drawn from Kantar's Organisational Practice Model "
                     f"({src(cat.opm.source, cat.opm)}) and the 12 C's of Collective Safeguarding Responsibility "
                     f"({src(cat.twelve_cs.source, cat.twelve_cs)}) on a scale of 1 (strongly disagree / not in place) "
-                    f"to 5 (strongly agree / embedded). {a['dont_know']} answers were 'don't know': they are counted, "
+                    f"to 5 (strongly agree / embedded). {a.dont_know} answers were 'don't know': they are counted, "
                     "never averaged."
                 ),
                 Paragraph(a.weighting),
@@ -121,9 +121,9 @@ def build_report(
     ]
     blocks: list[Block] = []
     if opm.priority_stage:
-        blocks.append(Paragraph(f"Priority: {ids.STAGE_NAMES[opm['priority_stage']]}", "callout"))
+        blocks.append(Paragraph(f"Priority: {ids.STAGE_NAMES[opm.priority_stage]}", "callout"))
     blocks += [
-        Paragraph(f"Why: {opm['priority_reason']}"),
+        Paragraph(f"Why: {opm.priority_reason}"),
         Paragraph(
             "Kantar's Organisational Practice Model is a journey: Consider, Create, Communicate, Commit. Moving on "
             "while an earlier stage's barriers remain is inefficient, so the toolkit names the earliest stage below "
@@ -206,8 +206,8 @@ def build_report(
                     [
                         f"{charts.gap_label(g, texts).split(' · ')[0]}",
                         charts.gap_label(g, texts).split(" · ", 1)[1],
-                        f"{g['difference']:+.1f}",
-                        f"{g['n_a']} and {g['n_b']}",
+                        f"{g.difference:+.1f}",
+                        f"{g.n_a} and {g.n_b}",
                         "yes" if g.significant else "no",
                     ]
                     for g in shown
@@ -242,7 +242,7 @@ def build_report(
         figure(
             "theory_of_change",
             toc_charts.toc_chart(toc),
-            f"Diagram of the Theory of Change: {len(toc['nodes'])} boxes in four columns (inputs, outputs, "
+            f"Diagram of the Theory of Change: {len(toc.nodes)} boxes in four columns (inputs, outputs, "
             f"intermediate and ultimate outcomes); {len(weak)} weak and {len(at_risk)} at risk, listed in the table "
             "below, each box's status also written inside it.",
             "The Theory of Change with each box's status; orange dashed links trace what puts a box at risk.",
@@ -335,7 +335,7 @@ def build_report(
         ch = a.change
         ch_blocks.append(
             Paragraph(
-                f"From {ch['from']} to {ch['to']}: the change in each mean, with a 95% bootstrap interval. "
+                f"From {ch.from_} to {ch.to}: the change in each mean, with a 95% bootstrap interval. "
                 "A clear change is one whose interval does not include zero; the two cycles are "
                 "different samples of people."
             )
@@ -354,8 +354,8 @@ def build_report(
                 ("Stage: " if m.kind == "stage" else "C: ") + str(m.label),
                 num(m.before),
                 num(m.after),
-                f"{m['difference']:+.2f}",
-                f"{m['ci_low']:+.2f} to {m['ci_high']:+.2f}",
+                f"{m.difference:+.2f}",
+                f"{m.ci_low:+.2f} to {m.ci_high:+.2f}",
                 "clear" if m.significant else "within noise",
             ]
             for m in ch.measures
@@ -379,7 +379,7 @@ def build_report(
     timings["content"] = time.perf_counter() - t0
     return Report(
         title=f"{area}: partnership self-assessment, {cycle}",
-        subtitle=f"Safeguarding Partnership Toolkit report · {a['respondents']} respondents · "
+        subtitle=f"Safeguarding Partnership Toolkit report · {a.respondents} respondents · "
         f"generated {datetime.now(UTC):%d %B %Y}",
         notice=DEMO_NOTICE + " This report shows what the toolkit produces; it describes no real partnership."
         if rec.fictional
