@@ -180,7 +180,7 @@ def build_report(
     )
 
     # Perception gaps
-    texts = {i["item"]: i["text"] for i in a.items}
+    texts = {i.item: i.text for i in a.items}
     shown = sig[:12] or a.gaps[:8]
     gap_blocks: list[Block] = [
         Paragraph(
