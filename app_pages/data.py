@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
 from toolkit.capture.ratings_file import COLUMNS, export_bytes, export_frame
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports.blocks import report_tables
@@ -150,7 +150,7 @@ if area and cycle:
         with db() as s:
             return bundle_bytes(area, session=s)
 
-    toc = analysis(area, cycle)["toc"]
+    toc = analysis(area, cycle).toc
     stem = f"{slug(area)}_{slug(cycle)}_theory_of_change"
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.download_button(

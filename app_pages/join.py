@@ -182,22 +182,21 @@ elif view == "Room results":
         me = find_participant(w.code, ss["join_pseudonym"], session=s)
         v = participant_view(w, me, session=s, cat=cat, cfg=config(), room=room)
     a = v["results"]
-    min_n = a["min_group_size"]
+    min_n = a.min_group_size
     st.caption(
-        f"{v['joined']} people joined · {a['respondents']} have answered · groups of fewer than {min_n} "
-        "people are hidden"
+        f"{v['joined']} people joined · {a.respondents} have answered · groups of fewer than {min_n} people are hidden"
     )
-    if a["respondents"] == 0:
+    if a.respondents == 0:
         st.write("No answers yet.")
     else:
         st.altair_chart(workshop_charts.stage_bars(a), width="stretch")
-        if a["opm"]["priority_stage"]:
-            st.markdown(f"**Work on {ids.STAGE_NAMES[a['opm']['priority_stage']]} first.**")
-            st.write(a["opm"]["priority_reason"])
+        if a.opm.priority_stage:
+            st.markdown(f"**Work on {ids.STAGE_NAMES[a.opm.priority_stage]} first.**")
+            st.write(a.opm.priority_reason)
         st.subheader("Where the room disagrees most")
-        if a["disagreement"]:
-            for d in a["disagreement"]:
-                st.markdown(f"- {plain(d['text'])} (mean {d['mean']:.1f}, spread {d['sd']:.1f}, n={d['n']})")
+        if a.disagreement:
+            for d in a.disagreement:
+                st.markdown(f"- {plain(d.text)} (mean {d.mean:.1f}, spread {d.sd:.1f}, n={d.n})")
         else:
             st.write("No statement splits the room.")
     if v["appraisal"]:

@@ -18,59 +18,59 @@ if not (area and cycle):
     st.stop()
 a = analysis(area, cycle)
 cat = catalogue()
-if a["respondents"] == 0:
+if a.respondents == 0:
     st.info("No ratings yet for this cycle. Start with the Self-assessment page, or import a ratings file.")
     st.stop()
 
-opm = a["opm"]
+opm = a.opm
 st.caption(
-    f"{a['respondents']} respondents · {a['dont_know']} don't-know answers · groups under {a['min_group_size']} people are hidden"
+    f"{a.respondents} respondents · {a.dont_know} don't-know answers · groups under {a.min_group_size} people are hidden"
 )
 with st.container(border=True):
-    if opm["priority_stage"]:
-        st.markdown(f"### :material/flag: Work on **{ids.STAGE_NAMES[opm['priority_stage']]}** first")
-    st.write(opm["priority_reason"])
+    if opm.priority_stage:
+        st.markdown(f"### :material/flag: Work on **{ids.STAGE_NAMES[opm.priority_stage]}** first")
+    st.write(opm.priority_reason)
     st.caption(
         "Kantar's Organisational Practice Model is a journey: moving on while an earlier stage's barriers remain is inefficient."
     )
 
 chart("heatmap", a, lambda: charts.stage_level_heatmap(a))
 with st.expander("How respondents are weighted"):
-    st.write(a["weighting"])
+    st.write(a.weighting)
 
 st.subheader("Perception gaps")
-significant = [g for g in a["gaps"] if g["significant"]]
+significant = [g for g in a.gaps if g.significant]
 if significant:
     st.write(
         f"{len(significant)} gaps are larger than chance would explain (after correcting for the number of comparisons)."
     )
 else:
     st.write("No gap is larger than chance would explain. The largest differences are shown for discussion.")
-texts = {i["item"]: i["text"] for i in a["items"]}
-if a["gaps"]:
-    chart("gaps", a, lambda: charts.gaps_chart(significant or a["gaps"], texts=texts))
+texts = {i.item: i.text for i in a.items}
+if a.gaps:
+    chart("gaps", a, lambda: charts.gaps_chart(significant or a.gaps, texts=texts))
     with st.expander("The gaps in words"):
-        st.dataframe(gap_table(significant or a["gaps"], texts), hide_index=True, width="stretch")
+        st.dataframe(gap_table(significant or a.gaps, texts), hide_index=True, width="stretch")
 else:
-    st.caption(f"No comparison can be made yet: each group compared needs at least {a['min_group_size']} respondents.")
+    st.caption(f"No comparison can be made yet: each group compared needs at least {a.min_group_size} respondents.")
 
 st.subheader("Agencies")
-if any(c.get("mean") is not None for cells in opm["by_stage_agency"].values() for c in cells.values()):
+if any(c.mean is not None for cells in opm.by_stage_agency.values() for c in cells.values()):
     chart("agencies", a, lambda: charts.agency_chart(a))
 else:
-    st.caption(f"No agency has {a['min_group_size']} or more respondents yet, so agencies are not shown separately.")
+    st.caption(f"No agency has {a.min_group_size} or more respondents yet, so agencies are not shown separately.")
 
 st.subheader("The 12 C's")
-if any(v.get("mean") is not None for v in a["twelve_cs"].values()):
+if any(v.mean is not None for v in a.twelve_cs.values()):
     chart("twelve_cs", a, lambda: charts.twelve_cs_chart(a, cat))
 else:
     st.caption("Not enough ratings of the 12 C's yet.")
 
 st.subheader("Where the room disagrees most")
-if a["disagreement"]:
+if a.disagreement:
     st.caption("Statements with the widest spread of answers: good places to start a conversation.")
     st.dataframe(
-        pd.DataFrame(a["disagreement"])[["text", "mean", "sd", "polarisation", "n"]],
+        pd.DataFrame([d.model_dump() for d in a.disagreement])[["text", "mean", "sd", "polarisation", "n"]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -85,16 +85,15 @@ else:
     st.write("No statement splits the room.")
 
 st.subheader("Change since the previous cycle")
-if a["change"]:
-    st.caption(
-        f"From {a['change']['from']} to {a['change']['to']}; plain means over respondents with a 95% bootstrap interval."
-    )
-    chart("change", a, lambda: charts.change_chart(a["change"]["measures"]))
+if a.change:
+    change = a.change
+    st.caption(f"From {change.from_} to {change.to}; plain means over respondents with a 95% bootstrap interval.")
+    chart("change", a, lambda: charts.change_chart(change.measures))
 else:
     st.write("This is the first cycle for this partnership.")
 
 with st.expander("All statements"):
-    df = pd.DataFrame(a["items"])
+    df = pd.DataFrame([i.model_dump() for i in a.items])
     df["mean"] = df["mean"].astype("Float64")
     st.dataframe(
         df[["framework", "text", "stage", "about_level", "mean", "n", "dont_know", "sd"]],

@@ -4,25 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.toc import node_detail
-from toolkit.charts.results import STATUS_LABELS, toc_dot
-from toolkit.store.areas import resolve_cycle
-from toolkit.store.assumptions import ASSUMPTION_STATUSES, save_assumption
+from toolkit.charts.results import STATUS_LABELS
+from toolkit.charts.toc import toc_dot
+from toolkit.store.assumptions import ASSUMPTION_STATUSES
 from ui.auth import gate, may
 from ui.cached import analysis
-from ui.resources import catalogue, db
+from ui.resources import catalogue
+from ui.toc_actions import save_assumption
 from ui.widgets import area_cycle_picker
-
-
-def _save_assumption(aid: str) -> None:
-    with db() as s:
-        save_assumption(
-            resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s),
-            aid,
-            st.session_state[f"toc_as_{aid}"],
-            st.session_state.get(f"toc_an_{aid}", ""),
-            session=s,
-        )
-
 
 st.title("Theory of Change")
 gate("view_results", what="the Theory of Change")
@@ -35,8 +24,8 @@ if not (area and cycle):
     st.stop()
 a = analysis(area, cycle)
 cat = catalogue()
-health = a["toc"]
-nodes = {n["id"]: n for n in health["nodes"]}
+health = a.toc
+nodes = {n.id: n for n in health.nodes}
 
 legend = " · ".join(
     f"**{STATUS_LABELS[s]}** ({shape})"
@@ -52,7 +41,7 @@ st.markdown("Legend: " + legend + ". Orange arrows trace what puts a box at risk
 choice = st.selectbox(
     "Choose a box to see its evidence",
     list(nodes),
-    format_func=lambda n: f"{nodes[n]['label']} ({STATUS_LABELS[nodes[n]['status']]})",
+    format_func=lambda n: f"{nodes[n].label} ({STATUS_LABELS[nodes[n].status]})",
     key="toc_node",
     index=None,
     placeholder="Choose a box",
@@ -62,41 +51,40 @@ st.graphviz_chart(toc_dot(health, highlight=choice), width="stretch")
 if choice:
     d = node_detail(health, cat, choice)
     with st.container(border=True):
-        st.markdown(f"### {d['label']}")
+        st.markdown(f"### {d.label}")
         st.markdown(
-            f"Status: **{STATUS_LABELS[d['status']]}**"
-            + (f" · score {d['score']:.1f}" if d["score"] is not None else "")
+            f"Status: **{STATUS_LABELS[d.status]}**" + (f" · score {d.score:.1f}" if d.score is not None else "")
         )
-        if d["reason"]:
-            st.write(d["reason"])
-        if d["path"]:
-            st.write("Path: " + " → ".join(d["path_labels"]))
-        if d["items"]:
+        if d.reason:
+            st.write(d.reason)
+        if d.path:
+            st.write("Path: " + " → ".join(d.path_labels))
+        if d.items:
             st.dataframe(
-                pd.DataFrame(d["items"])[["text", "mean", "n"]],
+                pd.DataFrame([i.model_dump() for i in d.items])[["text", "mean", "n"]],
                 hide_index=True,
                 width="stretch",
                 column_config={"text": "Statement", "mean": "Mean", "n": "People"},
             )
-        if d["assumptions"]:
+        if d.assumptions:
             st.markdown("**Assumptions it rests on**")
-            for x in d["assumptions"]:
-                st.markdown(f"- {x['text']} (*{x['status']}*)")
-        if d["interventions"]:
+            for x in d.assumptions:
+                st.markdown(f"- {x.text} (*{x.status}*)")
+        if d.interventions:
             st.markdown("**Interventions that work on it**")
-            for iv in d["interventions"]:
-                st.markdown(f"- {iv['title']} ({iv['origin']})")
+            for iv in d.interventions:
+                st.markdown(f"- {iv.title} ({iv.origin})")
 
 with st.expander("Text view of the Theory of Change (for screen readers)"):
     for tier in ("inputs", "outputs", "intermediate_outcomes", "ultimate_outcomes"):
         st.markdown(f"**{tier.replace('_', ' ').capitalize()}**")
         st.markdown(
             "\n".join(
-                f"- {n['label']}: {STATUS_LABELS[n['status']]}"
-                + (f", {n['score']:.1f}" if n["score"] is not None else "")
-                + (f". {n['reason']}" if n["reason"] else "")
-                for n in health["nodes"]
-                if n["tier"] == tier
+                f"- {n.label}: {STATUS_LABELS[n.status]}"
+                + (f", {n.score:.1f}" if n.score is not None else "")
+                + (f". {n.reason}" if n.reason else "")
+                for n in health.nodes
+                if n.tier == tier
             )
         )
 
@@ -105,18 +93,16 @@ with st.expander("Assumptions register"):
         "Does each assumption of the Theory of Change hold here? A failing assumption puts the boxes it underpins at risk."
     )
     editable = may("appraise")  # a scrutineer reads the register; the partnership keeps it
-    for x in health["assumptions"]:
+    for x in health.assumptions:
         c1, c2 = st.columns([1, 2])
-        st.session_state.setdefault(f"toc_as_{x['id']}", x["status"])
-        st.session_state.setdefault(f"toc_an_{x['id']}", x["note"])
+        st.session_state.setdefault(f"toc_as_{x.id}", x.status)
+        st.session_state.setdefault(f"toc_an_{x.id}", x.note)
         c1.selectbox(
-            x["text"],
+            x.text,
             ASSUMPTION_STATUSES,
-            key=f"toc_as_{x['id']}",
-            on_change=_save_assumption,
-            args=(x["id"],),
+            key=f"toc_as_{x.id}",
+            on_change=save_assumption,
+            args=(x.id,),
             disabled=not editable,
         )
-        c2.text_input(
-            "Evidence", key=f"toc_an_{x['id']}", on_change=_save_assumption, args=(x["id"],), disabled=not editable
-        )
+        c2.text_input("Evidence", key=f"toc_an_{x.id}", on_change=save_assumption, args=(x.id,), disabled=not editable)

@@ -80,7 +80,7 @@ ex_tab, explain_tab, reset_tab = st.tabs(["Exercises", "Explain", "Reset"])
 with ex_tab:
     ex1 = training.stage_exercise(a, cat)
     st.subheader(f"1. {ex1.question}")
-    st.caption(f"{a['respondents']} people answered in cycle {a['cycle']}. Look at the Results page first if you like.")
+    st.caption(f"{a.respondents} people answered in cycle {a.cycle}. Look at the Results page first if you like.")
     labels = {o.key: o.label for o in ex1.options}
     st.radio("Your answer", list(labels), format_func=labels.get, key="trainer_stage_answer", index=None)
     st.text_area("Why? (for your own notes; not saved)", key="trainer_stage_why", height=80)

@@ -189,23 +189,21 @@ def dashboard(code: str, present: bool) -> None:
         return
     a = room(w, now.version)
     st.subheader("The room's results")
-    st.caption(f"{a['respondents']} people have answered · groups of fewer than {min_n} people are hidden")
-    if a["respondents"] == 0:
+    st.caption(f"{a.respondents} people have answered · groups of fewer than {min_n} people are hidden")
+    if a.respondents == 0:
         st.write("No answers yet.")
         return
     heat = charts.stage_level_heatmap(a)
     st.altair_chart(workshop_charts.enlarge(heat, height=420) if present else heat, width="stretch")
-    if a["opm"]["priority_stage"]:
-        st.markdown(
-            f"**Work on {ids.STAGE_NAMES[a['opm']['priority_stage']]} first.** {plain(a['opm']['priority_reason'])}"
-        )
+    if a.opm.priority_stage:
+        st.markdown(f"**Work on {ids.STAGE_NAMES[a.opm.priority_stage]} first.** {plain(a.opm.priority_reason)}")
     st.subheader("Where the room disagrees most")
-    if a["disagreement"] and present:
-        for d in a["disagreement"]:
-            st.markdown(f"#### {plain(d['text'])}")
-            st.markdown(f"Mean {d['mean']:.1f} · spread (SD) {d['sd']:.1f} · {d['n']} people")
-    elif a["disagreement"]:
-        df = pd.DataFrame(a["disagreement"])[["text", "mean", "sd", "n"]]
+    if a.disagreement and present:
+        for d in a.disagreement:
+            st.markdown(f"#### {plain(d.text)}")
+            st.markdown(f"Mean {d.mean:.1f} · spread (SD) {d.sd:.1f} · {d.n} people")
+    elif a.disagreement:
+        df = pd.DataFrame([d.model_dump() for d in a.disagreement])[["text", "mean", "sd", "n"]]
         st.dataframe(
             df,
             hide_index=True,
@@ -214,10 +212,10 @@ def dashboard(code: str, present: bool) -> None:
         )
     else:
         st.write("No statement splits the room.")
-    if a["gaps"] and not present:
+    if a.gaps and not present:
         st.subheader("Perception gaps")
-        texts = {i["item"]: i["text"] for i in a["items"]}
-        st.altair_chart(charts.gaps_chart(a["gaps"], top=8, texts=texts), width="stretch")
+        texts = {i.item: i.text for i in a.items}
+        st.altair_chart(charts.gaps_chart(a.gaps, top=8, texts=texts), width="stretch")
     if appraisal:
         st.subheader("The room's APEASE appraisal")
         grid = workshop_charts.apease_grid(appraisal, cat, min_n)

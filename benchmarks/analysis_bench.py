@@ -33,7 +33,9 @@ import duckdb
 import pandas as pd
 from sqlalchemy import func, select
 
-from toolkit.analysis.scores import Config, analyse, analyse_frame, cycle_scores, item_table
+from toolkit.analysis.area import analyse, analyse_frame
+from toolkit.analysis.config import Config, item_table
+from toolkit.analysis.cycle import cycle_scores
 from toolkit.capture.ratings_file import import_table
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue, load_catalogue

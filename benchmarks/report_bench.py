@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
 from toolkit.core.frameworks import load_catalogue
 from toolkit.reports.content import build_report
 from toolkit.reports.render import write_report

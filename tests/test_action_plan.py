@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import ChangeMeasure, ItemStat
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import (
     PLAN_COLUMNS,
@@ -171,7 +172,7 @@ def test_default_targets_take_the_weakest_tagged_items(catalogue) -> None:
     iv = next(i for i in catalogue.interventions if "int_information_sharing" in i.toc_nodes)
     tagged = [it for it in catalogue.opm.items if set(it.toc_nodes) & set(iv.toc_nodes)]
     weakest = tagged[-1]
-    analysis = {"items": [{"framework": "opm", "item": weakest.id, "mean": 1.5}]}
+    analysis = [ItemStat(framework="opm", item=weakest.id, text=weakest.text, mean=1.5)]
     nodes, items = default_targets(iv, catalogue, analysis)
     assert nodes == list(iv.toc_nodes) and items[0] == {"framework": "opm", "item": weakest.id}
     assert len(items) <= 6
@@ -185,18 +186,22 @@ def test_goal_movement_verdicts() -> None:
     }
 
     def ch(item, diff, sig):
-        return {
-            "kind": "item",
-            "framework": "opm",
-            "measure": item,
-            "label": item,
-            "before": 2.0,
-            "after": 2.0 + diff,
-            "difference": diff,
-            "ci_low": diff - 0.2,
-            "ci_high": diff + 0.2,
-            "significant": sig,
-        }
+        return ChangeMeasure.model_validate(
+            {
+                "kind": "item",
+                "framework": "opm",
+                "measure": item,
+                "label": item,
+                "before": 2.0,
+                "after": 2.0 + diff,
+                "difference": diff,
+                "ci_low": diff - 0.2,
+                "ci_high": diff + 0.2,
+                "significant": sig,
+                "n_before": 5,
+                "n_after": 5,
+            }
+        )
 
     assert goal_movement(goal, [ch("a", 0.8, True), ch("b", 0.1, False)])["verdict"] == "improved"
     assert goal_movement(goal, [ch("a", -0.8, True)])["verdict"] == "worse"

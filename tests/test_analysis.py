@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 from scipy.stats import mannwhitneyu
 
-from toolkit.analysis.scores import Config, analyse_frame, item_table, respondent_scores
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config, item_table
+from toolkit.analysis.results import AreaAnalysis, Cell
+from toolkit.analysis.scores import respondent_scores
 from toolkit.analysis.suppression import suppressed_keys
 from toolkit.core import ids
 from toolkit.core.settings import get_settings
@@ -80,9 +83,9 @@ MEAN_KEYS = {"mean", "plain_mean", "mean_a", "mean_b", "score", "before", "after
 COUNT_KEYS = {"n", "n_a", "n_b", "n_before", "n_after", "respondents", "size"}
 
 
-def as_json(result: dict) -> dict:
-    """Round-trip through strict JSON, as the CLI and pages see it (NaN would fail here)."""
-    return json.loads(json.dumps(result, allow_nan=False, default=str))
+def as_json(result: AreaAnalysis) -> AreaAnalysis:
+    """Round-trip through strict JSON, as the CLI and pages see it (NaN would fail here), and back into the model."""
+    return AreaAnalysis.model_validate(json.loads(json.dumps(result.model_dump(mode="json"), allow_nan=False)))
 
 
 @pytest.fixture(scope="module")
@@ -139,61 +142,66 @@ def test_stage_scores_match_an_independent_computation(mixed, items) -> None:
     for stage in ids.STAGES:
         s = per[per["stage"] == stage]
         levels = s.groupby("level")["score"].mean()
-        got = result["opm"]["by_stage"][stage]
-        assert got["n"] == len(s) == 17
-        assert got["plain_mean"] == pytest.approx(s["score"].mean(), abs=0.006)
-        assert got["mean"] == pytest.approx(levels.mean(), abs=0.006)  # every level has >= 3 people
+        got = result.opm.by_stage[stage]
+        assert got.n == len(s) == 17
+        assert got.plain_mean == pytest.approx(s["score"].mean(), abs=0.006)
+        assert got.mean == pytest.approx(levels.mean(), abs=0.006)  # every level has >= 3 people
         for lv in ids.LEVELS:
-            cell = result["opm"]["by_stage_level"][stage][lv]
-            assert cell["n"] == (s["level"] == lv).sum()
-            assert cell["mean"] == pytest.approx(levels[lv], abs=0.006)
+            cell = result.opm.by_stage_level[stage][lv]
+            assert cell.n == (s["level"] == lv).sum()
+            assert cell.mean == pytest.approx(levels[lv], abs=0.006)
         by_agency = s.groupby("agency")["score"].agg(["mean", "size"])
         for ag, row in by_agency.iterrows():
-            cell = result["opm"]["by_stage_agency"][stage][ag]
-            assert cell == {"mean": pytest.approx(row["mean"], abs=0.006), "n": row["size"]}
+            cell = result.opm.by_stage_agency[stage][ag]
+            assert cell.model_dump() == {
+                "mean": pytest.approx(row["mean"], abs=0.006),
+                "n": row["size"],
+                "suppressed": False,
+                "plain_mean": None,
+            }
 
 
 def test_twelve_cs_and_groups_match_an_independent_computation(mixed, items) -> None:
     ratings, result = mixed
     per = _respondent_means(ratings[ratings["framework"] == "twelve_cs"], items, "c")
-    assert set(result["twelve_cs"]) == set(ids.C_IDS)
+    assert set(result.twelve_cs) == set(ids.C_IDS)
     for c in ids.C_IDS:
         s = per[per["c"] == c]
-        got = result["twelve_cs"][c]
-        assert got["n"] == len(s)
-        assert got["plain_mean"] == pytest.approx(s["score"].mean(), abs=0.006)
-        assert got["mean"] == pytest.approx(s.groupby("level")["score"].mean().mean(), abs=0.006)
+        got = result.twelve_cs[c]
+        assert got.n == len(s)
+        assert got.plain_mean == pytest.approx(s["score"].mean(), abs=0.006)
+        assert got.mean == pytest.approx(s.groupby("level")["score"].mean().mean(), abs=0.006)
         lv = s.groupby("level")["score"].mean()
         for level in ids.LEVELS:
-            assert result["twelve_cs_by_level"][c][level]["mean"] == pytest.approx(lv[level], abs=0.006)
+            assert result.twelve_cs_by_level[c][level].mean == pytest.approx(lv[level], abs=0.006)
     r = ratings[ratings["framework"] == "twelve_cs"].dropna(subset=["score"]).merge(items, on=["framework", "item"])
     for group, cs in ids.C_GROUPS.items():
         sub = r[r["c"].isin(cs)].groupby(["respondent", "level"])["score"].mean().astype(float).reset_index()
-        got = result["twelve_cs_groups"][group]
-        assert got["n"] == len(sub)
-        assert got["plain_mean"] == pytest.approx(sub["score"].mean(), abs=0.006)
-        assert got["mean"] == pytest.approx(sub.groupby("level")["score"].mean().mean(), abs=0.006)
+        got = result.twelve_cs_groups[group]
+        assert got.n == len(sub)
+        assert got.plain_mean == pytest.approx(sub["score"].mean(), abs=0.006)
+        assert got.mean == pytest.approx(sub.groupby("level")["score"].mean().mean(), abs=0.006)
 
 
 def test_item_scores_distribution_sd_and_dont_know(mixed, items) -> None:
     ratings, result = mixed
-    by_item = {(i["framework"], i["item"]): i for i in result["items"]}
+    by_item = {(i.framework, i.item): i for i in result.items}
     assert set(by_item) == set(zip(items["framework"], items["item"], strict=True))
     for (fw, item), got in by_item.items():
         rows = ratings[(ratings["framework"] == fw) & (ratings["item"] == item)]
         answered = rows["score"].dropna().astype(float)
-        assert got["n"] == len(answered)
-        assert got["dont_know"] == rows["score"].isna().sum()
-        assert got["distribution"] == {str(k): int((answered == k).sum()) for k in range(1, 6)}
-        assert sum(got["distribution"].values()) == got["n"]
-        assert got["sd"] == pytest.approx(answered.std(), abs=0.006)
-        assert got["plain_mean"] == pytest.approx(answered.mean(), abs=0.006)
+        assert got.n == len(answered)
+        assert got.dont_know == rows["score"].isna().sum()
+        assert got.distribution == {str(k): int((answered == k).sum()) for k in range(1, 6)}
+        assert sum(got.distribution.values()) == got.n
+        assert got.sd == pytest.approx(answered.std(), abs=0.006)
+        assert got.plain_mean == pytest.approx(answered.mean(), abs=0.006)
         level_means = rows.dropna(subset=["score"]).groupby("level")["score"].agg(["mean", "size"])
         hidden = suppressed_keys(dict(level_means["size"].astype(int)), 3)
         shown = level_means[~level_means.index.isin(hidden)]["mean"].astype(float)
-        assert got["mean"] == pytest.approx(shown.mean() if len(shown) else answered.mean(), abs=0.006)
-    assert result["dont_know"] == ratings["score"].isna().sum()
-    assert result["respondents"] == 17
+        assert got.mean == pytest.approx(shown.mean() if len(shown) else answered.mean(), abs=0.006)
+    assert result.dont_know == ratings["score"].isna().sum()
+    assert result.respondents == 17
 
 
 def test_dont_know_is_counted_never_averaged(cat) -> None:
@@ -208,17 +216,17 @@ def test_dont_know_is_counted_never_averaged(cat) -> None:
     ratings = craft(cat, who, score)
     result = as_json(analyse_frame(ratings, cat, Config()))
     for stage in ids.STAGES:
-        assert result["opm"]["by_stage"][stage]["mean"] == 4.0
-        assert result["opm"]["by_stage"][stage]["plain_mean"] == 4.0
+        assert result.opm.by_stage[stage].mean == 4.0
+        assert result.opm.by_stage[stage].plain_mean == 4.0
     for c in ids.C_IDS:
-        assert result["twelve_cs"][c]["mean"] == 4.0
-    for it in result["items"]:
-        rows = ratings[ratings["item"] == it["item"]]
-        assert it["mean"] == 4.0
-        assert it["dont_know"] == rows["score"].isna().sum() > 0
-        assert it["n"] + it["dont_know"] == 12
-        assert it["distribution"]["4"] == it["n"]
-    assert result["dont_know"] == ratings["score"].isna().sum()
+        assert result.twelve_cs[c].mean == 4.0
+    for it in result.items:
+        rows = ratings[ratings["item"] == it.item]
+        assert it.mean == 4.0
+        assert it.dont_know == rows["score"].isna().sum() > 0
+        assert it.n + it.dont_know == 12
+        assert it.distribution["4"] == it.n
+    assert result.dont_know == ratings["score"].isna().sum()
 
 
 def test_a_respondent_who_only_says_dont_know_is_not_counted_in_n(cat) -> None:
@@ -230,10 +238,10 @@ def test_a_respondent_who_only_says_dont_know_is_not_counted_in_n(cat) -> None:
         return v
 
     result = analyse_frame(craft(cat, who, score), cat, Config())
-    assert result["opm"]["by_stage"]["commit"]["n"] == 11
-    assert result["opm"]["by_stage"]["consider"]["n"] == 12
-    assert result["opm"]["by_stage_level"]["commit"]["frontline"]["n"] == 3
-    assert result["respondents"] == 12
+    assert result.opm.by_stage["commit"].n == 11
+    assert result.opm.by_stage["consider"].n == 12
+    assert result.opm.by_stage_level["commit"]["frontline"].n == 3
+    assert result.respondents == 12
 
 
 def test_level_balanced_mean_is_not_drowned_by_numbers(cat) -> None:
@@ -242,27 +250,27 @@ def test_level_balanced_mean_is_not_drowned_by_numbers(cat) -> None:
     ratings = craft(cat, who, lambda g: np.where(g["level"] == "frontline", 2.0, 5.0))
     result = analyse_frame(ratings, cat, Config())
     for stage in ids.STAGES:
-        got = result["opm"]["by_stage"][stage]
-        assert got["mean"] == 3.5
-        assert got["plain_mean"] == 2.5
-        assert got["n"] == 24
+        got = result.opm.by_stage[stage]
+        assert got.mean == 3.5
+        assert got.plain_mean == 2.5
+        assert got.n == 24
     for c in ids.C_IDS:
-        assert result["twelve_cs"][c]["mean"] == 3.5
-        assert result["twelve_cs"][c]["plain_mean"] == 2.5
-    assert result["items"][0]["mean"] == 3.5 and result["items"][0]["plain_mean"] == 2.5
-    text = result["weighting"].lower()
+        assert result.twelve_cs[c].mean == 3.5
+        assert result.twelve_cs[c].plain_mean == 2.5
+    assert result.items[0].mean == 3.5 and result.items[0].plain_mean == 2.5
+    text = result.weighting.lower()
     assert "level" in text and "plain" in text
 
 
 def test_a_level_under_the_threshold_is_left_out_of_the_balanced_mean(cat) -> None:
     who = people({("local_authority", "frontline"): 10, ("police", "managerial"): 5, ("health", "strategic"): 2})
     ratings = craft(cat, who, lambda g: g["level"].map({"frontline": 2.0, "managerial": 4.0, "strategic": 5.0}))
-    got = analyse_frame(ratings, cat, Config())["opm"]["by_stage"]["consider"]
+    got = analyse_frame(ratings, cat, Config()).opm.by_stage["consider"]
     # The two leaders are hidden, and managerial with them (else subtraction would reveal the leaders), so the
     # headline is frontline's 2.0; the plain mean still counts everyone.
-    assert got["mean"] == 2.0
-    assert got["plain_mean"] == pytest.approx((10 * 2 + 5 * 4 + 2 * 5) / 17, abs=0.006)
-    assert got["n"] == 17
+    assert got.mean == 2.0
+    assert got.plain_mean == pytest.approx((10 * 2 + 5 * 4 + 2 * 5) / 17, abs=0.006)
+    assert got.n == 17
 
 
 def test_most_disagreement_items_are_flagged(cat, items) -> None:
@@ -282,21 +290,28 @@ def test_most_disagreement_items_are_flagged(cat, items) -> None:
         return np.where(g["item"] == consensual, 3.0, v)
 
     result = analyse_frame(craft(cat, who, score), cat, Config())
-    flagged = [d["item"] for d in result["disagreement"]]
+    flagged = [d.item for d in result.disagreement]
     assert flagged[0] == split
     assert mild in flagged and flagged.index(mild) > 0
     assert consensual not in flagged
-    top = result["disagreement"][0]
-    assert top["sd"] > 2 and top["polarisation"] == 0.5
-    by_item = {i["item"]: i for i in result["items"]}
-    assert by_item[consensual]["sd"] == 0.0 and by_item[consensual]["polarisation"] == 0.0
+    top = result.disagreement[0]
+    assert top.sd > 2 and top.polarisation == 0.5
+    by_item = {i.item: i for i in result.items}
+    assert by_item[consensual].sd == 0.0 and by_item[consensual].polarisation == 0.0
 
 
 # ---- anonymity ------------------------------------------------------------------------------------------------
 
 
-def _leaks(doc: dict, small_ids: set[str], small_ns: set[int], small_mean_max: float) -> list[str]:
-    """Places in the JSON where the small group's ids, size or own mean show."""
+def _leaks(
+    result: AreaAnalysis,
+    small_ids: set[str],
+    small_ns: set[int],
+    small_mean_max: float,
+    leave_out: set[str] | None = None,
+) -> list[str]:
+    """Places in the JSON where the small group's ids, size or own mean show (top-level keys leave_out aside)."""
+    doc = result.model_dump(mode="json", exclude=leave_out)
     text = json.dumps(doc)
     found = [f"id {i}" for i in small_ids if i in text]
     for path, key, value in walk(doc):
@@ -337,14 +352,14 @@ def test_groups_of_two_never_appear_in_any_output(cat) -> None:
     result = as_json(analyse_frame(ratings, cat, Config(min_group_size=3), area="X", cycle="1"))
     assert _leaks(result, {"tiny000", "tiny001"}, {2}, 1.0) == []
     for stage in ids.STAGES:
-        cell = result["opm"]["by_stage_agency"][stage]["voluntary_community"]
-        assert cell["mean"] is None and cell["n"] is None and cell["suppressed"] is True
-        hidden = [a for a, c in result["opm"]["by_stage_agency"][stage].items() if c.get("suppressed")]
+        cell = result.opm.by_stage_agency[stage]["voluntary_community"]
+        assert cell.mean is None and cell.n is None and cell.suppressed is True
+        hidden = [a for a, c in result.opm.by_stage_agency[stage].items() if c.suppressed]
         assert len(hidden) >= 2  # secondary suppression: the group cannot be worked out from the others
-    assert not [g for g in result["gaps"] if "voluntary_community" in g["between"]]
-    cells = result["respondents_by_agency_level"]
-    assert {(c["agency"], c["level"]) for c in cells if c["suppressed"]} >= {("voluntary_community", "strategic")}
-    assert all(c["n"] is None for c in cells if c["suppressed"])
+    assert not [g for g in result.gaps if "voluntary_community" in g.between]
+    cells = result.respondents_by_agency_level
+    assert {(c.agency, c.level) for c in cells if c.suppressed} >= {("voluntary_community", "strategic")}
+    assert all(c.n is None for c in cells if c.suppressed)
     # the check can fail: with a threshold of 2 the pair is shown
     assert _leaks(as_json(analyse_frame(ratings, cat, Config(min_group_size=2))), set(), {2}, 1.0)
 
@@ -363,12 +378,12 @@ def test_a_small_group_cannot_be_worked_out_from_the_total_and_the_gaps(cat) -> 
     ratings = _with_small_group(cat, big, ("voluntary_community", "strategic"), 2)
     result = as_json(analyse_frame(ratings, cat, Config()))
     for stage in ids.STAGES:
-        total = result["opm"]["by_stage"][stage]
-        shown = [g for g in result["gaps"] if g["kind"] == "agency" and g["stage"] == stage]
-        rest_n = total["n"] - sum(g["n_a"] for g in shown)
+        total = result.opm.by_stage[stage]
+        shown = [g for g in result.gaps if g.kind == "agency" and g.stage == stage]
+        rest_n = total.n - sum(g.n_a for g in shown)
         assert rest_n == 0 or rest_n >= 3, f"{stage}: the {rest_n} respondents left over can be worked out"
         if rest_n:
-            rest_mean = (total["plain_mean"] * total["n"] - sum(g["mean_a"] * g["n_a"] for g in shown)) / rest_n
+            rest_mean = (total.plain_mean * total.n - sum(g.mean_a * g.n_a for g in shown)) / rest_n
             assert rest_mean > 2  # a mixture with shown-size groups, not the pair's own 1.0
 
 
@@ -383,10 +398,10 @@ def test_respondent_counts_cannot_be_worked_out_by_subtraction(cat) -> None:
     }
     ratings = _with_small_group(cat, big, ("health", "managerial"), 2)
     result = as_json(analyse_frame(ratings, cat, Config()))
-    cells = result["respondents_by_agency_level"]
-    hidden = [c for c in cells if c["suppressed"]]
+    cells = result.respondents_by_agency_level
+    hidden = [c for c in cells if c.suppressed]
     assert len(hidden) >= 2
-    assert result["respondents"] - sum(c["n"] for c in cells if not c["suppressed"]) > 2
+    assert result.respondents - sum(c.n for c in cells if not c.suppressed) > 2
     assert _leaks(result, {"tiny000", "tiny001"}, {2}, 1.0) == []
 
 
@@ -402,13 +417,13 @@ def test_configured_min_group_size_of_five_hides_groups_of_four(cat) -> None:
     }
     ratings = _with_small_group(cat, big, ("education", "frontline"), 4)
     result = as_json(analyse_frame(ratings, cat, Config(min_group_size=5)))
-    assert result["min_group_size"] == 5
+    assert result.min_group_size == 5
     assert _leaks(result, {"tiny000", "tiny003"}, {4}, 1.0) == []
-    assert not [g for g in result["gaps"] if "education" in g["between"]]
-    assert all(min(g["n_a"], g["n_b"]) >= 5 for g in result["gaps"])
+    assert not [g for g in result.gaps if "education" in g.between]
+    assert all(min(g.n_a, g.n_b) >= 5 for g in result.gaps)
     # the same ratings with the default threshold do show the group of four: the check above can fail
     shown = as_json(analyse_frame(ratings, cat, Config(min_group_size=3)))
-    assert shown["opm"]["by_stage_agency"]["consider"]["education"] == {"mean": 1.0, "n": 4}
+    assert shown.opm.by_stage_agency["consider"]["education"] == Cell(mean=1.0, n=4)
 
 
 def test_whole_analysis_of_a_tiny_area_shows_no_numbers(cat) -> None:
@@ -416,17 +431,17 @@ def test_whole_analysis_of_a_tiny_area_shows_no_numbers(cat) -> None:
     who = people({("local_authority", "strategic"): 1, ("police", "frontline"): 1}, "tiny")
     ratings = craft(cat, who, lambda g: np.full(len(g), 2.0))
     result = as_json(analyse_frame(ratings, cat, Config()))
-    assert result["opm"]["priority_stage"] is None
-    assert result["gaps"] == [] and result["disagreement"] == []
-    assert _leaks({k: v for k, v in result.items() if k != "respondents"}, {"tiny000", "tiny001"}, {1, 2}, 5.0) == []
-    assert {n["status"] for n in result["toc"]["nodes"]} == {"unknown"}
+    assert result.opm.priority_stage is None
+    assert result.gaps == [] and result.disagreement == []
+    assert _leaks(result, {"tiny000", "tiny001"}, {1, 2}, 5.0, leave_out={"respondents"}) == []
+    assert {n.status for n in result.toc.nodes} == {"unknown"}
 
 
 # ---- journey priority -----------------------------------------------------------------------------------------
 
 
 def _journey(cat, items, table: dict[tuple[str, str], float], default: float = 4.0, per_level: int = 6, **cfg):
-    return analyse_frame(craft(cat, even_team(per_level), stage_level(table, default)), cat, Config(**cfg))["opm"]
+    return analyse_frame(craft(cat, even_team(per_level), stage_level(table, default)), cat, Config(**cfg)).opm
 
 
 def _frontline_communicate_weak(items) -> tuple[Callable, list[str]]:
@@ -446,16 +461,16 @@ def _frontline_communicate_weak(items) -> tuple[Callable, list[str]]:
 def test_weak_only_at_frontline_communicate_makes_communicate_the_priority(cat, items) -> None:
     score, worst = _frontline_communicate_weak(items)
     base = stage_level({}, 4.0)
-    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config())["opm"]
-    assert opm["by_stage"]["communicate"]["mean"] >= 3.0  # not weak overall: only the frontline is
-    assert opm["priority_stage"] == "communicate"
-    reason = opm["priority_reason"]
-    front = opm["by_stage_level"]["communicate"]["frontline"]
+    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config()).opm
+    assert opm.by_stage["communicate"].mean >= 3.0  # not weak overall: only the frontline is
+    assert opm.priority_stage == "communicate"
+    reason = opm.priority_reason
+    front = opm.by_stage_level["communicate"]["frontline"]
     assert reason.startswith("Communicate: frontline")
-    assert f"{front['mean']:.1f}" in reason and "n=6" in reason
+    assert f"{front.mean:.1f}" in reason and "n=6" in reason
     assert "strategic 4.0" in reason or "managerial 4.0" in reason
     assert "Consider and Create" in reason
-    assert set(opm["priority_detail"]["weakest_items"]) == set(worst)
+    assert set(opm.priority_detail.weakest_items) == set(worst)
     texts = item_table(cat).set_index("item")["text"]
     for item in worst:
         assert texts[item] in reason
@@ -464,25 +479,25 @@ def test_weak_only_at_frontline_communicate_makes_communicate_the_priority(cat, 
 def test_consider_comes_first_when_it_is_also_weak(cat, items) -> None:
     score, _ = _frontline_communicate_weak(items)
     base = stage_level({("consider", "frontline"): 2.0}, 4.0)
-    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config())["opm"]
-    assert opm["priority_stage"] == "consider"
-    assert opm["priority_reason"].startswith("Consider: frontline 2.0 (n=6)")
+    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config()).opm
+    assert opm.priority_stage == "consider"
+    assert opm.priority_reason.startswith("Consider: frontline 2.0 (n=6)")
 
 
 def test_create_weak_at_one_level_blocks_communicate(cat, items) -> None:
     score, _ = _frontline_communicate_weak(items)
     base = stage_level({("create", "managerial"): 2.0}, 4.0)
-    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config())["opm"]
-    assert opm["priority_stage"] == "create"
-    assert "managerial 2.0" in opm["priority_reason"]
+    opm = analyse_frame(craft(cat, even_team(6), lambda g: score(g, base)), cat, Config()).opm
+    assert opm.priority_stage == "create"
+    assert "managerial 2.0" in opm.priority_reason
 
 
 def test_weak_consider_is_the_priority_even_when_commit_is_weaker(cat, items) -> None:
     table = {(s, lv): v for lv in ids.LEVELS for s, v in (("consider", 2.0), ("commit", 1.0))}
     opm = _journey(cat, items, table)
-    assert opm["by_stage"]["commit"]["mean"] < opm["by_stage"]["consider"]["mean"] < 3
-    assert opm["priority_stage"] == "consider"
-    assert opm["priority_reason"].startswith("Consider")
+    assert opm.by_stage["commit"].mean < opm.by_stage["consider"].mean < 3
+    assert opm.priority_stage == "consider"
+    assert opm.priority_reason.startswith("Consider")
 
 
 def test_all_strong_gives_the_weakest_stage_and_says_none_is_below(cat, items) -> None:
@@ -492,9 +507,9 @@ def test_all_strong_gives_the_weakest_stage_and_says_none_is_below(cat, items) -
         for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))
     }
     opm = _journey(cat, items, table)
-    assert opm["priority_stage"] == "communicate"
-    assert "No stage is below 3" in opm["priority_reason"]
-    assert opm["priority_reason"].startswith("Communicate: 3.0 overall (n=18)")
+    assert opm.priority_stage == "communicate"
+    assert "No stage is below 3" in opm.priority_reason
+    assert opm.priority_reason.startswith("Communicate: 3.0 overall (n=18)")
 
 
 def test_priority_threshold_is_configurable(cat, items) -> None:
@@ -504,11 +519,11 @@ def test_priority_threshold_is_configurable(cat, items) -> None:
         for s, v in (("consider", 5.0), ("create", 4.0), ("communicate", 3.0), ("commit", 5.0))
     }
     ratings = craft(cat, even_team(6), stage_level(table, 4.0))
-    assert analyse_frame(ratings, cat, Config(priority_threshold=3.0))["opm"]["priority_stage"] == "communicate"
-    strict = analyse_frame(ratings, cat, Config(priority_threshold=4.5))["opm"]
-    assert strict["priority_stage"] == "create"  # the earliest stage under 4.5, not the weakest
-    assert strict["priority_detail"]["threshold"] == 4.5
-    assert "Consider is at or above 4.5" in strict["priority_reason"]
+    assert analyse_frame(ratings, cat, Config(priority_threshold=3.0)).opm.priority_stage == "communicate"
+    strict = analyse_frame(ratings, cat, Config(priority_threshold=4.5)).opm
+    assert strict.priority_stage == "create"  # the earliest stage under 4.5, not the weakest
+    assert strict.priority_detail.threshold == 4.5
+    assert "Consider is at or above 4.5" in strict.priority_reason
 
 
 def test_priority_threshold_comes_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -524,20 +539,16 @@ def test_priority_threshold_comes_from_settings(monkeypatch: pytest.MonkeyPatch)
 
 def test_no_priority_without_enough_ratings(cat) -> None:
     ratings = craft(cat, even_team(4), lambda g: np.full(len(g), 3.0), frameworks=("twelve_cs",))
-    opm = analyse_frame(ratings, cat, Config())["opm"]
-    assert opm["priority_stage"] is None
-    assert "Not enough" in opm["priority_reason"]
+    opm = analyse_frame(ratings, cat, Config()).opm
+    assert opm.priority_stage is None
+    assert "Not enough" in opm.priority_reason
 
 
 # ---- perception gaps ------------------------------------------------------------------------------------------
 
 
 def _gap(result: dict, a: str, b: str, *, stage: str | None = None, item: str | None = None, c: str | None = None):
-    found = [
-        g
-        for g in result["gaps"]
-        if g["between"] == [a, b] and g.get("stage") == stage and g["item"] == item and g.get("c") == c
-    ]
+    found = [g for g in result.gaps if g.between == [a, b] and g.stage == stage and g.item == item and g.c == c]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -567,38 +578,38 @@ def communicate_gap(cat):
 def test_a_real_strategic_frontline_gap_on_communicate_is_found(communicate_gap, items) -> None:
     ratings, result = communicate_gap
     gap = _gap(result, "strategic", "frontline", stage="communicate")
-    assert gap is not None and gap["kind"] == "level" and gap["framework"] == "opm"
-    assert gap["significant"] is True
-    assert 1.4 < gap["difference"] < 2.4
-    assert (gap["n_a"], gap["n_b"]) == (12, 20)
+    assert gap is not None and gap.kind == "level" and gap.framework == "opm"
+    assert gap.significant is True
+    assert 1.4 < gap.difference < 2.4
+    assert (gap.n_a, gap.n_b) == (12, 20)
     per = _respondent_means(ratings, items, "stage")
     comm = per[per["stage"] == "communicate"]
     s, f = comm[comm["level"] == "strategic"]["score"], comm[comm["level"] == "frontline"]["score"]
-    assert gap["difference"] == pytest.approx(s.mean() - f.mean(), abs=0.006)
-    assert gap["p"] == pytest.approx(mannwhitneyu(s, f, method="asymptotic").pvalue, rel=0.05)
-    assert gap["q"] >= gap["p"]
+    assert gap.difference == pytest.approx(s.mean() - f.mean(), abs=0.006)
+    assert gap.p == pytest.approx(mannwhitneyu(s, f, method="asymptotic").pvalue, rel=0.05)
+    assert gap.q >= gap.p
     # the gap leads: significant gaps first, the largest first among them
-    sig = [g for g in result["gaps"] if g["significant"]]
-    assert result["gaps"][: len(sig)] == sig
-    assert abs(sig[0]["difference"]) == max(abs(g["difference"]) for g in sig)
+    sig = [g for g in result.gaps if g.significant]
+    assert result.gaps[: len(sig)] == sig
+    assert abs(sig[0].difference) == max(abs(g.difference) for g in sig)
     # no gap where none was put in
-    assert not _gap(result, "strategic", "frontline", stage="consider")["significant"]
-    assert not _gap(result, "managerial", "frontline", stage="commit")["significant"]
+    assert not _gap(result, "strategic", "frontline", stage="consider").significant
+    assert not _gap(result, "managerial", "frontline", stage="commit").significant
 
 
 def test_gap_items_and_every_contract_key(communicate_gap, items) -> None:
     _, result = communicate_gap
     comm_items = set(items[items["stage"] == "communicate"]["item"])
-    sig = [g for g in result["gaps"] if g["significant"] and g["item"]]
-    true = [g for g in sig if g["item"] in comm_items]
-    assert len({g["item"] for g in true}) >= len(comm_items) // 2
+    sig = [g for g in result.gaps if g.significant and g.item]
+    true = [g for g in sig if g.item in comm_items]
+    assert len({g.item for g in true}) >= len(comm_items) // 2
     assert len(sig) - len(true) <= 0.1 * len(sig)  # BH controls the false discovery rate, at 5% here
-    for g in as_json(result)["gaps"]:
-        assert g["kind"] in ("level", "agency")
-        assert isinstance(g["between"], list) and len(g["between"]) == 2
-        assert g["framework"] in ("opm", "twelve_cs")
-        assert g["item"] is None or isinstance(g["item"], str)
-        assert isinstance(g["difference"], float) and isinstance(g["significant"], bool)
+    for g in as_json(result).gaps:
+        assert g.kind in ("level", "agency")
+        assert isinstance(g.between, list) and len(g.between) == 2
+        assert g.framework in ("opm", "twelve_cs")
+        assert g.item is None or isinstance(g.item, str)
+        assert isinstance(g.difference, float) and isinstance(g.significant, bool)
 
 
 def test_no_gap_when_one_side_is_under_the_threshold(cat) -> None:
@@ -612,15 +623,15 @@ def test_no_gap_when_one_side_is_under_the_threshold(cat) -> None:
     )
     ratings = craft(cat, who, lambda g: np.where(g["level"] == "strategic", 5.0, noisy(g, 2.0, 1)))
     result = analyse_frame(ratings, cat, Config())
-    assert not [g for g in result["gaps"] if "strategic" in g["between"]]
+    assert not [g for g in result.gaps if "strategic" in g.between]
     # managerial is hidden with them (secondary suppression), so it is not compared either: its mean and the
     # total would give the two leaders' mean away
-    assert result["opm"]["by_stage_level"]["consider"]["managerial"]["mean"] is None
-    assert not [g for g in result["gaps"] if g["kind"] == "level"]
+    assert result.opm.by_stage_level["consider"]["managerial"].mean is None
+    assert not [g for g in result.gaps if g.kind == "level"]
     without = ratings[~ratings["respondent"].str.startswith("s")]
-    assert [g for g in analyse_frame(without, cat, Config())["gaps"] if g["between"] == ["managerial", "frontline"]]
+    assert [g for g in analyse_frame(without, cat, Config()).gaps if g.between == ["managerial", "frontline"]]
     stricter = analyse_frame(without, cat, Config(min_group_size=5))
-    assert not [g for g in stricter["gaps"] if g["kind"] == "level"]
+    assert not [g for g in stricter.gaps if g.kind == "level"]
 
 
 def test_each_agency_is_compared_with_the_others(cat) -> None:
@@ -631,12 +642,12 @@ def test_each_agency_is_compared_with_the_others(cat) -> None:
 
     result = analyse_frame(craft(cat, who, score), cat, Config())
     edu = _gap(result, "education", "others", stage="create")
-    assert edu is not None and edu["kind"] == "agency" and edu["significant"] and edu["difference"] < -1.5
-    assert {tuple(g["between"]) for g in result["gaps"] if g["kind"] == "agency"} == {
+    assert edu is not None and edu.kind == "agency" and edu.significant and edu.difference < -1.5
+    assert {tuple(g.between) for g in result.gaps if g.kind == "agency"} == {
         (a, "others") for a in ("local_authority", "police", "health", "education")
     }
     c_gap = _gap(result, "education", "others", c="c08_cohesion")
-    assert c_gap is not None and c_gap["framework"] == "twelve_cs" and c_gap["significant"]
+    assert c_gap is not None and c_gap.framework == "twelve_cs" and c_gap.significant
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -645,19 +656,19 @@ def test_bh_keeps_pure_noise_from_looking_like_gaps(cat, seed: int) -> None:
     who = even_team(10, agencies=("local_authority", "police", "health"))
     rng = np.random.default_rng(seed)
     result = analyse_frame(craft(cat, who, lambda g: rng.integers(1, 6, len(g)).astype(float)), cat, Config())
-    gaps = result["gaps"]
+    gaps = result.gaps
     assert len(gaps) > 500
-    raw = sum((g["p"] if g["p"] is not None else 1) < 0.05 for g in gaps)
+    raw = sum((g.p if g.p is not None else 1) < 0.05 for g in gaps)
     assert raw >= 10  # uncorrected, noise would hand the room a list of "gaps"
-    assert sum(g["significant"] for g in gaps) <= 1
+    assert sum(g.significant for g in gaps) <= 1
 
 
 def test_all_tied_comparisons_give_valid_json(cat) -> None:
     """Everyone rates 4 everywhere: no gap can be significant, and p is null rather than NaN."""
     result = analyse_frame(craft(cat, even_team(4), lambda g: np.full(len(g), 4.0)), cat, Config())
     doc = as_json(result)  # raises on NaN
-    assert doc["gaps"] and not any(g["significant"] for g in doc["gaps"])
-    assert all(g["difference"] == 0.0 for g in doc["gaps"])
+    assert doc.gaps and not any(g.significant for g in doc.gaps)
+    assert all(g.difference == 0.0 for g in doc.gaps)
 
 
 # ---- the whole document ---------------------------------------------------------------------------------------
@@ -666,16 +677,16 @@ def test_all_tied_comparisons_give_valid_json(cat) -> None:
 def test_contract_keys_and_types(mixed) -> None:
     _, result = mixed
     doc = as_json(result)
-    assert isinstance(doc["respondents"], int)
-    opm = doc["opm"]
-    assert set(opm["by_stage"]) == set(ids.STAGES)
+    assert isinstance(doc.respondents, int)
+    opm = doc.opm
+    assert set(opm.by_stage) == set(ids.STAGES)
     for stage in ids.STAGES:
-        cell = opm["by_stage"][stage]
-        assert isinstance(cell["mean"], float) and isinstance(cell["n"], int)
-        assert set(opm["by_stage_level"][stage]) == set(ids.LEVELS)
-    assert opm["priority_stage"] in ids.STAGES and isinstance(opm["priority_reason"], str) and opm["priority_reason"]
-    assert set(doc["twelve_cs"]) == set(ids.C_IDS)
-    assert {n["status"] for n in doc["toc"]["nodes"]} <= {"strong", "adequate", "weak", "at_risk", "unknown"}
+        cell = opm.by_stage[stage]
+        assert isinstance(cell.mean, float) and isinstance(cell.n, int)
+        assert set(opm.by_stage_level[stage]) == set(ids.LEVELS)
+    assert opm.priority_stage in ids.STAGES and isinstance(opm.priority_reason, str) and opm.priority_reason
+    assert set(doc.twelve_cs) == set(ids.C_IDS)
+    assert {n.status for n in doc.toc.nodes} <= {"strong", "adequate", "weak", "at_risk", "unknown"}
 
 
 def test_respondent_scores_average_per_person_first(cat, items) -> None:
@@ -691,9 +702,9 @@ def test_respondent_scores_average_per_person_first(cat, items) -> None:
     ratings = craft(cat, who, score)
     s = respondent_scores(ratings, cat)
     assert len(s[(s["kind"] == "stage") & (s["measure"] == "consider")]) == 6
-    got = analyse_frame(ratings, cat, Config())["opm"]["by_stage"]["consider"]
-    assert got["plain_mean"] == 3.0
-    assert math.isclose(got["mean"], 3.0)
+    got = analyse_frame(ratings, cat, Config()).opm.by_stage["consider"]
+    assert got.plain_mean == 3.0
+    assert math.isclose(got.mean, 3.0)
 
 
 # ---- every area of a cycle at once ----------------------------------------------------------------------------
@@ -701,7 +712,7 @@ def test_respondent_scores_average_per_person_first(cat, items) -> None:
 
 def test_cycle_scores_agree_with_analyse_frame_for_every_area(cat) -> None:
     """The vectorised all-areas analysis gives each area what its own analysis gives, suppression and priority too."""
-    from toolkit.analysis.scores import cycle_scores
+    from toolkit.analysis.cycle import cycle_scores
 
     areas = {
         "North": (
@@ -730,25 +741,25 @@ def test_cycle_scores_agree_with_analyse_frame_for_every_area(cat) -> None:
     scores = got["scores"].set_index(["area", "kind", "measure", "level"])
     priority = got["priority"].set_index("area")["priority_stage"]
 
-    def same(cell: dict, row: pd.Series) -> None:
+    def same(cell: Cell, row: pd.Series) -> None:
         for key in ("mean", "n"):
-            want = cell.get(key)
+            want = getattr(cell, key)
             have = None if pd.isna(row[key]) else row[key]
             assert (want is None and have is None) or want == pytest.approx(have), (key, cell, dict(row))
 
     for area in areas:
         one = analyse_frame(ratings[ratings["area"] == area].drop(columns="area"), cat, Config())
-        assert priority[area] == one["opm"]["priority_stage"]
+        assert priority[area] == one.opm.priority_stage
         for stage in ids.STAGES:
-            same(one["opm"]["by_stage"][stage], scores.loc[(area, "stage", stage, "all")])
+            same(one.opm.by_stage[stage], scores.loc[(area, "stage", stage, "all")])
             for lv in ids.LEVELS:
-                same(one["opm"]["by_stage_level"][stage][lv], scores.loc[(area, "stage", stage, lv)])
+                same(one.opm.by_stage_level[stage][lv], scores.loc[(area, "stage", stage, lv)])
         for c in ids.C_IDS:
-            same(one["twelve_cs"][c], scores.loc[(area, "c", c, "all")])
+            same(one.twelve_cs[c], scores.loc[(area, "c", c, "all")])
             for lv in ids.LEVELS:
-                same(one["twelve_cs_by_level"][c][lv], scores.loc[(area, "c", c, lv)])
+                same(one.twelve_cs_by_level[c][lv], scores.loc[(area, "c", c, lv)])
         for group in ids.C_GROUPS:
-            same(one["twelve_cs_groups"][group], scores.loc[(area, "c_group", group, "all")])
+            same(one.twelve_cs_groups[group], scores.loc[(area, "c_group", group, "all")])
     assert priority["South"] == "communicate" and priority["East"] == "consider" and priority["West"] is None
     assert pd.isna(scores.loc[("South", "stage", "consider", "strategic"), "mean"])
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.analysis.area import analyse
 from toolkit.analysis.benchmark.every_area import benchmark
 from toolkit.analysis.benchmark.exports import export_bytes, view_table
 from toolkit.analysis.benchmark.measures import KEYS, ordinal
@@ -22,7 +23,7 @@ from toolkit.analysis.benchmark.peers import BenchConfig, describe_filters, peer
 from toolkit.analysis.benchmark.ranks import rank_stats
 from toolkit.analysis.benchmark.table import CycleTable, area_tags, cycle_table, data_version, table_from_stats
 from toolkit.analysis.benchmark.view import area_view, cards, compare, history, peers_table
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
@@ -171,21 +172,19 @@ def test_the_cycle_table_agrees_with_each_areas_own_analysis(db_url, catalogue) 
             a = analyse(area, "2026", session=s, cat=catalogue, cfg=cfg, with_change=False)
             for stage in ids.STAGES:
                 # Equal up to the last rounded digit (the database and pandas sum in different orders).
-                assert t.values.at[area, f"stage:{stage}"] == pytest.approx(
-                    a["opm"]["by_stage"][stage]["mean"], abs=0.0101
-                )
+                assert t.values.at[area, f"stage:{stage}"] == pytest.approx(a.opm.by_stage[stage].mean, abs=0.0101)
                 for lv in ids.LEVELS:
-                    cell = a["opm"]["by_stage_level"][stage][lv]
+                    cell = a.opm.by_stage_level[stage][lv]
                     got = t.values.at[area, f"level:{stage}:{lv}"]
-                    assert (None if np.isnan(got) else got) == pytest.approx(cell["mean"], abs=0.0101), (
+                    assert (None if np.isnan(got) else got) == pytest.approx(cell.mean, abs=0.0101), (
                         area,
                         stage,
                         lv,
                     )
-                    assert bool(t.suppressed.at[area, f"level:{stage}:{lv}"]) == bool(cell.get("suppressed"))
+                    assert bool(t.suppressed.at[area, f"level:{stage}:{lv}"]) == cell.suppressed
             for c in ids.C_IDS:
-                assert t.values.at[area, f"c:{c}"] == pytest.approx(a["twelve_cs"][c]["mean"], abs=0.0101)
-            assert t.respondents[area] == a["respondents"]
+                assert t.values.at[area, f"c:{c}"] == pytest.approx(a.twelve_cs[c].mean, abs=0.0101)
+            assert t.respondents[area] == a.respondents
     assert t.suppressed.to_numpy().any()  # the threshold really hid something
 
 

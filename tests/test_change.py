@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from toolkit.analysis.change import change_between, difference_in_differences, group_selector
-from toolkit.analysis.scores import Config, item_table
+from toolkit.analysis.config import Config, item_table
 from toolkit.core import ids
 
 
@@ -48,7 +48,7 @@ def on_stage(stage: str, shift: float, base: float = 3.0):
 
 
 def _measure(rows: list[dict], kind: str, measure: str) -> dict:
-    (found,) = [r for r in rows if r["kind"] == kind and r["measure"] == measure]
+    (found,) = [r for r in rows if r.kind == kind and r.measure == measure]
     return found
 
 
@@ -60,20 +60,20 @@ def test_a_real_improvement_has_an_interval_above_zero(cat) -> None:
     after = rate(cat, cohort(10, "b"), on_stage("communicate", 0.8), seed=2)
     rows = change_between(before, after, cat, Config())
     comm = _measure(rows, "stage", "communicate")
-    assert comm["significant"] is True
-    assert 0 < comm["ci_low"] <= comm["difference"] <= comm["ci_high"]
-    assert 0.5 < comm["difference"] < 1.1
-    assert comm["difference"] == pytest.approx(comm["after"] - comm["before"], abs=0.011)
-    assert (comm["n_before"], comm["n_after"]) == (30, 30)
-    assert comm["label"] == "Communicate"
+    assert comm.significant is True
+    assert 0 < comm.ci_low <= comm.difference <= comm.ci_high
+    assert 0.5 < comm.difference < 1.1
+    assert comm.difference == pytest.approx(comm.after - comm.before, abs=0.011)
+    assert (comm.n_before, comm.n_after) == (30, 30)
+    assert comm.label == "Communicate"
     for stage in ("consider", "create", "commit"):
         row = _measure(rows, "stage", stage)
-        assert row["ci_low"] <= 0 <= row["ci_high"] and not row["significant"], row
+        assert row.ci_low <= 0 <= row.ci_high and not row.significant, row
     # most communicate items improve significantly too; the stages and C's come before the items
     comm_items = set(item_table(cat).query("stage == 'communicate'")["item"])
-    item_rows = [r for r in rows if r["kind"] == "item" and r["measure"] in comm_items]
-    assert sum(r["significant"] and r["difference"] > 0 for r in item_rows) >= len(item_rows) // 2
-    kinds = [r["kind"] for r in rows]
+    item_rows = [r for r in rows if r.kind == "item" and r.measure in comm_items]
+    assert sum(r.significant and r.difference > 0 for r in item_rows) >= len(item_rows) // 2
+    kinds = [r.kind for r in rows]
     assert kinds[:4] == ["stage"] * 4 and kinds[4:16] == ["c"] * 12
 
 
@@ -82,9 +82,9 @@ def test_the_same_ratings_twice_show_no_change(cat) -> None:
     rows = change_between(ratings, ratings, cat, Config())
     assert len(rows) == 4 + 12 + len(item_table(cat))
     for r in rows:
-        assert r["difference"] == 0.0
-        assert r["ci_low"] <= 0 <= r["ci_high"]
-        assert r["significant"] is False
+        assert r.difference == 0.0
+        assert r.ci_low <= 0 <= r.ci_high
+        assert r.significant is False
 
 
 def test_no_real_change_rarely_looks_significant(cat) -> None:
@@ -94,8 +94,8 @@ def test_no_real_change_rarely_looks_significant(cat) -> None:
         before = rate(cat, cohort(10, "a"), 3.2, seed=seed)
         after = rate(cat, cohort(10, "b"), 3.2, seed=seed + 1)
         rows = change_between(before, after, cat, Config(), reps=500)
-        covered += sum(r["ci_low"] <= 0 <= r["ci_high"] for r in rows if r["kind"] == "stage")
-        significant += sum(r["significant"] for r in rows)
+        covered += sum(r.ci_low <= 0 <= r.ci_high for r in rows if r.kind == "stage")
+        significant += sum(r.significant for r in rows)
         total += len(rows)
     assert covered >= 0.85 * 12 * 4
     assert significant / total < 0.12  # about 5% by chance, uncorrected

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import Cell, Gap, Toc
 from toolkit.charts import results as charts
+from toolkit.charts import toc as toc_charts
 from toolkit.core import ids
 from toolkit.training.demo import generate_ratings
 
@@ -33,19 +36,14 @@ def test_heatmap_writes_mean_and_n_in_every_cell_not_just_colour(analysis) -> No
 
 
 def test_heatmap_marks_suppressed_cells_in_words(analysis) -> None:
-    small = {
-        **analysis,
-        "opm": {
-            **analysis["opm"],
-            "by_stage_level": {
-                s: {**cells, "strategic": {"mean": None, "n": None, "suppressed": True}}
-                for s, cells in analysis["opm"]["by_stage_level"].items()
-            },
-        },
+    levels = {
+        s: {**cells, "strategic": Cell(mean=None, n=None, suppressed=True)}
+        for s, cells in analysis.opm.by_stage_level.items()
     }
+    small = analysis.model_copy(update={"opm": analysis.opm.model_copy(update={"by_stage_level": levels})})
     data = _data(charts.stage_level_heatmap(small).to_dict())
     strategic = data[data["level"] == "Strategic"]
-    assert set(strategic["label"]) == {f"fewer than {analysis['min_group_size']}"}
+    assert set(strategic["label"]) == {f"fewer than {analysis.min_group_size}"}
     assert strategic["mean"].isna().all()
 
 
@@ -58,6 +56,7 @@ def test_twelve_cs_chart_has_every_c_in_order_with_its_group(analysis, catalogue
 def test_gaps_chart_labels_comparisons_in_words_and_flags_significance(analysis) -> None:
     gaps = [
         {
+            "framework": "opm",
             "kind": "level",
             "between": ["strategic", "frontline"],
             "stage": "communicate",
@@ -67,6 +66,7 @@ def test_gaps_chart_labels_comparisons_in_words_and_flags_significance(analysis)
             "significant": True,
         },
         {
+            "framework": "twelve_cs",
             "kind": "agency",
             "between": ["police", "others"],
             "stage": None,
@@ -76,7 +76,7 @@ def test_gaps_chart_labels_comparisons_in_words_and_flags_significance(analysis)
             "significant": False,
         },
     ]
-    data = _data(charts.gaps_chart(gaps).to_dict())
+    data = _data(charts.gaps_chart([Gap.model_validate(g) for g in gaps]).to_dict())
     assert list(data["comparison"]) == [
         "Strategic vs frontline · Communicate",
         "Police vs others · Coordination of data",
@@ -89,10 +89,10 @@ def test_palettes_are_okabe_ito() -> None:
 
 
 def test_toc_dot_has_every_node_with_its_status_in_words_and_shape(analysis, catalogue) -> None:
-    dot = charts.toc_dot(analysis["toc"])
-    for n in analysis["toc"]["nodes"]:
-        assert f'"{n["id"]}" [label=' in dot
-        assert f"[{charts.STATUS_LABELS[n['status']]}" in dot
+    dot = toc_charts.toc_dot(analysis.toc)
+    for n in analysis.toc.nodes:
+        assert f'"{n.id}" [label=' in dot
+        assert f"[{charts.STATUS_LABELS[n.status]}" in dot
     assert dot.count(" -> ") == len(catalogue.toc.edges)
     assert "cluster_0" in dot and "cluster_3" in dot
 
@@ -104,5 +104,5 @@ def test_toc_dot_escapes_quotes_in_labels() -> None:
         ],
         "edges": [],
     }
-    dot = charts.toc_dot(health)
+    dot = toc_charts.toc_dot(Toc.model_validate({**health, "assumptions": []}))
     assert 'A \\"quoted\\" label' in dot

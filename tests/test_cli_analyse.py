@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from toolkit.analysis.results import SCHEMA_PATH, schema
 from toolkit.core import ids
 from toolkit.store.areas import resolve_cycle
 
@@ -131,3 +133,39 @@ def test_unknown_area_or_cycle_exits_1_with_a_message(demo: str, area: str, cycl
     assert proc.stderr.startswith("error: ")
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_committed_schema_is_the_models() -> None:
+    """docs/schemas/analyse.schema.json is written from AreaAnalysis (`python -m toolkit.analysis.results`)."""
+    assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == schema()
+
+
+def test_analyse_json_validates_against_the_schema_and_keeps_every_key(demo: str) -> None:
+    proc = run(demo, "analyse", "--area", ASHVALE, "--cycle", "2026", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = strict_json(proc.stdout)
+    committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(committed)
+    jsonschema.Draft202012Validator(committed).validate(doc)
+    assert set(doc) >= {"area", "cycle", "respondents", "opm", "twelve_cs", "gaps", "toc"}  # contracts section 5
+    assert set(doc) >= {
+        "min_group_size",
+        "weighting",
+        "respondents_by_agency_level",
+        "dont_know",
+        "twelve_cs_by_level",
+        "twelve_cs_groups",
+        "items",
+        "disagreement",
+        "change",
+    }
+    assert set(doc["opm"]) >= {"by_stage", "by_stage_level", "by_stage_agency", "priority_stage", "priority_reason"}
+    assert set(doc["toc"]) == {"nodes", "edges", "assumptions"} and {"from", "to"} <= set(doc["toc"]["edges"][0])
+    for g in doc["gaps"]:
+        assert set(g) >= {"kind", "between", "framework", "item", "difference", "significant"}
+    for n in doc["toc"]["nodes"]:
+        assert set(n) >= {"id", "tier", "status", "score"}
+    # a document that breaks the contract is refused
+    broken = {**doc, "toc": {**doc["toc"], "nodes": [{**doc["toc"]["nodes"][0], "status": "fine"}]}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(committed).validate(broken)

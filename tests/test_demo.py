@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.training.demo import FICTIONAL, STORIES, generate_ratings
 
@@ -53,17 +54,19 @@ def test_each_story_shows_in_the_analysis(demo, catalogue) -> None:
     df, _ = demo
     cfg = Config()
     ash = analyse_frame(_area(df, STORIES[0].name), catalogue, cfg)
-    comm = ash["opm"]["by_stage_level"]["communicate"]
-    assert comm["strategic"]["mean"] - comm["frontline"]["mean"] > 1.0  # frontline far below leaders on Communicate
-    assert ash["opm"]["priority_stage"] == "communicate"
+    comm = ash.opm.by_stage_level["communicate"]
+    assert (comm["strategic"].mean or 0) - (
+        comm["frontline"].mean or 0
+    ) > 1.0  # frontline far below leaders on Communicate
+    assert ash.opm.priority_stage == "communicate"
     strong = analyse_frame(_area(df, STORIES[2].name), catalogue, cfg)
-    assert all(v["mean"] >= 3.75 for v in strong["opm"]["by_stage"].values())
+    assert all((v.mean or 0) >= 3.75 for v in strong.opm.by_stage.values())
     brind = analyse_frame(_area(df, STORIES[1].name), catalogue, cfg)
-    wider = next(n for n in brind["toc"]["nodes"] if n["id"] == "ult_wider_collaboration")
-    assert wider["own_status"] == "weak"
+    wider = next(n for n in brind.toc.nodes if n.id == "ult_wider_collaboration")
+    assert wider.own_status == "weak"
     dun = analyse_frame(_area(df, STORIES[3].name), catalogue, cfg)
-    sharing = next(n for n in dun["toc"]["nodes"] if n["id"] == "int_information_sharing")
-    assert sharing["own_status"] == "weak"
+    sharing = next(n for n in dun.toc.nodes if n.id == "int_information_sharing")
+    assert sharing.own_status == "weak"
 
 
 def test_national_scale_generates_many_distinct_fictional_areas(catalogue) -> None:

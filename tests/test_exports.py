@@ -12,7 +12,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
 from toolkit.cli.main import main
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports import blocks, bundle_doc, bundle_in, bundle_out, toc_files
@@ -98,7 +99,7 @@ def test_the_command_line_exports_and_imports_a_bundle_by_its_content(rich, cata
     assert "Imported the area" in capsys.readouterr().out
     with session_scope() as s:
         _same(bundle_out.export_bundle(AREA, session=s), before)
-        assert analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config())["opm"] == analysed["opm"]
+        assert analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config()).opm == analysed.opm
     assert main(["import", str(path)]) == 1  # never overwrites
     assert "already exists" in capsys.readouterr().err
 
@@ -129,25 +130,25 @@ def test_bundles_are_told_apart_from_ratings_files() -> None:
 @pytest.fixture
 def health(rich, catalogue) -> dict:
     with session_scope() as s:
-        return analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config())["toc"]
+        return analyse(AREA, "2026", session=s, cat=catalogue, cfg=Config()).toc
 
 
 def test_graphml_parses_back_to_the_same_graph(health) -> None:
     g = nx.read_graphml(io.StringIO(toc_files.toc_graphml(health)))
-    assert set(g.nodes) == {n["id"] for n in health["nodes"]}
-    assert set(g.edges) == {(e["from"], e["to"]) for e in health["edges"]}
-    some = health["nodes"][0]
-    assert g.nodes[some["id"]]["status"] == some["status"] and g.nodes[some["id"]]["label"] == some["label"]
-    risky = {(e["from"], e["to"]) for e in health["edges"] if e["at_risk"]}
+    assert set(g.nodes) == {n.id for n in health.nodes}
+    assert set(g.edges) == {(e.from_, e.to) for e in health.edges}
+    some = health.nodes[0]
+    assert g.nodes[some.id]["status"] == some.status and g.nodes[some.id]["label"] == some.label
+    risky = {(e.from_, e.to) for e in health.edges if e.at_risk}
     assert {e for e in g.edges if g.edges[e]["at_risk"]} == risky
 
 
 def test_mermaid_has_every_node_and_marks_risk(health) -> None:
     text = toc_files.toc_mermaid(health)
     assert text.startswith("flowchart LR")
-    for n in health["nodes"]:
-        assert f"    {n['id']}[" in text
-    assert text.count("-. at risk .->") == sum(e["at_risk"] for e in health["edges"])
+    for n in health.nodes:
+        assert f"    {n.id}[" in text
+    assert text.count("-. at risk .->") == sum(e.at_risk for e in health.edges)
     assert "classDef weak" in text and "AT RISK" in text
 
 

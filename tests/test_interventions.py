@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.interventions.suggest import STRONG, diversify, suggest
 from toolkit.interventions.suggestion import Suggestion
@@ -81,7 +82,7 @@ def strong(catalogue) -> dict:
 
 def test_weak_frontline_communicate_puts_within_agency_communication_on_top(catalogue, frontline_communicate) -> None:
     a = frontline_communicate
-    assert a["opm"]["priority_stage"] == "communicate"
+    assert a.opm.priority_stage == "communicate"
     within = by_barrier(catalogue, "Effective within-agency communication", "Frontline communication")
     assert len(within) >= 8
     top = [s.id for s in suggest(a, catalogue, top=5)]
@@ -117,7 +118,7 @@ def test_weak_engagement_of_wider_organisations_brings_up_the_wider_organisation
 
 
 def test_a_uniformly_strong_area_gets_at_most_a_handful_each_with_a_reason(catalogue, strong) -> None:
-    assert all(s["mean"] >= CFG.priority_threshold for s in strong["opm"]["by_stage"].values())
+    assert all((s.mean or 0) >= CFG.priority_threshold for s in strong.opm.by_stage.values())
     found = suggest(strong, catalogue)
     assert 1 <= len(found) <= 3
     for s in found:
@@ -145,7 +146,7 @@ def _numbers(analysis: dict) -> set[str]:
         elif isinstance(x, float):
             out.add(f"{x:.1f}")
 
-    walk({k: analysis[k] for k in ("opm", "twelve_cs", "items", "toc")})
+    walk(analysis.model_dump(include={"opm", "twelve_cs", "items", "toc"}))
     return out
 
 
@@ -231,7 +232,7 @@ def test_stages_after_the_priority_are_held_back_and_the_priority_boosted(catalo
         )
 
     a = analysed(catalogue, score)
-    assert a["opm"]["priority_stage"] == "communicate" and a["opm"]["by_stage"]["commit"]["mean"] < 3
+    assert a.opm.priority_stage == "communicate" and a.opm.by_stage["commit"].mean < 3
     found = suggest(a, catalogue)
     after = [s for s in found if s.stages and set(s.stages) <= {"commit"}]
     assert after
@@ -250,7 +251,7 @@ def test_suppressed_cells_never_drive_or_appear(catalogue) -> None:
     low = (df["level"] == "strategic") & df["item"].isin(comm)
     df.loc[low, "score"] = 1
     a = analyse_frame(df, catalogue, CFG)
-    assert a["opm"]["by_stage_level"]["communicate"]["strategic"]["mean"] is None
+    assert a.opm.by_stage_level["communicate"]["strategic"].mean is None
     for s in suggest(a, catalogue):
         assert not any(r.startswith("Strategic ") for r in s.reasons)
 

@@ -43,7 +43,7 @@ def test_answering_reveals_the_toolkits_answer_and_reasoning(at) -> None:
 
 
 def test_the_intervention_exercise_reveals_the_suggestions(at, catalogue) -> None:
-    from toolkit.analysis.scores import analyse
+    from toolkit.analysis.area import analyse
     from toolkit.training.trainer import intervention_exercise
 
     with session_scope() as s:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
 from toolkit.analysis.suppression import suppressed_cells as suppress_table
 from toolkit.capture.ratings_file import import_table
 from toolkit.cli.main import main
@@ -73,7 +74,7 @@ def _check_text(text: str, a: dict) -> None:
     text = _words(text)
     for h in HEADINGS:
         assert h in text, h
-    assert _words(a["opm"]["priority_reason"])[:60] in text
+    assert _words(a.opm.priority_reason)[:60] in text
     assert "synthetic" in text.lower()
     assert "fewer than 3" in text
     assert not re.search(r"\bn=[12]\b", text), "a group under 3 people is shown"
@@ -222,7 +223,8 @@ def test_no_small_cell_can_be_worked_out_from_a_total(counts, hidden) -> None:
 
 
 def test_figures_are_sized_from_their_pixels() -> None:
-    from toolkit.charts.results import toc_chart
+    from toolkit.analysis.results import Toc
+    from toolkit.charts.toc import toc_chart
     from toolkit.reports.blocks import chart_png
 
     health = {
@@ -232,7 +234,7 @@ def test_figures_are_sized_from_their_pixels() -> None:
         ],
         "edges": [{"from": "a", "to": "b", "at_risk": True}],
     }
-    png, w, h = chart_png(toc_chart(health), 1.0)
+    png, w, h = chart_png(toc_chart(Toc.model_validate(health)), 1.0)
     assert png.startswith(b"\x89PNG") and w > 300 and h > 100
     Figure("x", png, "alt", "caption", w, h)
 

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
 from toolkit.scrutiny import checklist, evidence, fields, summary, trail
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 from toolkit.store.models import Area, EvidenceEntry, ReportAssurance, TrailEntry
@@ -267,7 +268,7 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
     tables = summary.summary(area, cycle, session=session, cat=catalogue, analysis=a)
     side = tables["self-rating and scrutiny"].set_index("about")
     row = side.loc["Stage: Communicate"]
-    assert row["self_rating"].startswith(f"{a['opm']['by_stage']['communicate']['mean']:.2f} (n=")
+    assert row["self_rating"].startswith(f"{a.opm.by_stage['communicate'].mean:.2f} (n=")
     assert row["scrutiny"] == "challenged: 1 supporting note, 1 open challenge" and row["notes"] == 2
     assert side.loc["Stage: Create", "scrutiny"] == "no evidence yet"
     chk = tables["yearly report checklist"].set_index("point")

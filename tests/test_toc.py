@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.analysis.scores import Config, analyse_frame, item_table
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config, item_table
+from toolkit.analysis.results import ItemStat
 from toolkit.analysis.toc import STATUSES, build_graph, toc_health
 from toolkit.core import ids
 
@@ -56,7 +58,7 @@ def tagged(g: pd.DataFrame, node: str) -> np.ndarray:
 
 
 def _nodes(result: dict) -> dict[str, dict]:
-    return {n["id"]: n for n in result["toc"]["nodes"]}
+    return {n.id: n for n in result.toc.nodes}
 
 
 # ---- the graph ------------------------------------------------------------------------------------------------
@@ -96,9 +98,9 @@ def test_information_sharing_depends_on_agreed_policies(graph) -> None:
 def test_all_strong_ratings_make_every_node_strong(cat) -> None:
     result = analyse_frame(craft(cat, strong_background), cat, Config())
     nodes = _nodes(result)
-    assert {n["status"] for n in nodes.values()} == {"strong"}
-    assert all(n["score"] == 4.5 and n["n_items"] > 0 and n["path"] == [] for n in nodes.values())
-    assert result["toc"]["nodes"][0]["tier"] == "inputs" and result["toc"]["nodes"][-1]["tier"] == "ultimate_outcomes"
+    assert {n.status for n in nodes.values()} == {"strong"}
+    assert all(n.score == 4.5 and n.n_items > 0 and n.path == [] for n in nodes.values())
+    assert result.toc.nodes[0].tier == "inputs" and result.toc.nodes[-1].tier == "ultimate_outcomes"
 
 
 def test_a_weak_information_sharing_input_puts_information_sharing_at_risk(cat, graph) -> None:
@@ -108,34 +110,34 @@ def test_a_weak_information_sharing_input_puts_information_sharing_at_risk(cat, 
     result = analyse_frame(ratings, cat, Config())
     nodes = _nodes(result)
     policies = nodes["in_agreed_policies"]
-    assert policies["status"] == "weak" and policies["score"] == 2.0
-    assert "2.0" in policies["reason"]
+    assert policies.status == "weak" and policies.score == 2.0
+    assert "2.0" in policies.reason
 
     sharing = nodes["int_information_sharing"]
-    assert sharing["own_status"] in ("adequate", "strong")  # its own evidence is fine...
-    assert sharing["status"] == "at_risk"  # ...but it rests on a weak input
-    assert sharing["path"][0] == "in_agreed_policies" and sharing["path"][-1] == "int_information_sharing"
-    assert nx.is_path(graph, sharing["path"])
-    assert "in_agreed_policies" in sharing["weak_upstream"]
+    assert sharing.own_status in ("adequate", "strong")  # its own evidence is fine...
+    assert sharing.status == "at_risk"  # ...but it rests on a weak input
+    assert sharing.path[0] == "in_agreed_policies" and sharing.path[-1] == "int_information_sharing"
+    assert nx.is_path(graph, sharing.path)
+    assert "in_agreed_policies" in sharing.weak_upstream
     label = graph.nodes["in_agreed_policies"]["label"]
-    assert sharing["reason"] == f"{sharing['label']} is at risk: input '{label}' is weak, 2.0"
+    assert sharing.reason == f"{sharing.label} is at risk: input '{label}' is weak, 2.0"
 
     for n, node in nodes.items():
         below = nx.has_path(graph, "in_agreed_policies", n) and n != "in_agreed_policies"
-        if below and node["own_status"] != "weak":
-            assert node["status"] == "at_risk", n
+        if below and node.own_status != "weak":
+            assert node.status == "at_risk", n
         if not below and n != "in_agreed_policies":
-            assert node["status"] in ("strong", "adequate"), (n, node["status"])
-    risky = {(e["from"], e["to"]) for e in result["toc"]["edges"] if e["at_risk"]}
-    assert set(zip(sharing["path"], sharing["path"][1:], strict=False)) <= risky
+            assert node.status in ("strong", "adequate"), (n, node.status)
+    risky = {(e.from_, e.to) for e in result.toc.edges if e.at_risk}
+    assert set(zip(sharing.path, sharing.path[1:], strict=False)) <= risky
     assert all(nx.has_path(graph, "in_agreed_policies", b) for _, b in risky)
 
 
 def test_without_the_weak_input_nothing_is_at_risk(cat) -> None:
     ratings = craft(cat, lambda g: np.where(tagged(g, "in_agreed_policies"), 4.0, strong_background(g)))
     nodes = _nodes(analyse_frame(ratings, cat, Config()))
-    assert nodes["int_information_sharing"]["status"] == "strong"
-    assert not [n for n in nodes.values() if n["status"] == "at_risk"]
+    assert nodes["int_information_sharing"].status == "strong"
+    assert not [n for n in nodes.values() if n.status == "at_risk"]
 
 
 def test_a_weak_node_names_its_weakest_items(cat) -> None:
@@ -149,9 +151,9 @@ def test_a_weak_node_names_its_weakest_items(cat) -> None:
         ),
     )
     node = _nodes(analyse_frame(ratings, cat, Config()))["int_information_sharing"]
-    assert node["status"] == "weak"
-    assert node["reason"].startswith(f"{node['label']} is weak (")
-    assert f"'{linked['text'].iloc[0]}' 1.0" in node["reason"]
+    assert node.status == "weak"
+    assert node.reason.startswith(f"{node.label} is weak (")
+    assert f"'{linked['text'].iloc[0]}' 1.0" in node.reason
 
 
 def test_a_failing_assumption_flags_the_nodes_it_underpins(cat) -> None:
@@ -163,35 +165,35 @@ def test_a_failing_assumption_flags_the_nodes_it_underpins(cat) -> None:
     result = analyse_frame(craft(cat, strong_background), cat, Config(), assumptions=register)
     nodes = _nodes(result)
     for n in assumption.nodes:
-        assert nodes[n]["status"] == "at_risk", n
-        assert nodes[n]["own_status"] == "strong"
-        assert nodes[n]["assumptions_failing"] == [assumption.text]
-        assert assumption.text in nodes[n]["reason"]
+        assert nodes[n].status == "at_risk", n
+        assert nodes[n].own_status == "strong"
+        assert nodes[n].assumptions_failing == [assumption.text]
+        assert assumption.text in nodes[n].reason
     others = {n: v for n, v in nodes.items() if n not in assumption.nodes}
-    assert {v["status"] for v in others.values()} == {"strong"}  # a doubtful assumption flags nothing
-    entries = {a["id"]: a for a in result["toc"]["assumptions"]}
+    assert {v.status for v in others.values()} == {"strong"}  # a doubtful assumption flags nothing
+    entries = {a.id: a for a in result.toc.assumptions}
     assert len(entries) == len(cat.toc.assumptions) == 11
-    assert entries["processes_can_align"]["status"] == "fails"
-    assert entries["processes_can_align"]["note"] == "Two trusts merged; policies differ."
-    assert entries["clear_purpose"]["status"] == "doubtful"
-    assert entries["reform_valued"]["status"] == "unknown"
+    assert entries["processes_can_align"].status == "fails"
+    assert entries["processes_can_align"].note == "Two trusts merged; policies differ."
+    assert entries["clear_purpose"].status == "doubtful"
+    assert entries["reform_valued"].status == "unknown"
 
 
 def test_no_ratings_means_unknown(cat) -> None:
     ratings = craft(cat, lambda g: np.full(len(g), np.nan))
     nodes = _nodes(analyse_frame(ratings, cat, Config()))
-    assert {n["status"] for n in nodes.values()} == {"unknown"}
-    assert all(n["score"] is None for n in nodes.values())
+    assert {n.status for n in nodes.values()} == {"unknown"}
+    assert all(n.score is None for n in nodes.values())
 
 
 def test_thresholds_decide_the_status(cat) -> None:
     ratings = craft(cat, lambda g: np.full(len(g), 4.0))
     nodes = _nodes(analyse_frame(ratings, cat, Config(strong_threshold=3.75)))
-    assert {n["status"] for n in nodes.values()} == {"strong"}
+    assert {n.status for n in nodes.values()} == {"strong"}
     nodes = _nodes(analyse_frame(ratings, cat, Config(strong_threshold=4.5)))
-    assert {n["status"] for n in nodes.values()} == {"adequate"}
+    assert {n.status for n in nodes.values()} == {"adequate"}
     nodes = _nodes(analyse_frame(ratings, cat, Config(priority_threshold=4.2, strong_threshold=4.5)))
-    weak = {n for n, v in nodes.items() if v["status"] == "weak"}
+    weak = {n for n, v in nodes.items() if v.status == "weak"}
     assert weak == set(nodes)  # every node scores 4.0 < 4.2: weak, not "at risk" (its own evidence is weak)
 
 
@@ -209,40 +211,40 @@ def test_statuses_are_consistent_for_any_item_means(cat, graph, data) -> None:
     means = data.draw(st.lists(st.one_of(st.none(), st.floats(1, 5)), min_size=len(table), max_size=len(table)))
     failing = data.draw(st.sets(st.sampled_from([a.id for a in cat.toc.assumptions]), max_size=3))
     items = [
-        {
-            "framework": r.framework,
-            "item": r.item,
-            "text": r.text,
-            "toc_nodes": list(r.toc_nodes),
-            "mean": None if m is None else round(m, 2),
-            "n": None if m is None else 10,
-        }
+        ItemStat(
+            framework=r.framework,
+            item=r.item,
+            text=r.text,
+            toc_nodes=list(r.toc_nodes),
+            mean=None if m is None else round(m, 2),
+            n=None if m is None else 10,
+        )
         for r, m in zip(table.itertuples(), means, strict=True)
     ]
     cfg = Config()
     health = toc_health(cat, items, cfg, {a: {"status": "fails", "note": ""} for a in failing})
-    weak = {n["id"] for n in health["nodes"] if n["own_status"] == "weak"}
+    weak = {n.id for n in health.nodes if n.own_status == "weak"}
     flagged = {n for a in cat.toc.assumptions if a.id in failing for n in a.nodes}
-    assert [n["tier"] for n in health["nodes"]] == sorted((n["tier"] for n in health["nodes"]), key=ids.TOC_TIERS.index)
-    for n in health["nodes"]:
-        assert n["status"] in CONTRACT_STATUSES
-        assert n["own_status"] in CONTRACT_STATUSES - {"at_risk"}
-        assert (n["score"] is None) == (n["own_status"] == "unknown")
-        if n["score"] is not None:
+    assert [n.tier for n in health.nodes] == sorted((n.tier for n in health.nodes), key=ids.TOC_TIERS.index)
+    for n in health.nodes:
+        assert n.status in CONTRACT_STATUSES
+        assert n.own_status in CONTRACT_STATUSES - {"at_risk"}
+        assert (n.score is None) == (n.own_status == "unknown")
+        if n.score is not None:
             expected = (
                 "strong"
-                if n["score"] >= cfg.strong_threshold
+                if n.score >= cfg.strong_threshold
                 else "adequate"
-                if n["score"] >= cfg.priority_threshold
+                if n.score >= cfg.priority_threshold
                 else "weak"
             )
-            assert n["own_status"] == expected
-        upstream_weak = bool(nx.ancestors(graph, n["id"]) & weak)
-        if n["own_status"] == "weak":
-            assert n["status"] == "weak"
-        elif upstream_weak or n["id"] in flagged:
-            assert n["status"] == "at_risk" and n["reason"]
+            assert n.own_status == expected
+        upstream_weak = bool(nx.ancestors(graph, n.id) & weak)
+        if n.own_status == "weak":
+            assert n.status == "weak"
+        elif upstream_weak or n.id in flagged:
+            assert n.status == "at_risk" and n.reason
             if upstream_weak:
-                assert n["path"][0] in weak and n["path"][-1] == n["id"] and nx.is_path(graph, n["path"])
+                assert n.path[0] in weak and n.path[-1] == n.id and nx.is_path(graph, n.path)
         else:
-            assert n["status"] == n["own_status"]
+            assert n.status == n.own_status

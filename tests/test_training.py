@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.interventions.suggest import suggest
 from toolkit.store.areas import get_or_create_area, list_areas, resolve_cycle
@@ -28,7 +29,7 @@ def test_a_demo_partnership_is_loaded_once_with_its_story(ashvale, catalogue) ->
         assert not training.ensure_demo_area(ASHVALE, session=s, cat=catalogue)
         (area,) = list_areas(session=s)
     assert area.area == ASHVALE and area.fictional and [c.cycle for c in area.cycles] == ["2025", "2026"]
-    assert ashvale["respondents"] == STORIES[0].respondents
+    assert ashvale.respondents == STORIES[0].respondents
 
 
 def test_reset_deletes_what_was_done_and_reloads(ashvale, catalogue) -> None:
@@ -51,15 +52,11 @@ def test_reset_refuses_what_is_not_a_demo(db_url, catalogue) -> None:
 
 def test_the_stage_exercise_answers_with_the_journey_priority(ashvale, catalogue) -> None:
     ex = training.stage_exercise(ashvale, catalogue)
-    assert ex.answer == ashvale["opm"]["priority_stage"] == "communicate"  # Ashvale's story: it stalls at Communicate
+    assert ex.answer == ashvale.opm.priority_stage == "communicate"  # Ashvale's story: it stalls at Communicate
     assert [o.key for o in ex.options] == list(ids.STAGES)
     assert set(ex.notes) == set(ids.STAGES) and "below 3" in ex.notes["communicate"]
     right = training.check(ex, "communicate")
-    assert (
-        right.agrees
-        and right.toolkit_answer == "Communicate"
-        and right.reasoning[0] == ashvale["opm"]["priority_reason"]
-    )
+    assert right.agrees and right.toolkit_answer == "Communicate" and right.reasoning[0] == ashvale.opm.priority_reason
     wrong = training.check(ex, "commit")
     assert not wrong.agrees and "somewhere else" in wrong.headline and wrong.about_yours == ex.notes["commit"]
     assert not training.check(ex, None).agrees

@@ -6,10 +6,11 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
 from toolkit.capture.assessment import AnswerError, submit_answer
 from toolkit.core import ids
 from toolkit.store.models import Rating, RatingHistory, Respondent, Workshop, WorkshopParticipant
@@ -45,6 +46,8 @@ def _answer_all(w, p, cat, session, score: int | None = 3) -> int:
 
 def _small_counts(obj, min_n: int, path: str = "") -> Iterator[str]:
     """Every count in a view that is above zero but under min_n (a group that should have been suppressed)."""
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump()
     if isinstance(obj, dict):
         for k, v in obj.items():
             if k in ("n", "n_a", "n_b", "raters") and isinstance(v, int) and 0 < v < min_n:
@@ -326,7 +329,7 @@ def test_what_participants_see_never_shows_a_group_under_the_minimum(room, sessi
     assert view["results"] is not None
     assert list(_small_counts(view, 3)) == []
     # the managerial level (2 people) is hidden in every stage breakdown
-    assert all(v["managerial"].get("suppressed") for v in view["results"]["opm"]["by_stage_level"].values())
+    assert all(v["managerial"].suppressed for v in view["results"].opm.by_stage_level.values())
     table = ws.joined_table(view["joined_by_agency_level"], 3)
     assert table.set_index("Agency").loc["Education", "Managerial"] == "fewer than 3"
 
@@ -349,7 +352,7 @@ def test_reveal_shows_the_rooms_results_with_everyone_counted(room, session, cat
     revealed = ws.reveal(w.code, session=session)
     assert revealed.status == "revealed" and revealed.revealed
     view = ws.participant_view(revealed, people[-1], session=session, cat=catalogue, cfg=CFG)
-    assert view["results"]["respondents"] == 9
+    assert view["results"].respondents == 9
     assert view["progress"] == (0, ws.status(revealed, session=session, cat=catalogue).totals["frontline"])
     after = ws.close(w.code, session=session)
     assert after.status == "closed" and after.revealed  # results stay visible after closing

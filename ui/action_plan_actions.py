@@ -21,7 +21,7 @@ def goal(iv_id: str) -> None:
     ss = st.session_state
     cat = catalogue()
     iv = next(iv for iv in cat.interventions if iv.id == iv_id)
-    nodes, items = default_targets(iv, cat, analysis(ss["sel_area"], ss["sel_cycle"]))
+    nodes, items = default_targets(iv, cat, analysis(ss["sel_area"], ss["sel_cycle"]).items)
     with db() as s:
         ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
         add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=who(), cat=cat)

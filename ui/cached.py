@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import streamlit as st
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import AreaAnalysis
 from toolkit.core.settings import get_settings
+from toolkit.interventions.plan import review_plan
+from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.areas import cycle_version, resolve_cycle
 from ui.resources import catalogue, db
 
 
+class CachedAnalysis(AreaAnalysis):
+    """An analysis with the token of the data and settings it was computed from (it keys the chart caches)."""
+
+    version: str
+
+
 @st.cache_data(max_entries=64, show_spinner="Analysing...")
-def _analysis(url: str, area: str, cycle: str, version: str, min_n: int, threshold: float) -> dict:
+def _analysis(url: str, area: str, cycle: str, version: str, min_n: int, threshold: float) -> CachedAnalysis:
     cfg = Config(min_group_size=min_n, priority_threshold=threshold)
     with db() as s:
         result = analyse(area, cycle, session=s, cat=catalogue(), cfg=cfg)
-    result["version"] = f"{url}|{version}|{min_n}|{threshold}"  # keys the chart and suggestion caches
-    return result
+    return CachedAnalysis(**dict(result), version=f"{url}|{version}|{min_n}|{threshold}")
 
 
-def analysis(area: str, cycle: str) -> dict:
+def analysis(area: str, cycle: str) -> CachedAnalysis:
     """The analysis of one area and cycle, recomputed only when its ratings or settings change."""
     s = get_settings()
     with db() as session:
@@ -32,39 +42,44 @@ def analysis(area: str, cycle: str) -> dict:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _spec(name: str, version: str, _build: Callable[[], alt.Chart]) -> dict:
+def _spec(name: str, version: str, _build: Callable[[], alt.Chart]) -> dict[str, Any]:
     return _build().to_dict()
 
 
-def chart(name: str, a: dict, build: Callable[[], alt.Chart], **kwargs: object) -> None:
+def chart(name: str, a: CachedAnalysis, build: Callable[[], alt.Chart], **kwargs: Any) -> None:
     """Render a toolkit chart, reusing its Vega-Lite spec until the analysis it draws on changes.
 
     Serialising an Altair chart costs tens of milliseconds; a rerun with unchanged data should not pay it again.
     """
-    st.vega_lite_chart(_spec(name, a["version"], build), width="stretch", **kwargs)
+    st.vega_lite_chart(_spec(name, a.version, build), width="stretch", **kwargs)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _suggestions(version: str, filters: tuple, _a: dict) -> list[Suggestion]:
-    from toolkit.interventions.suggest import suggest
+def _suggestions(version: str, filters: tuple[tuple[str, str | None], ...], _a: CachedAnalysis) -> list[Suggestion]:
+    f = dict(filters)
+    return suggest(
+        _a,
+        catalogue(),
+        top=10,
+        agency=f.get("agency"),
+        level=f.get("level"),
+        max_effort=f.get("max_effort"),
+        max_cost=f.get("max_cost"),
+    )
 
-    return suggest(_a, catalogue(), top=10, **dict(filters))
 
-
-def suggestions(a: dict, **filters: str | None) -> list[Suggestion]:
+def suggestions(a: CachedAnalysis, **filters: str | None) -> list[Suggestion]:
     """Ranked interventions for an analysis and filters, recomputed only when either changes."""
-    return _suggestions(a["version"], tuple(sorted(filters.items())), a)
+    return _suggestions(a.version, tuple(sorted(filters.items())), a)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _review(url: str, area: str, cycle: str, version: str, goals: tuple) -> list[dict]:
-    from toolkit.interventions.plan import review_plan
-
+def _review(url: str, area: str, cycle: str, version: str, goals: tuple[Any, ...]) -> list[dict[str, Any]]:
     with db() as s:
         return review_plan(area, cycle, session=s, cat=catalogue())
 
 
-def plan_review(area: str, cycle: str, goal_ids: tuple) -> list[dict]:
+def plan_review(area: str, cycle: str, goal_ids: tuple[Any, ...]) -> list[dict[str, Any]]:
     """Whether last cycle's goals moved, recomputed only when this cycle's ratings or the goals change."""
     with db() as session:
         version = cycle_version(resolve_cycle(area, cycle, session=session), session=session)

@@ -7,7 +7,8 @@ import re
 import streamlit as st
 from sqlalchemy import Engine
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import AreaAnalysis
 from toolkit.core.settings import get_settings
 from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
@@ -31,7 +32,7 @@ def config() -> Config:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _room(url: str, code: str, version: str, min_n: int, threshold: float) -> dict:
+def _room(url: str, code: str, version: str, min_n: int, threshold: float) -> AreaAnalysis:
     cat = catalogue()
     with db() as s:
         w = find_workshop(code, session=s)
@@ -39,7 +40,7 @@ def _room(url: str, code: str, version: str, min_n: int, threshold: float) -> di
     return room_results(ratings, w, cat, Config(min_group_size=min_n, priority_threshold=threshold))
 
 
-def room(w: WorkshopInfo, version: str) -> dict:
+def room(w: WorkshopInfo, version: str) -> AreaAnalysis:
     """The room's results, recomputed only when its answers change (version from workshop.status)."""
     c = config()
     return _room(get_settings().database_url, w.code, version, c.min_group_size, c.priority_threshold)

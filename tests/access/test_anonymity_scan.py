@@ -28,11 +28,12 @@ from pypdf import PdfReader
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.analysis.area import analyse
 from toolkit.analysis.benchmark.exports import export_bytes
 from toolkit.analysis.benchmark.peers import BenchConfig
 from toolkit.analysis.benchmark.table import area_tags, cycle_table
 from toolkit.analysis.benchmark.view import area_view, history
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.config import Config
 from toolkit.capture.ratings_file import import_ratings
 from toolkit.core.settings import get_settings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
@@ -244,8 +245,8 @@ def scan_files(engine, catalogue, cfg: Config) -> list[str]:
         for sheet in wb.worksheets:
             rows = list(sheet.values)
             hits += _table_hits(pd.DataFrame(rows[1:], columns=rows[0]), f"benchmark.xlsx/{sheet.title}")
-    hits += _text_hits(toc_mermaid(a["toc"]), "toc.mmd")
-    graph = nx.read_graphml(io.StringIO(toc_graphml(a["toc"])))
+    hits += _text_hits(toc_mermaid(a.toc), "toc.mmd")
+    graph = nx.read_graphml(io.StringIO(toc_graphml(a.toc)))
     hits += _json_hits(dict(graph.nodes(data=True)), "toc.graphml") + _text_hits(
         str(graph.edges(data=True)), "toc.graphml"
     )

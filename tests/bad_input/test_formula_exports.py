@@ -23,11 +23,12 @@ from openpyxl import load_workbook
 
 from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
+from toolkit.analysis.area import analyse
 from toolkit.analysis.benchmark.exports import export_bytes as comparison_bytes
 from toolkit.analysis.benchmark.peers import BenchConfig
 from toolkit.analysis.benchmark.table import area_tags, cycle_table
 from toolkit.analysis.benchmark.view import area_view, history
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.config import Config
 from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.core.text import FORMULA_TRIGGERS

@@ -166,7 +166,8 @@ def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
 def test_markdown_files_show_user_text_as_text(data, engine, catalogue) -> None:
     """The report's and the scrutiny summary's Markdown: a name or note typed as a link, an image or HTML stays text
     in whatever renders the file (a board's wiki, GitHub, an editor's preview)."""
-    from toolkit.analysis.scores import Config, analyse
+    from toolkit.analysis.area import analyse
+    from toolkit.analysis.config import Config
     from toolkit.reports.content import build_report
     from toolkit.reports.markdown import render_markdown
     from toolkit.scrutiny.summary import export_summary

@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from toolkit.analysis.scores import Config, item_table, respondent_scores
+from toolkit.analysis.config import Config, item_table
+from toolkit.analysis.frames import col, frame, rows, series
+from toolkit.analysis.results import ChangeMeasure
+from toolkit.analysis.scores import respondent_scores, round2
 from toolkit.analysis.stats import bootstrap_did, bootstrap_diff
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
 
-def _r(x: float) -> float | None:
-    return None if pd.isna(x) else round(float(x), 2)
-
-
 def change_between(
     before: pd.DataFrame, after: pd.DataFrame, cat: Catalogue, cfg: Config, *, reps: int = 1000, seed: int = 0
-) -> list[dict]:
+) -> list[ChangeMeasure]:
     """Per stage, C and item: mean after minus mean before, a bootstrap 95% interval, and whether it excludes zero.
 
     The two cycles are different samples of people, so each is resampled on its own. Measures with fewer than
     min_group_size respondents in either cycle are left out.
     """
     sb, sa = respondent_scores(before, cat), respondent_scores(after, cat)
-    texts = {(r.framework, r.item): r.text for r in item_table(cat).itertuples()}
+    meta = item_table(cat)
+    texts = dict(zip(zip(meta["framework"], meta["item"], strict=True), meta["text"], strict=True))
     order = {("stage", s): k for k, s in enumerate(ids.STAGES)} | {("c", c): 10 + k for k, c in enumerate(ids.C_IDS)}
-    gb = {
-        k: g["score"].to_numpy()
-        for k, g in sb[sb["kind"].isin(["stage", "c", "item"])].groupby(["kind", "framework", "measure"])
+    gb: dict[tuple[str, str, str], np.ndarray] = {
+        cast(tuple[str, str, str], k): col(g, "score").to_numpy()
+        for k, g in rows(sb, col(sb, "kind").isin(["stage", "c", "item"])).groupby(["kind", "framework", "measure"])
     }
-    ga = {
-        k: g["score"].to_numpy()
-        for k, g in sa[sa["kind"].isin(["stage", "c", "item"])].groupby(["kind", "framework", "measure"])
+    ga: dict[tuple[str, str, str], np.ndarray] = {
+        cast(tuple[str, str, str], k): col(g, "score").to_numpy()
+        for k, g in rows(sa, col(sa, "kind").isin(["stage", "c", "item"])).groupby(["kind", "framework", "measure"])
     }
     out = []
     for k, (key, a) in enumerate(sorted(ga.items())):
@@ -51,22 +52,22 @@ def change_between(
             else texts.get((fw, measure), measure)
         )
         out.append(
-            {
-                "kind": kind,
-                "framework": fw,
-                "measure": measure,
-                "label": label,
-                "before": _r(b.mean()),
-                "after": _r(a.mean()),
-                "n_before": len(b),
-                "n_after": len(a),
-                "difference": _r(diff),
-                "ci_low": _r(lo),
-                "ci_high": _r(hi),
-                "significant": bool(lo > 0 or hi < 0),
-            }
+            ChangeMeasure(
+                kind=kind,
+                framework=fw,
+                measure=measure,
+                label=label,
+                before=round2(b.mean()),
+                after=round2(a.mean()),
+                n_before=len(b),
+                n_after=len(a),
+                difference=round2(diff),
+                ci_low=round2(lo),
+                ci_high=round2(hi),
+                significant=bool(lo > 0 or hi < 0),
+            )
         )
-    out.sort(key=lambda d: (order.get((d["kind"], d["measure"]), 100), d["kind"] != "item", -abs(d["difference"] or 0)))
+    out.sort(key=lambda d: (order.get((d.kind, d.measure), 100), d.kind != "item", -abs(d.difference or 0)))
     return out
 
 
@@ -77,7 +78,7 @@ def group_selector(by: str, values: list[str]) -> Selector:
     """Rows whose `by` column (area, agency or level) is one of values: the user's choice of group."""
     if by not in ("area", "agency", "level"):
         raise ValueError(f"groups are chosen by area, agency or level, not {by!r}")
-    return lambda df: df[by].isin(values)
+    return lambda df: col(df, by).isin(values)
 
 
 def difference_in_differences(
@@ -106,11 +107,12 @@ def difference_in_differences(
             df = df.assign(respondent=df["area"] + "\x1f" + df["respondent"])
         s = respondent_scores(df, cat)
         if measure is None:
-            s = s[s["kind"] == "item"].groupby(["respondent", "level", "agency"])["score"].mean().reset_index()
+            items = rows(s, s["kind"] == "item")
+            s = frame(series(items.groupby(["respondent", "level", "agency"])["score"].mean()).reset_index())
         else:
-            s = s[(s["kind"] == kind) & (s["measure"] == measure)]
+            s = rows(s, (s["kind"] == kind) & (s["measure"] == measure))
         if "area" in df:
-            s = s.merge(df.drop_duplicates("respondent")[["respondent", "area"]], on="respondent")
+            s = s.merge(frame(df.drop_duplicates("respondent")[["respondent", "area"]]), on="respondent")
         return s
 
     cells = {}
@@ -124,7 +126,7 @@ def difference_in_differences(
         "kind": kind,
         "measure": measure,
         "n": {k: n if shown[k] else None for k, n in ns.items()},
-        "means": {k: _r(np.mean(v)) if len(v) and shown[k] else None for k, v in cells.items()},
+        "means": {k: round2(np.mean(v)) if len(v) and shown[k] else None for k, v in cells.items()},
     }
     if min(ns.values()) < cfg.min_group_size:
         return {
@@ -138,9 +140,9 @@ def difference_in_differences(
     did, lo, hi = bootstrap_did(cells, reps=reps, seed=seed)
     return {
         **result,
-        "did": _r(did),
-        "ci_low": _r(lo),
-        "ci_high": _r(hi),
+        "did": round2(did),
+        "ci_low": round2(lo),
+        "ci_high": round2(hi),
         "significant": bool(lo > 0 or hi < 0),
         "note": "",
     }

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from toolkit.analysis.frames import frame, series
+
 
 def mann_whitney_grouped(df: pd.DataFrame, key: str | list[str], group: str, value: str) -> pd.DataFrame:
     """Two-sided Mann-Whitney U per key, comparing rows with group True against group False.
@@ -17,12 +19,12 @@ def mann_whitney_grouped(df: pd.DataFrame, key: str | list[str], group: str, val
     Returns one row per key with n_a, n_b, mean_a, mean_b, u, p (p is NaN where a side is empty or all values tie).
     """
     keys = [key] if isinstance(key, str) else list(key)
-    d = df[[*keys, group, value]].dropna(subset=[value]).copy()
+    d = frame(df[[*keys, group, value]]).dropna(subset=[value]).copy()
     d[value] = d[value].astype(float)
     d["_rank"] = d.groupby(keys, sort=False)[value].rank(method="average")
-    ties = d.groupby([*keys, value], sort=False).size().rename("t").reset_index()
+    ties = frame(series(d.groupby([*keys, value], sort=False).size()).reset_index(name="t"))
     ties["t3"] = ties["t"] ** 3 - ties["t"]
-    tie_sum = ties.groupby(keys, sort=False)["t3"].sum()
+    tie_sum = series(ties.groupby(keys, sort=False)["t3"].sum())
     g = (
         d.groupby([*keys, group], sort=False)
         .agg(n=(value, "size"), mean=(value, "mean"), r=("_rank", "sum"))

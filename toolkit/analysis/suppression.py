@@ -9,7 +9,7 @@ shows counts or means by group (analysis, benchmark, workshop reveal, reports, e
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -43,3 +43,15 @@ def suppressed_cells(counts: Mapping[tuple[str, str], int], min_n: int) -> set[t
     keys = list(counts)
     lines = [[k for k in keys if k[axis] == v] for axis in (0, 1) for v in dict.fromkeys(k[axis] for k in keys)]
     return _close_lines(counts, lines, primary(counts, min_n))
+
+
+def suppressed_rows(lines: Sequence[Hashable], groups: Sequence[K], counts: Sequence[int], min_n: int) -> list[bool]:
+    """Many one-way breakdowns at once: row k is group groups[k] of breakdown lines[k] with counts[k] respondents.
+
+    True where suppressed_keys hides that group in its breakdown; for tables (pandas, numpy) of many breakdowns.
+    """
+    by_line: dict[Hashable, dict[K, int]] = {}
+    for line, g, n in zip(lines, groups, counts, strict=True):
+        by_line.setdefault(line, {})[g] = int(n)
+    hidden = {(line, g) for line, c in by_line.items() if min(c.values()) < min_n for g in suppressed_keys(c, min_n)}
+    return [(line, g) in hidden for line, g in zip(lines, groups, strict=True)]

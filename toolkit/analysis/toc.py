@@ -7,6 +7,18 @@ from functools import lru_cache
 
 import networkx as nx
 
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import (
+    Assumption,
+    InterventionRef,
+    ItemStat,
+    NodeDetail,
+    Toc,
+    TocEdge,
+    TocItem,
+    TocNode,
+    TocStatus,
+)
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
@@ -25,50 +37,53 @@ def build_graph(cat: Catalogue) -> nx.DiGraph:
     return g
 
 
-def _status(score: float | None, strong: float, weak: float) -> str:
+def _status(score: float | None, strong: float, weak: float) -> TocStatus:
     if score is None:
         return "unknown"
     return "strong" if score >= strong else "adequate" if score >= weak else "weak"
 
 
-def toc_health(cat: Catalogue, items: list[dict], cfg, assumptions: dict[str, dict] | None = None) -> dict:
+def toc_health(
+    cat: Catalogue, items: list[ItemStat], cfg: Config, assumptions: dict[str, dict[str, str]] | None = None
+) -> Toc:
     """Score every node from its linked items, mark weak ones, and what they put at risk downstream (with the path).
 
     A node is at risk when its own evidence is not weak (or there is none) but a node it depends on is weak, or an
     assumption that underpins it fails. `assumptions` maps assumption id to {"status", "note"}.
     """
     g = build_graph(cat)
-    linked: dict[str, list[dict]] = {n: [] for n in g.nodes}
+    linked: dict[str, list[tuple[ItemStat, float]]] = {n: [] for n in g.nodes}
     for it in items:
-        for node in it["toc_nodes"]:
-            if node in linked and it.get("mean") is not None:
-                linked[node].append(it)
-    score = {n: (round(sum(i["mean"] for i in its) / len(its), 2) if its else None) for n, its in linked.items()}
-    own = {n: _status(score[n], cfg.strong_threshold, cfg.priority_threshold) for n in g.nodes}
+        for node in it.toc_nodes:
+            if node in linked and it.mean is not None:
+                linked[node].append((it, it.mean))
+    score = {n: (round(sum(m for _, m in its) / len(its), 2) if its else None) for n, its in linked.items()}
+    own: dict[str, TocStatus] = {n: _status(score[n], cfg.strong_threshold, cfg.priority_threshold) for n in g.nodes}
     weak = {n for n, s in own.items() if s == "weak"}
     failing: dict[str, list[str]] = {}
-    register = []
+    register: list[Assumption] = []
     for a in cat.toc.assumptions:
         entry = (assumptions or {}).get(a.id, {})
-        status = entry.get("status", "unknown")
+        judged = entry.get("status", "unknown")
         register.append(
-            {"id": a.id, "text": a.text, "status": status, "note": entry.get("note", ""), "nodes": list(a.nodes)}
+            Assumption(id=a.id, text=a.text, status=judged, note=entry.get("note", ""), nodes=list(a.nodes))
         )
-        if status == "fails":
+        if judged == "fails":
             for n in a.nodes:
                 failing.setdefault(n, []).append(a.text)
-    nodes = []
+    nodes: list[TocNode] = []
     for n in nx.topological_sort(g):
         attrs = g.nodes[n]
-        status, reason, path = own[n], "", []
+        status: TocStatus = own[n]
+        reason, path = "", []
         label = attrs["label"]
         upstream = sorted((a for a in nx.ancestors(g, n) if a in weak), key=lambda a: (score[a], a))
         if status == "weak":
-            low = sorted(linked[n], key=lambda i: i["mean"])[:2]
-            reason = f"{label} is weak ({score[n]:.1f}): " + "; ".join(f"'{i['text']}' {i['mean']:.1f}" for i in low)
+            low = sorted(linked[n], key=lambda x: x[1])[:2]
+            reason = f"{label} is weak ({score[n]:.1f}): " + "; ".join(f"'{i.text}' {m:.1f}" for i, m in low)
         elif upstream:
             src = upstream[0]
-            path = nx.shortest_path(g, src, n)
+            path = list(nx.shortest_path(g, src, n))
             tier = g.nodes[src]["tier"].replace("_", " ").rstrip("s")
             reason = f"{label} is at risk: {tier} '{g.nodes[src]['label']}' is weak, {score[src]:.1f}"
             if len(upstream) > 1:
@@ -78,44 +93,45 @@ def toc_health(cat: Catalogue, items: list[dict], cfg, assumptions: dict[str, di
             status = "at_risk"
             reason = f"{label} is at risk: the assumption '{failing[n][0]}' fails"
         nodes.append(
-            {
-                "id": n,
-                "tier": attrs["tier"],
-                "label": label,
-                "group": attrs["group"],
-                "top": attrs["top"],
-                "status": status,
-                "own_status": own[n],
-                "score": score[n],
-                "n_items": len(linked[n]),
-                "items": [
-                    {"framework": i["framework"], "item": i["item"], "text": i["text"], "mean": i["mean"], "n": i["n"]}
-                    for i in linked[n]
+            TocNode(
+                id=n,
+                tier=attrs["tier"],
+                label=label,
+                group=attrs["group"],
+                top=attrs["top"],
+                status=status,
+                own_status=own[n],
+                score=score[n],
+                n_items=len(linked[n]),
+                items=[
+                    TocItem(framework=i.framework, item=i.item, text=i.text, mean=i.mean, n=i.n) for i, _ in linked[n]
                 ],
-                "weak_upstream": upstream,
-                "path": path,
-                "reason": reason,
-                "assumptions_failing": failing.get(n, []),
-            }
+                weak_upstream=upstream,
+                path=path,
+                reason=reason,
+                assumptions_failing=failing.get(n, []),
+            )
         )
     order = {t: k for k, t in enumerate(ids.TOC_TIERS)}
-    nodes.sort(key=lambda x: order[x["tier"]])
-    risky = {(a, b) for n in nodes for a, b in itertools.pairwise(n["path"])}
+    nodes.sort(key=lambda x: order[x.tier])
+    risky = {(a, b) for n in nodes for a, b in itertools.pairwise(n.path)}
     edges = [
-        {"from": a, "to": b, "rationale": d["rationale"], "at_risk": (a, b) in risky} for a, b, d in g.edges(data=True)
+        TocEdge(from_=a, to=b, rationale=d["rationale"], at_risk=(a, b) in risky) for a, b, d in g.edges(data=True)
     ]
-    return {"nodes": nodes, "edges": edges, "assumptions": register}
+    return Toc(nodes=nodes, edges=edges, assumptions=register)
 
 
-def node_detail(health: dict, cat: Catalogue, node_id: str) -> dict:
+def node_detail(health: Toc, cat: Catalogue, node_id: str) -> NodeDetail:
     """Everything the Theory of Change page shows for one box: evidence, path, assumptions, interventions."""
-    nodes = {n["id"]: n for n in health["nodes"]}
+    nodes = {n.id: n for n in health.nodes}
     n = nodes[node_id]
-    return {
-        **n,
-        "path_labels": [nodes[p]["label"] for p in n["path"]],
-        "assumptions": [a for a in health["assumptions"] if node_id in a["nodes"]],
-        "interventions": [
-            {"id": iv.id, "title": iv.title, "origin": iv.origin} for iv in cat.interventions if node_id in iv.toc_nodes
+    return NodeDetail(
+        **n.model_dump(by_alias=False),
+        path_labels=[nodes[p].label for p in n.path],
+        assumptions=[a for a in health.assumptions if node_id in a.nodes],
+        interventions=[
+            InterventionRef(id=iv.id, title=iv.title, origin=iv.origin)
+            for iv in cat.interventions
+            if node_id in iv.toc_nodes
         ],
-    }
+    )

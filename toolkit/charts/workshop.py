@@ -5,25 +5,26 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from toolkit.analysis.results import AreaAnalysis, Cell
 from toolkit.charts.results import OKABE_ITO, SEQUENTIAL
 from toolkit.core import ids
 
 
-def _label(cell: dict, min_n: int) -> str:
-    if cell.get("suppressed"):
+def _label(cell: Cell, min_n: int) -> str:
+    if cell.suppressed:
         return f"fewer than {min_n} people"
-    if cell.get("mean") is None:
+    if cell.mean is None:
         return "no answers yet"
-    return f"{cell['mean']:.1f} (n={cell['n']})"
+    return f"{cell.mean:.1f} (n={cell.n})"
 
 
-def stage_bars(analysis: dict, *, title: str = "The room's view of each stage") -> alt.Chart:
+def stage_bars(analysis: AreaAnalysis, *, title: str = "The room's view of each stage") -> alt.Chart:
     """One bar per stage in journey order, the mean and n written beside it; fits a phone's width."""
-    min_n = analysis["min_group_size"]
+    min_n = analysis.min_group_size
     rows = [
-        {"stage": ids.STAGE_NAMES[s], "mean": cell.get("mean"), "label": _label(cell, min_n), "k": k}
+        {"stage": ids.STAGE_NAMES[s], "mean": cell.mean, "label": _label(cell, min_n), "k": k}
         for k, s in enumerate(ids.STAGES)
-        for cell in [analysis["opm"]["by_stage"].get(s, {})]
+        for cell in [analysis.opm.by_stage.get(s, Cell())]
     ]
     df = pd.DataFrame(rows)
     df["bar"] = df["mean"].fillna(0.0)

@@ -7,11 +7,24 @@ import json
 import sys
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
+from toolkit.analysis.area import analyse
+from toolkit.cli import benchmark as cli_benchmark
+from toolkit.cli import reports as cli_reports
 from toolkit.core import ids
+from toolkit.core.catalogue import catalogue
+from toolkit.interventions.suggest import render_text, suggest
+from toolkit.store.db import session_scope
+
+
+def _plain(x: object) -> object:
+    """What json cannot write itself: a result model as its JSON dump, anything else as text."""
+    return x.model_dump(mode="json") if isinstance(x, BaseModel) else str(x)
 
 
 def _emit(doc: object) -> None:
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1, default=_plain)
     sys.stdout.write("\n")
 
 
@@ -20,37 +33,28 @@ def _fmt(x: float | None) -> str:
 
 
 def cmd_analyse(args: argparse.Namespace) -> None:
-    from toolkit.analysis.scores import analyse
-    from toolkit.core.catalogue import catalogue
-    from toolkit.store.db import session_scope
-
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue())
     if args.json:
-        _emit(result)
+        _emit(result.model_dump(mode="json"))
         return
-    opm = result["opm"]
-    print(f"{result['area']}, cycle {result['cycle']}: {result['respondents']} respondents")
-    print(f"\nJourney priority: {opm['priority_stage'] or 'none yet'}\n  {opm['priority_reason']}\n")
+    opm = result.opm
+    print(f"{result.area}, cycle {result.cycle}: {result.respondents} respondents")
+    print(f"\nJourney priority: {opm.priority_stage or 'none yet'}\n  {opm.priority_reason}\n")
     print(f"{'stage':12} {'all':>5} " + " ".join(f"{lv[:5]:>5}" for lv in ids.LEVELS))
     for st in ids.STAGES:
-        cells = opm["by_stage_level"][st]
-        print(f"{st:12} {_fmt(opm['by_stage'][st]['mean'])} " + " ".join(_fmt(cells[lv]["mean"]) for lv in ids.LEVELS))
+        cells = opm.by_stage_level[st]
+        print(f"{st:12} {_fmt(opm.by_stage[st].mean)} " + " ".join(_fmt(cells[lv].mean) for lv in ids.LEVELS))
     print("\nLargest perception gaps:")
-    for g in [g for g in result["gaps"] if g["significant"]][:5] or result["gaps"][:3]:
-        what = g["stage"] or g["c"] or g["item"]
+    for g in [g for g in result.gaps if g.significant][:5] or result.gaps[:3]:
+        what = g.stage or g.c or g.item
         print(
-            f"  {g['between'][0]} vs {g['between'][1]} on {what}: {g['difference']:+.1f}{' (significant)' if g['significant'] else ''}"
+            f"  {g.between[0]} vs {g.between[1]} on {what}: {g.difference:+.1f}{' (significant)' if g.significant else ''}"
         )
-    print("  (cells over fewer than", result["min_group_size"], "respondents are suppressed and shown as -)")
+    print("  (cells over fewer than", result.min_group_size, "respondents are suppressed and shown as -)")
 
 
 def cmd_suggest(args: argparse.Namespace) -> None:
-    from toolkit.analysis.scores import analyse
-    from toolkit.core.catalogue import catalogue
-    from toolkit.interventions.suggest import render_text, suggest
-    from toolkit.store.db import session_scope
-
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
     found = suggest(
@@ -68,7 +72,7 @@ def cmd_suggest(args: argparse.Namespace) -> None:
     print(render_text(found, result))
 
 
-def register(add: Callable) -> None:
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the reporting commands to the parser."""
     sp = add("analyse", cmd_analyse, "the analysis of one area and cycle")
     sp.add_argument("--area", required=True)
@@ -83,10 +87,6 @@ def register(add: Callable) -> None:
     sp.add_argument("--max-effort", choices=("low", "medium", "high"), help="leave out higher effort, where known")
     sp.add_argument("--max-cost", choices=("low", "medium", "high"), help="leave out higher cost, where known")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
-    from toolkit.cli import benchmark as cli_benchmark
-
     sp = add("benchmark", cli_benchmark.cmd_benchmark, "every area of a cycle against its peers")
     cli_benchmark.add_arguments(sp)
-    from toolkit.cli import reports as cli_reports
-
     cli_reports.register(add)

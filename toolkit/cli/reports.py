@@ -16,7 +16,7 @@ from toolkit.store.db import session_scope
 
 def cmd_report(args: argparse.Namespace) -> None:
     # Heavy (reportlab, altair, vl-convert, scipy: about 1 s): imported here so every other command starts fast.
-    from toolkit.analysis.scores import Config  # scipy, through the statistics
+    from toolkit.analysis.config import Config  # scipy, through the statistics
     from toolkit.reports.content import build_report
     from toolkit.reports.render import write_report  # heavy too: reportlab, python-docx
 

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 
 from toolkit.analysis.change import change_between
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import ChangeMeasure, ItemStat
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Intervention
 from toolkit.store.areas import previous_cycle, resolve_cycle
@@ -99,34 +100,34 @@ def plan_frame(plan: dict, *, today: date | None = None, cat: Catalogue | None =
     return pd.DataFrame(plan_rows(plan, today=today, cat=cat), columns=PLAN_COLUMNS)
 
 
-def default_targets(iv: Intervention, cat: Catalogue, analysis: dict | None = None, limit: int = 6):
+def default_targets(iv: Intervention, cat: Catalogue, items: list[ItemStat] | None = None, limit: int = 6):
     """A goal's ToC nodes (the intervention's) and the items it should move: those tagged with them, weakest first."""
     nodes = list(iv.toc_nodes)
-    means = {(i["framework"], i["item"]): i.get("mean") for i in (analysis or {}).get("items", [])}
+    means = {(i.framework, i.item): i.mean for i in items or []}
     tagged = [(fw.id, it.id) for fw in cat.rated for it in fw.items if set(it.toc_nodes) & set(nodes)]
     tagged.sort(key=lambda k: (means.get(k) is None, means.get(k) or 0.0))
     return nodes, [{"framework": f, "item": i} for f, i in tagged[:limit]]
 
 
-def goal_movement(goal: dict, changes: list[dict]) -> dict:
+def goal_movement(goal: dict, changes: list[ChangeMeasure]) -> dict:
     """Whether a goal's items moved between two cycles, from `change_between`'s measures; with a verdict."""
-    by = {(c["framework"], c["measure"]): c for c in changes if c["kind"] == "item"}
+    by = {(c.framework, c.measure): c for c in changes if c.kind == "item"}
     items = []
     for i in goal["items"]:
         c = by.get((i["framework"], i["item"]))
         if c is None:
             items.append({**i, "label": i["item"], "measured": False})
             continue
-        direction = ("up" if c["difference"] > 0 else "down") if c["significant"] else "no clear change"
+        direction = ("up" if (c.difference or 0) > 0 else "down") if c.significant else "no clear change"
         items.append(
             {
                 **i,
-                "label": c["label"],
+                "label": c.label,
                 "measured": True,
-                "before": c["before"],
-                "after": c["after"],
-                "difference": c["difference"],
-                "ci": [c["ci_low"], c["ci_high"]],
+                "before": c.before,
+                "after": c.after,
+                "difference": c.difference,
+                "ci": [c.ci_low, c.ci_high],
                 "direction": direction,
             }
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import AreaAnalysis, Cell
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Intervention
@@ -41,61 +42,42 @@ def _reliability(n: int | None) -> float:
     return 1.0 if not n else n / (n + 2)
 
 
-def _cell_text(level: str, stage: str, c: dict, lowest: bool) -> str:
+def _cell_text(level: str, stage: str, c: Cell, lowest: bool) -> str:
     tail = ", the lowest cell" if lowest else ""
-    return f"{ids.LEVEL_NAMES.get(level, level)} {ids.STAGE_NAMES[stage]} {c['mean']:.1f} (n={c['n']}){tail}"
+    return f"{ids.LEVEL_NAMES.get(level, level)} {ids.STAGE_NAMES[stage]} {c.mean:.1f} (n={c.n}){tail}"
 
 
-def _raw_signals(analysis: dict, cat: Catalogue) -> list[tuple]:
+def _raw_signals(analysis: AreaAnalysis, cat: Catalogue) -> list[tuple]:
     """Every non-suppressed result as (kind, key, mean, n, text, cap on its weakness); suppressed ones never appear."""
-    opm = analysis.get("opm", {})
+    opm = analysis.opm
     out = []
-    cells = [
-        (st, lv, c)
-        for st, by in opm.get("by_stage_level", {}).items()
-        for lv, c in by.items()
-        if c.get("mean") is not None
-    ]
-    low = min((c["mean"] for _, _, c in cells), default=None)
-    for st, lv, c in cells:
-        out.append(("cell", (st, lv), c["mean"], c["n"], _cell_text(lv, st, c, c["mean"] == low), None))
-    for st, by in opm.get("by_stage_agency", {}).items():
-        everyone = opm.get("by_stage", {}).get(st, {})
-        ref = everyone.get("plain_mean", everyone.get("mean"))
+    cells = [(st, lv, c, c.mean) for st, by in opm.by_stage_level.items() for lv, c in by.items() if c.mean is not None]
+    low = min((m for _, _, _, m in cells), default=None)
+    for st, lv, c, m in cells:
+        out.append(("cell", (st, lv), m, c.n, _cell_text(lv, st, c, m == low), None))
+    for st, by in opm.by_stage_agency.items():
+        everyone = opm.by_stage.get(st, Cell())
+        ref = everyone.plain_mean if everyone.plain_mean is not None else everyone.mean
         for ag, c in by.items():
-            if c.get("mean") is not None and ref is not None:
+            if c.mean is not None and ref is not None:
                 # An agency counts only as far as it falls below everyone's mean: the stage's own weakness is in the cells.
-                name, gap = ids.AGENCY_NAMES.get(ag, ag), ref - c["mean"]
-                text = f"{name} at {ids.STAGE_NAMES[st]} {c['mean']:.1f} (n={c['n']}) against {ref:.1f} for everyone"
-                out.append(("agency", (st, ag), c["mean"], c["n"], text, gap - AGENCY_MARGIN))
-    for cid, c in analysis.get("twelve_cs", {}).items():
-        if c.get("mean") is not None:
+                name, gap = ids.AGENCY_NAMES.get(ag, ag), ref - c.mean
+                text = f"{name} at {ids.STAGE_NAMES[st]} {c.mean:.1f} (n={c.n}) against {ref:.1f} for everyone"
+                out.append(("agency", (st, ag), c.mean, c.n, text, gap - AGENCY_MARGIN))
+    for cid, c in analysis.twelve_cs.items():
+        if c.mean is not None:
             name = cat.constructs[cid].name if cid in cat.constructs else cid
-            out.append(("c", (cid,), c["mean"], c["n"], f"12 C's: {name} {c['mean']:.1f} (n={c['n']})", None))
-    for node in analysis.get("toc", {}).get("nodes", []):
-        if node.get("score") is not None:
-            label = node.get("label") or (cat.nodes[node["id"]].label if node["id"] in cat.nodes else node["id"])
+            out.append(("c", (cid,), c.mean, c.n, f"12 C's: {name} {c.mean:.1f} (n={c.n})", None))
+    for node in analysis.toc.nodes:
+        if node.score is not None:
+            label = node.label or (cat.nodes[node.id].label if node.id in cat.nodes else node.id)
             out.append(
-                (
-                    "node",
-                    (node["id"],),
-                    node["score"],
-                    None,
-                    f"Theory of Change: '{label}' is weak ({node['score']:.1f})",
-                    None,
-                )
+                ("node", (node.id,), node.score, None, f"Theory of Change: '{label}' is weak ({node.score:.1f})", None)
             )
-    for it in analysis.get("items", []):
-        if it.get("mean") is not None:
+    for it in analysis.items:
+        if it.mean is not None:
             out.append(
-                (
-                    "item",
-                    (it["framework"], it["item"]),
-                    it["mean"],
-                    it.get("n"),
-                    f"item '{it['text']}' {it['mean']:.1f} (n={it.get('n')})",
-                    None,
-                )
+                ("item", (it.framework, it.item), it.mean, it.n, f"item '{it.text}' {it.mean:.1f} (n={it.n})", None)
             )
     return out
 
@@ -151,9 +133,9 @@ class _Target:
 class _Matcher:
     """How strongly each result bears on an intervention (0 to 1), via tags and the items behind a cell."""
 
-    def __init__(self, analysis: dict, cat: Catalogue):
+    def __init__(self, analysis: AreaAnalysis, cat: Catalogue):
         self.items = {(fw.id, it.id): it for fw in cat.rated for it in fw.items}
-        means = {(i["framework"], i["item"]): i.get("mean") for i in analysis.get("items", [])}
+        means = {(i.framework, i.item): i.mean for i in analysis.items}
         self.cell_items: dict[tuple, list[tuple]] = {}
         for fw in cat.rated:
             for it in fw.items:
@@ -220,34 +202,34 @@ def _relevance(t: _Target, weak: list[Signal], every: list[tuple[str, tuple]], m
     return total, evidence
 
 
-def _agency_reach(iv: Intervention, analysis: dict, evidence: list) -> float:
+def _agency_reach(iv: Intervention, analysis: AreaAnalysis, evidence: list) -> float:
     """An intervention for named agencies only reaches their staff: discounted when no agency of it stands out as weak."""
     if not iv.agencies or any(s.kind == "agency" for _, s in evidence):
         return 1.0
     counts: dict[str, int] = {}
-    for by in analysis.get("opm", {}).get("by_stage_agency", {}).values():
+    for by in analysis.opm.by_stage_agency.values():
         for ag, c in by.items():
-            counts[ag] = max(counts.get(ag, 0), c.get("n") or 0)
+            counts[ag] = max(counts.get(ag, 0), c.n or 0)
     total = sum(counts.values())
     share = sum(n for ag, n in counts.items() if ag in iv.agencies) / total if total else 1.0
     return 0.6 + 0.4 * share
 
 
-def _stage_factor(t: _Target, iv: Intervention, analysis: dict) -> tuple[float, str]:
+def _stage_factor(t: _Target, iv: Intervention, analysis: AreaAnalysis) -> tuple[float, str]:
     """Boost for the journey-priority stage, hold back when every stage it targets comes after it."""
-    opm = analysis.get("opm", {})
-    p = opm.get("priority_stage")
+    opm = analysis.opm
+    p = opm.priority_stage
     if p is None or not iv.stages:
         return 1.0, ""
-    pm = opm.get("by_stage", {}).get(p, {})
-    at = f" ({pm['mean']:.1f} overall, n={pm['n']})" if pm.get("mean") is not None else ""
+    pm = opm.by_stage.get(p, Cell())
+    at = f" ({pm.mean:.1f} overall, n={pm.n})" if pm.mean is not None else ""
     if p in t.stages:
         return BOOST, f"works on {ids.STAGE_NAMES[p]}, the journey priority{at}"
     k = ids.STAGES.index(p)
     if all(ids.STAGES.index(s) > k for s in iv.stages):
         later = []
         for s in iv.stages:
-            m = opm.get("by_stage", {}).get(s, {}).get("mean")
+            m = opm.by_stage.get(s, Cell()).mean
             later.append(f"{ids.STAGE_NAMES[s]} {m:.1f}" if m is not None else ids.STAGE_NAMES[s])
         return HOLD_BACK, (
             f"held back: it works on {', '.join(later)}, after the journey priority {ids.STAGE_NAMES[p]}{at}"
@@ -316,7 +298,7 @@ _CARRIED = set(Intervention.model_fields) - {"recommendation"}
 
 
 def suggest(
-    analysis: dict,
+    analysis: AreaAnalysis,
     cat: Catalogue,
     *,
     top: int | None = None,
@@ -332,9 +314,8 @@ def suggest(
     _check(max_effort, LEVEL3, "max_effort")
     _check(max_cost, LEVEL3, "max_cost")
     if threshold is None:
-        threshold = float(
-            (analysis.get("opm", {}).get("priority_detail") or {}).get("threshold", DEFAULTS.priority_threshold)
-        )
+        detail = analysis.opm.priority_detail
+        threshold = detail.threshold if detail else DEFAULTS.priority_threshold
     raw = _raw_signals(analysis, cat)
     weak, absolute = signals(raw, threshold)
     if not weak or top == 0:
@@ -375,11 +356,10 @@ def suggest(
     ]
 
 
-def render_text(found: list[Suggestion], analysis: dict) -> str:
+def render_text(found: list[Suggestion], analysis: AreaAnalysis) -> str:
     """A readable ranked list of suggestions with their reasons (for the command line and Markdown)."""
-    opm = analysis.get("opm", {})
-    stage = opm.get("priority_stage")
-    head = f"{analysis.get('area', '')}, cycle {analysis.get('cycle', '')}: "
+    stage = analysis.opm.priority_stage
+    head = f"{analysis.area}, cycle {analysis.cycle}: "
     head += f"journey priority {ids.STAGE_NAMES[stage]}" if stage else "no journey priority yet"
     if not found:
         return head + "\n\nNo intervention is suggested: nothing the library targets is weak enough to act on."

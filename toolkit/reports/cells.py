@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.results import Cell
 from toolkit.analysis.suppression import suppressed_cells
 from toolkit.core import ids
 from toolkit.reports.blocks import Table
@@ -16,8 +17,10 @@ def num(x: float | None, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def cell(cell: dict, min_n: int) -> str:
-    """A mean with its n, or why there is none (too few people, no answers)."""
+def cell(cell: dict | Cell, min_n: int) -> str:
+    """A mean with its n, or why there is none (too few people, no answers); an analysis cell or an APEASE one."""
+    if isinstance(cell, Cell):
+        cell = cell.model_dump()
     if cell.get("suppressed"):
         return f"fewer than {min_n}"
     if cell.get("mean") is None:

@@ -8,8 +8,11 @@ from textwrap import shorten
 
 from sqlalchemy.orm import Session
 
-from toolkit.analysis.scores import Config, analyse
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import Cell
 from toolkit.charts import results as charts
+from toolkit.charts import toc as toc_charts
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.interventions.suggest import suggest
@@ -42,39 +45,39 @@ def build_report(
     timings["analyse"] = time.perf_counter() - t0
     min_n = cfg.min_group_size
     src = Sources()
-    opm = a["opm"]
-    toc = a["toc"]
+    opm = a.opm
+    toc = a.toc
     tick(0.35, "Matching interventions")
-    found = suggest(a, cat, top=top) if a["respondents"] else []
+    found = suggest(a, cat, top=top) if a.respondents else []
     plans = intervention_records(area, cycle, session=session, cat=cat, cfg=cfg)
     stage_src = {s.id: s.source for s in cat.opm.stages}
     sections: list[Section] = []
 
     # Summary
-    weak = [n for n in toc["nodes"] if n["status"] == "weak"]
-    at_risk = [n for n in toc["nodes"] if n["status"] == "at_risk"]
-    sig = [g for g in a["gaps"] if g["significant"]]
+    weak = [n for n in toc.nodes if n.status == "weak"]
+    at_risk = [n for n in toc.nodes if n.status == "at_risk"]
+    sig = [g for g in a.gaps if g.significant]
     summary = [
-        f"{a['respondents']} people answered, from {len({r['agency'] for r in a['respondents_by_agency_level']})} agencies "
-        f"and {sum(1 for lv in ids.LEVELS if any(r['level'] == lv for r in a['respondents_by_agency_level']))} levels."
+        f"{a.respondents} people answered, from {len({r.agency for r in a.respondents_by_agency_level})} agencies "
+        f"and {sum(1 for lv in ids.LEVELS if any(r.level == lv for r in a.respondents_by_agency_level))} levels."
     ]
-    if opm["priority_stage"]:
-        summary.append(f"Work on {ids.STAGE_NAMES[opm['priority_stage']]} first. {opm['priority_reason']}")
+    if opm.priority_stage:
+        summary.append(f"Work on {ids.STAGE_NAMES[opm.priority_stage]} first. {opm.priority_reason}")
     else:
-        summary.append(opm["priority_reason"])
+        summary.append(opm.priority_reason)
     summary.append(
         f"Theory of Change: {len(weak)} box{'es' if len(weak) != 1 else ''} weak and {len(at_risk)} at risk of "
-        f"{len(toc['nodes'])}."
+        f"{len(toc.nodes)}."
     )
     summary.append(f"{len(sig)} perception gap{'s are' if len(sig) != 1 else ' is'} larger than chance would explain.")
     if found:
         summary.append(f"Suggested first: {found[0].title} ({src(found[0].source)}).")
-    if a.get("change"):
-        ms = [m for m in a["change"]["measures"] if m["kind"] == "stage"]
-        up = [m["label"] for m in ms if m["significant"] and m["difference"] > 0]
-        down = [m["label"] for m in ms if m["significant"] and m["difference"] < 0]
+    if a.change:
+        ms = [m for m in a.change.measures if m.kind == "stage"]
+        up = [m.label for m in ms if m.significant and m.difference > 0]
+        down = [m.label for m in ms if m.significant and m.difference < 0]
         summary.append(
-            f"Since {a['change']['from']}: "
+            f"Since {a.change.from_}: "
             + (f"clearly better on {', '.join(up)}" if up else "no stage clearly better")
             + (f"; clearly worse on {', '.join(down)}." if down else ".")
         )
@@ -93,10 +96,10 @@ def build_report(
                     "People from each agency and level rated statements drawn from Kantar's Organisational Practice Model "
                     f"({src(cat.opm.source, cat.opm)}) and the 12 C's of Collective Safeguarding Responsibility "
                     f"({src(cat.twelve_cs.source, cat.twelve_cs)}) on a scale of 1 (strongly disagree / not in place) "
-                    f"to 5 (strongly agree / embedded). {a['dont_know']} answers were 'don't know': they are counted, "
+                    f"to 5 (strongly agree / embedded). {a.dont_know} answers were 'don't know': they are counted, "
                     "never averaged."
                 ),
-                Paragraph(a["weighting"]),
+                Paragraph(a.weighting),
                 Paragraph(
                     f"Anonymity: any group of fewer than {min_n} people is not shown anywhere in this report, and neither "
                     "is a second group wherever a total would let the first be worked out.",
@@ -111,16 +114,16 @@ def build_report(
     rows = [
         [
             ids.STAGE_NAMES[st],
-            *(cell(opm["by_stage_level"][st][lv], min_n) for lv in ids.LEVELS),
-            cell(opm["by_stage"][st], min_n),
+            *(cell(opm.by_stage_level[st][lv], min_n) for lv in ids.LEVELS),
+            cell(opm.by_stage[st], min_n),
         ]
         for st in ids.STAGES
     ]
     blocks: list[Block] = []
-    if opm["priority_stage"]:
-        blocks.append(Paragraph(f"Priority: {ids.STAGE_NAMES[opm['priority_stage']]}", "callout"))
+    if opm.priority_stage:
+        blocks.append(Paragraph(f"Priority: {ids.STAGE_NAMES[opm.priority_stage]}", "callout"))
     blocks += [
-        Paragraph(f"Why: {opm['priority_reason']}"),
+        Paragraph(f"Why: {opm.priority_reason}"),
         Paragraph(
             "Kantar's Organisational Practice Model is a journey: Consider, Create, Communicate, Commit. Moving on "
             "while an earlier stage's barriers remain is inefficient, so the toolkit names the earliest stage below "
@@ -156,7 +159,7 @@ def build_report(
         [
             f"{c.number}. {c.name}",
             "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
-            cell(a["twelve_cs"].get(c.id, {}), min_n),
+            cell(a.twelve_cs.get(c.id, Cell()), min_n),
             src(c.source, cat.twelve_cs),
         ]
         for c in cat.twelve_cs.cs
@@ -177,8 +180,8 @@ def build_report(
     )
 
     # Perception gaps
-    texts = {i["item"]: i["text"] for i in a["items"]}
-    shown = sig[:12] or a["gaps"][:8]
+    texts = {i.item: i.text for i in a.items}
+    shown = sig[:12] or a.gaps[:8]
     gap_blocks: list[Block] = [
         Paragraph(
             "Strategic and managerial staff are compared with frontline staff, and each agency with everyone else. "
@@ -203,9 +206,9 @@ def build_report(
                     [
                         f"{charts.gap_label(g, texts).split(' · ')[0]}",
                         charts.gap_label(g, texts).split(" · ", 1)[1],
-                        f"{g['difference']:+.1f}",
-                        f"{g['n_a']} and {g['n_b']}",
-                        "yes" if g["significant"] else "no",
+                        f"{g.difference:+.1f}",
+                        f"{g.n_a} and {g.n_b}",
+                        "yes" if g.significant else "no",
                     ]
                     for g in shown
                 ],
@@ -223,11 +226,11 @@ def build_report(
 
     # Theory of Change
     tick(0.6, "Drawing the Theory of Change")
-    labels = {n["id"]: n["label"] for n in toc["nodes"]}
+    labels = {n.id: n.label for n in toc.nodes}
     risky_rows = [
-        [n["label"], charts.STATUS_LABELS[n["status"]], num(n["score"]), n["reason"] or "-"]
-        for n in toc["nodes"]
-        if n["status"] in ("weak", "at_risk")
+        [n.label, charts.STATUS_LABELS[n.status], num(n.score), n.reason or "-"]
+        for n in toc.nodes
+        if n.status in ("weak", "at_risk")
     ]
     toc_blocks: list[Block] = [
         Paragraph(
@@ -238,8 +241,8 @@ def build_report(
         ),
         figure(
             "theory_of_change",
-            charts.toc_chart(toc),
-            f"Diagram of the Theory of Change: {len(toc['nodes'])} boxes in four columns (inputs, outputs, "
+            toc_charts.toc_chart(toc),
+            f"Diagram of the Theory of Change: {len(toc.nodes)} boxes in four columns (inputs, outputs, "
             f"intermediate and ultimate outcomes); {len(weak)} weak and {len(at_risk)} at risk, listed in the table "
             "below, each box's status also written inside it.",
             "The Theory of Change with each box's status; orange dashed links trace what puts a box at risk.",
@@ -251,7 +254,7 @@ def build_report(
         toc_blocks.append(
             Table(["Box", "Status", "Score", "Why"], risky_rows, "Weak and at-risk boxes.", [2, 0.8, 0.7, 3.8])
         )
-        chains = {tuple(n["path"]) for n in toc["nodes"] if n["status"] == "at_risk" and n["path"]}
+        chains = {tuple(n.path) for n in toc.nodes if n.status == "at_risk" and n.path}
         longest = [c for c in chains if not any(len(o) > len(c) and o[: len(c)] == c for o in chains)]
         paths = [" > ".join(labels[p] for p in c) for c in longest]
         if paths:
@@ -268,15 +271,15 @@ def build_report(
     asrc = {x.id: x.source for x in cat.toc.assumptions}
     a_rows = [
         [
-            x["text"],
-            "; ".join(labels.get(n, n) for n in x["nodes"]),
-            x["status"],
-            x["note"] or "-",
-            src(asrc[x["id"]], cat.toc) if x["id"] in asrc else "-",
+            x.text,
+            "; ".join(labels.get(n, n) for n in x.nodes),
+            x.status,
+            x.note or "-",
+            src(asrc[x.id], cat.toc) if x.id in asrc else "-",
         ]
-        for x in toc["assumptions"]
+        for x in toc.assumptions
     ]
-    reviewed = sum(1 for x in toc["assumptions"] if x["status"] != "unknown")
+    reviewed = sum(1 for x in toc.assumptions if x.status != "unknown")
     sections.append(
         Section(
             "Assumptions",
@@ -328,11 +331,11 @@ def build_report(
 
     # Change
     ch_blocks: list[Block] = []
-    if a.get("change") and a["change"]["measures"]:
-        ch = a["change"]
+    if a.change and a.change.measures:
+        ch = a.change
         ch_blocks.append(
             Paragraph(
-                f"From {ch['from']} to {ch['to']}: the change in each mean, with a 95% bootstrap interval. "
+                f"From {ch.from_} to {ch.to}: the change in each mean, with a 95% bootstrap interval. "
                 "A clear change is one whose interval does not include zero; the two cycles are "
                 "different samples of people."
             )
@@ -340,7 +343,7 @@ def build_report(
         ch_blocks.append(
             figure(
                 "change",
-                charts.change_chart(ch["measures"]),
+                charts.change_chart(ch.measures),
                 "Dot-and-interval chart of the change in each stage and C since the previous cycle; "
                 "clear changes drawn as diamonds, others as circles.",
                 "Change since the previous cycle.",
@@ -348,19 +351,19 @@ def build_report(
         )
         rows = [
             [
-                ("Stage: " if m["kind"] == "stage" else "C: ") + str(m["label"]),
-                num(m["before"]),
-                num(m["after"]),
-                f"{m['difference']:+.2f}",
-                f"{m['ci_low']:+.2f} to {m['ci_high']:+.2f}",
-                "clear" if m["significant"] else "within noise",
+                ("Stage: " if m.kind == "stage" else "C: ") + str(m.label),
+                num(m.before),
+                num(m.after),
+                f"{m.difference:+.2f}",
+                f"{m.ci_low:+.2f} to {m.ci_high:+.2f}",
+                "clear" if m.significant else "within noise",
             ]
-            for m in ch["measures"]
-            if m["kind"] in ("stage", "c")
+            for m in ch.measures
+            if m.kind in ("stage", "c")
         ]
         ch_blocks.append(
             Table(
-                ["Measure", ch["from"], ch["to"], "Change", "95% interval", "Verdict"],
+                ["Measure", ch.from_, ch.to, "Change", "95% interval", "Verdict"],
                 rows,
                 "",
                 [2.6, 0.7, 0.7, 0.8, 1.3, 1],
@@ -376,7 +379,7 @@ def build_report(
     timings["content"] = time.perf_counter() - t0
     return Report(
         title=f"{area}: partnership self-assessment, {cycle}",
-        subtitle=f"Safeguarding Partnership Toolkit report · {a['respondents']} respondents · "
+        subtitle=f"Safeguarding Partnership Toolkit report · {a.respondents} respondents · "
         f"generated {datetime.now(UTC):%d %B %Y}",
         notice=DEMO_NOTICE + " This report shows what the toolkit produces; it describes no real partnership."
         if rec.fictional

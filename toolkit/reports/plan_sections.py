@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from toolkit.analysis.scores import Config
+from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.interventions.apease import aggregate

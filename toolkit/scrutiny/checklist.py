@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.results import AreaAnalysis
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
@@ -101,7 +102,7 @@ def _sentence(text: str) -> str:
 
 
 def checklist_evidence(
-    analysis: dict | None, entries: list[dict], steps: list[dict], assured: dict, cycles: list[str]
+    analysis: AreaAnalysis | None, entries: list[dict], steps: list[dict], assured: dict, cycles: list[str]
 ) -> dict[str, str]:
     """What the toolkit's own records say about each checklist point (points it knows nothing about are left out)."""
     out: dict[str, str] = {}
@@ -113,33 +114,32 @@ def checklist_evidence(
         out["contains_what_done"] = (
             f"{counted(len(steps), 'partner decision')} in the decision trail, {len(changes)} with a practice change recorded."
         )
-    if analysis and analysis.get("respondents"):
+    if analysis and analysis.respondents:
         stages = ", ".join(
-            f"{ids.STAGE_NAMES[s]} {c['mean']:.1f}"
-            for s, c in analysis["opm"]["by_stage"].items()
-            if c.get("mean") is not None
+            f"{ids.STAGE_NAMES[s]} {c.mean:.1f}" for s, c in analysis.opm.by_stage.items() if c.mean is not None
         )
-        prio = analysis["opm"].get("priority_stage")
+        prio = analysis.opm.priority_stage
         out["contains_effectiveness"] = (
-            f"Self-assessment by {analysis['respondents']} people: {stages or 'stage scores suppressed'}"
+            f"Self-assessment by {analysis.respondents} people: {stages or 'stage scores suppressed'}"
             + (f"; journey priority {ids.STAGE_NAMES[prio]}" if prio else "")
             + f". Scrutiny notes: {sum(e['judgement'] == 'supports' for e in entries)} support, {len(challenges)} challenge."
         )
         if prio:
             out["assure_proposals_for_change"] = (
-                f"The self-assessment names {ids.STAGE_NAMES[prio]} as the first stage to work on: {analysis['opm']['priority_reason']}"
+                f"The self-assessment names {ids.STAGE_NAMES[prio]} as the first stage to work on: {analysis.opm.priority_reason}"
             )
-    change = (analysis or {}).get("change") or {}
-    measures = [m for m in change.get("measures", []) if m["kind"] in ("stage", "c")]
+    change = analysis.change if analysis else None
+    measures = [m for m in (change.measures if change else []) if m.kind in ("stage", "c")]
+    since = change.from_ if change else ""
     if outcomes or measures:
         bits = [f"{counted(len(outcomes), 'decision')} traced to an outcome seen"] if outcomes else []
         if measures:
-            up = [m["label"] for m in measures if m["significant"] and m["difference"] > 0]
-            bits.append(f"since {change['from']}, {len(up)} of {len(measures)} stages and C's improved clearly")
+            up = [m.label for m in measures if m.significant and (m.difference or 0) > 0]
+            bits.append(f"since {since}, {len(up)} of {len(measures)} stages and C's improved clearly")
         out["contains_impact_evidence"] = _sentence("; ".join(bits))
     if measures:
-        flat = [m["label"] for m in measures if not (m["significant"] and m["difference"] > 0)]
-        out["contains_little_progress"] = f"No clear improvement since {change['from']}: {', '.join(flat) or 'none'}."
+        flat = [str(m.label) for m in measures if not (m.significant and (m.difference or 0) > 0)]
+        out["contains_little_progress"] = f"No clear improvement since {since}: {', '.join(flat) or 'none'}."
     if sources["case_review"]:
         out["contains_review_actions"] = (
             f"{counted(sources['case_review'], 'note')} drawn from case reviews in the evidence log."
@@ -148,9 +148,9 @@ def checklist_evidence(
         out["develop_impact_not_governance"] = (
             f"{counted(len(outcomes), 'decision')} traced through practice to an outcome seen."
         )
-    if entries or (analysis and analysis.get("respondents")):
+    if entries or (analysis and analysis.respondents):
         kinds = ", ".join(f"{SOURCES[s].lower()} {k}" for s, k in sources.items() if k)
-        people = f"ratings from {analysis['respondents']} people" if analysis and analysis.get("respondents") else ""
+        people = f"ratings from {analysis.respondents} people" if analysis and analysis.respondents else ""
         out["develop_systematic_evidence"] = _sentence(
             "; ".join(x for x in (people, f"evidence notes by source: {kinds}" if kinds else "") if x)
         )

@@ -7,6 +7,7 @@ import io
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.results import AreaAnalysis, Cell, ItemStat
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.tables import safe_frame
@@ -18,14 +19,14 @@ from toolkit.scrutiny.trail import trail, trail_stage
 from toolkit.store.areas import find_area
 
 
-def _rating_text(cell: dict | None, min_n: int) -> str:
+def _rating_text(cell: Cell | ItemStat | None, min_n: int) -> str:
     if not cell:
         return "no rating"
-    if cell.get("suppressed"):
+    if cell.suppressed:
         return f"fewer than {min_n} people"
-    if cell.get("mean") is None:
+    if cell.mean is None:
         return "no answers"
-    return f"{cell['mean']:.2f} (n={cell['n']})"
+    return f"{cell.mean:.2f} (n={cell.n})"
 
 
 def _verdict(notes: list[dict]) -> str:
@@ -51,23 +52,23 @@ def _verdict(notes: list[dict]) -> str:
     return f"{head}: {', '.join(parts)}"
 
 
-def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.DataFrame:
+def side_by_side(analysis: AreaAnalysis, entries: list[dict], cat: Catalogue) -> pd.DataFrame:
     """Each stage and C (and any statement or node with notes): the self-rating beside the scrutineer's judgement."""
-    min_n = analysis.get("min_group_size", 3)
+    min_n = analysis.min_group_size
     by_link: dict[str, list[dict]] = {}
     for e in entries:
         by_link.setdefault(e["link"], []).append(e)
-    items = {(i["framework"], i["item"]): i for i in analysis.get("items", [])}
-    nodes = {n["id"]: n for n in analysis.get("toc", {}).get("nodes", [])}
+    items = {(i.framework, i.item): i for i in analysis.items}
+    nodes = {n.id: n for n in analysis.toc.nodes}
     links = [f"stage:{s}" for s in ids.STAGES] + [f"c:{c}" for c in ids.C_IDS]
     links += [k for k in by_link if k not in links]
     rows = []
     for link in links:
         kind, _, ref = link.partition(":")
         if kind == "stage":
-            rating = _rating_text(analysis["opm"]["by_stage"].get(ref), min_n)
+            rating = _rating_text(analysis.opm.by_stage.get(ref), min_n)
         elif kind == "c":
-            rating = _rating_text(analysis["twelve_cs"].get(ref), min_n)
+            rating = _rating_text(analysis.twelve_cs.get(ref), min_n)
         elif kind == "item":
             fw, _, item = ref.partition(":")
             rating = _rating_text(items.get((fw, item)), min_n)
@@ -76,7 +77,7 @@ def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.Data
             rating = (
                 "no rating"
                 if not n
-                else f"{n['status'].replace('_', ' ')}" + (f" ({n['score']:.2f})" if n.get("score") is not None else "")
+                else f"{n.status.replace('_', ' ')}" + (f" ({n.score:.2f})" if n.score is not None else "")
             )
         notes = by_link.get(link, [])
         latest = notes[0]["note"] if notes else ""
@@ -94,7 +95,7 @@ def side_by_side(analysis: dict, entries: list[dict], cat: Catalogue) -> pd.Data
 
 
 def summary(
-    area: str, cycle: str, *, session: Session, cat: Catalogue, analysis: dict | None
+    area: str, cycle: str, *, session: Session, cat: Catalogue, analysis: AreaAnalysis | None
 ) -> dict[str, pd.DataFrame]:
     """Everything the scrutiny pages show for an area and cycle, as tables (the export reads these)."""
     entries = evidence_log(area, cycle, session=session)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.results import AreaAnalysis, Cell
 from toolkit.capture.ratings_file import import_table
 from toolkit.core import ids
 from toolkit.core.browse import cite
@@ -80,18 +81,18 @@ class Entry:
 EXPLAIN_KINDS = ("Stages", "Levels", "The 12 C's", "Theory of Change boxes", "Assumptions", "Interventions")
 
 
-def _cell(c: dict | None) -> str:
+def _cell(c: Cell | None) -> str:
     if not c:
         return ""
-    if c.get("suppressed"):
+    if c.suppressed:
         return "too few people to show"
-    return "" if c.get("mean") is None else f"{c['mean']:.1f} (n={c['n']})"
+    return "" if c.mean is None else f"{c.mean:.1f} (n={c.n})"
 
 
-def explain(kind: str, cat: Catalogue, analysis: dict | None = None) -> list[Entry]:
+def explain(kind: str, cat: Catalogue, analysis: AreaAnalysis | None = None) -> list[Entry]:
     """Every entry of one kind with its source and, given an analysis, this partnership's result for it."""
-    a = analysis or {}
-    opm = a.get("opm", {})
+    a = analysis
+    opm = a.opm if a else None
     if kind == "Stages":
         return [
             Entry(
@@ -99,7 +100,7 @@ def explain(kind: str, cat: Catalogue, analysis: dict | None = None) -> list[Ent
                 s.name,
                 f"{s.question} {s.summary}",
                 cite(s.source, cat.opm),
-                f"Mean here: {_cell(opm.get('by_stage', {}).get(s.id))}" if opm else "",
+                f"Mean here: {_cell(opm.by_stage.get(s.id))}" if opm else "",
             )
             for s in cat.opm.stages
         ]
@@ -114,21 +115,21 @@ def explain(kind: str, cat: Catalogue, analysis: dict | None = None) -> list[Ent
                 f"{c.number}. {c.name}",
                 c.explanation,
                 cite(c.source, cat.twelve_cs),
-                f"Mean here: {_cell(a.get('twelve_cs', {}).get(c.id))}" if a else "",
+                f"Mean here: {_cell(a.twelve_cs.get(c.id))}" if a else "",
             )
             for c in cat.twelve_cs.cs
         ]
     if kind == "Theory of Change boxes":
-        health = {n["id"]: n for n in a.get("toc", {}).get("nodes", [])}
+        health = {n.id: n for n in (a.toc.nodes if a else [])}
         out = []
         for n in cat.toc.nodes:
             h = health.get(n.id)
             here = ""
             if h:
-                here = f"Status here: {h['status'].replace('_', ' ')}" + (
-                    f", {h['score']:.1f}" if h["score"] is not None else ""
+                here = f"Status here: {h.status.replace('_', ' ')}" + (
+                    f", {h.score:.1f}" if h.score is not None else ""
                 )
-                here += f". {h['reason']}" if h.get("reason") else ""
+                here += f". {h.reason}" if h.reason else ""
             tier = n.tier.replace("_", " ")
             out.append(
                 Entry(
@@ -142,14 +143,14 @@ def explain(kind: str, cat: Catalogue, analysis: dict | None = None) -> list[Ent
         return out
     if kind == "Assumptions":
         labels = {n.id: n.label for n in cat.toc.nodes}
-        reviewed = {x["id"]: x for x in a.get("toc", {}).get("assumptions", [])}
+        reviewed = {x.id: x for x in (a.toc.assumptions if a else [])}
         return [
             Entry(
                 x.id,
                 x.text,
                 "Underpins: " + "; ".join(labels.get(n, n) for n in x.nodes) + ".",
                 cite(x.source, cat.toc),
-                f"Judged here: {reviewed[x.id]['status']}" if x.id in reviewed else "",
+                f"Judged here: {reviewed[x.id].status}" if x.id in reviewed else "",
             )
             for x in cat.toc.assumptions
         ]
@@ -203,18 +204,16 @@ class Feedback:
     about_yours: str
 
 
-def stage_exercise(analysis: dict, cat: Catalogue) -> Exercise:
+def stage_exercise(analysis: AreaAnalysis, cat: Catalogue) -> Exercise:
     """'Which stage would you tackle first, and why?' The toolkit's answer is the journey priority."""
-    opm = analysis["opm"]
-    t = (opm.get("priority_detail") or {}).get("threshold", 3.0)
+    opm = analysis.opm
+    t = opm.priority_detail.threshold if opm.priority_detail else 3.0
     notes = {}
     for st in ids.STAGES:
-        cells = opm["by_stage_level"][st]
-        shown = [
-            f"{ids.LEVEL_NAMES[lv].lower()} {c['mean']:.1f}" for lv, c in cells.items() if c.get("mean") is not None
-        ]
-        low = [lv for lv, c in cells.items() if c.get("mean") is not None and c["mean"] < t]
-        mean = opm["by_stage"][st].get("mean")
+        cells = opm.by_stage_level[st]
+        shown = [f"{ids.LEVEL_NAMES[lv].lower()} {c.mean:.1f}" for lv, c in cells.items() if c.mean is not None]
+        low = [lv for lv, c in cells.items() if c.mean is not None and c.mean < t]
+        mean = opm.by_stage[st].mean
         where = (
             f"{ids.STAGE_NAMES[st]} scores {mean:.1f} overall ({', '.join(shown)})"
             if mean is not None
@@ -224,7 +223,7 @@ def stage_exercise(analysis: dict, cat: Catalogue) -> Exercise:
         notes[st] = f"{where}: {verdict}."
     stage_src = cite(cat.opm.stages[0].source, cat.opm)
     reasoning = [
-        opm["priority_reason"],
+        opm.priority_reason,
         "Kantar's Organisational Practice Model is a journey (Consider, Create, Communicate, Commit): work on a "
         "later stage rests on the earlier ones, so the first stage that stalls comes first "
         f"({stage_src}).",
@@ -235,20 +234,20 @@ def stage_exercise(analysis: dict, cat: Catalogue) -> Exercise:
         options=tuple(
             Option(s, f"{ids.STAGE_NAMES[s]}: {st.question}") for s, st in zip(ids.STAGES, cat.opm.stages, strict=True)
         ),
-        answer=opm["priority_stage"],
-        accepted=(opm["priority_stage"],) if opm["priority_stage"] else (),
+        answer=opm.priority_stage,
+        accepted=(opm.priority_stage,) if opm.priority_stage else (),
         reasoning=reasoning,
         notes=notes,
     )
 
 
 def intervention_exercise(
-    analysis: dict, cat: Catalogue, *, top: int = 3, distractors: int = 3, seed: int = 0
+    analysis: AreaAnalysis, cat: Catalogue, *, top: int = 3, distractors: int = 3, seed: int = 0
 ) -> Exercise:
     """'Which intervention would you shortlist?' The toolkit's suggestions, mixed with some that do not fit here."""
     found = suggest(analysis, cat, top=top)
     chosen = {f.id for f in found}
-    weak_stages = {analysis["opm"]["priority_stage"]} if analysis["opm"]["priority_stage"] else set()
+    weak_stages = {analysis.opm.priority_stage} if analysis.opm.priority_stage else set()
     rng = random.Random(seed)
     pool = [iv for iv in cat.interventions if iv.id not in chosen and iv.stages and not set(iv.stages) & weak_stages]
     others = rng.sample(pool, min(distractors, len(pool)))
@@ -308,22 +307,22 @@ class Slide:
     lines: tuple[str, ...]
 
 
-def slides(analysis: dict, cat: Catalogue, name: str) -> list[Slide]:
+def slides(analysis: AreaAnalysis, cat: Catalogue, name: str) -> list[Slide]:
     """The partnership's story told one thing per screen, ending with the two exercises."""
     st = story(name)
-    opm = analysis["opm"]
-    toc = analysis["toc"]["nodes"]
-    weak = [n["label"] for n in toc if n["status"] == "weak"]
-    at_risk = [n for n in toc if n["status"] == "at_risk"]
+    opm = analysis.opm
+    toc = analysis.toc.nodes
+    weak = [n.label for n in toc if n.status == "weak"]
+    at_risk = [n for n in toc if n.status == "at_risk"]
     ex1, ex2 = stage_exercise(analysis, cat), intervention_exercise(analysis, cat)
-    journey = tuple(f"{ids.STAGE_NAMES[s]}: {_cell(opm['by_stage'][s]) or 'too few answers'}" for s in ids.STAGES)
-    answer = ids.STAGE_NAMES.get(opm["priority_stage"] or "", "none")
+    journey = tuple(f"{ids.STAGE_NAMES[s]}: {_cell(opm.by_stage[s]) or 'too few answers'}" for s in ids.STAGES)
+    answer = ids.STAGE_NAMES.get(opm.priority_stage or "", "none")
     return [
         Slide(name, (st.summary, DEMO_NOTICE)),
         Slide(
             "Who answered",
             (
-                f"{analysis['respondents']} people, cycle {analysis['cycle']}",
+                f"{analysis.respondents} people, cycle {analysis.cycle}",
                 "Strategic, managerial and frontline staff from each agency.",
             ),
         ),

@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from toolkit.analysis.scores import Config, analyse_frame
+from toolkit.analysis.area import analyse_frame
+from toolkit.analysis.config import Config
+from toolkit.analysis.results import AreaAnalysis
 from toolkit.analysis.suppression import suppressed_keys
 from toolkit.capture.assessment import AnswerError, Step, new_pseudonym, submit_answer, walk
 from toolkit.core import ids
@@ -591,7 +593,7 @@ def ratings_frame(w: WorkshopInfo, *, session: Session) -> pd.DataFrame:
     return df
 
 
-def room_results(ratings: pd.DataFrame, w: WorkshopInfo, cat: Catalogue, cfg: Config) -> dict:
+def room_results(ratings: pd.DataFrame, w: WorkshopInfo, cat: Catalogue, cfg: Config) -> AreaAnalysis:
     """The room's analysis (small groups suppressed by analyse_frame), from its ratings table."""
     return analyse_frame(ratings, cat, cfg, area=w.area, cycle=w.cycle)
 

@@ -1,0 +1,32 @@
+"""The context page's data: reading an area's context and tags, and its save callback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from toolkit.store.areas import find_area, set_area_context
+from ui.resources import catalogue, db
+
+TAGS = {
+    "nation": "Nation",
+    "type": "Type of area",
+    "police_footprint": "Police footprint",
+    "health_footprint": "Health footprint",
+}
+
+
+def area_context(area: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The area's context factors and descriptive tags."""
+    with db() as s:
+        a = find_area(area, session=s)
+        return dict(a.context or {}), dict(a.tags or {})
+
+
+def save_context() -> None:
+    """Store the context factors and tags as the page's form holds them."""
+    ss = st.session_state
+    factors = {f.id: ss.get(f"ctx_{f.id}", "") for f in catalogue().opm.context_factors}
+    tags = {t: ss.get(f"ctx_tag_{t}", "") for t in TAGS}
+    with db() as s:
+        set_area_context(ss["sel_area"], factors, tags, session=s)
+    ss["ctx_saved"] = True
