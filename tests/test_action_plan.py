@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.analysis.scores import Config
+from toolkit.capture.write import record_rating
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import (
     PLAN_COLUMNS,
@@ -33,7 +34,7 @@ from toolkit.store.plans import (
     record_decision,
     update_step,
 )
-from toolkit.store.ratings import record_rating, upsert_respondent
+from toolkit.store.ratings import upsert_respondent
 
 TODAY = date(2026, 6, 1)
 

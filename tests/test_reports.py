@@ -12,7 +12,7 @@ import pytest
 
 from toolkit.analysis.scores import Config, analyse
 from toolkit.analysis.suppression import suppressed_cells as suppress_table
-from toolkit.capture.ratings_file import import_table
+from toolkit.capture.ratings_import import import_table
 from toolkit.cli.main import main
 from toolkit.reports.blocks import Figure, Table
 from toolkit.reports.content import build_report

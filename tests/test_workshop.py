@@ -214,7 +214,7 @@ def test_a_closed_workshop_refuses_answers_and_freezes_the_cycle(session, catalo
 
 
 def test_an_import_cannot_change_a_cycle_a_closed_workshop_froze(session, catalogue) -> None:
-    from toolkit.capture.ratings_file import RatingsFileError, import_ratings
+    from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 
     w = create_workshop("Northshire", "2026", created_by="facil", session=session)
     p = join(w.code, "police", "frontline", session=session)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from toolkit.access.accounts import authenticate, create_user, start_session
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.scrutiny import evidence as sc
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption

@@ -30,7 +30,7 @@ from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.core.settings import get_settings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.interventions.plan import plan_frame

@@ -25,7 +25,8 @@ from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
-from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
+from toolkit.capture.ratings_export import export_bytes, export_frame
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.core.text import FORMULA_TRIGGERS
 from toolkit.interventions.plan import plan_frame

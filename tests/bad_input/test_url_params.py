@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.bad_input.helpers import SCRIPT, db_state, opm_items, row, to_csv
 from tests.pages import APP, texts
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.store.db import session_scope
 from toolkit.workshops import rooms as ws
 

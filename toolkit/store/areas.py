@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.core.text import CONTROL
-from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent
+from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
 
 # ---- repository functions -------------------------------------------------------------------
 
@@ -162,6 +162,12 @@ def previous_cycle(ref: CycleRef, *, session: Session) -> CycleRef | None:
     names = [name for name, _id in rows]
     k = names.index(ref.cycle) if ref.cycle in names else -1
     return CycleRef(ref.area_id, rows[k - 1][1], ref.area, rows[k - 1][0]) if k > 0 else None
+
+
+def cycle_frozen(cycle_id: int, *, session: Session) -> bool:
+    """Whether a closed workshop has made this cycle's ratings final."""
+    q = select(Workshop.id).where(Workshop.cycle_id == cycle_id, Workshop.status == "closed").limit(1)
+    return session.scalar(q) is not None
 
 
 def cycle_version(ref: CycleRef, *, session: Session) -> str:

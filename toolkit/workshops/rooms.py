@@ -31,7 +31,7 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.interventions.apease import aggregate
-from toolkit.store.areas import CycleRef, findable, get_or_create_area, get_or_create_cycle
+from toolkit.store.areas import CycleRef, cycle_frozen, findable, get_or_create_area, get_or_create_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.models import MAX_NAME, Area, Cycle, Rating, Respondent, Workshop, WorkshopParticipant, utcnow
 from toolkit.store.plans import apease_scores, record_apease, shortlist
@@ -183,14 +183,6 @@ def _load(code: str, session: Session, *, lock: bool = False) -> tuple[Workshop,
         q = q.with_for_update(read=True, of=Workshop)
     row = session.execute(q).first()
     return (row[0], row[1], row[2]) if row else None
-
-
-def cycle_frozen(cycle_id: int, *, session: Session) -> bool:
-    """Whether a closed workshop has made this cycle's ratings final."""
-    return (
-        session.scalar(select(Workshop.id).where(Workshop.cycle_id == cycle_id, Workshop.status == "closed").limit(1))
-        is not None
-    )
 
 
 def create_workshop(
