@@ -10,7 +10,7 @@ from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
 from toolkit.store.areas import CycleRef, list_areas
 from toolkit.store.plans import shortlist, shortlist_add, shortlist_remove
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     FRAMEWORKS,
     JoinError,
     appraisal_table,
@@ -162,7 +162,7 @@ def dashboard(code: str, present: bool) -> None:
         now = status(w, session=s, cat=cat)
         appraisal = room_appraisal(w, session=s, min_n=config().min_group_size) if w.revealed else {}
     min_n = config().min_group_size
-    finished = sum(1 for c in now.completion if c["total"] and c["answered"] >= c["total"])
+    finished = sum(1 for c in now.completion if c.total and c.answered >= c.total)
     m1, m2, m3 = st.columns(3)
     m1.metric("Joined", now.joined, border=True)
     m2.metric("Finished", finished, border=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from toolkit.capture.assessment import AnswerError, resume_step
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     JoinError,
     WorkshopClosed,
     answer,

@@ -27,6 +27,7 @@ from pypdf import PdfReader
 
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, to_csv
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.analysis import benchmark as bm
 from toolkit.analysis.scores import Config, analyse
@@ -46,7 +47,6 @@ from toolkit.scrutiny.evidence import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, add_goal, record_decision, shortlist_add
-from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA, CYCLE = "Ashby", "2026"

@@ -10,6 +10,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from toolkit.core import ids
+from toolkit.core.catalogue import catalogue
 from toolkit.store.areas import CycleRef, NotFound, clean_text
 from toolkit.store.models import ApeaseScore, InterventionDecision, PlanGoal, PlanStep, ShortlistEntry, utcnow
 
@@ -19,8 +21,6 @@ STEP_STATUSES = ("not_started", "in_progress", "done", "blocked")
 def _catalogue(cat):
     if cat is not None:
         return cat
-    from toolkit.core.catalogue import catalogue
-
     return catalogue()
 
 
@@ -74,8 +74,6 @@ def record_apease(
     cat=None,
 ) -> None:
     """Save one rater's score (on apease.yaml's scale, or None for don't know); a new score replaces their old one."""
-    from toolkit.core import ids
-
     if criterion not in ids.APEASE:
         raise ValueError(f"criterion must be one of {', '.join(ids.APEASE)}, not {criterion!r}")
     scale = _catalogue(cat).scale("apease")
