@@ -75,7 +75,7 @@ if not ss["join_pseudonym"]:
         ids.AGENCIES,
         index=None,
         key="join_f_agency",
-        format_func=ids.AGENCY_NAMES.get,
+        format_func=lambda k: str(ids.AGENCY_NAMES.get(k, k)),
         placeholder="Choose your agency",
     )
     st.selectbox(
@@ -83,7 +83,7 @@ if not ss["join_pseudonym"]:
         ids.LEVELS,
         index=None,
         key="join_f_level",
-        format_func=ids.LEVEL_NAMES.get,
+        format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
         placeholder="Choose your level",
     )
     st.text_input(

@@ -116,12 +116,14 @@ if not present:
         st.text_input(
             "Workshop name (optional)", key="workshop_f_title", placeholder="e.g. Leaders and practitioners, March"
         )
-        st.multiselect("Frameworks to rate", FRAMEWORKS, key="workshop_f_frameworks", format_func=FW_NAMES.get)
+        st.multiselect(
+            "Frameworks to rate", FRAMEWORKS, key="workshop_f_frameworks", format_func=lambda k: str(FW_NAMES.get(k, k))
+        )
         st.multiselect(
             "Stages of the journey to rate",
             ids.STAGES,
             key="workshop_f_stages",
-            format_func=ids.STAGE_NAMES.get,
+            format_func=lambda k: str(ids.STAGE_NAMES.get(k, k)),
             help="Only for the Organisational Practice Model.",
         )
         st.form_submit_button("Create workshop", type="primary", on_click=_create)
@@ -269,7 +271,7 @@ with st.expander("Facilitator controls") if present else st.container():
         "Shortlist",
         list(names),
         key="workshop_shortlist",
-        format_func=names.get,
+        format_func=lambda k: str(names.get(k, k)),
         max_selections=6,
         placeholder="Choose interventions to appraise",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import (
     func,
@@ -251,14 +252,14 @@ def update_step(
     step = session.get(PlanStep, step_id)
     if step is None:
         raise NotFound(f"No step {step_id}.")
-    new_messenger = step.messenger if messenger is _UNSET else messenger
-    new_channel = step.channel if channel is _UNSET else channel
+    new_messenger = step.messenger if messenger is _UNSET else cast("str | None", messenger)
+    new_channel = step.channel if channel is _UNSET else cast("str | None", channel)
     _check_step(status or step.status, new_messenger, new_channel, cat)
     step.status = status or step.status
     step.text = step.text if text is None else clean_text(text)
     step.owner = step.owner if owner is None else clean_text(owner, 200)
     step.messenger, step.channel = new_messenger or None, new_channel or None
-    step.due = step.due if due is _UNSET else due
+    step.due = step.due if due is _UNSET else cast("date | None", due)
     step.updated_by, step.updated_at = by, utcnow()
     session.flush()
 
