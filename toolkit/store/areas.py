@@ -120,11 +120,6 @@ def resolve_cycle(area: str, cycle: str, *, session: Session) -> CycleRef:
     return CycleRef(a.id, c.id, a.name, c.name)
 
 
-def cycle_ref(area: Area, cycle: Cycle) -> CycleRef:
-    """The CycleRef of a stored area and cycle (e.g. just created)."""
-    return CycleRef(area.id, cycle.id, area.name, cycle.name)
-
-
 def _find_cycle(area: Area, cycle_name: str, *, session: Session) -> Cycle:
     cycle = (
         session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
