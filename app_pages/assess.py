@@ -56,7 +56,7 @@ def _start() -> None:
         assess_level=ss["assess_pick_level"],
         assess_all_levels=everything,
     )
-    st.query_params.update(r=pseudonym, area=area, cycle=cycle, all="1" if everything else "0")
+    st.query_params.update(r=pseudonym, area=area or "", cycle=cycle or "", all="1" if everything else "0")
 
 
 def _save(fw: str, item: str) -> None:
@@ -112,14 +112,14 @@ if not st.session_state["assess_respondent"]:
             "Your agency",
             ids.AGENCIES,
             key="assess_pick_agency",
-            format_func=ids.AGENCY_NAMES.get,
+            format_func=lambda k: str(ids.AGENCY_NAMES.get(k, k)),
             placeholder="Choose your agency",
         )
         c2.selectbox(
             "Your level",
             ids.LEVELS,
             key="assess_pick_level",
-            format_func=ids.LEVEL_NAMES.get,
+            format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
             placeholder="Choose your level",
         )
         st.checkbox("Also rate the statements about the other levels' work", key="assess_pick_all")

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.config import Config
-from toolkit.capture.ratings_file import COLUMNS, export_bytes, export_frame
+from toolkit.capture.ratings_export import export_bytes, export_frame
+from toolkit.capture.validate import COLUMNS
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports.blocks import report_tables
 from toolkit.reports.bundle_out import bundle_bytes

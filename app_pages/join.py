@@ -5,7 +5,7 @@ import streamlit as st
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
 from toolkit.store.plans import shortlist
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     JoinError,
     appraisal_table,
     find_participant,
@@ -75,7 +75,7 @@ if not ss["join_pseudonym"]:
         ids.AGENCIES,
         index=None,
         key="join_f_agency",
-        format_func=ids.AGENCY_NAMES.get,
+        format_func=lambda k: str(ids.AGENCY_NAMES.get(k, k)),
         placeholder="Choose your agency",
     )
     st.selectbox(
@@ -83,7 +83,7 @@ if not ss["join_pseudonym"]:
         ids.LEVELS,
         index=None,
         key="join_f_level",
-        format_func=ids.LEVEL_NAMES.get,
+        format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
         placeholder="Choose your level",
     )
     st.text_input(
@@ -180,11 +180,13 @@ elif view == "My answers":
 elif view == "Room results":
     with db() as s:
         me = find_participant(w.code, ss["join_pseudonym"], session=s)
-        v = participant_view(w, me, session=s, cat=cat, cfg=config(), room=room)
-    a = v["results"]
+        v = participant_view(w, me, session=s, cat=cat, cfg=config(), room=room) if me else None
+    if v is None or v.results is None:  # left the room on another device, or not revealed after all
+        st.stop()
+    a = v.results
     min_n = a.min_group_size
     st.caption(
-        f"{v['joined']} people joined · {a.respondents} have answered · groups of fewer than {min_n} people are hidden"
+        f"{v.joined} people joined · {a.respondents} have answered · groups of fewer than {min_n} people are hidden"
     )
     if a.respondents == 0:
         st.write("No answers yet.")
@@ -199,9 +201,9 @@ elif view == "Room results":
                 st.markdown(f"- {plain(d.text)} (mean {d.mean:.1f}, spread {d.sd:.1f}, n={d.n})")
         else:
             st.write("No statement splits the room.")
-    if v["appraisal"]:
+    if v.appraisal:
         st.subheader("The room's appraisal")
-        st.dataframe(appraisal_table(v["appraisal"], cat, min_n), hide_index=True, width="stretch")
+        st.dataframe(appraisal_table(v.appraisal, cat, min_n), hide_index=True, width="stretch")
 
 elif view == "Appraise":
     with db() as s:

@@ -10,7 +10,7 @@ from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
 from toolkit.store.areas import CycleRef, list_areas
 from toolkit.store.plans import shortlist, shortlist_add, shortlist_remove
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     FRAMEWORKS,
     JoinError,
     appraisal_table,
@@ -116,12 +116,14 @@ if not present:
         st.text_input(
             "Workshop name (optional)", key="workshop_f_title", placeholder="e.g. Leaders and practitioners, March"
         )
-        st.multiselect("Frameworks to rate", FRAMEWORKS, key="workshop_f_frameworks", format_func=FW_NAMES.get)
+        st.multiselect(
+            "Frameworks to rate", FRAMEWORKS, key="workshop_f_frameworks", format_func=lambda k: str(FW_NAMES.get(k, k))
+        )
         st.multiselect(
             "Stages of the journey to rate",
             ids.STAGES,
             key="workshop_f_stages",
-            format_func=ids.STAGE_NAMES.get,
+            format_func=lambda k: str(ids.STAGE_NAMES.get(k, k)),
             help="Only for the Organisational Practice Model.",
         )
         st.form_submit_button("Create workshop", type="primary", on_click=_create)
@@ -162,7 +164,7 @@ def dashboard(code: str, present: bool) -> None:
         now = status(w, session=s, cat=cat)
         appraisal = room_appraisal(w, session=s, min_n=config().min_group_size) if w.revealed else {}
     min_n = config().min_group_size
-    finished = sum(1 for c in now.completion if c["total"] and c["answered"] >= c["total"])
+    finished = sum(1 for c in now.completion if c.total and c.answered >= c.total)
     m1, m2, m3 = st.columns(3)
     m1.metric("Joined", now.joined, border=True)
     m2.metric("Finished", finished, border=True)
@@ -267,7 +269,7 @@ with st.expander("Facilitator controls") if present else st.container():
         "Shortlist",
         list(names),
         key="workshop_shortlist",
-        format_func=names.get,
+        format_func=lambda k: str(names.get(k, k)),
         max_selections=6,
         placeholder="Choose interventions to appraise",
     )

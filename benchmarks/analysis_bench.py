@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/analysis_bench.py [--areas 160] [--respondents 40] [--runs 7] [--db PATH]
 
 Builds the demo (160 fictional areas x 3 cycles x 40 respondents x every statement) with
-`toolkit.demo.generate_ratings`, writes it through `toolkit.ratings_io.import_table` into a temporary SQLite
+`toolkit.demo.generate_ratings`, writes it through `toolkit.capture.ratings_import.import_table` into a temporary SQLite
 database (or reuses --db if it already holds that demo), then times in this process, each as the median of --runs:
 
 - `analyse()` of one area and cycle: loading it from the store, every score, gap, priority, Theory of Change
@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from toolkit.analysis.area import analyse, analyse_frame
 from toolkit.analysis.config import Config, item_table
 from toolkit.analysis.cycle import cycle_scores
-from toolkit.capture.ratings_file import import_table
+from toolkit.capture.ratings_import import import_table
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue, load_catalogue
 from toolkit.store.areas import resolve_cycle
@@ -189,7 +189,7 @@ def main() -> None:
     shown = ours["mean"].notna()
     worst = (ours.loc[shown, "mean"] - theirs.loc[shown, "mean"].round(2)).abs().max()
     assert worst <= 0.011, f"cycle_scores and DuckDB disagree by {worst}"
-    assert len(duck_one) > 0 and result["respondents"] == one["respondent"].nunique()
+    assert len(duck_one) > 0 and result.respondents == one["respondent"].nunique()
 
     n_areas = everyone["area"].nunique()
     print(

@@ -33,7 +33,7 @@ PW = "a long benchmark password"
 
 def build(url: str, areas: int, respondents: int) -> None:
     """The national-scale demo written through the one import path (with each area's tags)."""
-    from toolkit.capture.ratings_file import import_table
+    from toolkit.capture.ratings_import import import_table
     from toolkit.core.frameworks import load_catalogue
     from toolkit.store.areas import get_or_create_area
     from toolkit.store.db import make_engine, session_scope, upgrade

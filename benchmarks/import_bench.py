@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from toolkit.capture.ratings_file import ImportResult, import_ratings
+from toolkit.capture.ratings_import import ImportResult, import_ratings
 from toolkit.core.frameworks import Catalogue, load_catalogue
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.models import Rating

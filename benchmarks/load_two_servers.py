@@ -121,7 +121,7 @@ def worker(server: int, url: str, code: str, people: list[tuple[str, str]], seco
     os.environ["DATABASE_URL"] = url
     from toolkit.core.catalogue import catalogue
     from toolkit.store.db import engine_for, session_scope
-    from toolkit.workshops.rooms import answer, find_workshop, steps_for
+    from toolkit.workshops import answer, find_workshop, steps_for
 
     cat = catalogue()
     engine = engine_for(url)  # the app's engine: pool_size 10, max_overflow 20
@@ -184,7 +184,7 @@ def verify(url: str, code: str, acked: dict[str, dict]) -> dict:
 
     from toolkit.store.db import engine_for, session_scope
     from toolkit.store.models import Rating, RatingHistory, Respondent
-    from toolkit.workshops.rooms import find_workshop
+    from toolkit.workshops import find_workshop
 
     engine = engine_for(url)
     with session_scope(engine) as s:
@@ -220,7 +220,7 @@ def verify(url: str, code: str, acked: dict[str, dict]) -> dict:
 def run(*, participants: int, seconds: float, servers: int, think: float, pg_url: str, streamlit: bool) -> dict:
     from toolkit.core import ids
     from toolkit.store.db import engine_for, session_scope
-    from toolkit.workshops.rooms import create_workshop, join
+    from toolkit.workshops import create_workshop, join
 
     with scratch_database(pg_url) as url, ExitStack() as stack:
         engine = engine_for(url)  # creates and migrates the schema

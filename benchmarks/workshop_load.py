@@ -31,7 +31,7 @@ from toolkit.core import ids
 from toolkit.core.frameworks import load_catalogue
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.models import Rating, RatingHistory, Respondent
-from toolkit.workshops.rooms import answer, create_workshop, join, steps_for
+from toolkit.workshops import answer, create_workshop, join, steps_for
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

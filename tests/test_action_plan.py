@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.analysis.config import Config
 from toolkit.analysis.results import ChangeMeasure, ItemStat
+from toolkit.capture.write import record_rating
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import (
     PLAN_COLUMNS,
@@ -34,7 +35,7 @@ from toolkit.store.plans import (
     record_decision,
     update_step,
 )
-from toolkit.store.ratings import record_rating, upsert_respondent
+from toolkit.store.ratings import upsert_respondent
 
 TODAY = date(2026, 6, 1)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.core import ids
 from toolkit.interventions.apease import aggregate, comparison, comparison_text, criterion_stats, latest
-from toolkit.store.areas import cycle_ref, get_or_create_area, get_or_create_cycle
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.plans import (
     apease_scores,
     decisions,
@@ -146,7 +146,8 @@ def test_an_earlier_score_from_the_same_rater_changes_nothing(raw) -> None:
 @pytest.fixture
 def cycle(session):
     area = get_or_create_area("Testshire", session=session)
-    return cycle_ref(area, get_or_create_cycle(area, "2026", session=session))
+    get_or_create_cycle(area, "2026", session=session)
+    return resolve_cycle("Testshire", "2026", session=session)
 
 
 def test_shortlist_round_trip(session, cycle, catalogue) -> None:

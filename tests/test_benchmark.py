@@ -304,7 +304,8 @@ def test_the_data_version_moves_when_ratings_change(db_url, catalogue) -> None:
     load_demo(areas=1, catalogue=catalogue)
     with session_scope() as s:
         before = data_version(session=s)
-    from toolkit.store.ratings import find_respondent, record_rating
+    from toolkit.capture.write import record_rating
+    from toolkit.store.ratings import find_respondent
 
     with session_scope() as s:
         r = find_respondent(resolve_cycle("Ashvale (fictional)", "2026", session=s), "r001", session=s)

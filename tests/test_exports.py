@@ -14,6 +14,7 @@ import pytest
 
 from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
+from toolkit.capture.write import record_rating
 from toolkit.cli.main import main
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports import blocks, bundle_doc, bundle_in, bundle_out, toc_files
@@ -22,7 +23,7 @@ from toolkit.store.areas import delete_area, list_areas, resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.plans import add_goal, add_step, carry_plan_forward, record_apease, record_decision, shortlist_add
-from toolkit.store.ratings import find_respondent, record_rating
+from toolkit.store.ratings import find_respondent
 from toolkit.training.demo import load_demo
 
 AREA = "Ashvale (fictional)"

@@ -6,10 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages import APP, open_page, texts
+from toolkit import workshops as ws
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import shortlist_add
-from toolkit.workshops import rooms as ws
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import open_page, texts
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import shortlist
-from toolkit.workshops import rooms as ws
 
 PW = "a long facilitator password"
 

@@ -19,19 +19,14 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from toolkit.capture.ratings_file import (
-    COLUMNS,
-    export_frame,
-    import_ratings,
-    import_table,
-    read_table,
-    validate,
-    write_export,
-)
+from toolkit.capture.ratings_export import export_frame, write_export
+from toolkit.capture.ratings_import import import_ratings, import_table, read_table, validate
+from toolkit.capture.validate import COLUMNS
+from toolkit.capture.write import record_rating
 from toolkit.core.text import FORMULA_TRIGGERS, neutralise, restore
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
-from toolkit.store.ratings import record_rating, upsert_respondent
+from toolkit.store.ratings import upsert_respondent
 from toolkit.training.demo import generate_ratings
 
 ROOT = Path(__file__).resolve().parent.parent

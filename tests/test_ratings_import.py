@@ -21,7 +21,9 @@ from openpyxl.styles import Font
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_frame, import_ratings, write_export
+from toolkit.capture.ratings_export import export_frame, write_export
+from toolkit.capture.ratings_import import RatingsFileError, import_ratings
+from toolkit.capture.validate import COLUMNS
 from toolkit.core import ids
 from toolkit.store.db import session_scope
 

@@ -13,7 +13,7 @@ import pytest
 from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
 from toolkit.analysis.suppression import suppressed_cells as suppress_table
-from toolkit.capture.ratings_file import import_table
+from toolkit.capture.ratings_import import import_table
 from toolkit.cli.main import main
 from toolkit.reports.blocks import Figure, Table
 from toolkit.reports.content import build_report

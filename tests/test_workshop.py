@@ -10,13 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from toolkit import workshops as ws
 from toolkit.analysis.config import Config
 from toolkit.capture.assessment import AnswerError, submit_answer
 from toolkit.core import ids
 from toolkit.store.models import Rating, RatingHistory, Respondent, Workshop, WorkshopParticipant
 from toolkit.store.plans import shortlist_add
-from toolkit.workshops import rooms as ws
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     ALPHABET,
     CODE_LEN,
     JoinError,
@@ -88,7 +88,7 @@ def test_codes_are_case_insensitive_and_forgive_spaces_and_hyphens(session) -> N
 def test_codes_are_unique_even_when_a_draw_collides(session, monkeypatch) -> None:
     first = create_workshop("Northshire", "2026", created_by="facil", session=session)
     draws = iter([first.code, first.code, "ABCDEFGH"])
-    monkeypatch.setattr(ws, "new_code", lambda: next(draws))
+    monkeypatch.setattr("toolkit.workshops.rooms.new_code", lambda: next(draws))
     second = create_workshop("Northshire", "2026", created_by="facil", session=session)
     assert second.code == "ABCDEFGH" != first.code
     with pytest.raises(IntegrityError), session.begin_nested():  # and the database refuses a duplicate outright
@@ -217,7 +217,7 @@ def test_a_closed_workshop_refuses_answers_and_freezes_the_cycle(session, catalo
 
 
 def test_an_import_cannot_change_a_cycle_a_closed_workshop_froze(session, catalogue) -> None:
-    from toolkit.capture.ratings_file import RatingsFileError, import_ratings
+    from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 
     w = create_workshop("Northshire", "2026", created_by="facil", session=session)
     p = join(w.code, "police", "frontline", session=session)
@@ -308,7 +308,7 @@ def test_status_counts_joined_by_agency_and_level_and_completion(room, session, 
         ("education", "managerial"): 2,
         ("other", "frontline"): 1,
     }
-    done = {c["participant"]: (c["answered"], c["total"]) for c in now.completion}
+    done = {c.participant: (c.answered, c.total) for c in now.completion}
     assert done[people[0].pseudonym] == (now.totals["strategic"],) * 2
     assert done[people[-1].pseudonym] == (0, now.totals["frontline"])
     assert now.ratings == sum(a for a, _ in done.values())
@@ -320,31 +320,31 @@ def test_status_counts_joined_by_agency_and_level_and_completion(room, session, 
 def test_what_participants_see_never_shows_a_group_under_the_minimum(room, session, catalogue) -> None:
     w, people = room
     cells = ws.joined_cells(ws.status(w, session=session, cat=catalogue), 3, suppress=True)
-    shown = {(c["agency"], c["level"]): c["n"] for c in cells}
+    shown = {(c.agency, c.level): c.n for c in cells}
     assert shown[("police", "strategic")] == 4 and shown[("health", "frontline")] == 3
     assert shown[("education", "managerial")] is None and shown[("other", "frontline")] is None
     ws.reveal(w.code, session=session)
     w = find_workshop(w.code, session=session)
     view = ws.participant_view(w, people[0], session=session, cat=catalogue, cfg=CFG)
-    assert view["results"] is not None
+    assert view.results is not None
     assert list(_small_counts(view, 3)) == []
     # the managerial level (2 people) is hidden in every stage breakdown
-    assert all(v["managerial"].suppressed for v in view["results"].opm.by_stage_level.values())
-    table = ws.joined_table(view["joined_by_agency_level"], 3)
+    assert all(v["managerial"].suppressed for v in view.results.opm.by_stage_level.values())
+    table = ws.joined_table(view.joined_by_agency_level, 3)
     assert table.set_index("Agency").loc["Education", "Managerial"] == "fewer than 3"
 
 
 def test_results_are_hidden_from_participants_until_revealed(room, session, catalogue) -> None:
     w, people = room
     before = ws.participant_view(w, people[1], session=session, cat=catalogue, cfg=CFG)
-    assert before["results"] is None and before["appraisal"] is None and not before["revealed"]
-    assert before["progress"][0] == before["progress"][1] > 0  # but their own answers are theirs to see
-    assert before["answers"] == ws.own_answers(w, people[1].pseudonym, session=session)
+    assert before.results is None and before.appraisal is None and not before.revealed
+    assert before.progress[0] == before.progress[1] > 0  # but their own answers are theirs to see
+    assert before.answers == ws.own_answers(w, people[1].pseudonym, session=session)
     ws.close(w.code, session=session)  # closing without revealing keeps results hidden
     closed = ws.participant_view(
         find_workshop(w.code, session=session), people[1], session=session, cat=catalogue, cfg=CFG
     )
-    assert closed["results"] is None
+    assert closed.results is None
 
 
 def test_reveal_shows_the_rooms_results_with_everyone_counted(room, session, catalogue) -> None:
@@ -352,8 +352,8 @@ def test_reveal_shows_the_rooms_results_with_everyone_counted(room, session, cat
     revealed = ws.reveal(w.code, session=session)
     assert revealed.status == "revealed" and revealed.revealed
     view = ws.participant_view(revealed, people[-1], session=session, cat=catalogue, cfg=CFG)
-    assert view["results"].respondents == 9
-    assert view["progress"] == (0, ws.status(revealed, session=session, cat=catalogue).totals["frontline"])
+    assert view.results.respondents == 9
+    assert view.progress == (0, ws.status(revealed, session=session, cat=catalogue).totals["frontline"])
     after = ws.close(w.code, session=session)
     assert after.status == "closed" and after.revealed  # results stay visible after closing
 

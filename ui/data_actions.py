@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.capture.ratings_file import RatingsFileError, import_ratings
+from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 from ui.auth import may
 from ui.resources import catalogue, db
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from toolkit.capture.assessment import AnswerError, resume_step
-from toolkit.workshops.rooms import (
+from toolkit.workshops import (
     JoinError,
     WorkshopClosed,
     answer,
@@ -58,8 +58,8 @@ def join_workshop() -> None:
         with db() as s:
             p = join(
                 ss.get("join_f_code", ""),
-                ss.get("join_f_agency"),
-                ss.get("join_f_level"),
+                ss.get("join_f_agency") or "",
+                ss.get("join_f_level") or "",
                 ss.get("join_f_name", ""),
                 session=s,
             )

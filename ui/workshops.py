@@ -13,7 +13,7 @@ from toolkit.core.settings import get_settings
 from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.db import engine_for
-from toolkit.workshops.rooms import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
+from toolkit.workshops import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
 from ui.resources import catalogue, db
 
 REFRESH_FACILITATOR = 3  # seconds between dashboard refreshes

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, create_user, start_session
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.scrutiny import checklist, evidence, trail
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
 from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
-from toolkit.workshops import rooms as ws
 
 EVIL = "evil.example"
 PAYLOAD = (

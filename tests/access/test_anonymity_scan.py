@@ -27,6 +27,7 @@ from pypdf import PdfReader
 
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, to_csv
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.analysis.area import analyse
 from toolkit.analysis.benchmark.exports import export_bytes
@@ -34,7 +35,7 @@ from toolkit.analysis.benchmark.peers import BenchConfig
 from toolkit.analysis.benchmark.table import area_tags, cycle_table
 from toolkit.analysis.benchmark.view import area_view, history
 from toolkit.analysis.config import Config
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.core.settings import get_settings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.interventions.plan import plan_frame
@@ -50,7 +51,6 @@ from toolkit.scrutiny.summary import summary as scrutiny_summary
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, add_goal, record_decision, shortlist_add
-from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA, CYCLE = "Ashby", "2026"

@@ -20,10 +20,10 @@ import pytest
 from tests.access.scan import open_as, render
 from tests.bad_input.helpers import opm_items, row, tcs_items, to_csv
 from tests.pages import texts
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, can, create_user, start_session
-from toolkit.capture.ratings_file import import_ratings
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 PW = "a long enough password"

@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import text
 
 from tests.access.scan import open_as, render
+from toolkit import workshops as ws
 from toolkit.access.accounts import MAX_FAILURES, authenticate, create_user, start_session
 from toolkit.capture.assessment import new_pseudonym
 from toolkit.store.db import session_scope
 from toolkit.store.models import utcnow
-from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 PW = "Very-Secret-Passphrase-2026"
@@ -119,7 +119,7 @@ def test_pseudonyms_and_session_tokens_are_unguessable(engine) -> None:
 
 def test_codes_pseudonyms_and_tokens_come_from_the_secrets_module() -> None:
     """`random` is predictable; every draw of something secret uses `secrets`."""
-    for module in ("toolkit/workshops/rooms.py", "toolkit/capture/assessment.py", "toolkit/access/accounts.py"):
+    for module in ("toolkit/workshops/codes.py", "toolkit/capture/assessment.py", "toolkit/access/accounts.py"):
         tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}

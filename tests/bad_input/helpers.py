@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from toolkit.capture.ratings_file import COLUMNS
+from toolkit.capture.validate import COLUMNS
 from toolkit.store.models import metadata
 
 AREA = "Northshire"

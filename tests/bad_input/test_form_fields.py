@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 
 from tests.bad_input.helpers import SCRIPT, db_state
-from toolkit.capture.assessment import MAX_COMMENT, AnswerError, submit_answer
+from toolkit import workshops as ws
+from toolkit.capture.assessment import AnswerError, submit_answer
+from toolkit.capture.validate import MAX_COMMENT
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 
 
 def answer(cat, **bad):

@@ -29,7 +29,8 @@ from toolkit.analysis.benchmark.peers import BenchConfig
 from toolkit.analysis.benchmark.table import area_tags, cycle_table
 from toolkit.analysis.benchmark.view import area_view, history
 from toolkit.analysis.config import Config
-from toolkit.capture.ratings_file import export_bytes, export_frame, import_ratings
+from toolkit.capture.ratings_export import export_bytes, export_frame
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.core.tables import table_bytes, tables_csv_zip, tables_xlsx
 from toolkit.core.text import FORMULA_TRIGGERS
 from toolkit.interventions.plan import plan_frame

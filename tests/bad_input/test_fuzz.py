@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.bad_input.helpers import db_state, good_rows, opm_items, tcs_items, to_csv, to_xlsx
-from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, import_ratings, read_table, validate
+from toolkit.capture.ratings_import import RatingsFileError, import_ratings, read_table, validate
+from toolkit.capture.validate import COLUMNS
 from toolkit.core import ids
 from toolkit.core.frameworks import BUNDLED_DIR, FrameworkError, load_catalogue, parse_framework
 from toolkit.core.schema import Framework

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from tests.bad_input.helpers import SQL, db_state
+from toolkit import workshops as ws
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 
 CASES = [
     ("whitespace-only", "   \t ", "Type the join code"),

@@ -36,8 +36,10 @@ from tests.bad_input.helpers import (
     to_csv,
     to_xlsx,
 )
-from toolkit.capture import ratings_file as ratings_io
-from toolkit.capture.ratings_file import COLUMNS, RatingsFileError, export_frame, import_ratings
+from toolkit.capture import ratings_import as ratings_io
+from toolkit.capture.ratings_export import export_bytes, export_frame
+from toolkit.capture.ratings_import import RatingsFileError, import_ratings
+from toolkit.capture.validate import COLUMNS
 from toolkit.store.db import session_scope
 
 NOT_WHOLE = ("not a whole number", "blank for don't know")
@@ -276,6 +278,6 @@ def test_html_formulas_and_sql_in_every_text_column_are_stored_as_typed(engine, 
     assert df[["area", "cycle", "respondent", "comment"]].drop_duplicates().to_dict("records") == [HOSTILE]
     # and importing it again (through a neutralised CSV export) changes nothing
     with session_scope(engine) as s:
-        again = import_ratings(ratings_io.export_bytes(df, "csv"), "again.csv", session=s, catalogue=catalogue)
+        again = import_ratings(export_bytes(df, "csv"), "again.csv", session=s, catalogue=catalogue)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
     assert db_state(engine) == after

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.bad_input.helpers import SCRIPT, db_state, opm_items, row, to_csv
 from tests.pages import APP, texts
-from toolkit.capture.ratings_file import import_ratings
+from toolkit import workshops as ws
+from toolkit.capture.ratings_import import import_ratings
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 
 SECRET = "Only I, the police lead in Ashby, saw the referral sit for a week"
 

@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, shot, wait_idle
 from tests.browser.server import ROOT, free_port
 from tests.browser.ui import choose, click, go
+from toolkit import workshops as ws
 from toolkit.core.frameworks import load_catalogue
 from toolkit.store.db import make_engine, session_scope
-from toolkit.workshops import rooms as ws
 
 
 def serve(db_url: str, port: int, log: Path) -> subprocess.Popen:
@@ -122,6 +122,6 @@ def test_a_server_killed_mid_workshop_loses_nothing_and_phones_resume(browser, f
         info = ws.find_workshop(w.code, session=s)
         st = ws.status(info, session=s, cat=load_catalogue())
     assert st.joined == 2
-    assert sorted(c["answered"] for c in st.completion) == sorted(n + 3 for n in first_step.values())
+    assert sorted(c.answered for c in st.completion) == sorted(n + 3 for n in first_step.values())
     assert st.ratings == sum(n + 3 for n in first_step.values())  # every answer stored, each once
     engine.dispose()

@@ -15,11 +15,11 @@ from sqlalchemy.engine import make_url
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.server import streamlit_server
 from tests.browser.ui import choose, click, go
+from toolkit import workshops as ws
 from toolkit.access.accounts import create_user
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import make_engine, session_scope, upgrade
 from toolkit.store.models import Rating, RatingHistory, Respondent, WorkshopParticipant
-from toolkit.workshops import rooms as ws
 
 PW = "a long facilitator password"
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"

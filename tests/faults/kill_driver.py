@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+from toolkit import workshops as ws
 from toolkit.capture import assessment
-from toolkit.capture import ratings_file as ratings_io
+from toolkit.capture import ratings_import as ratings_io
 from toolkit.core.catalogue import catalogue
 from toolkit.store.db import engine_for, session_scope
-from toolkit.workshops import rooms as ws
 
 
 def _pause_here(workdir: Path) -> None:

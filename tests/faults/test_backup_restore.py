@@ -32,7 +32,7 @@ pytestmark = pytest.mark.db
 def full(engine, catalogue):
     """Something in every table: ratings with history, accounts and sessions, a workshop, scrutiny, a carried plan."""
     h = seed(engine, catalogue)
-    from toolkit.workshops import rooms as ws
+    from toolkit import workshops as ws
 
     with session_scope(engine) as s:
         step = ws.steps_for(ws.find_workshop(h.code, session=s), "frontline", catalogue)[0]

@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from tests.access.scan import open_as
 from tests.conftest import PG_URL
+from toolkit import workshops as ws
 from toolkit.access.accounts import authenticate, create_user, start_session
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 from ui.resources import UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.bad_input.helpers import db_state, opm_items, row, tcs_items, to_csv
+from toolkit import workshops as ws
 from toolkit.store.areas import get_or_create_area
 from toolkit.store.db import session_scope
-from toolkit.workshops import rooms as ws
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.db, pytest.mark.slow]

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from toolkit.capture.validate import check_rating
+from toolkit.capture.write import CycleFrozen, record_rating, refuse_frozen
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Item
-from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import check_name, get_or_create_area, get_or_create_cycle
-from toolkit.store.ratings import record_rating, upsert_respondent
-
-MAX_COMMENT = 4000
-CONTROL = re.compile(CONTROL_CHARS)  # the characters a ratings file may not hold either
+from toolkit.store.ratings import upsert_respondent
 
 
 @dataclass(frozen=True)
@@ -91,36 +89,18 @@ def submit_answer(
     cat: Catalogue,
 ) -> None:
     """Validate and save one answer (creating area, cycle and respondent as needed); a change keeps history."""
-    if not isinstance(agency, str) or agency not in ids.AGENCIES:
-        raise AnswerError(f"unknown agency {agency!r}")
-    if not isinstance(level, str) or level not in ids.LEVELS:
-        raise AnswerError(f"unknown level {level!r}")
-    fw = cat.frameworks.get(framework) if isinstance(framework, str) else None
-    if fw is None or fw.kind != "rated" or not isinstance(item, str) or item not in fw.item_index:
-        raise AnswerError(f"unknown statement {framework}/{item}")
-    scale = cat.scale(framework)
-    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):  # True is an int to Python
-        raise AnswerError(f"score {score!r} is not a whole number from {scale.min} to {scale.max} (or blank)")
-    if score is not None and not scale.min <= score <= scale.max:
-        raise AnswerError(f"score {score!r} is outside {scale.min}-{scale.max}")
-    if not isinstance(comment, str):
-        raise AnswerError(f"a comment is text, not {type(comment).__name__}")
-    if len(comment) > MAX_COMMENT:
-        raise AnswerError(f"comment is longer than {MAX_COMMENT} characters")
-    if CONTROL.search(comment):
-        raise AnswerError("comment contains a control character (not a tab or line break); remove it")
     try:  # every check before the first write, so a caller that carries on after the error has written nothing
+        check_rating(framework, item, score, agency, level, comment, cat=cat)
         for value, what in ((area, "area"), (cycle, "cycle"), (pseudonym, "respondent")):
-            check_name(value, what)
-    except ValueError as exc:  # a blank, over-long or unprintable name
+            check_name(value, what)  # a blank, over-long or unprintable name
+    except ValueError as exc:
         raise AnswerError(str(exc)) from None
     c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
-    from toolkit.workshops.rooms import cycle_frozen  # (imported here: toolkit.workshop builds on this module)
-
-    if cycle_frozen(c.id, session=session):
-        raise AnswerError(f"the ratings of {area}, cycle {cycle} are final: a workshop for it has closed")
     try:
+        refuse_frozen(c.id, session=session)
         resp = upsert_respondent(c, pseudonym, agency, level, session=session)
+    except CycleFrozen:
+        raise AnswerError(f"the ratings of {area}, cycle {cycle} are final: a workshop for it has closed") from None
     except ValueError as exc:  # a pseudonym already recorded with another agency or level
         raise AnswerError(str(exc)) from None
     record_rating(resp, framework, item, score, comment, session=session)

@@ -9,6 +9,8 @@ from toolkit.analysis.results import AreaAnalysis, Cell
 from toolkit.charts.results import OKABE_ITO, SEQUENTIAL
 from toolkit.core import ids
 
+Chart = alt.Chart | alt.LayerChart | alt.FacetChart  # what `.properties()` may give, by altair's types
+
 
 def _label(cell: Cell, min_n: int) -> str:
     if cell.suppressed:
@@ -18,7 +20,7 @@ def _label(cell: Cell, min_n: int) -> str:
     return f"{cell.mean:.1f} (n={cell.n})"
 
 
-def stage_bars(analysis: AreaAnalysis, *, title: str = "The room's view of each stage") -> alt.Chart:
+def stage_bars(analysis: AreaAnalysis, *, title: str = "The room's view of each stage") -> Chart:
     """One bar per stage in journey order, the mean and n written beside it; fits a phone's width."""
     min_n = analysis.min_group_size
     rows = [
@@ -37,7 +39,7 @@ def stage_bars(analysis: AreaAnalysis, *, title: str = "The room's view of each 
     return (bars + text).properties(width="container", height=alt.Step(34), title=title)
 
 
-def apease_grid(room: dict[str, dict], cat, min_n: int) -> alt.Chart:
+def apease_grid(room: dict[str, dict], cat, min_n: int) -> Chart:
     """Interventions by APEASE criterion: the mean in colour and in words, n in each cell, concerns marked."""
     names = {iv.id: iv.title for iv in cat.interventions}
     crit = {c.id: c.name for c in cat.get("apease").criteria}
@@ -96,13 +98,13 @@ def apease_grid(room: dict[str, dict], cat, min_n: int) -> alt.Chart:
     )
 
 
-def enlarge(chart: alt.Chart, *, font: int = 22, height: int | None = None) -> alt.Chart:
+def enlarge(chart: Chart, *, font: int = 22, height: int | None = None) -> Chart:
     """The same chart for a projector: larger axis, legend, title and in-chart text, full width."""
     chart = chart.copy(deep=True)
     for layer in getattr(chart, "layer", None) or [chart]:
         mark = layer.mark
         if isinstance(mark, str):
-            layer.mark = alt.MarkDef(type=mark, **({"fontSize": font} if mark == "text" else {}))
+            layer.mark = alt.MarkDef(type=mark, fontSize=font) if mark == "text" else alt.MarkDef(type=mark)  # pyright: ignore[reportArgumentType]  # altair types `type` as a literal of mark names
         elif mark.type == "text":
             mark.fontSize = font
     sized = chart.properties(width="container", **({"height": height} if height else {}))

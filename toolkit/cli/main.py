@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from toolkit.access.accounts import create_user, list_users, set_password
-from toolkit.capture.ratings_file import RatingsFileError, export_frame, import_ratings, write_export
+from toolkit.capture.ratings_export import export_frame, write_export
+from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 from toolkit.cli import analysis as cli_analysis
 from toolkit.cli import backup as cli_backup
 from toolkit.cli.errors import UserError

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from toolkit.capture.validate import RatingInvalid, check_rating
+from toolkit.capture.write import restore_ratings
 from toolkit.core.frameworks import Catalogue
-from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError, CycleDoc
+from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError
 from toolkit.store.areas import delete_area
 from toolkit.store.models import (
     ApeaseScore,
@@ -21,9 +22,6 @@ from toolkit.store.models import (
     InterventionDecision,
     PlanGoal,
     PlanStep,
-    Rating,
-    RatingHistory,
-    Respondent,
     ShortlistEntry,
 )
 
@@ -46,7 +44,6 @@ def is_bundle(data: bytes) -> bool:
 def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
     """Problems a valid shape can still have: unknown items or interventions, scores off the scale, repeats."""
     problems = []
-    rated = {fw.id: fw for fw in cat.rated}
     ivs = {iv.id for iv in cat.interventions}
     apease = cat.scale("apease")
     names = [c.name for c in doc.cycles]
@@ -60,12 +57,11 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
         for p in c.respondents:
             seen = set()
             for r in p.ratings:
-                fw = rated.get(r.framework)
                 where = f"cycle {c.name}, respondent {p.pseudonym}, {r.framework}/{r.item}"
-                if fw is None or r.item not in fw.item_index:
-                    problems.append(f"{where}: not a rated statement of these frameworks")
-                elif r.score is not None and not (sc := cat.scale(fw.id)).min <= r.score <= sc.max:
-                    problems.append(f"{where}: score {r.score} is outside {sc.min}-{sc.max}")
+                try:  # the rules every rating is written under (capture.validate)
+                    check_rating(r.framework, r.item, r.score, p.agency, p.level, r.comment, cat=cat)
+                except RatingInvalid as exc:
+                    problems.append(f"{where}: {exc}")
                 if (r.framework, r.item) in seen:
                     problems.append(f"{where}: rated twice")
                 seen.add((r.framework, r.item))
@@ -120,7 +116,7 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
         c = Cycle(area_id=a.id, name=cd.name, created_at=_parse(cd.created_at))
         session.add(c)
         session.flush()
-        n_ratings += _import_people(c.id, cd, session)
+        n_ratings += restore_ratings(c.id, cd.respondents, _parse, session=session)
         rows = [
             (
                 AssumptionReview,
@@ -184,60 +180,3 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
         f"Imported the area {doc.area.name!r}: {len(doc.cycles)} cycle(s), {people} respondents, {n_ratings} ratings, "
         f"{sum(len(c.plan_goals) for c in doc.cycles)} plan goal(s)."
     )
-
-
-def _import_people(cycle_id: int, cd: CycleDoc, session: Session) -> int:
-    """Respondents, their ratings and the ratings' history; returns the number of ratings written."""
-    if not cd.respondents:
-        return 0
-    session.execute(
-        insert(cast(Table, Respondent.__table__)),
-        [
-            {
-                "cycle_id": cycle_id,
-                "pseudonym": p.pseudonym,
-                "agency": p.agency,
-                "level": p.level,
-                "created_at": _parse(p.created_at),
-            }
-            for p in cd.respondents
-        ],
-    )
-    pid = dict(
-        session.execute(select(Respondent.pseudonym, Respondent.id).where(Respondent.cycle_id == cycle_id)).all()
-    )
-    plain, n = [], 0
-    for p in cd.respondents:
-        for r in p.ratings:
-            n += 1
-            row = {
-                "respondent_id": pid[p.pseudonym],
-                "framework": r.framework,
-                "item": r.item,
-                "score": r.score,
-                "comment": r.comment,
-                "updated_at": _parse(r.updated_at),
-            }
-            if not r.history:
-                plain.append(row)
-                continue
-            rating = Rating(**row)
-            session.add(rating)
-            session.flush()
-            session.execute(
-                insert(cast(Table, RatingHistory.__table__)),
-                [
-                    {
-                        "rating_id": rating.id,
-                        "score": h.score,
-                        "comment": h.comment,
-                        "recorded_at": _parse(h.recorded_at),
-                        "replaced_at": _parse(h.replaced_at),
-                        "replaced_by": h.replaced_by,
-                    }
-                    for h in r.history
-                ],
-            )
-    if plain:
-        session.execute(insert(cast(Table, Rating.__table__)), plain)
-    return n

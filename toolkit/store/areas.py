@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.core.text import CONTROL
-from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent
+from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
 
 # ---- repository functions -------------------------------------------------------------------
 
@@ -120,11 +120,6 @@ def resolve_cycle(area: str, cycle: str, *, session: Session) -> CycleRef:
     return CycleRef(a.id, c.id, a.name, c.name)
 
 
-def cycle_ref(area: Area, cycle: Cycle) -> CycleRef:
-    """The CycleRef of a stored area and cycle (e.g. just created)."""
-    return CycleRef(area.id, cycle.id, area.name, cycle.name)
-
-
 def _find_cycle(area: Area, cycle_name: str, *, session: Session) -> Cycle:
     cycle = (
         session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
@@ -162,6 +157,12 @@ def previous_cycle(ref: CycleRef, *, session: Session) -> CycleRef | None:
     names = [name for name, _id in rows]
     k = names.index(ref.cycle) if ref.cycle in names else -1
     return CycleRef(ref.area_id, rows[k - 1][1], ref.area, rows[k - 1][0]) if k > 0 else None
+
+
+def cycle_frozen(cycle_id: int, *, session: Session) -> bool:
+    """Whether a closed workshop has made this cycle's ratings final."""
+    q = select(Workshop.id).where(Workshop.cycle_id == cycle_id, Workshop.status == "closed").limit(1)
+    return session.scalar(q) is not None
 
 
 def cycle_version(ref: CycleRef, *, session: Session) -> str:

@@ -80,9 +80,9 @@ def _in(value: object, type_: sqltypes.TypeEngine) -> object:
     if value is None:
         return None
     if isinstance(type_, sqltypes.DateTime):
-        return datetime.fromisoformat(value).astimezone(UTC)
+        return datetime.fromisoformat(str(value)).astimezone(UTC)
     if isinstance(type_, sqltypes.Date):
-        return date.fromisoformat(value)
+        return date.fromisoformat(str(value))
     if isinstance(value, dict) and set(value) == {"$base64"} and isinstance(type_, sqltypes.LargeBinary):
         return base64.b64decode(value["$base64"])
     return value
@@ -186,7 +186,7 @@ def restore(engine: Engine, path: Path) -> Summary:
         selfref: list[str] = []
 
         def flush() -> None:
-            if batch:
+            if batch and table is not None:  # rows only ever follow their table's header line
                 conn.execute(insert(table), batch)
                 batch.clear()
 

@@ -9,9 +9,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from toolkit.core.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -56,9 +60,6 @@ def upgrade(engine: Engine) -> None:
 
 def is_current(engine: Engine) -> bool:
     """Whether the database already has the newest schema."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
     heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -77,8 +78,6 @@ def engine_for(url: str) -> Engine:
 
 def get_engine() -> Engine:
     """The engine for the configured DATABASE_URL, migrated."""
-    from toolkit.core.settings import get_settings
-
     return engine_for(get_settings().database_url)
 
 

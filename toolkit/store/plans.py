@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import (
     func,
@@ -10,6 +11,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from toolkit.core import ids
+from toolkit.core.catalogue import catalogue
 from toolkit.store.areas import CycleRef, NotFound, clean_text
 from toolkit.store.models import ApeaseScore, InterventionDecision, PlanGoal, PlanStep, ShortlistEntry, utcnow
 
@@ -19,8 +22,6 @@ STEP_STATUSES = ("not_started", "in_progress", "done", "blocked")
 def _catalogue(cat):
     if cat is not None:
         return cat
-    from toolkit.core.catalogue import catalogue
-
     return catalogue()
 
 
@@ -74,8 +75,6 @@ def record_apease(
     cat=None,
 ) -> None:
     """Save one rater's score (on apease.yaml's scale, or None for don't know); a new score replaces their old one."""
-    from toolkit.core import ids
-
     if criterion not in ids.APEASE:
         raise ValueError(f"criterion must be one of {', '.join(ids.APEASE)}, not {criterion!r}")
     scale = _catalogue(cat).scale("apease")
@@ -253,14 +252,14 @@ def update_step(
     step = session.get(PlanStep, step_id)
     if step is None:
         raise NotFound(f"No step {step_id}.")
-    new_messenger = step.messenger if messenger is _UNSET else messenger
-    new_channel = step.channel if channel is _UNSET else channel
+    new_messenger = step.messenger if messenger is _UNSET else cast("str | None", messenger)
+    new_channel = step.channel if channel is _UNSET else cast("str | None", channel)
     _check_step(status or step.status, new_messenger, new_channel, cat)
     step.status = status or step.status
     step.text = step.text if text is None else clean_text(text)
     step.owner = step.owner if owner is None else clean_text(owner, 200)
     step.messenger, step.channel = new_messenger or None, new_channel or None
-    step.due = step.due if due is _UNSET else due
+    step.due = step.due if due is _UNSET else cast("date | None", due)
     step.updated_by, step.updated_at = by, utcnow()
     session.flush()
 

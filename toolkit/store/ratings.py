@@ -1,4 +1,4 @@
-"""Respondents and their ratings: the stored latest value, its history, and the frames analysis reads."""
+"""Respondents and the stored ratings of a cycle: the frames analysis reads, and one respondent's answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.store.areas import CycleRef, check_name, findable
-from toolkit.store.models import Cycle, Rating, RatingHistory, Respondent, utcnow
+from toolkit.store.models import Cycle, Rating, Respondent
 
 
 def upsert_respondent(cycle: Cycle, pseudonym: str, agency: str, level: str, *, session: Session) -> Respondent:
@@ -26,48 +26,6 @@ def upsert_respondent(cycle: Cycle, pseudonym: str, agency: str, level: str, *, 
             f"respondent {pseudonym!r} is already recorded as {resp.agency}/{resp.level}, not {agency}/{level}"
         )
     return resp
-
-
-def record_rating(
-    respondent: Respondent,
-    framework: str,
-    item: str,
-    score: int | None,
-    comment: str = "",
-    *,
-    session: Session,
-    by: str = "",
-) -> Rating:
-    """Save one answer; a changed answer keeps its earlier value in the history."""
-    rating = session.scalar(
-        select(Rating).where(Rating.respondent_id == respondent.id, Rating.framework == framework, Rating.item == item)
-    )
-    now = utcnow()
-    if rating is None:
-        rating = Rating(
-            respondent_id=respondent.id, framework=framework, item=item, score=score, comment=comment, updated_at=now
-        )
-        session.add(rating)
-    elif (rating.score, rating.comment) != (score, comment):
-        session.add(
-            RatingHistory(
-                rating_id=rating.id,
-                score=rating.score,
-                comment=rating.comment,
-                recorded_at=rating.updated_at,
-                replaced_at=now,
-                replaced_by=by or respondent.pseudonym,
-            )
-        )
-        rating.score, rating.comment, rating.updated_at = score, comment, now
-    session.flush()
-    return rating
-
-
-def rating_history(rating_id: int, *, session: Session) -> list[RatingHistory]:
-    return list(
-        session.scalars(select(RatingHistory).where(RatingHistory.rating_id == rating_id).order_by(RatingHistory.id))
-    )
 
 
 RATING_COLUMNS = ["respondent", "agency", "level", "framework", "item", "score", "comment"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit.capture.ratings_file import import_table
+from toolkit.capture.ratings_import import import_table
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue as default_catalogue
 from toolkit.core.frameworks import Catalogue

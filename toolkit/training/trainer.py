@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.results import AreaAnalysis, Cell
-from toolkit.capture.ratings_file import import_table
+from toolkit.capture.ratings_import import import_table
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue

@@ -1,45 +1,27 @@
-"""Ratings files in and out (contracts section 4): CSV or XLSX, long format, all-or-nothing import."""
+"""Ratings files in (contracts section 4): CSV or XLSX, long format, read, checked and imported all or nothing."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from openpyxl import load_workbook
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from toolkit.core import ids
+from toolkit.capture.validate import COLUMNS, TEXT_COLUMNS, RowError, check_table
+from toolkit.capture.write import NewRating, write_ratings
 from toolkit.core.frameworks import Catalogue
-from toolkit.core.text import CONTROL_CHARS, neutralise, restore
-from toolkit.store.areas import find_area
-from toolkit.store.models import Area, Cycle, Rating, RatingHistory, Respondent, utcnow
+from toolkit.core.text import restore
+from toolkit.store.areas import cycle_frozen
+from toolkit.store.models import Area, Cycle, Respondent, utcnow
 
-COLUMNS = ["area", "cycle", "respondent", "agency", "level", "framework", "item", "score", "comment"]
 REQUIRED = COLUMNS[:-1]
-TEXT_COLUMNS = ["area", "cycle", "respondent", "comment"]
-MAX_LENGTH = {"area": 200, "cycle": 100, "respondent": 100, "comment": 4000}
 MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad value: the file's row number (the header is row 1), the column, the value and why."""
-
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        where = f"row {self.row}, " if self.row else ""
-        return (
-            f"{where}column {self.column or '-'}: {shown!r} {self.reason}" if self.column else f"{where}{self.reason}"
-        )
 
 
 class RatingsFileError(Exception):
@@ -186,7 +168,7 @@ def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
     if "comment" not in df:
         df["comment"] = ""
     df.index = pd.Index([n for n, _r in numbered[1:]])  # row numbers as a spreadsheet shows them
-    return df[COLUMNS], encoding
+    return cast(pd.DataFrame, df[COLUMNS]), encoding
 
 
 def _read_csv(text: str, file: str) -> list[list[str]]:
@@ -210,8 +192,6 @@ def _read_csv(text: str, file: str) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged file fails deep in zipfile, XML or openpyxl, with many exception types
@@ -230,80 +210,15 @@ def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
 
 
 def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list[RowError]]:
-    """Check every row; return the clean table (typed scores, restored text) and every error found."""
-    errors: list[RowError] = []
+    """Check every row (capture.validate's rules); return the clean table (typed scores, restored text) and errors."""
     df = df.copy()
-    for col in COLUMNS:
-        df[col] = df[col].astype(str).str.strip() if col != "comment" else df[col].astype(str)
     for col in TEXT_COLUMNS:
-        quoted = df[col].str.startswith("'")  # restore changes nothing else; most cells are not quoted
+        text = df[col].astype(str)
+        df[col] = text.str.strip() if col != "comment" else text
+        quoted = df[col].str.startswith("'")  # a cell an export neutralised; most cells are not quoted
         if quoted.any():
             df.loc[quoted, col] = df.loc[quoted, col].map(restore)
-
-    def flag(mask: pd.Series, column: str, reason: str | pd.Series) -> None:
-        for row in df.index[mask]:
-            why = reason if isinstance(reason, str) else reason[row]
-            errors.append(RowError(int(row), column, str(df.at[row, column]), why))
-
-    for col in ("area", "cycle", "respondent"):
-        flag(df[col] == "", col, "is blank; every row needs one")
-    for col, limit in MAX_LENGTH.items():
-        flag(df[col].str.len() > limit, col, f"is longer than {limit} characters")
-    for col in TEXT_COLUMNS:
-        flag(
-            df[col].str.contains(CONTROL_CHARS),
-            col,
-            "contains a control character (not a tab or line break); remove it",
-        )
-    flag(~df["agency"].isin(ids.AGENCIES), "agency", f"is not an agency id; use one of {', '.join(ids.AGENCIES)}")
-    flag(~df["level"].isin(ids.LEVELS), "level", f"is not a level id; use one of {', '.join(ids.LEVELS)}")
-    rated = {f.id: f for f in catalogue.rated}
-    known_fw = df["framework"].isin(list(rated))
-    flag(~known_fw, "framework", f"is not a rated framework; use one of {', '.join(rated)}")
-
-    score_num = pd.to_numeric(df["score"].where(df["score"] != ""), errors="coerce")
-    not_number = (df["score"] != "") & (score_num.isna() | (score_num % 1 != 0))
-    flag(not_number, "score", "is not a whole number (leave it blank for don't know)")
-    for fid, fw in rated.items():
-        in_fw = df["framework"] == fid
-        flag(in_fw & ~df["item"].isin(list(fw.item_index)), "item", f"is not an item of {fid}")
-        assert fw.scale is not None
-        lo, hi = fw.scale.min, fw.scale.max
-        flag(
-            in_fw & ~not_number & score_num.notna() & ((score_num < lo) | (score_num > hi)),
-            "score",
-            f"is outside {fid}'s scale {lo}-{hi}",
-        )
-
-    key = ["area", "cycle", "respondent", "framework", "item"]
-    dup = df.duplicated(key, keep="first")
-    if dup.any():
-        first = df[~dup].reset_index().set_index(key)["index"]
-        firsts = pd.Series([first.get(tuple(df.loc[r, key])) for r in df.index[dup]], index=df.index[dup])
-        flag(
-            dup,
-            "item",
-            pd.Series(
-                {r: f"is rated twice by this respondent (first at row {firsts[r]})" for r in firsts.index}, dtype=object
-            ),
-        )
-    who = ["area", "cycle", "respondent"]
-    for col in ("agency", "level"):
-        firsts = df.groupby(who, sort=False)[col].transform("first")
-        first_row = df.reset_index().groupby(who, sort=False)["index"].transform("first").set_axis(df.index)
-        bad = df[col] != firsts
-        flag(
-            bad,
-            col,
-            pd.Series(
-                {r: f"differs from this respondent's {col} {firsts[r]!r} at row {first_row[r]}" for r in df.index[bad]},
-                dtype=object,
-            ),
-        )
-
-    df["score"] = score_num.where(~not_number & (score_num.abs() < 2**53)).astype("Int64")  # huge ones flagged above
-    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
-    return df, errors
+    return check_table(df, catalogue)
 
 
 def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catalogue) -> ImportResult:
@@ -323,7 +238,7 @@ def import_table(
     df, errors = validate(table, catalogue)
     if errors:
         raise RatingsFileError(file, errors)
-    groups = list(df.groupby(["area", "cycle"], sort=False))
+    groups = [(cast(tuple[str, str], key), part) for key, part in df.groupby(["area", "cycle"], sort=False)]
     found = {key: _stored(key[0], key[1], session=session) for key, _ in groups}
     db_errors = [e for key, part in groups for e in _conflicts(part, *found[key], session=session)]
     if db_errors:
@@ -344,10 +259,11 @@ def import_table(
             session.add(cycle)
             session.flush()
         people = _people(cycle.id, session=session)
+        firsts = part.drop_duplicates("respondent")[["respondent", "agency", "level"]]
         new_people = [
-            {"cycle_id": cycle.id, "pseudonym": r.respondent, "agency": r.agency, "level": r.level, "created_at": now}
-            for r in part.drop_duplicates("respondent").itertuples()
-            if r.respondent not in people
+            {"cycle_id": cycle.id, "pseudonym": p, "agency": a, "level": lv, "created_at": now}
+            for p, a, lv in firsts.itertuples(index=False, name=None)
+            if p not in people
         ]
         if new_people:
             session.execute(insert(Respondent), new_people)
@@ -379,164 +295,36 @@ def _conflicts(part: pd.DataFrame, area: Area | None, cycle: Cycle | None, *, se
     """What the database forbids: a cycle a closed workshop froze, a respondent stored with another agency or level."""
     if cycle is None:
         return []
-    from toolkit.workshops.rooms import cycle_frozen  # (here: toolkit.workshop builds on the store)
-
     if cycle_frozen(cycle.id, session=session):
-        reason = f"is closed: a workshop made {area.name} {cycle.name}'s ratings final; import into a new cycle"
+        name = area.name if area is not None else ""  # (a stored cycle always has its area)
+        reason = f"is closed: a workshop made {name} {cycle.name}'s ratings final; import into a new cycle"
         return [RowError(int(part.index[0]), "cycle", cycle.name, reason)]
     people = _people(cycle.id, session=session)
     out = []
-    for row, r in part.drop_duplicates("respondent").iterrows():
-        known = people.get(r["respondent"])
-        if known is None or (known[1], known[2]) == (r["agency"], r["level"]):
+    firsts = part.drop_duplicates("respondent")[["respondent", "agency", "level"]]
+    for row, (who, agency, level) in zip(firsts.index, firsts.itertuples(index=False, name=None), strict=True):
+        known = people.get(who)
+        if known is None or (known[1], known[2]) == (agency, level):
             continue
-        col = "agency" if known[1] != r["agency"] else "level"
-        out.append(
-            RowError(
-                int(row),
-                col,
-                r[col],
-                f"differs from the stored respondent {r['respondent']!r} ({known[1]}, {known[2]})",
-            )
-        )
+        col, value = ("agency", agency) if known[1] != agency else ("level", level)
+        reason = f"differs from the stored respondent {who!r} ({known[1]}, {known[2]})"
+        out.append(RowError(int(row), col, value, reason))
     return out
 
 
 def _write_ratings(
-    part: pd.DataFrame, people: dict, cycle_id: int, now, result: ImportResult, *, session: Session
+    part: pd.DataFrame, people: dict, cycle_id: int, now: datetime, result: ImportResult, *, session: Session
 ) -> None:
-    resp_ids = part["respondent"].map({p: v[0] for p, v in people.items()}).tolist()
-    existing = {
-        (rid, fw, item): (pk, score, comment, at)
-        for pk, rid, fw, item, score, comment, at in session.execute(
-            select(
-                Rating.id,
-                Rating.respondent_id,
-                Rating.framework,
-                Rating.item,
-                Rating.score,
-                Rating.comment,
-                Rating.updated_at,
-            )
-            .join(Respondent, Respondent.id == Rating.respondent_id)
-            .where(Respondent.cycle_id == cycle_id)
-        )
-    }
+    """One area-cycle's rows through the one write path (write_ratings), counted into the result."""
+    resp_ids = [people[p][0] for p in part["respondent"].tolist()]
     scores = [None if pd.isna(s) else int(s) for s in part["score"].tolist()]
-    new, changed, history = [], [], []
-    for rid, fw, item, score, comment in zip(
-        resp_ids, part["framework"].tolist(), part["item"].tolist(), scores, part["comment"].tolist(), strict=True
-    ):
-        old = existing.get((rid, fw, item))
-        if old is None:
-            new.append(
-                {
-                    "respondent_id": rid,
-                    "framework": fw,
-                    "item": item,
-                    "score": score,
-                    "comment": comment,
-                    "updated_at": now,
-                }
-            )
-        elif (old[1], old[2]) != (score, comment):
-            changed.append({"id": old[0], "score": score, "comment": comment, "updated_at": now})
-            history.append(
-                {
-                    "rating_id": old[0],
-                    "score": old[1],
-                    "comment": old[2],
-                    "recorded_at": old[3],
-                    "replaced_at": now,
-                    "replaced_by": f"import:{result.file}"[:100],
-                }
-            )
-        else:
-            result.unchanged += 1
-    # Core inserts of the tables: one executemany each. (An ORM bulk insert drops None values from a row's
-    # parameters, so every don't-know split the batch: ~200,000 round trips for a national import.)
-    if new:
-        session.execute(insert(Rating.__table__), new)
-    if changed:
-        session.execute(insert(RatingHistory.__table__), history)
-        session.execute(update(Rating), changed)
-    result.inserted += len(new)
-    result.updated += len(changed)
-
-
-def export_frame(area: str, cycle: str | None, *, session: Session) -> pd.DataFrame:
-    """The area's ratings (one cycle or all) in the ratings-file columns, ordered for reading."""
-    a = find_area(area, session=session)
-    q = (
-        select(
-            Cycle.name,
-            Respondent.pseudonym,
-            Respondent.agency,
-            Respondent.level,
-            Rating.framework,
-            Rating.item,
-            Rating.score,
-            Rating.comment,
+    rows = [
+        NewRating(rid, fw, item, score, comment)
+        for rid, fw, item, score, comment in zip(
+            resp_ids, part["framework"].tolist(), part["item"].tolist(), scores, part["comment"].tolist(), strict=True
         )
-        .join(Respondent, Respondent.cycle_id == Cycle.id)
-        .join(Rating, Rating.respondent_id == Respondent.id)
-        .where(Cycle.area_id == a.id)
-        .order_by(Cycle.name, Respondent.pseudonym, Rating.framework, Rating.id)
-    )
-    if cycle is not None:
-        from toolkit.store.areas import find_cycle
-
-        q = q.where(Cycle.id == find_cycle(area, cycle, session=session).id)
-    df = pd.DataFrame(session.execute(q).all(), columns=COLUMNS[1:])
-    df.insert(0, "area", a.name)
-    df["score"] = df["score"].astype("Int64")
-    return df
-
-
-def write_export(df: pd.DataFrame, fmt: str, path: Path) -> None:
-    """Write an export as CSV, XLSX or JSON; text cells are neutralised against formula injection."""
-    safe = df.copy()
-    for col in TEXT_COLUMNS:
-        safe[col] = safe[col].map(neutralise)
-    tmp = path.with_name(path.name + ".part")
-    if fmt == "csv":
-        # \r\n: the csv module quotes a cell holding a line terminator's character, so a bare \r is quoted too.
-        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
-    elif fmt == "xlsx":
-        _write_xlsx(safe, tmp)
-    elif fmt == "json":
-        records = [{**r, "score": None if pd.isna(r["score"]) else int(r["score"])} for r in df.to_dict("records")]
-        tmp.write_text(
-            json.dumps({"columns": COLUMNS, "ratings": records}, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-    else:
-        raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or json")
-    tmp.replace(path)  # never leave a half-written export behind
-
-
-def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("ratings")
-    ws.append(COLUMNS)
-    for row in df.itertuples(index=False):
-        ws.append(
-            [
-                None
-                if (isinstance(v, type(pd.NA)) or (isinstance(v, float) and pd.isna(v)))
-                else (int(v) if c == "score" else v)
-                for c, v in zip(COLUMNS, row, strict=True)
-            ]
-        )
-    wb.save(path)
-
-
-def export_bytes(df: pd.DataFrame, fmt: str) -> bytes:
-    """An export as bytes, for downloads (same content as write_export)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / f"export.{fmt}"
-        write_export(df, fmt, path)
-        return path.read_bytes()
+    ]
+    written = write_ratings(cycle_id, rows, by=f"import:{result.file}", session=session, now=now)
+    result.inserted += written.inserted
+    result.updated += written.updated
+    result.unchanged += written.unchanged

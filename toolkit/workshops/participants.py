@@ -1,0 +1,185 @@
+"""Participants: joining a workshop, finding them again, the statements they rate, and their answers saved."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from toolkit.capture.assessment import AnswerError, Step, new_pseudonym, submit_answer, walk
+from toolkit.core import ids
+from toolkit.core.frameworks import Catalogue
+from toolkit.core.text import CONTROL_CHARS
+from toolkit.store.areas import findable
+from toolkit.store.db import session_scope
+from toolkit.store.models import MAX_NAME, Rating, Respondent, Workshop, WorkshopParticipant, utcnow
+from toolkit.workshops.codes import code_problem, normalise_code
+from toolkit.workshops.rooms import JoinError, WorkshopInfo, find_workshop, load_row
+
+T = TypeVar("T")
+
+
+class WorkshopClosed(AnswerError):
+    """The workshop has closed: its ratings are final."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant as pages see them."""
+
+    pseudonym: str
+    agency: str
+    level: str
+    display_name: str
+
+
+def join(code: str, agency: str, level: str, display_name: str = "", *, session: Session) -> Participant:
+    """Join an open workshop: a new pseudonymous id for this person (no account needed)."""
+    w = find_workshop(code, session=session)
+    if w.status == "closed":
+        raise JoinError("That workshop has closed, so it cannot be joined: its ratings are final.")
+    if agency not in ids.AGENCIES:
+        raise JoinError("Choose your agency.")
+    if level not in ids.LEVELS:
+        raise JoinError("Choose your level.")
+    name = " ".join(re.sub(CONTROL_CHARS, "", display_name or "").split())[:MAX_NAME]
+    p = WorkshopParticipant(workshop_id=w.id, pseudonym=new_pseudonym(), agency=agency, level=level, display_name=name)
+    session.add(p)
+    session.flush()
+    return Participant(p.pseudonym, p.agency, p.level, p.display_name)
+
+
+def find_participant(code: str, pseudonym: str, *, session: Session) -> Participant | None:
+    """The participant of that id in the workshop (to resume after a refresh), or None."""
+    if code_problem(normalise_code(code)) or not findable(pseudonym or ""):  # e.g. a forged link: nothing to find
+        return None
+    row = session.scalar(
+        select(WorkshopParticipant)
+        .join(Workshop, Workshop.id == WorkshopParticipant.workshop_id)
+        .where(Workshop.code == normalise_code(code), WorkshopParticipant.pseudonym == (pseudonym or ""))
+    )
+    return Participant(row.pseudonym, row.agency, row.level, row.display_name) if row else None
+
+
+@lru_cache(maxsize=64)
+def _steps(cat: Catalogue, level: str, frameworks: tuple[str, ...], stages: tuple[str, ...]) -> tuple[Step, ...]:
+    sts = stages if "opm" in frameworks else ()
+    return tuple(walk(cat, level, stages=sts, include_cs="twelve_cs" in frameworks))
+
+
+def steps_for(w: WorkshopInfo, level: str, cat: Catalogue) -> list[Step]:
+    """The statements a participant at this level rates in this workshop, step by step."""
+    return list(_steps(cat, level, w.frameworks, w.stages))
+
+
+@lru_cache(maxsize=64)
+def allowed_statements(cat: Catalogue, level: str, frameworks: tuple[str, ...], stages: tuple[str, ...]) -> frozenset:
+    return frozenset((s.framework, i.id) for s in _steps(cat, level, frameworks, stages) for i in s.items)
+
+
+def active_participant(code: str, pseudonym: str, session: Session) -> WorkshopParticipant:
+    """The participant's row, marked active; on SQLite this first write takes the lock for the whole answer."""
+    if code_problem(normalise_code(code)) or not findable(pseudonym or ""):
+        raise AnswerError("you are not in this workshop: join it again with the code")
+    p = session.scalar(
+        select(WorkshopParticipant)
+        .join(Workshop, Workshop.id == WorkshopParticipant.workshop_id)
+        .where(Workshop.code == normalise_code(code), WorkshopParticipant.pseudonym == (pseudonym or ""))
+    )
+    if p is None:
+        raise AnswerError("you are not in this workshop: join it again with the code")
+    p.last_active = utcnow()
+    session.flush()
+    return p
+
+
+def submit(
+    code: str,
+    pseudonym: str,
+    framework: str,
+    item: str,
+    score: int | None,
+    comment: str = "",
+    *,
+    session: Session,
+    cat: Catalogue,
+) -> None:
+    """Save a participant's answer through submit_answer; refused once the workshop has closed."""
+    p = active_participant(code, pseudonym, session)
+    found = load_row(normalise_code(code), session, lock=True)
+    if found is None:  # the participant's row exists, so only a deleted workshop gets here
+        raise AnswerError("you are not in this workshop: join it again with the code")
+    w, area, cycle = found
+    if w.status == "closed":
+        raise WorkshopClosed("this workshop has closed, so its ratings are final")
+    if (framework, item) not in allowed_statements(cat, p.level, tuple(w.frameworks), tuple(w.stages)):
+        raise AnswerError(f"statement {framework}/{item} is not part of this workshop")
+    submit_answer(
+        area, cycle, p.pseudonym, p.agency, p.level, framework, item, score, comment, session=session, cat=cat
+    )
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """A conflict worth retrying: SQLite busy or locked, PostgreSQL serialisation failure or deadlock."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(s in text for s in ("database is locked", "database is busy", "could not serialize", "deadlock"))
+
+
+def with_retry(
+    run: Callable[[], T],
+    *,
+    attempts: int = 6,
+    base_delay: float = 0.05,
+    on_retry: Callable[[Exception], None] | None = None,
+) -> T:
+    """Run a whole transaction, again with backoff and jitter when the database reports a passing lock conflict."""
+    for k in range(attempts):
+        try:
+            return run()
+        except OperationalError as exc:
+            if not _is_transient(exc) or k == attempts - 1:
+                raise
+            if on_retry is not None:
+                on_retry(exc)
+            time.sleep(base_delay * 2**k * (0.5 + secrets.randbelow(1000) / 1000))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def answer(
+    code: str,
+    pseudonym: str,
+    framework: str,
+    item: str,
+    score: int | None,
+    comment: str = "",
+    *,
+    engine: Engine,
+    cat: Catalogue,
+    retry: bool = True,
+    on_retry: Callable[[Exception], None] | None = None,
+) -> None:
+    """The submit path the join page uses: submit() in a transaction of its own, retried on a passing lock conflict."""
+
+    def run() -> None:
+        with session_scope(engine) as s:
+            submit(code, pseudonym, framework, item, score, comment, session=s, cat=cat)
+
+    with_retry(run, on_retry=on_retry) if retry else run()
+
+
+def own_answers(w: WorkshopInfo, pseudonym: str, *, session: Session) -> dict[tuple[str, str], tuple[int | None, str]]:
+    """One participant's current answers in the workshop's cycle: {(framework, item): (score, comment)}."""
+    rows = session.execute(
+        select(Rating.framework, Rating.item, Rating.score, Rating.comment)
+        .join(Respondent, Respondent.id == Rating.respondent_id)
+        .where(Respondent.cycle_id == w.cycle_id, Respondent.pseudonym == pseudonym)
+    )
+    return {(f, i): (s, c) for f, i, s, c in rows}
