@@ -9,12 +9,10 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from toolkit.analysis.area import analyse
 from toolkit.cli import benchmark as cli_benchmark
 from toolkit.cli import reports as cli_reports
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue
-from toolkit.interventions.suggest import render_text, suggest
 from toolkit.store.db import session_scope
 
 
@@ -33,6 +31,8 @@ def _fmt(x: float | None) -> str:
 
 
 def cmd_analyse(args: argparse.Namespace) -> None:
+    # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
+    from toolkit.analysis.area import analyse
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue())
     if args.json:
@@ -55,6 +55,9 @@ def cmd_analyse(args: argparse.Namespace) -> None:
 
 
 def cmd_suggest(args: argparse.Namespace) -> None:
+    # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
+    from toolkit.analysis.area import analyse
+    from toolkit.interventions.suggest import render_text, suggest
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
     found = suggest(
