@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+import pandas as pd
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -55,3 +57,23 @@ def suppressed_rows(lines: Sequence[Hashable], groups: Sequence[K], counts: Sequ
         by_line.setdefault(line, {})[g] = int(n)
     hidden = {(line, g) for line, c in by_line.items() if min(c.values()) < min_n for g in suppressed_keys(c, min_n)}
     return [(line, g) in hidden for line, g in zip(lines, groups, strict=True)]
+
+
+def suppressed_frame(frame: pd.DataFrame, line: list[str], group: str, count: str, min_n: int) -> pd.Series:
+    """suppressed_keys over every breakdown of a long table at once (one row per line and group), vectorised.
+
+    The same rule, for tables too large to walk group by group: True where that row's group is hidden in its line.
+    """
+    n = frame[count].astype(int)
+    present = n > 0
+    hidden = present & (n < min_n)
+    keys = [frame[c] for c in line]
+    alone = (hidden.groupby(keys, sort=False).transform("sum") == 1) & (
+        present.groupby(keys, sort=False).transform("sum") > 1
+    )
+    # the second group of a line with one hidden: the smallest other present group, ties broken by key
+    pick = frame.loc[alone & present & ~hidden, [*line, group, count]]
+    second = pick.sort_values([count, group], kind="stable").drop_duplicates(subset=line, keep="first").index
+    out = hidden.copy()
+    out.loc[second] = True
+    return out

@@ -33,6 +33,7 @@ def _fmt(x: float | None) -> str:
 def cmd_analyse(args: argparse.Namespace) -> None:
     # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
     from toolkit.analysis.area import analyse
+
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue())
     if args.json:
@@ -58,6 +59,7 @@ def cmd_suggest(args: argparse.Namespace) -> None:
     # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
     from toolkit.analysis.area import analyse
     from toolkit.interventions.suggest import render_text, suggest
+
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
     found = suggest(

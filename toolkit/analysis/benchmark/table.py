@@ -10,7 +10,7 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.benchmark.measures import KEYS, STAGE_KEYS
-from toolkit.analysis.suppression import primary, suppressed_keys
+from toolkit.analysis.suppression import primary, suppressed_frame
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.store.models import Area, Cycle, Rating, RatingHistory, Respondent
@@ -88,17 +88,6 @@ def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tupl
     return stats.loc[:, ["area", "level", "measure", "mean", "n"]], respondents
 
 
-def _hidden_levels(lv: pd.DataFrame, min_n: int) -> list[bool]:
-    """For each (area, level, measure) row: does that measure's by-level breakdown hide the level (suppression rule)?"""
-    # Plain lists: iterating pandas' Arrow-backed string columns one value at a time is slow.
-    rows = list(zip(lv["area"].tolist(), lv["level"].tolist(), lv["measure"].tolist(), strict=True))
-    groups: dict[tuple[str, str], dict[str, int]] = {}
-    for (area, level, measure), n in zip(rows, lv["n"].tolist(), strict=True):
-        groups.setdefault((area, measure), {})[level] = int(n)
-    hidden = {(a, level, m) for (a, m), counts in groups.items() for level in suppressed_keys(counts, min_n)}
-    return [row in hidden for row in rows]
-
-
 def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, min_group_size: int) -> CycleTable:
     """The cycle table from per area, level and measure stats (mean of respondent scores, n): pure and vectorised."""
     min_n = min_group_size
@@ -111,7 +100,7 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
         return CycleTable(cycle, values, n, supp, resp, min_n)
     lv = stats.assign(wsum=stats["mean"] * stats["n"]).reset_index(drop=True)
     # The levels a by-level breakdown hides stay out of the headline too, as in the area's own analysis.
-    lv["hide"] = _hidden_levels(lv, min_n)
+    lv["hide"] = suppressed_frame(lv, ["area", "measure"], "level", "n", min_n)
     # Headline stage and C values: the shown levels weighted equally (the plain mean if none is shown).
     head = lv.groupby(["area", "measure"], sort=False).agg(n=("n", "sum"), wsum=("wsum", "sum"))
     head["plain"] = head["wsum"] / head["n"]
