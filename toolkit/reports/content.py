@@ -74,8 +74,8 @@ def build_report(
         summary.append(f"Suggested first: {found[0].title} ({src(found[0].source)}).")
     if a.change:
         ms = [m for m in a.change.measures if m.kind == "stage"]
-        up = [m.label for m in ms if m.significant and m.difference > 0]
-        down = [m.label for m in ms if m.significant and m.difference < 0]
+        up = [str(m.label) for m in ms if m.significant and (m.difference or 0) > 0]
+        down = [str(m.label) for m in ms if m.significant and (m.difference or 0) < 0]
         summary.append(
             f"Since {a.change.from_}: "
             + (f"clearly better on {', '.join(up)}" if up else "no stage clearly better")

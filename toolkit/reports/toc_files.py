@@ -17,7 +17,7 @@ def toc_graph(health: Toc) -> nx.DiGraph:
     """The scored Theory of Change as a DiGraph: node tier, label, status and score; edge rationale and risk."""
     g = nx.DiGraph()
     for n in health.nodes:
-        attrs = {"tier": n.tier, "label": n.label, "status": n.status, "reason": n.reason or ""}
+        attrs: dict[str, str | float] = {"tier": n.tier, "label": n.label, "status": n.status, "reason": n.reason or ""}
         if n.score is not None:
             attrs["score"] = float(n.score)
         g.add_node(n.id, **attrs)
