@@ -58,7 +58,7 @@ def cmd_analyse(args: argparse.Namespace) -> None:
 def cmd_suggest(args: argparse.Namespace) -> None:
     # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
     from toolkit.analysis.area import analyse
-    from toolkit.interventions.suggest import render_text, suggest
+    from toolkit.interventions.suggest import render_text, suggest  # likewise
 
     with session_scope() as s:
         result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
