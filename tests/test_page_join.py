@@ -25,7 +25,7 @@ def charts(at: AppTest) -> list:
 
 def _open_link(query: dict, **state) -> AppTest:
     """Open the join page as a link would: /join?w=...&p=..."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=180)
     for k, v in state.items():
         at.session_state[k] = v
     at.run()

@@ -239,7 +239,7 @@ def test_answers_from_many_threads_are_each_stored_once(engine, catalogue) -> No
         people = [join(w.code, ids.AGENCIES[k % 6], ids.LEVELS[k % 3], session=s) for k in range(8)]
     barrier = threading.Barrier(len(people))
     errors: list[Exception] = []
-    sent = [0]
+    sent: list[tuple[str, str]] = []  # list.append is atomic; `n += 1` from eight threads can lose counts
 
     def run(p) -> None:
         items = [(st.framework, i.id) for st in ws.steps_for(w, p.level, catalogue) for i in st.items][:15]
@@ -247,7 +247,7 @@ def test_answers_from_many_threads_are_each_stored_once(engine, catalogue) -> No
         for fw, item in items:
             try:
                 ws.answer(w.code, p.pseudonym, fw, item, 3, engine=engine, cat=catalogue)
-                sent[0] += 1
+                sent.append((p.pseudonym, item))
             except Exception as exc:
                 errors.append(exc)
 
@@ -259,7 +259,7 @@ def test_answers_from_many_threads_are_each_stored_once(engine, catalogue) -> No
     assert errors == []
     with session_scope(engine) as s:
         stored = s.scalar(select(func.count(Rating.id)))
-    assert stored == sent[0] == 8 * 15
+    assert stored == len(sent) == 8 * 15
 
 
 def test_with_retry_retries_lock_conflicts_only() -> None:

@@ -38,12 +38,12 @@ def open_workshop(engine):
 @pytest.mark.parametrize(("typed", "says"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_a_bad_code_is_refused_with_a_message_and_nobody_joins(typed, says, engine, open_workshop) -> None:
     before = db_state(engine)
-    started = time.perf_counter()
+    started = time.process_time()
     with session_scope(engine) as s, pytest.raises(ws.JoinError) as caught:
         ws.join(typed, "police", "frontline", "Sam", session=s)
     assert says in str(caught.value)
     assert "Traceback" not in str(caught.value) and len(str(caught.value)) < 400  # a message, not a dump of the input
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert db_state(engine) == before
 
 

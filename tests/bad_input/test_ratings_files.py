@@ -233,14 +233,14 @@ def check(bad: Bad, exc: RatingsFileError) -> None:
 def test_a_bad_ratings_file_is_refused_whole_and_named(make, engine, catalogue, stored) -> None:
     bad = make(catalogue)
     session = Session(engine)
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         with pytest.raises(RatingsFileError) as caught:
             import_ratings(bad.data, bad.file, session=session, catalogue=catalogue)
         session.commit()  # a caller that carries on after the error must still have written nothing
     finally:
         session.close()
-    assert time.perf_counter() - started < 60
+    assert time.process_time() - started < 60
     check(bad, caught.value)
     assert db_state(engine) == stored
 

@@ -19,7 +19,7 @@ SECRET = "Only I, the police lead in Ashby, saw the referral sit for a week"
 
 
 def open_link(page: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.switch_page(page)
     for k, v in query.items():
