@@ -64,16 +64,16 @@ def suppressed_frame(frame: pd.DataFrame, line: list[str], group: str, count: st
 
     The same rule, for tables too large to walk group by group: True where that row's group is hidden in its line.
     """
-    n = frame[count].astype(int)
+    n = pd.Series(frame[count].to_numpy(dtype=int), index=frame.index)
     present = n > 0
     hidden = present & (n < min_n)
     keys = [frame[c] for c in line]
-    alone = (hidden.groupby(keys, sort=False).transform("sum") == 1) & (
-        present.groupby(keys, sort=False).transform("sum") > 1
-    )
+    hidden_in_line = pd.Series(hidden.groupby(keys, sort=False).transform("sum"), index=frame.index)
+    present_in_line = pd.Series(present.groupby(keys, sort=False).transform("sum"), index=frame.index)
+    alone = (hidden_in_line == 1) & (present_in_line > 1)
     # the second group of a line with one hidden: the smallest other present group, ties broken by key
     pick = frame.loc[alone & present & ~hidden, [*line, group, count]]
     second = pick.sort_values([count, group], kind="stable").drop_duplicates(subset=line, keep="first").index
-    out = hidden.copy()
+    out = pd.Series(hidden.to_numpy(copy=True), index=frame.index)
     out.loc[second] = True
     return out
