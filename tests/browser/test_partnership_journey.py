@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
-from tests.browser.ui import choose, click, go, rate, type_in
+from tests.browser.ui import choose, click, go, pick, rate, type_in
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.models import Rating
@@ -67,7 +67,7 @@ def test_new_user_journey(browser, app_url, fresh_db_url) -> None:
         rate(page, k, 3)
     click(page, "Save scores")
     expect(page.get_by_text("Scores saved")).to_be_visible()
-    page.get_by_role("radiogroup", name="Decision").get_by_role("radio").first.check(force=True)
+    pick(page, page.get_by_role("radiogroup", name="Decision").get_by_role("radio").first)
     wait_idle(page)
     click(page, "Record decision")
     expect(page.get_by_text("Decision recorded")).to_be_visible()

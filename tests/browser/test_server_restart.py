@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, shot, wait_idle
 from tests.browser.server import ROOT, free_port
-from tests.browser.ui import choose, click, go
+from tests.browser.ui import choose, click, go, pick
 from toolkit import workshops as ws
 from toolkit.core.frameworks import load_catalogue
 from toolkit.store.db import make_engine, session_scope
@@ -61,7 +61,7 @@ def serve(db_url: str, port: int, log: Path) -> subprocess.Popen:
 
 
 def answer(page, index: int, choice: int) -> None:
-    page.locator("[data-testid='stRadio']").nth(index).get_by_role("radio").nth(choice).check(force=True)
+    pick(page, page.locator("[data-testid='stRadio']").nth(index).get_by_role("radio").nth(choice))
     wait_idle(page)
 
 

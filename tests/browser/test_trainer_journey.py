@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
-from tests.browser.ui import choose, click, go
+from tests.browser.ui import choose, click, go, pick
 from toolkit.training.demo import STORIES
 
 DUNMARSH = STORIES[3]
@@ -22,7 +22,7 @@ def test_trainer_journey(browser, app_url) -> None:
     expect(page.get_by_text(DUNMARSH.summary)).to_be_visible(timeout=60_000)
 
     stages = page.get_by_role("radiogroup").first
-    stages.get_by_role("radio").nth(3).check(force=True)  # Commit
+    pick(page, stages.get_by_role("radio").nth(3))  # Commit
     wait_idle(page)
     page.get_by_role("textbox", name="Why? (for your own notes; not saved)").first.fill("It is the last step.")
     click(page, "Show the toolkit's answer")
@@ -49,7 +49,7 @@ def test_trainer_journey(browser, app_url) -> None:
     phone = browser.new_page(viewport=PHONE)
     go(phone, app_url, "trainer")
     expect(phone.get_by_role("heading", name="Trainer mode")).to_be_visible(timeout=60_000)
-    phone.get_by_role("radiogroup").first.get_by_role("radio").nth(2).check(force=True)
+    pick(phone, phone.get_by_role("radiogroup").first.get_by_role("radio").nth(2))
     wait_idle(phone)
     click(phone, "Show the toolkit's answer")
     expect(phone.locator("[class*='st-key-trainer_fb_']").first).to_contain_text("The toolkit's answer:")

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.server import streamlit_server
-from tests.browser.ui import choose, click, go
+from tests.browser.ui import choose, click, go, pick
 from toolkit import workshops as ws
 from toolkit.access.accounts import create_user
 from toolkit.store.areas import resolve_cycle
@@ -176,7 +176,7 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
         wait_idle(phone)
         expect(phone.get_by_text(iv.title)).to_be_visible()
         for c in range(6):
-            phone.locator("[data-testid='stRadio']").nth(c).get_by_role("radio").nth(2 + k % 3).check(force=True)
+            pick(phone, phone.locator("[data-testid='stRadio']").nth(c).get_by_role("radio").nth(2 + k % 3))
             wait_idle(phone)
     shot(phones[0][1], "workshop-participant-appraise-phone")
     with session_scope(engine) as s:

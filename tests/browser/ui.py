@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import Error, expect
+
 from tests.browser.conftest import track, wait_idle
+
+# A click lands where the element was a moment ago; a table or chart that finishes drawing just then moves the page,
+# so the click can miss. Try again a few times (a count, not a clock), then insist the radio is checked.
+CLICK_TRIES = 4
 
 
 def choose(page, label: str, option: str) -> None:
@@ -15,7 +21,20 @@ def choose(page, label: str, option: str) -> None:
 def rate(page, statement_index: int, choice_index: int) -> None:
     """Answer the n-th statement on the page with its k-th option (0 = lowest point of the scale)."""
     group = page.get_by_role("radiogroup").nth(statement_index)
-    group.get_by_role("radio").nth(choice_index).check(force=True)
+    pick(page, group.get_by_role("radio").nth(choice_index))
+
+
+def pick(page, radio) -> None:
+    """Check this radio as a user would (a click on it), trying again if the page moved under the click."""
+    for attempt in range(CLICK_TRIES):
+        try:
+            radio.check(force=True)
+            break
+        except Error:
+            if attempt == CLICK_TRIES - 1:
+                raise
+            wait_idle(page)
+    expect(radio).to_be_checked()
     wait_idle(page)
 
 
