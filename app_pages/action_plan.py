@@ -6,8 +6,8 @@ import streamlit as st
 
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import plan_frame, plan_progress
-from toolkit.store.areas import resolve_cycle
-from toolkit.store.plans import STEP_STATUSES, action_plan, decisions
+from toolkit.store.areas import previous_cycle, resolve_cycle
+from toolkit.store.plans import STEP_STATUSES, action_plan, decisions, goals_to_carry
 from ui import action_plan_actions as actions
 from ui.auth import gate
 from ui.cached import plan_review
@@ -39,13 +39,19 @@ with db() as s:
     ref = resolve_cycle(area, cycle, session=s)
     plan = action_plan(ref, session=s)
     chosen = [iv for iv, d in decisions(ref, session=s).items() if d["selected"]]
+    prev = previous_cycle(ref, session=s)
+    to_carry = goals_to_carry(prev, ref, session=s) if prev else 0
 planned = {g["intervention"] for g in plan["goals"]}
 reviewed = plan_review(area, cycle, tuple(g["id"] for g in plan["goals"]))
 for iv_id in (x for x in chosen if x not in planned):
     c1, c2 = st.columns([3, 1])
     c1.write(f"Selected, not yet in the plan: **{by_id[iv_id].title}**")
     c2.button("Make it a goal", key=f"plan_goal_{iv_id}", on_click=actions.goal, args=(iv_id,), type="primary")
-if not plan["goals"] and not chosen:
+if prev and to_carry:
+    c1, c2 = st.columns([3, 1])
+    c1.write(f"Cycle {prev.cycle} has {to_carry} goal{'s' if to_carry != 1 else ''} not yet carried into this cycle.")
+    c2.button("Carry them forward", key="plan_carry", on_click=actions.carry)
+if not plan["goals"] and not chosen and not to_carry:
     st.info("No goals yet. Select an intervention on the Interventions page, then make it a goal here.")
 
 prog = plan_progress(plan, today=date.today())

@@ -95,6 +95,19 @@ with log_tab:
             st.button("Save the answer", on_click=actions.answer, key="scr_answer_btn")
             st.text_input("Why it is resolved", key="scr_reason")
             st.button("Resolve the challenge", on_click=actions.resolve, key="scr_resolve_btn")
+    if ss["scr_closed"]:
+        closed = {
+            e["id"]: f"#{e['id']} {e['seen_on'].isoformat()} · {link_label(e['link'], cat)}" for e in ss["scr_closed"]
+        }
+        st.selectbox(
+            "Reopen a resolved challenge",
+            list(closed),
+            key="scr_reopen_pick",
+            format_func=closed.__getitem__,
+            index=None,
+            placeholder="Choose a resolved challenge",
+        )
+        st.button("Reopen", on_click=actions.reopen, key="scr_reopen_btn", disabled=ss["scr_reopen_pick"] not in closed)
 
 with side_tab:
     st.caption("The partnership's own rating (groups under the anonymity threshold hidden) beside your evidence.")

@@ -6,6 +6,7 @@ import pytest
 
 from tests.pages import ASHVALE, open_page, texts
 from toolkit.store.areas import resolve_cycle
+from toolkit.store.audit import entries
 from toolkit.store.db import session_scope
 from toolkit.store.plans import action_plan, record_decision, shortlist_add
 from toolkit.training.demo import load_demo
@@ -58,3 +59,24 @@ def test_a_step_needs_text(selected) -> None:
         gid = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"][0]["id"]
     at.button(key=f"plan_add_{gid}").click().run()
     assert "Write what the step is" in texts(at)
+
+
+def test_last_cycles_goals_are_carried_forward_once_from_the_page(selected) -> None:
+    at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2025")
+    with session_scope() as s:
+        earlier = resolve_cycle(ASHVALE, "2025", session=s)
+        shortlist_add(earlier, selected.id, session=s)
+        record_decision(earlier, selected.id, True, "agreed last year", session=s)
+    at.run()
+    at.button(key=f"plan_goal_{selected.id}").click().run()
+    at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    assert "Cycle 2025 has 1 goal not yet carried" in texts(at)
+    at.button(key="plan_carry").click().run()
+    assert not at.exception
+    assert "Carried 1 goal forward from 2025." in texts(at)
+    assert "carried from an earlier cycle" in texts(at)
+    assert "not yet carried" not in texts(at)
+    with session_scope() as s:
+        goals = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"]
+        assert [g["intervention"] for g in goals] == [selected.id]
+        assert entries(session=s, action="plan_carried")[0].after == {"goals": 1}

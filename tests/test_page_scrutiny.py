@@ -69,6 +69,10 @@ def test_a_scrutineer_logs_a_challenge_that_is_answered_and_resolved(seeded) -> 
     )
     side = at.dataframe[1].value.set_index("about")
     assert side.loc["Stage: Communicate", "scrutiny"] == "challenges resolved: 1 resolved challenge"
+    at.selectbox(key="scr_reopen_pick").set_value(e["id"]).run()
+    button(at, "Reopen").click().run()
+    assert not at.exception and "Challenge reopened." in [s.value for s in at.success]
+    assert [x["id"] for x in at.session_state["scr_open"]] == [e["id"]]
 
 
 def test_refusals_are_explained_and_nothing_is_saved(seeded) -> None:

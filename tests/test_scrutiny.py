@@ -13,6 +13,7 @@ from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
 from toolkit.scrutiny import checklist, evidence, fields, summary, trail
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.audit import entries
 from toolkit.store.models import Area, EvidenceEntry, ReportAssurance, TrailEntry
 
 AREA, CYCLE = "Northshire", "2026"
@@ -105,27 +106,42 @@ def test_a_challenge_is_answered_then_resolved_and_can_be_reopened(session, cata
     sup = _log(session, catalogue)
     ch = _log(session, catalogue, judgement="challenges", note="Frontline staff have not heard of the plan.")
     with pytest.raises(fields.ScrutinyError, match="only a challenge"):
-        evidence.answer_challenge(sup.id, "n/a", by="x", session=session)
+        evidence.answer_challenge(sup.id, "n/a", area=AREA, cycle=CYCLE, by="x", session=session)
     evidence.answer_challenge(
-        ch.id, "Briefings start in July; attendance will be audited.", by="Business manager", session=session
+        ch.id,
+        "Briefings start in July; attendance will be audited.",
+        area=AREA,
+        cycle=CYCLE,
+        by="Business manager",
+        session=session,
     )
     session.commit()
     e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
     assert e["response"].startswith("Briefings") and e["responded_by"] == "Business manager"
     assert evidence.status_of(e) == "challenge answered"
-    evidence.resolve_challenge(ch.id, by="scrut", note="Audit in September showed 80% aware.", session=session)
+    evidence.resolve_challenge(
+        ch.id, area=AREA, cycle=CYCLE, by="scrut", note="Audit in September showed 80% aware.", session=session
+    )
     session.commit()
     e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
     assert e["resolved"] and e["resolution"].startswith("Audit") and evidence.status_of(e) == "challenge resolved"
     with pytest.raises(fields.ScrutinyError, match="resolved"):
-        evidence.answer_challenge(ch.id, "again", by="x", session=session)
-    evidence.reopen_challenge(ch.id, session=session)
+        evidence.answer_challenge(ch.id, "again", area=AREA, cycle=CYCLE, by="x", session=session)
+    with pytest.raises(fields.ScrutinyError, match="only a resolved challenge"):
+        evidence.reopen_challenge(sup.id, area=AREA, cycle=CYCLE, by="scrut", session=session)
+    evidence.reopen_challenge(ch.id, area=AREA, cycle=CYCLE, by="scrut", session=session)
     assert (
         evidence.status_of(next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id))
         == "challenge answered"
     )
     with pytest.raises(fields.ScrutinyError, match="no evidence note"):
-        evidence.resolve_challenge(99999, by="x", session=session)
+        evidence.resolve_challenge(99999, area=AREA, cycle=CYCLE, by="x", session=session)
+    assert [e.action for e in entries(session=session)][:4] == [
+        "challenge_reopened",
+        "challenge_resolved",
+        "challenge_answered",
+        "evidence_logged",
+    ]
 
 
 def test_the_decision_trail_records_decision_practice_change_and_outcome(session, catalogue, cycle) -> None:
@@ -312,3 +328,20 @@ def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(
     assert "## Decision trail" in md and "Nothing recorded yet." in md
     with pytest.raises(ValueError, match="unknown format"):
         summary.export_summary(tables, "pdf", area=area, cycle=cycle)
+
+
+def test_a_challenge_of_another_area_cannot_be_answered_resolved_or_reopened_from_here(
+    session, catalogue, cycle
+) -> None:
+    ch = _log(session, catalogue, judgement="challenges", note="Frontline staff have not heard of the plan.")
+    other = get_or_create_area("Elsewhere", session=session)
+    get_or_create_cycle(other, CYCLE, session=session)
+    for act in (
+        lambda: evidence.answer_challenge(ch.id, "x", area="Elsewhere", cycle=CYCLE, by="x", session=session),
+        lambda: evidence.resolve_challenge(ch.id, area="Elsewhere", cycle=CYCLE, by="x", session=session),
+        lambda: evidence.reopen_challenge(ch.id, area="Elsewhere", cycle=CYCLE, by="x", session=session),
+    ):
+        with pytest.raises(fields.ScrutinyError, match="no evidence note"):
+            act()
+    e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
+    assert (e["response"], e["resolved"]) == ("", False)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.interventions.plan import default_targets
-from toolkit.store.areas import resolve_cycle
-from toolkit.store.plans import add_goal, add_step, delete_goal, update_step
+from toolkit.store.areas import previous_cycle, resolve_cycle
+from toolkit.store.audit import record
+from toolkit.store.plans import add_goal, add_step, carry_plan_forward, delete_goal, update_step
 from ui.auth import identity
 from ui.cached import analysis
 from ui.resources import catalogue, db
@@ -57,3 +58,24 @@ def status(step_id: int) -> None:
 def drop(goal_id: int) -> None:
     with db() as s:
         delete_goal(goal_id, session=s)
+
+
+def carry() -> None:
+    """Copy last cycle's goals and steps (not yet carried) into this cycle, so their progress continues."""
+    ss = st.session_state
+    with db() as s:
+        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        prev = previous_cycle(ref, session=s)
+        if prev is None:
+            ss["plan_msg"] = ("error", "This is the area's first cycle: there is no earlier plan to carry forward.")
+            return
+        n = carry_plan_forward(prev, ref, session=s, by=who())
+        record(
+            "plan_carried",
+            actor=who(),
+            session=s,
+            area_id=ref.area_id,
+            target=f"{prev.cycle} -> {ref.cycle}",
+            after={"goals": n},
+        )
+    ss["plan_msg"] = ("success", f"Carried {n} goal{'s' if n != 1 else ''} forward from {prev.cycle}.")

@@ -27,6 +27,7 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
         judged = checklist.checks(area, cycle, session=s)
         assured = checklist.assurance(area, cycle, session=s)
     ss["scr_open"] = [e for e in entries if e["judgement"] == "challenges" and not e["resolved"]]
+    ss["scr_closed"] = [e for e in entries if e["judgement"] == "challenges" and e["resolved"]]
     ss["scr_trail"], ss["scr_checks"] = steps, judged
     fresh = ss["scr_loaded"] != (area, cycle)  # a new area or cycle, or fields Streamlit cleared while on another page
     for p in checklist.PARTNERS:
@@ -89,11 +90,27 @@ def pick_challenge() -> None:
     ss["scr_reason"] = ""
 
 
+def _offered(key: str, listed: str) -> int | None:
+    """The challenge chosen in `key`, only if the page offered it (a crafted client can send any id)."""
+    pick = ss.get(key)
+    if pick in {e["id"] for e in ss.get(listed) or []}:
+        return pick
+    ss["scr_msg"] = ("error", "Not saved: choose one of the challenges listed.")
+    return None
+
+
 def answer() -> None:
     """Save the partnership's answer to the chosen challenge."""
+    if (pick := _offered("scr_pick", "scr_open")) is None:
+        return
     _run(
         lambda s: evidence.answer_challenge(
-            ss["scr_pick"], ss["scr_answer"], by=ss["scr_answer_by"] or ss["scr_user"], session=s
+            pick,
+            ss["scr_answer"],
+            area=ss["sel_area"],
+            cycle=ss["sel_cycle"],
+            by=ss["scr_answer_by"] or ss["scr_user"],
+            session=s,
         ),
         "The partnership's answer is recorded.",
     )
@@ -101,11 +118,28 @@ def answer() -> None:
 
 def resolve() -> None:
     """Resolve the chosen challenge with the reason given."""
+    if (pick := _offered("scr_pick", "scr_open")) is None:
+        return
     _run(
-        lambda s: evidence.resolve_challenge(ss["scr_pick"], by=ss["scr_user"], note=ss["scr_reason"], session=s),
+        lambda s: evidence.resolve_challenge(
+            pick, area=ss["sel_area"], cycle=ss["sel_cycle"], by=ss["scr_user"], note=ss["scr_reason"], session=s
+        ),
         "Challenge resolved.",
     )
     ss["scr_pick"] = None
+
+
+def reopen() -> None:
+    """Open a resolved challenge again, so the partnership can change its answer."""
+    if (pick := _offered("scr_reopen_pick", "scr_closed")) is None:
+        return
+    _run(
+        lambda s: evidence.reopen_challenge(
+            pick, area=ss["sel_area"], cycle=ss["sel_cycle"], by=ss["scr_user"], session=s
+        ),
+        "Challenge reopened.",
+    )
+    ss["scr_reopen_pick"] = None
 
 
 def add_trail() -> None:

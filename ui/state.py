@@ -82,6 +82,8 @@ DEFAULTS: dict[str, object] = {
     "scr_judgement": "supports",
     "scr_link": "stage:consider",
     "scr_open": [],
+    "scr_closed": [],
+    "scr_reopen_pick": None,
     "scr_pick": None,
     "scr_answer": "",
     "scr_answer_by": "",

@@ -131,7 +131,7 @@ def seed(engine, cat) -> Hostile:
             session=s,
             cat=cat,
         )
-        evidence.answer_challenge(e.id, hostile("challenge-answer"), by="facil", session=s)
+        evidence.answer_challenge(e.id, hostile("challenge-answer"), area=AREA, cycle=CYCLE, by="facil", session=s)
         trail.add_trail(
             AREA,
             CYCLE,

@@ -12,6 +12,7 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.scrutiny.fields import ScrutinyError, author, note_text
 from toolkit.store.areas import find_cycle
+from toolkit.store.audit import record
 from toolkit.store.models import EvidenceEntry, utcnow
 
 SOURCES = {"audit": "Audit", "document": "Document", "meeting": "Meeting", "case_review": "Case review"}
@@ -76,31 +77,67 @@ def log_evidence(
     )
     session.add(entry)
     session.flush()
+    record(
+        "evidence_logged",
+        actor=entry.created_by,
+        session=session,
+        area_id=c.area_id,
+        target=f"evidence #{entry.id}",
+        after=_state(entry),
+    )
     return entry
 
 
-def _entry(entry_id: int, session: Session) -> EvidenceEntry:
-    e = session.get(EvidenceEntry, entry_id)
-    if e is None:
-        raise ScrutinyError(f"there is no evidence note {entry_id}.")
-    return e
+def _state(e: EvidenceEntry) -> dict:
+    """What the audit log keeps of a note: its judgement, link and where a challenge stands."""
+    return {
+        "judgement": e.judgement,
+        "link": e.link,
+        "response": e.response,
+        "resolved": e.resolved,
+        "resolution": e.resolution,
+    }
 
 
-def answer_challenge(entry_id: int, response: str, *, by: str, session: Session) -> EvidenceEntry:
+def _entry(entry_id: int, area: str, cycle: str, session: Session) -> tuple[EvidenceEntry, int]:
+    """The note, only if it belongs to this area and cycle (an id from elsewhere is refused), and the area's id."""
+    c = find_cycle(area, cycle, session=session)
+    e = session.get(EvidenceEntry, entry_id) if isinstance(entry_id, int) else None
+    if e is None or e.cycle_id != c.id:
+        raise ScrutinyError(f"there is no evidence note {entry_id} for {area} {cycle}.")
+    return e, c.area_id
+
+
+def answer_challenge(
+    entry_id: int, response: str, *, area: str, cycle: str, by: str, session: Session
+) -> EvidenceEntry:
     """Record the partnership's answer to a challenge (replacing an earlier answer while it is open)."""
-    e = _entry(entry_id, session)
+    e, area_id = _entry(entry_id, area, cycle, session)
+    before = _state(e)
     if e.judgement != "challenges":
         raise ScrutinyError("only a challenge needs the partnership's answer.")
     if e.resolved:
         raise ScrutinyError("this challenge is resolved; reopen it before changing the answer.")
     e.response, e.responded_by, e.responded_at = note_text(response, "The answer"), author(by), utcnow()
     session.flush()
+    record(
+        "challenge_answered",
+        actor=e.responded_by,
+        session=session,
+        area_id=area_id,
+        target=f"evidence #{e.id}",
+        before=before,
+        after=_state(e),
+    )
     return e
 
 
-def resolve_challenge(entry_id: int, *, by: str, session: Session, note: str = "") -> EvidenceEntry:
+def resolve_challenge(
+    entry_id: int, *, area: str, cycle: str, by: str, session: Session, note: str = ""
+) -> EvidenceEntry:
     """Mark a challenge resolved, with the scrutineer's reason."""
-    e = _entry(entry_id, session)
+    e, area_id = _entry(entry_id, area, cycle, session)
+    before = _state(e)
     if e.judgement != "challenges":
         raise ScrutinyError("only a challenge can be resolved.")
     e.resolved, e.resolution, e.resolved_by, e.resolved_at = (
@@ -110,14 +147,35 @@ def resolve_challenge(entry_id: int, *, by: str, session: Session, note: str = "
         utcnow(),
     )
     session.flush()
+    record(
+        "challenge_resolved",
+        actor=e.resolved_by,
+        session=session,
+        area_id=area_id,
+        target=f"evidence #{e.id}",
+        before=before,
+        after=_state(e),
+    )
     return e
 
 
-def reopen_challenge(entry_id: int, *, session: Session) -> EvidenceEntry:
-    """Open a resolved challenge again."""
-    e = _entry(entry_id, session)
+def reopen_challenge(entry_id: int, *, area: str, cycle: str, by: str, session: Session) -> EvidenceEntry:
+    """Open a resolved challenge again (the partnership's answer can then change)."""
+    e, area_id = _entry(entry_id, area, cycle, session)
+    if e.judgement != "challenges" or not e.resolved:
+        raise ScrutinyError("only a resolved challenge can be reopened.")
+    before = _state(e)
     e.resolved, e.resolved_at = False, None
     session.flush()
+    record(
+        "challenge_reopened",
+        actor=author(by),
+        session=session,
+        area_id=area_id,
+        target=f"evidence #{e.id}",
+        before=before,
+        after=_state(e),
+    )
     return e
 
 

@@ -307,6 +307,14 @@ def action_plan(ref: CycleRef, *, session: Session) -> dict:
     }
 
 
+def goals_to_carry(src: CycleRef, dst: CycleRef, *, session: Session) -> int:
+    """How many of a cycle's goals have not yet been carried into another cycle."""
+    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.cycle_id)))
+    return sum(
+        1 for g in session.scalars(select(PlanGoal.id).where(PlanGoal.cycle_id == src.cycle_id)) if g not in done
+    )
+
+
 def carry_plan_forward(src: CycleRef, dst: CycleRef, *, session: Session, by: str = "") -> int:
     """Copy a cycle's plan into the next cycle (the old version is kept); returns how many goals were copied.
 
