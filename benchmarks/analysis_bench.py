@@ -193,7 +193,7 @@ def main() -> None:
 
     n_areas = everyone["area"].nunique()
     print(
-        f"\none area ({area}, cycle {cycle}: {len(one):,} ratings, {result['respondents']} respondents), "
+        f"\none area ({area}, cycle {cycle}: {len(one):,} ratings, {result.respondents} respondents), "
         f"median of {args.runs}:"
     )
     print(f"  analyse() with store load and change   {t_one:7.3f} s   aim < 0.3 s   {'OK' if t_one < 0.3 else 'OVER'}")
