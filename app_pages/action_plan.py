@@ -7,7 +7,8 @@ import streamlit as st
 from toolkit.core.tables import table_bytes
 from toolkit.interventions.plan import plan_frame, plan_progress
 from toolkit.store.areas import previous_cycle, resolve_cycle
-from toolkit.store.plans import STEP_STATUSES, action_plan, decisions, goals_to_carry
+from toolkit.store.carry import goals_to_carry
+from toolkit.store.plans import STEP_STATUSES, action_plan, decisions
 from ui import action_plan_actions as actions
 from ui.auth import gate
 from ui.cached import plan_review
@@ -21,6 +22,17 @@ by_id = {iv.id: iv for iv in cat.interventions}
 messengers = {m.id: m.name for m in guide.messengers}
 channels = {c.id: c.name for c in guide.channels}
 STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "blocked": "Blocked"}
+
+
+@st.dialog("Remove this goal?", on_dismiss=actions.keep)
+def confirm_removal(goal_id: int, title: str, steps: int) -> None:
+    st.write(
+        f"This removes the goal **{plain(title)}** and its {steps} step{'s' if steps != 1 else ''} from this cycle's "
+        "plan. The audit log keeps a copy of what was removed."
+    )
+    c1, c2 = st.columns(2)
+    c1.button("Remove the goal", key="plan_drop_yes", type="primary", on_click=actions.drop, args=(goal_id,))
+    c2.button("Keep it", key="plan_drop_no", on_click=actions.keep)
 
 
 st.title("Action plan")
@@ -101,7 +113,9 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
             )
             c3.date_input("Due", key=f"plan_due_{g['id']}", value=None)
             st.button("Add step", key=f"plan_add_{g['id']}", on_click=actions.step, args=(g["id"],))
-        st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=actions.drop, args=(g["id"],))
+        st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=actions.ask_drop, args=(g["id"],))
+        if st.session_state["plan_confirm_drop"] == g["id"]:
+            confirm_removal(g["id"], g["title"], len(g["steps"]))
 
 if reviewed:
     st.subheader("Did last cycle's goals work?")

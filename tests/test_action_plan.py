@@ -25,12 +25,12 @@ from toolkit.interventions.plan import (
     review_plan,
 )
 from toolkit.store.areas import NotFound, get_or_create_area, get_or_create_cycle, resolve_cycle
+from toolkit.store.carry import carry_plan_forward
 from toolkit.store.plans import (
     STEP_STATUSES,
     action_plan,
     add_goal,
     add_step,
-    carry_plan_forward,
     delete_goal,
     record_decision,
     update_step,

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from toolkit.store.areas import get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.audit import CLI, entries, record
 from toolkit.store.db import session_scope
+from toolkit.store.plans import (
+    add_goal,
+    add_step,
+    delete_goal,
+    record_apease,
+    record_decision,
+    shortlist_add,
+    update_step,
+)
 
 
 def test_changes_are_appended_and_read_back_newest_first(engine) -> None:
@@ -40,3 +50,32 @@ def test_an_audit_line_rolls_back_with_the_change_it_records(engine) -> None:
         pass
     with session_scope(engine) as s:
         assert entries(session=s) == []
+
+
+def test_plan_changes_are_audited_with_what_went(session, catalogue) -> None:
+    """Shortlist, APEASE, decision, goal, step and a removed goal each leave a line; the removed goal's steps stay."""
+    get_or_create_cycle(get_or_create_area("Ashvale", session=session), "2026", session=session)
+    ref = resolve_cycle("Ashvale", "2026", session=session)
+    iv = catalogue.interventions[0].id
+    shortlist_add(ref, iv, session=session, by="chair", cat=catalogue)
+    record_apease(ref, iv, "affordability", "chair", 4, session=session, cat=catalogue)
+    record_apease(ref, iv, "affordability", "chair", 2, session=session, cat=catalogue)
+    record_decision(ref, iv, True, "cheap enough", session=session, by="chair", cat=catalogue)
+    goal = add_goal(ref, iv, session=session, by="chair", cat=catalogue)
+    step = add_step(goal, "Brief the teams", session=session, by="chair", cat=catalogue)
+    update_step(step, session=session, status="done", by="lead", cat=catalogue)
+    delete_goal(goal, session=session, by="lead")
+    log = entries(session=session, area_id=ref.area_id)
+    assert [e.action for e in reversed(log)] == [
+        "shortlist_add",
+        "apease_score",
+        "apease_score",
+        "decision",
+        "goal_added",
+        "step_added",
+        "step_changed",
+        "goal_removed",
+    ]
+    assert log[5].before == {"score": 4, "note": ""} and log[5].after == {"score": 2, "note": ""}
+    assert log[1].before["status"] == "not_started" and log[1].after["status"] == "done"
+    assert log[0].actor == "lead" and log[0].before["steps"][0]["text"] == "Brief the teams"

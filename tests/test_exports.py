@@ -21,8 +21,9 @@ from toolkit.reports import blocks, bundle_doc, bundle_in, bundle_out, toc_files
 from toolkit.reports.content import build_report
 from toolkit.store.areas import delete_area, list_areas, resolve_cycle
 from toolkit.store.assumptions import save_assumption
+from toolkit.store.carry import carry_plan_forward
 from toolkit.store.db import engine_for, session_scope
-from toolkit.store.plans import add_goal, add_step, carry_plan_forward, record_apease, record_decision, shortlist_add
+from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
 from toolkit.store.ratings import find_respondent
 from toolkit.training.demo import load_demo
 

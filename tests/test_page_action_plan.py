@@ -80,3 +80,19 @@ def test_last_cycles_goals_are_carried_forward_once_from_the_page(selected) -> N
         goals = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"]
         assert [g["intervention"] for g in goals] == [selected.id]
         assert entries(session=s, action="plan_carried")[0].after == {"goals": 1}
+
+
+def test_removing_a_goal_asks_first_and_says_what_will_go(selected) -> None:
+    at = open_page("app_pages/action_plan.py", sel_area=ASHVALE, sel_cycle="2026")
+    at.button(key=f"plan_goal_{selected.id}").click().run()
+    with session_scope() as s:
+        gid = action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"][0]["id"]
+    at.button(key=f"plan_drop_{gid}").click().run()
+    assert "removes the goal" in texts(at) and "0 steps" in texts(at)
+    with session_scope() as s:  # nothing has gone yet
+        assert len(action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"]) == 1
+    at.button(key="plan_drop_yes").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        assert action_plan(resolve_cycle(ASHVALE, "2026", session=s), session=s)["goals"] == []
+        assert entries(session=s, action="goal_removed")[0].before["title"] == selected.title

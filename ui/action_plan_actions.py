@@ -6,8 +6,8 @@ import streamlit as st
 
 from toolkit.interventions.plan import default_targets
 from toolkit.store.areas import previous_cycle, resolve_cycle
-from toolkit.store.audit import record
-from toolkit.store.plans import add_goal, add_step, carry_plan_forward, delete_goal, update_step
+from toolkit.store.carry import carry_plan_forward
+from toolkit.store.plans import add_goal, add_step, delete_goal, update_step
 from ui.auth import identity
 from ui.cached import analysis
 from ui.resources import catalogue, db
@@ -55,9 +55,21 @@ def status(step_id: int) -> None:
         update_step(step_id, session=s, status=st.session_state[f"plan_st_{step_id}"], by=who(), cat=catalogue())
 
 
+def ask_drop(goal_id: int) -> None:
+    """Open the confirmation for removing this goal."""
+    st.session_state["plan_confirm_drop"] = goal_id
+
+
+def keep() -> None:
+    """Close the confirmation; nothing is removed."""
+    st.session_state["plan_confirm_drop"] = None
+
+
 def drop(goal_id: int) -> None:
+    """Remove the goal the confirmation named (button args live on the server, not in the browser)."""
+    st.session_state["plan_confirm_drop"] = None
     with db() as s:
-        delete_goal(goal_id, session=s)
+        delete_goal(goal_id, session=s, by=who())
 
 
 def carry() -> None:
@@ -70,12 +82,4 @@ def carry() -> None:
             ss["plan_msg"] = ("error", "This is the area's first cycle: there is no earlier plan to carry forward.")
             return
         n = carry_plan_forward(prev, ref, session=s, by=who())
-        record(
-            "plan_carried",
-            actor=who(),
-            session=s,
-            area_id=ref.area_id,
-            target=f"{prev.cycle} -> {ref.cycle}",
-            after={"goals": n},
-        )
     ss["plan_msg"] = ("success", f"Carried {n} goal{'s' if n != 1 else ''} forward from {prev.cycle}.")

@@ -22,16 +22,21 @@ def _title(iv_id: str) -> str:
     return next(iv.title for iv in catalogue().interventions if iv.id == iv_id)
 
 
+def _who() -> str:
+    who = identity()
+    return who.username if who else ""
+
+
 def add(iv_id: str) -> None:
     with db() as s:
         ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
-        shortlist_add(ref, iv_id, session=s, cat=catalogue())
+        shortlist_add(ref, iv_id, session=s, by=_who(), cat=catalogue())
 
 
 def remove(iv_id: str) -> None:
     with db() as s:
         ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
-        shortlist_remove(ref, iv_id, session=s)
+        shortlist_remove(ref, iv_id, session=s, by=_who())
 
 
 def score(iv_id: str) -> None:

@@ -62,6 +62,8 @@ DEFAULTS: dict[str, object] = {
     "trainer_present": False,
     "trainer_slide": 0,
     "trainer_msg": None,
+    # Action plan: the goal whose removal is being confirmed.
+    "plan_confirm_drop": None,
     # Import and export: the report last generated here, and prepared downloads.
     "data_report_fmt": "pdf",
     "data_report": None,

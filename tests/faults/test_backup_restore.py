@@ -21,8 +21,8 @@ from toolkit.access.accounts import authenticate, create_user
 from toolkit.capture.assessment import new_pseudonym, submit_answer
 from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.backup import BackupError, backup, restore
+from toolkit.store.carry import carry_plan_forward
 from toolkit.store.db import engine_for, session_scope
-from toolkit.store.plans import carry_plan_forward
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.db

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.store.models import AuditEntry, utcnow
+from toolkit.store.models import AuditEntry, Cycle, utcnow
 
 # Who acted when no account is signed in: the command line, or someone holding an invitation or join code.
 CLI = "cli"
@@ -71,3 +71,8 @@ def entries(
         )
         for e in session.scalars(q)
     ]
+
+
+def area_of_cycle(cycle_id: int, *, session: Session) -> int | None:
+    """The area a cycle belongs to, for audit lines of records that know only their cycle."""
+    return session.scalar(select(Cycle.area_id).where(Cycle.id == cycle_id))

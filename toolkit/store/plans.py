@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue
 from toolkit.store.areas import CycleRef, NotFound, clean_text
+from toolkit.store.audit import area_of_cycle, record
 from toolkit.store.models import ApeaseScore, InterventionDecision, PlanGoal, PlanStep, ShortlistEntry, utcnow
 
 STEP_STATUSES = ("not_started", "in_progress", "done", "blocked")
@@ -43,9 +44,10 @@ def shortlist_add(ref: CycleRef, intervention: str, *, session: Session, by: str
         )
     )
     session.flush()
+    record("shortlist_add", actor=by, session=session, area_id=ref.area_id, target=f"{ref.cycle} {intervention}")
 
 
-def shortlist_remove(ref: CycleRef, intervention: str, *, session: Session) -> None:
+def shortlist_remove(ref: CycleRef, intervention: str, *, session: Session, by: str = "") -> None:
     """Take an intervention off the shortlist; its APEASE scores stay, in case it comes back."""
     row = session.scalar(
         select(ShortlistEntry).where(
@@ -55,6 +57,7 @@ def shortlist_remove(ref: CycleRef, intervention: str, *, session: Session) -> N
     if row is not None:
         session.delete(row)
         session.flush()
+        record("shortlist_remove", actor=by, session=session, area_id=ref.area_id, target=f"{ref.cycle} {intervention}")
 
 
 def shortlist(ref: CycleRef, *, session: Session) -> list[str]:
@@ -88,11 +91,22 @@ def record_apease(
     key = (ref.cycle_id, intervention, criterion, rater)
     cols = (ApeaseScore.cycle_id, ApeaseScore.intervention, ApeaseScore.criterion, ApeaseScore.rater)
     row = session.scalar(select(ApeaseScore).where(*(col == v for col, v in zip(cols, key, strict=True))))
+    before = None if row is None else {"score": row.score, "note": row.note}
     if row is None:
         row = ApeaseScore(cycle_id=ref.cycle_id, intervention=intervention, criterion=criterion, rater=rater)
         session.add(row)
     row.score, row.note, row.updated_at = score, note, utcnow()
     session.flush()
+    where = f"{ref.cycle} {intervention} {criterion} {rater}"
+    record(
+        "apease_score",
+        actor=rater,
+        session=session,
+        area_id=ref.area_id,
+        target=where,
+        before=before,
+        after={"score": score, "note": note},
+    )
 
 
 def apease_scores(ref: CycleRef, *, session: Session) -> list[dict]:
@@ -128,12 +142,22 @@ def record_decision(
             InterventionDecision.cycle_id == ref.cycle_id, InterventionDecision.intervention == intervention
         )
     )
+    before = None if row is None else {"selected": row.selected, "rationale": row.rationale}
     if row is None:
         row = InterventionDecision(cycle_id=ref.cycle_id, intervention=intervention)
         session.add(row)
     row.selected, row.decided_at = bool(selected), utcnow()
     row.rationale, row.decided_by = clean_text(rationale), clean_text(by, 100)
     session.flush()
+    record(
+        "decision",
+        actor=by,
+        session=session,
+        area_id=ref.area_id,
+        target=f"{ref.cycle} {intervention}",
+        before=before,
+        after={"selected": row.selected, "rationale": row.rationale},
+    )
 
 
 def decisions(ref: CycleRef, *, session: Session) -> dict[str, dict]:
@@ -182,6 +206,14 @@ def add_goal(
     )
     session.add(goal)
     session.flush()
+    record(
+        "goal_added",
+        actor=by,
+        session=session,
+        area_id=ref.area_id,
+        target=f"goal #{goal.id}",
+        after={"cycle": ref.cycle, "intervention": intervention, "title": goal.title},
+    )
     return goal.id
 
 
@@ -229,7 +261,27 @@ def add_step(
     session.add(step)
     session.flush()
     session.refresh(goal)
+    record(
+        "step_added",
+        actor=by,
+        session=session,
+        area_id=area_of_cycle(goal.cycle_id, session=session),
+        target=f"goal #{goal_id} step #{step.id}",
+        after=_step_state(step),
+    )
     return step.id
+
+
+def _step_state(step: PlanStep) -> dict:
+    """What the audit log keeps of a step."""
+    return {
+        "text": step.text,
+        "owner": step.owner,
+        "messenger": step.messenger,
+        "channel": step.channel,
+        "due": step.due.isoformat() if step.due else None,
+        "status": step.status,
+    }
 
 
 _UNSET = object()
@@ -255,6 +307,7 @@ def update_step(
     new_messenger = step.messenger if messenger is _UNSET else cast("str | None", messenger)
     new_channel = step.channel if channel is _UNSET else cast("str | None", channel)
     _check_step(status or step.status, new_messenger, new_channel, cat)
+    before = _step_state(step)
     step.status = status or step.status
     step.text = step.text if text is None else clean_text(text)
     step.owner = step.owner if owner is None else clean_text(owner, 200)
@@ -262,14 +315,27 @@ def update_step(
     step.due = step.due if due is _UNSET else cast("date | None", due)
     step.updated_by, step.updated_at = by, utcnow()
     session.flush()
+    goal = session.get(PlanGoal, step.goal_id)
+    record(
+        "step_changed",
+        actor=by,
+        session=session,
+        area_id=area_of_cycle(goal.cycle_id, session=session) if goal else None,
+        target=f"goal #{step.goal_id} step #{step.id}",
+        before=before,
+        after=_step_state(step),
+    )
 
 
-def delete_goal(goal_id: int, *, session: Session) -> None:
-    """Remove a goal and its steps from its plan."""
+def delete_goal(goal_id: int, *, session: Session, by: str = "") -> None:
+    """Remove a goal and its steps from its plan (the audit log keeps what went)."""
     goal = session.get(PlanGoal, goal_id)
     if goal is not None:
+        gone = {"title": goal.title, "intervention": goal.intervention, "steps": [_step_state(s) for s in goal.steps]}
+        area_id = area_of_cycle(goal.cycle_id, session=session)
         session.delete(goal)
         session.flush()
+        record("goal_removed", actor=by, session=session, area_id=area_id, target=f"goal #{goal_id}", before=gone)
 
 
 def action_plan(ref: CycleRef, *, session: Session) -> dict:
@@ -305,54 +371,3 @@ def action_plan(ref: CycleRef, *, session: Session) -> dict:
             for g in goals
         ],
     }
-
-
-def goals_to_carry(src: CycleRef, dst: CycleRef, *, session: Session) -> int:
-    """How many of a cycle's goals have not yet been carried into another cycle."""
-    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.cycle_id)))
-    return sum(
-        1 for g in session.scalars(select(PlanGoal.id).where(PlanGoal.cycle_id == src.cycle_id)) if g not in done
-    )
-
-
-def carry_plan_forward(src: CycleRef, dst: CycleRef, *, session: Session, by: str = "") -> int:
-    """Copy a cycle's plan into the next cycle (the old version is kept); returns how many goals were copied.
-
-    Goals already carried into the new cycle are not copied twice.
-    """
-    if src.cycle_id == dst.cycle_id:
-        raise ValueError("a plan is carried into a different cycle")
-    done = set(session.scalars(select(PlanGoal.carried_from_id).where(PlanGoal.cycle_id == dst.cycle_id)))
-    n = session.scalar(select(func.count(PlanGoal.id)).where(PlanGoal.cycle_id == dst.cycle_id)) or 0
-    copied = 0
-    for g in session.scalars(select(PlanGoal).where(PlanGoal.cycle_id == src.cycle_id).order_by(PlanGoal.position)):
-        if g.id in done:
-            continue
-        new = PlanGoal(
-            cycle_id=dst.cycle_id,
-            intervention=g.intervention,
-            title=g.title,
-            toc_nodes=list(g.toc_nodes or []),
-            items=list(g.items or []),
-            set_in=g.set_in,
-            carried_from_id=g.id,
-            position=n + copied,
-            created_by=by,
-        )
-        new.steps = [
-            PlanStep(
-                position=s.position,
-                text=s.text,
-                owner=s.owner,
-                messenger=s.messenger,
-                channel=s.channel,
-                due=s.due,
-                status=s.status,
-                updated_by=s.updated_by,
-            )
-            for s in g.steps
-        ]
-        session.add(new)
-        copied += 1
-    session.flush()
-    return copied
