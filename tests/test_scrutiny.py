@@ -164,6 +164,8 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
     assert trail.trail_stage(row) == "decision only"
     trail.update_trail(
         t.id,
+        area=AREA,
+        cycle=CYCLE,
         practice_change="Neglect toolkit used at every strategy meeting",
         outcome="",
         session=session,
@@ -172,6 +174,8 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
     assert trail.trail_stage(trail.trail(AREA, CYCLE, session=session)[0]) == "practice change seen"
     trail.update_trail(
         t.id,
+        area=AREA,
+        cycle=CYCLE,
         practice_change="Neglect toolkit used",
         outcome="Fewer repeat referrals for neglect",
         session=session,
@@ -345,3 +349,39 @@ def test_a_challenge_of_another_area_cannot_be_answered_resolved_or_reopened_fro
             act()
     e = next(x for x in evidence.evidence_log(AREA, CYCLE, session=session) if x["id"] == ch.id)
     assert (e["response"], e["resolved"]) == ("", False)
+
+
+def test_trail_and_judgements_are_audited_and_a_trail_entry_of_another_area_is_refused(
+    session, catalogue, cycle
+) -> None:
+    t = trail.add_trail(AREA, CYCLE, decision="Fund a joint neglect audit", by="scrut", session=session, cat=catalogue)
+    other = get_or_create_area("Elsewhere", session=session)
+    get_or_create_cycle(other, CYCLE, session=session)
+    with pytest.raises(fields.ScrutinyError, match="no trail entry"):
+        trail.update_trail(
+            t.id, area="Elsewhere", cycle=CYCLE, practice_change="x", outcome="y", session=session, cat=catalogue
+        )
+    trail.update_trail(
+        t.id,
+        area=AREA,
+        cycle=CYCLE,
+        practice_change="Toolkit used",
+        outcome="",
+        by="scrut",
+        session=session,
+        cat=catalogue,
+    )
+    crit = catalogue.get(checklist.CHECKLIST).criteria[0].id
+    checklist.set_check(AREA, CYCLE, crit, "partly", by="scrut", session=session, cat=catalogue)
+    checklist.sign_off(AREA, CYCLE, "police", "Chief Constable", None, session=session, by="scrut")
+    checklist.set_statement(AREA, CYCLE, "I have scrutinised this report.", by="scrut", session=session)
+    log = entries(session=session, area_id=cycle.area_id)
+    assert [e.action for e in reversed(log)] == ["trail_added", "trail_changed", "judgement", "sign_off", "statement"]
+    assert log[3].before == {
+        "practice_change": "",
+        "outcome": "",
+        "decision": "Fund a joint neglect audit",
+        "toc_nodes": [],
+    }
+    assert log[3].after["practice_change"] == "Toolkit used"
+    assert log[1].after == {"by": "Chief Constable", "on": ""} and log[1].actor == "scrut"

@@ -174,6 +174,9 @@ def update_trail() -> None:
     _run(
         lambda s: trail.update_trail(
             ss["scr_t_pick"],
+            area=ss["sel_area"],
+            cycle=ss["sel_cycle"],
+            by=ss["scr_user"],
             practice_change=ss["scr_t_upd_change"],
             outcome=ss["scr_t_upd_outcome"],
             session=s,
@@ -212,7 +215,13 @@ def save_signoffs() -> None:
     def write(s: Session) -> None:
         for p in checklist.PARTNERS:
             checklist.sign_off(
-                ss["sel_area"], ss["sel_cycle"], p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s
+                ss["sel_area"],
+                ss["sel_cycle"],
+                p,
+                ss[f"scr_sign_{p}"],
+                ss[f"scr_sign_on_{p}"],
+                session=s,
+                by=ss["scr_user"],
             )
 
     _run(write, "Sign-offs saved.")

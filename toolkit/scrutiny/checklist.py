@@ -18,6 +18,7 @@ from toolkit.core.frameworks import Catalogue
 from toolkit.scrutiny.evidence import SOURCES
 from toolkit.scrutiny.fields import ScrutinyError, author, counted, note_text
 from toolkit.store.areas import find_cycle
+from toolkit.store.audit import record
 from toolkit.store.models import ReportAssurance, ReportCheck, utcnow
 
 CHECK_STATUSES = {
@@ -40,12 +41,22 @@ def set_check(
         raise ScrutinyError(f"status must be one of {', '.join(CHECK_STATUSES)}, not {status!r}.")
     c = find_cycle(area, cycle, session=session)
     row = session.scalar(select(ReportCheck).where(ReportCheck.cycle_id == c.id, ReportCheck.criterion == criterion))
+    before = None if row is None else {"status": row.status, "note": row.note}
     if row is None:
         row = ReportCheck(cycle_id=c.id, criterion=criterion)
         session.add(row)
     row.status, row.note = status, note_text(note, "The note", required=False)
     row.updated_by, row.updated_at = author(by), utcnow()
     session.flush()
+    record(
+        "judgement",
+        actor=row.updated_by,
+        session=session,
+        area_id=c.area_id,
+        target=f"{cycle} {criterion}",
+        before=before,
+        after={"status": row.status, "note": row.note},
+    )
 
 
 def checks(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
@@ -55,21 +66,24 @@ def checks(area: str, cycle: str, *, session: Session) -> dict[str, dict]:
     return {r.criterion: {"status": r.status, "note": r.note} for r in rows}
 
 
-def _assurance_row(area: str, cycle: str, session: Session) -> ReportAssurance:
+def _assurance_row(area: str, cycle: str, session: Session) -> tuple[ReportAssurance, int]:
     c = find_cycle(area, cycle, session=session)
     row = session.scalar(select(ReportAssurance).where(ReportAssurance.cycle_id == c.id))
     if row is None:
         row = ReportAssurance(cycle_id=c.id, signoffs={}, statement="", statement_by="")
         session.add(row)
-    return row
+    return row, c.area_id
 
 
-def sign_off(area: str, cycle: str, partner: str, name: str, on: date | None, *, session: Session) -> None:
+def sign_off(
+    area: str, cycle: str, partner: str, name: str, on: date | None, *, session: Session, by: str = ""
+) -> None:
     """Record that a statutory partner approved the report (a blank name withdraws the sign-off)."""
     if partner not in PARTNERS:
         raise ScrutinyError(f"partner must be one of {', '.join(PARTNERS)}, not {partner!r}.")
-    row = _assurance_row(area, cycle, session)
+    row, area_id = _assurance_row(area, cycle, session)
     signs = dict(row.signoffs or {})
+    before = signs.get(partner)
     name = author(name)
     if name:
         signs[partner] = {"by": name, "on": on.isoformat() if on else ""}
@@ -77,14 +91,34 @@ def sign_off(area: str, cycle: str, partner: str, name: str, on: date | None, *,
         signs.pop(partner, None)
     row.signoffs = signs
     session.flush()
+    if before != signs.get(partner):
+        record(
+            "sign_off",
+            actor=author(by) or name,
+            session=session,
+            area_id=area_id,
+            target=f"{cycle} {partner}",
+            before=before,
+            after=signs.get(partner),
+        )
 
 
 def set_statement(area: str, cycle: str, text: str, *, by: str, session: Session) -> None:
     """Save the independent scrutineer's covering statement on the yearly report."""
-    row = _assurance_row(area, cycle, session)
+    row, area_id = _assurance_row(area, cycle, session)
+    before = {"statement": row.statement} if row.statement else None
     row.statement = note_text(text, "The statement", required=False)
     row.statement_by, row.statement_at = author(by), utcnow()
     session.flush()
+    record(
+        "statement",
+        actor=row.statement_by,
+        session=session,
+        area_id=area_id,
+        target=cycle,
+        before=before,
+        after={"statement": row.statement},
+    )
 
 
 def assurance(area: str, cycle: str, *, session: Session) -> dict:

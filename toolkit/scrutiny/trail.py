@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from toolkit.core.frameworks import Catalogue
 from toolkit.scrutiny.fields import ScrutinyError, author, note_text
 from toolkit.store.areas import find_cycle
+from toolkit.store.audit import record
 from toolkit.store.models import TrailEntry, utcnow
 
 
@@ -49,28 +50,55 @@ def add_trail(
     )
     session.add(t)
     session.flush()
+    record(
+        "trail_added", actor=t.created_by, session=session, area_id=c.area_id, target=f"trail #{t.id}", after=_state(t)
+    )
     return t
+
+
+def _state(t: TrailEntry) -> dict:
+    """What the audit log keeps of a trail entry."""
+    return {
+        "decision": t.decision,
+        "practice_change": t.practice_change,
+        "outcome": t.outcome,
+        "toc_nodes": list(t.toc_nodes or []),
+    }
 
 
 def update_trail(
     trail_id: int,
     *,
+    area: str,
+    cycle: str,
     practice_change: str,
     outcome: str,
     toc_nodes: list[str] | None = None,
+    by: str = "",
     session: Session,
     cat: Catalogue,
 ) -> TrailEntry:
     """Add or change what a decision led to: the practice change and the outcome seen."""
-    t = session.get(TrailEntry, trail_id)
-    if t is None:
-        raise ScrutinyError(f"there is no trail entry {trail_id}.")
+    c = find_cycle(area, cycle, session=session)
+    t = session.get(TrailEntry, trail_id) if isinstance(trail_id, int) else None
+    if t is None or t.cycle_id != c.id:  # an id from another area or cycle is refused like an unknown one
+        raise ScrutinyError(f"there is no trail entry {trail_id} for {area} {cycle}.")
+    before = _state(t)
     t.practice_change = note_text(practice_change, "The practice change", required=False)
     t.outcome = note_text(outcome, "The outcome", required=False)
     if toc_nodes is not None:
         t.toc_nodes = _nodes(toc_nodes, cat)
     t.updated_at = utcnow()
     session.flush()
+    record(
+        "trail_changed",
+        actor=author(by),
+        session=session,
+        area_id=c.area_id,
+        target=f"trail #{t.id}",
+        before=before,
+        after=_state(t),
+    )
     return t
 
 
