@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from toolkit.store.areas import get_or_create_area, get_or_create_cycle, resolve_cycle
+from toolkit.store.areas import delete_area, get_or_create_area, get_or_create_cycle, resolve_cycle, set_area_context
+from toolkit.store.assumptions import save_assumption
 from toolkit.store.audit import CLI, entries, record
 from toolkit.store.db import session_scope
 from toolkit.store.plans import (
@@ -79,3 +80,19 @@ def test_plan_changes_are_audited_with_what_went(session, catalogue) -> None:
     assert log[5].before == {"score": 4, "note": ""} and log[5].after == {"score": 2, "note": ""}
     assert log[1].before["status"] == "not_started" and log[1].after["status"] == "done"
     assert log[0].actor == "lead" and log[0].before["steps"][0]["text"] == "Brief the teams"
+
+
+def test_context_assumptions_and_a_deleted_area_are_audited(session, catalogue) -> None:
+    get_or_create_cycle(get_or_create_area("Ashvale", session=session), "2026", session=session)
+    ref = resolve_cycle("Ashvale", "2026", session=session)
+    factor = catalogue.opm.context_factors[0].id
+    set_area_context("Ashvale", {factor: "Two police forces"}, {"nation": "england"}, session=session, by="lead")
+    set_area_context("Ashvale", {factor: "Two police forces"}, {"nation": "england"}, session=session, by="lead")
+    aid = catalogue.toc.assumptions[0].id
+    save_assumption(ref, aid, "doubtful", "not yet tested", session=session, by="lead")
+    assert delete_area("Ashvale", session=session, by="admin")
+    log = entries(session=session, area_id=ref.area_id)
+    assert [e.action for e in reversed(log)] == ["context", "assumption", "area_deleted"]  # no change, no line
+    assert log[2].after == {"context": {factor: "Two police forces"}, "tags": {"nation": "england"}}
+    assert log[1].after == {"status": "doubtful", "note": "not yet tested"}
+    assert (log[0].actor, log[0].target, log[0].before) == ("admin", "Ashvale", {"cycles": ["2026"]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.store.areas import find_area, set_area_context
+from ui.auth import identity
 from ui.resources import catalogue, db
 
 TAGS = {
@@ -28,5 +29,6 @@ def save_context() -> None:
     factors = {f.id: ss.get(f"ctx_{f.id}", "") for f in catalogue().opm.context_factors}
     tags = {t: ss.get(f"ctx_tag_{t}", "") for t in TAGS}
     with db() as s:
-        set_area_context(ss["sel_area"], factors, tags, session=s)
+        who = identity()
+        set_area_context(ss["sel_area"], factors, tags, session=s, by=who.username if who else "")
     ss["ctx_saved"] = True

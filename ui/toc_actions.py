@@ -6,6 +6,7 @@ import streamlit as st
 
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import save_assumption as _save
+from ui.auth import identity
 from ui.resources import db
 
 
@@ -18,4 +19,5 @@ def save_assumption(aid: str) -> None:
             st.session_state[f"toc_as_{aid}"],
             st.session_state.get(f"toc_an_{aid}", ""),
             session=s,
+            by=who.username if (who := identity()) else "",
         )

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.core.text import CONTROL
+from toolkit.store.audit import record
 from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
 
 # ---- repository functions -------------------------------------------------------------------
@@ -182,22 +183,28 @@ def cycle_version(ref: CycleRef, *, session: Session) -> str:
 
 
 def set_area_context(
-    area: str, context: dict[str, str], tags: dict[str, str] | None = None, *, session: Session
+    area: str, context: dict[str, str], tags: dict[str, str] | None = None, *, session: Session, by: str = ""
 ) -> None:
     """Save an area's context notes (one per context factor) and, optionally, its tags."""
     a = find_area(area, session=session)
+    before = {"context": dict(a.context or {}), "tags": dict(a.tags or {})}
     a.context = {**(a.context or {}), **{k: v for k, v in context.items()}}
     if tags is not None:
         a.tags = {k: v for k, v in tags.items() if v}
     session.flush()
+    after = {"context": dict(a.context or {}), "tags": dict(a.tags or {})}
+    if after != before:
+        record("context", actor=by, session=session, area_id=a.id, target=a.name, before=before, after=after)
 
 
-def delete_area(name: str, *, session: Session) -> bool:
+def delete_area(name: str, *, session: Session, by: str = "") -> bool:
     """Delete an area and everything under it (cycles, respondents, ratings, history, reviews); False if absent."""
     area_id = session.scalar(select(Area.id).where(Area.name == name))
     if area_id is None:
         return False
+    cycles = sorted(session.scalars(select(Cycle.name).where(Cycle.area_id == area_id)))
     session.expunge_all()  # objects of the area would otherwise linger in this session's identity map
     session.execute(delete(Area).where(Area.id == area_id))  # the foreign keys cascade to everything below
     session.flush()
+    record("area_deleted", actor=by, session=session, area_id=area_id, target=name, before={"cycles": cycles})
     return True

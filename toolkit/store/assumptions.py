@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.store.areas import CycleRef, clean_text
+from toolkit.store.audit import record
 from toolkit.store.models import AssumptionReview, utcnow
 
 ASSUMPTION_STATUSES = ("holds", "doubtful", "fails", "unknown")
@@ -23,12 +24,22 @@ def save_assumption(
         )
     )
     note, by = clean_text(note), clean_text(by, 100)
+    before = None if row is None else {"status": row.status, "note": row.note}
     if row is None:
         row = AssumptionReview(cycle_id=ref.cycle_id, assumption=assumption, status=status, note=note, updated_by=by)
         session.add(row)
     else:
         row.status, row.note, row.updated_at, row.updated_by = status, note, utcnow(), by
     session.flush()
+    record(
+        "assumption",
+        actor=by,
+        session=session,
+        area_id=ref.area_id,
+        target=f"{ref.cycle} {assumption}",
+        before=before,
+        after={"status": status, "note": note},
+    )
 
 
 def assumption_register(ref: CycleRef, *, session: Session) -> dict[str, dict]:
