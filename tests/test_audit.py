@@ -96,3 +96,24 @@ def test_context_assumptions_and_a_deleted_area_are_audited(session, catalogue) 
     assert log[2].after == {"context": {factor: "Two police forces"}, "tags": {"nation": "england"}}
     assert log[1].after == {"status": "doubtful", "note": "not yet tested"}
     assert (log[0].actor, log[0].target, log[0].before) == ("admin", "Ashvale", {"cycles": ["2026"]})
+
+
+def test_an_import_is_audited_per_area_and_cycle_and_a_refused_one_leaves_no_line(session, catalogue) -> None:
+    from toolkit.capture.ratings_import import RatingsFileError, import_ratings
+
+    item = catalogue.opm.items[0].id
+    head = "area,cycle,respondent,agency,level,framework,item,score,comment\n"
+    good = head + f"Ashvale,2026,r1,police,frontline,opm,{item},3,\nAshvale,2026,r2,health,frontline,opm,{item},4,\n"
+    import_ratings(good.encode(), "ashvale.csv", session=session, catalogue=catalogue, by="ana")
+    try:
+        import_ratings(
+            (head + "Ashvale,2026,r3,police,frontline,opm,nope,3,\n").encode(),
+            "bad.csv",
+            session=session,
+            catalogue=catalogue,
+            by="ana",
+        )
+    except RatingsFileError:
+        pass
+    [line] = entries(session=session, action="import")
+    assert (line.actor, line.target, line.after) == ("ana", "2026 ashvale.csv", {"rows": 2, "respondents": 2})

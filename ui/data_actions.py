@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.capture.ratings_import import RatingsFileError, import_ratings
-from ui.auth import may
+from ui.auth import identity, may
 from ui.resources import catalogue, db
 
 
@@ -15,7 +15,9 @@ def import_upload() -> None:
         return
     try:
         with db() as s:
-            result = import_ratings(up.getvalue(), up.name, session=s, catalogue=catalogue())
+            who = identity()
+            by = who.username if who else ""
+            result = import_ratings(up.getvalue(), up.name, session=s, catalogue=catalogue(), by=by)
         st.session_state["data_result"] = ("ok", result.summary())
     except RatingsFileError as exc:
         st.session_state["data_result"] = ("error", exc)

@@ -18,6 +18,7 @@ from toolkit.capture.write import NewRating, write_ratings
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.text import restore
 from toolkit.store.areas import cycle_frozen
+from toolkit.store.audit import CLI, record
 from toolkit.store.models import Area, Cycle, Respondent, utcnow
 
 REQUIRED = COLUMNS[:-1]
@@ -221,14 +222,20 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
     return check_table(df, catalogue)
 
 
-def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catalogue) -> ImportResult:
+def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catalogue, by: str = CLI) -> ImportResult:
     """Import a ratings file all-or-nothing; rows already present change nothing; changed scores keep history."""
     table, encoding = read_table(data, file)
-    return import_table(table, file, session=session, catalogue=catalogue, encoding=encoding)
+    return import_table(table, file, session=session, catalogue=catalogue, encoding=encoding, by=by)
 
 
 def import_table(
-    table: pd.DataFrame, file: str, *, session: Session, catalogue: Catalogue, encoding: str = "utf-8"
+    table: pd.DataFrame,
+    file: str,
+    *,
+    session: Session,
+    catalogue: Catalogue,
+    encoding: str = "utf-8",
+    by: str = CLI,
 ) -> ImportResult:
     """Validate and write a table in the ratings-file columns (the one write path for files and demo data).
 
@@ -270,6 +277,14 @@ def import_table(
             result.respondents_added += len(new_people)
             people = _people(cycle.id, session=session)
         _write_ratings(part, people, cycle.id, now, result, session=session)
+        record(
+            "import",
+            actor=by,
+            session=session,
+            area_id=area.id,
+            target=f"{cycle_name} {file}"[:200],
+            after={"rows": len(part), "respondents": len(set(part["respondent"]))},
+        )
     session.flush()
     return result
 

@@ -27,6 +27,9 @@ from pathlib import Path
 from sqlalchemy import Engine, MetaData, Table, func, insert, inspect, select, text, update
 from sqlalchemy import types as sqltypes
 
+from toolkit.store.audit import CLI
+from toolkit.store.models import utcnow
+
 FORMAT = "safeguarding-partnership-toolkit/backup"
 VERSION = 1
 BATCH = 2000
@@ -154,7 +157,7 @@ def _check_empty(engine: Engine, tables: list[Table]) -> None:
         )
 
 
-def restore(engine: Engine, path: Path) -> Summary:
+def restore(engine: Engine, path: Path, *, by: str = "") -> Summary:
     """Load a backup into an empty, migrated database: all of it in one transaction, or nothing."""
     if not Path(path).is_file():
         raise BackupError(f"{path}: no such file")
@@ -241,4 +244,18 @@ def restore(engine: Engine, path: Path) -> Summary:
                                 f"WHERE pg_get_serial_sequence('{t.name}', '{c.name}') IS NOT NULL"
                             )
                         )
+        # The restore is itself a change of record: its line goes in with the rows, after the restored log (and
+        # after PostgreSQL's ids have moved past the restored ones).
+        audit = tables["audit_log"]
+        conn.execute(
+            insert(audit).values(
+                at=utcnow(),
+                actor=by or CLI,
+                action="restore",
+                area_id=None,
+                target=Path(path).name[:200],
+                before=None,
+                after={"rows": sum(counts.values())},
+            )
+        )
     return Summary(counts)
