@@ -225,6 +225,21 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The browser's HttpOnly cookie holds a second secret of the same session; the page hands it over once, by a
+    # one-time code that dies in minutes (see ui/session_route.py). Only hashes are stored.
+    cookie_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per key ('user:<name>', also for names without an account, or 'client:<address>')."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class EvidenceEntry(Base):
