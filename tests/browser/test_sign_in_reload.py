@@ -5,6 +5,7 @@ refuses requests from other sites and used or made-up codes."""
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -129,3 +130,27 @@ def test_the_cookie_route_refuses_other_sites_and_used_or_made_up_codes(app_url,
     assert status == 204 and cleared and cleared[0].startswith(f'{COOKIE}="";')
     with session_scope(engine) as s:
         assert check_session(value, session=s) is None and check_session(token, session=s) is None
+
+
+def test_the_first_administrator_needs_the_code_the_server_printed_at_start(browser, app_url, tmp_path) -> None:
+    printed = (tmp_path / "streamlit.log").read_text()
+    found = re.search(r"give this setup code: (\d{4}-\d{4}-\d{4})", printed)
+    assert found, "the server did not print a setup code at start"
+    page = browser.new_page(viewport=DESKTOP)
+    track(page)
+    try:
+        page.goto(f"{app_url}/account")
+        wait_idle(page)
+        for code in ("", found.group(1)):  # a visitor without the code, then the person who runs the server
+            page.get_by_label("Setup code (from the server's console)").fill(code)
+            page.get_by_label("Username").first.fill("chair")
+            page.get_by_label("Password (at least 10 characters)").fill(PW)
+            page.get_by_label("Password again").fill(PW)
+            click(page, "Create administrator")
+            if not code:
+                expect(page.get_by_text("Not created: that is not the setup code")).to_be_visible()
+        expect(page.get_by_text("Administrator created: now sign in.")).to_be_visible()
+        expect(page.get_by_text("Create the first administrator")).to_have_count(0)
+        shot(page, "sign-in-first-administrator")
+    finally:
+        page.close()
