@@ -1,11 +1,20 @@
 """Safeguarding Partnership Toolkit: routes between the pages, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
+from ui.auth import keep_signed_in
 from ui.state import init_state
 
-st.set_page_config(page_title="Safeguarding Partnership Toolkit", page_icon=":material/diversity_3:", layout="wide")
+# The icon is a file of ours: a ":material/...:" page icon makes the browser fetch it from fonts.gstatic.com.
+st.set_page_config(
+    page_title="Safeguarding Partnership Toolkit",
+    page_icon=str(Path(__file__).parent / "ui" / "icon.png"),
+    layout="wide",
+)
 init_state()
+keep_signed_in()
 pages = {
     "Partnership": [
         st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),

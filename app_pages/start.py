@@ -4,7 +4,7 @@ import streamlit as st
 
 from toolkit.training.demo import DEMO_NOTICE
 from ui import start_actions as actions
-from ui.auth import may
+from ui.auth import identity, may
 from ui.resources import database_where
 from ui.widgets import area_cycle_picker
 
@@ -35,4 +35,7 @@ with st.expander("Demo partnerships (fictional)", expanded=area is None):
     st.button("Load the demo partnerships", on_click=actions.demo, key="start_demo", disabled=not can_edit)
 
 st.subheader("Where the data lives")
-st.write(f"Ratings are stored in {database_where()}. Set `DATABASE_URL` to use another database.")
+if (who := identity()) is not None and who.role == "administrator":  # the database's host and name are for them
+    st.write(f"Ratings are stored in {database_where()}. Set `DATABASE_URL` to use another database.")
+else:
+    st.write("Ratings are stored in the database this server is set up with; administrators see which one here.")

@@ -29,7 +29,7 @@ from toolkit.workshops import (
     statement_table,
     status,
 )
-from ui.auth import require
+from ui.auth import recheck, require
 from ui.resources import catalogue, db
 from ui.workshops import REFRESH_FACILITATOR, config, plain, qr, room, suggestions
 
@@ -159,6 +159,7 @@ else:
 @st.fragment(run_every=REFRESH_FACILITATOR)
 def dashboard(code: str, present: bool) -> None:
     """The live picture: who has joined, how far they are, and the results once revealed."""
+    recheck("run_workshop")  # a session that ended stops the refreshing and shows the sign-in form
     with db() as s:
         w = find_workshop(code, session=s)
         now = status(w, session=s, cat=cat)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from toolkit.access.accounts import (
     IDLE_MINUTES,
-    LOCK_MINUTES,
     MAX_FAILURES,
     SESSION_HOURS,
     AuthError,
@@ -23,6 +22,7 @@ from toolkit.access.accounts import (
     set_password,
     start_session,
 )
+from toolkit.access.throttle import USER_RULE, Throttled, failures, user_key
 from toolkit.store.models import User, utcnow
 
 PW = "correct horse battery"
@@ -57,15 +57,26 @@ def test_weak_or_invalid_accounts_are_refused(session, name, pw, role, why) -> N
         create_user(name, pw, role, session=session)
 
 
-def test_repeated_failures_lock_the_account_then_it_opens_again(session) -> None:
+def test_repeated_failures_make_the_name_wait_longer_and_longer_then_it_opens_again(session) -> None:
     create_user("facil", PW, "facilitator", session=session)
     now = utcnow()
     for _ in range(MAX_FAILURES):
         with pytest.raises(AuthError, match="Wrong"):
             authenticate("facil", "wrong password", session=session, now=now)
-    with pytest.raises(AuthError, match="Too many failed attempts"):
-        authenticate("facil", PW, session=session, now=now + timedelta(minutes=1))  # even the right password
-    assert authenticate("facil", PW, session=session, now=now + timedelta(minutes=LOCK_MINUTES + 1)).username == "facil"
+    with pytest.raises(Throttled, match="Too many attempts") as refused:  # even the right password
+        authenticate("facil", PW, session=session, now=now + timedelta(seconds=1))
+    first = refused.value.wait
+    assert timedelta(0) < first <= USER_RULE.first_wait
+    # Once the wait is over, one more wrong try doubles it; the waits never grow into a lockout past the cap.
+    later = now + USER_RULE.first_wait
+    with pytest.raises(AuthError, match="Wrong"):
+        authenticate("facil", "wrong password", session=session, now=later)
+    with pytest.raises(Throttled) as refused:
+        authenticate("facil", PW, session=session, now=later)
+    assert refused.value.wait == 2 * USER_RULE.first_wait
+    assert USER_RULE.wait_after(1000) == USER_RULE.longest_wait <= timedelta(minutes=5)
+    assert authenticate("facil", PW, session=session, now=later + 2 * USER_RULE.first_wait).username == "facil"
+    assert failures(user_key("facil"), session=session) == 0  # the right password starts the name afresh
 
 
 def test_sessions_expire_when_idle_or_old_and_end_on_sign_out(session) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from tests.pages import open_page, texts
-from toolkit.access.accounts import count_users, create_user
+from toolkit.access.accounts import count_users, create_user, setup_code
 from toolkit.store.db import session_scope
 
 
 def test_first_administrator_then_sign_in_and_out(db_url) -> None:
     at = open_page("app_pages/account.py")
     assert "Create the first administrator" in texts(at)
+    at.text_input(key="account_setup_code").input(setup_code())
     at.text_input(key="account_user").input("admin")
     at.text_input(key="account_pw1").input("a long admin password")
     at.text_input(key="account_pw2").input("a long admin password")

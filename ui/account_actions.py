@@ -1,11 +1,14 @@
-"""Account page callbacks: the first administrator."""
+"""Account page callbacks: the first administrator, only with the server's one-time setup code."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from toolkit.access.accounts import count_users, create_user
+from toolkit.access.accounts import create_first_admin
 from ui.resources import db
+from ui.session_route import announce_setup_code
+
+__all__ = ["announce_setup_code", "first_admin"]
 
 
 def first_admin() -> None:
@@ -15,8 +18,10 @@ def first_admin() -> None:
         return
     try:
         with db() as s:
-            if count_users(session=s) == 0:  # only ever for the very first account
-                create_user(ss.get("account_user", ""), ss.get("account_pw1", ""), "administrator", session=s)
+            create_first_admin(
+                ss.get("account_user", ""), ss.get("account_pw1", ""), ss.get("account_setup_code", ""), session=s
+            )
         ss["account_msg"] = "Administrator created: now sign in."
     except ValueError as exc:
         ss["account_msg"] = f"Not created: {exc}."
+    ss["account_pw1"] = ss["account_pw2"] = ""

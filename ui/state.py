@@ -20,6 +20,10 @@ DEFAULTS: dict[str, object] = {
     # Sign-in: the session token (its hash is in the database) and the last refusal.
     "auth_token": None,
     "auth_error": None,
+    # ... the one-time code that hands the browser its HttpOnly cookie, a cookie found ended, and a cookie to clear.
+    "auth_handoff": None,
+    "auth_cookie_dead": None,
+    "auth_clear_cookie": False,
     # Framework browser.
     "data_browse": "opm",
     # Workshop, participant's device: the workshop joined, who they are (pseudonym), the walk and the view.

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from tests.access.scan import open_as, render
 from toolkit import workshops as ws
-from toolkit.access.accounts import MAX_FAILURES, authenticate, create_user, start_session
+from toolkit.access.accounts import MAX_FAILURES, authenticate, create_user, setup_code, start_session
 from toolkit.capture.assessment import new_pseudonym
 from toolkit.store.db import session_scope
 from toolkit.store.models import utcnow
@@ -41,6 +41,7 @@ def sign_in(at, username: str, password: str):
 def test_a_password_set_on_the_page_is_stored_as_argon2_and_never_kept_or_logged(engine, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     at = open_as("app_pages/account.py")
+    at.text_input(key="account_setup_code").input(setup_code())
     at.text_input(key="account_user").input("chair")
     at.text_input(key="account_pw1").input(PW)
     at.text_input(key="account_pw2").input(PW)
@@ -65,7 +66,9 @@ def test_sign_in_is_throttled_on_the_page(engine) -> None:
         sign_in(at, "facil", "wrong password 123")
         assert "Wrong username or password." in "\n".join(e.value for e in at.error)
     sign_in(at, "facil", PW)  # the right password, too late
-    assert "Too many failed attempts" in "\n".join(e.value for e in at.error)
+    told = "\n".join(e.value for e in at.error)
+    assert re.fullmatch(r"Too many attempts to sign in\. Wait (\d+) seconds, then try again\.", told), told
+    assert 0 < int(re.findall(r"\d+", told)[0]) <= 30
     assert not at.session_state["auth_token"]
 
 
@@ -185,10 +188,25 @@ def test_a_database_password_is_never_printed(tmp_path) -> None:
     assert "S3cretPass" not in done.stdout + done.stderr
 
 
-def test_the_start_page_shows_where_the_data_lives_without_the_password(monkeypatch, db_url) -> None:
+def test_the_start_page_shows_where_the_data_lives_only_to_administrators_and_never_the_password(
+    monkeypatch, db_url
+) -> None:
+    from sqlalchemy.engine import make_url
+
     from toolkit.core.settings import get_settings
 
-    seen = render(open_as("app_pages/start.py"), "start").text()
+    with session_scope() as s:
+        create_user("chair", PW, "administrator", session=s)
+        create_user("facil", PW, "facilitator", session=s)
+        admin = start_session(authenticate("chair", PW, session=s), session=s)
+        facil = start_session(authenticate("facil", PW, session=s), session=s)
+    where = make_url(db_url)
+    for token in (None, facil):  # anonymous visitors and other roles learn neither the host nor the name
+        seen = render(open_as("app_pages/start.py", token=token), "start").text()
+        assert "SQLite file" not in seen and "PostgreSQL database" not in seen
+        assert str(where.database) not in seen and (not where.host or where.host not in seen)
+        assert "administrators see which one" in seen
+    seen = render(open_as("app_pages/start.py", token=admin), "start").text()
     assert "SQLite file" in seen or "PostgreSQL" in seen
     # trust authentication on the test server ignores the password, so the page really connects with this URL
     url = db_url.replace("//postgres@", "//postgres:S3cretPass@", 1) if "//postgres@" in db_url else None
@@ -197,7 +215,7 @@ def test_the_start_page_shows_where_the_data_lives_without_the_password(monkeypa
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     try:
-        shown = render(open_as("app_pages/start.py"), "start")
+        shown = render(open_as("app_pages/start.py", token=admin), "start")
         assert "PostgreSQL database" in shown.text() and "S3cretPass" not in shown.text()
     finally:
         get_settings.cache_clear()

@@ -1,4 +1,4 @@
-"""Start `streamlit run app.py` on a free port against a given database, for browser tests and screenshots."""
+"""Start `streamlit run serve.py` (app.py's pages and the sign-in cookie route) on a free port against a given database, for browser tests and screenshots."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    database_url: str, *, port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
+    database_url: str,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    entry: str = "serve.py",
 ) -> Iterator[str]:
     """Run the app until the block ends; yields its base URL once it answers its health check."""
     port = port or free_port()
@@ -46,7 +51,7 @@ def streamlit_server(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / entry),
             "--server.port",
             str(port),
             "--server.address",

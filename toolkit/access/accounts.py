@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import overload
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from toolkit.access import throttle
+from toolkit.access.throttle import AuthError
 from toolkit.store.models import LoginSession, User, utcnow
 
 ROLES = ("participant", "facilitator", "scrutineer", "administrator")
@@ -56,16 +60,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+MAX_FAILURES = throttle.USER_RULE.free  # failures a name gets before the waits begin (see throttle.py)
 SESSION_HOURS = 8
 IDLE_MINUTES = 60
+HANDOFF_MINUTES = 2
 
 _hasher = PasswordHasher()
-
-
-class AuthError(Exception):
-    """Sign-in refused; the message is safe to show (it never says which of name or password was wrong)."""
 
 
 @dataclass(frozen=True)
@@ -122,29 +122,28 @@ def list_users(*, session: Session) -> list[Identity]:
     return [Identity(u.username, u.role) for u in session.scalars(select(User).order_by(User.username))]
 
 
-def authenticate(username: str, password: str, *, session: Session, now: datetime | None = None) -> Identity:
-    """Check a password; after MAX_FAILURES wrong tries the account is locked for LOCK_MINUTES."""
+def authenticate(
+    username: str, password: str, *, session: Session, client: str | None = None, now: datetime | None = None
+) -> Identity:
+    """Check a password, throttled by name (known or not) and by client with growing waits (see throttle.py).
+
+    Raises Throttled (an AuthError, before any check) or AuthError; neither says whether the name exists.
+    """
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == _norm(username)))
+    name = _norm(username)
+    rules = {throttle.user_key(name): throttle.USER_RULE}
+    if client:
+        rules[throttle.client_key(client)] = throttle.CLIENT_RULE
+    throttle.claim(rules, session=session, now=now)  # commits this attempt's count before the slow check
+    user = session.scalar(select(User).where(User.username == name))
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check, so names cannot be probed by timing
         raise AuthError("Wrong username or password.")
-    locked = _aware(user.locked_until)
-    if locked is not None and locked > now:
-        minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-        raise AuthError(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_attempts += 1
-        if user.failed_attempts >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_attempts = 0
-        # Committed now: callers roll back on the AuthError (session_scope does), which would undo the count and
-        # leave sign-in unthrottled.
-        session.commit()
         raise AuthError("Wrong username or password.") from None
-    user.failed_attempts, user.locked_until = 0, None
+    throttle.give_back(rules, reset={throttle.user_key(name)}, session=session)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.flush()
@@ -175,12 +174,18 @@ def start_session(identity: Identity, *, session: Session, now: datetime | None 
     return token
 
 
+def _session_row(token: str, *, session: Session) -> LoginSession | None:
+    """The session behind a page token or a cookie (two secrets of one session; either signs out both)."""
+    h = _token_hash(token)
+    return session.scalar(select(LoginSession).where(or_(LoginSession.token_hash == h, LoginSession.cookie_hash == h)))
+
+
 def check_session(token: str | None, *, session: Session, now: datetime | None = None) -> Identity | None:
-    """The identity behind a session token, or None if unknown, expired or idle too long."""
+    """The identity behind a session token or cookie, or None if unknown, expired or idle too long."""
     if not token:
         return None
     now = now or utcnow()
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    row = _session_row(token, session=session)
     if row is None:
         return None
     if _aware(row.expires_at) <= now or _aware(row.last_seen) + timedelta(minutes=IDLE_MINUTES) <= now:
@@ -193,13 +198,71 @@ def check_session(token: str | None, *, session: Session, now: datetime | None =
     return Identity(user.username, user.role) if user else None
 
 
+def issue_handoff(token: str, *, session: Session) -> str:
+    """A one-time code with which the browser fetches the session's HttpOnly cookie, valid HANDOFF_MINUTES."""
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if row is None:
+        raise AuthError("That session has ended.")
+    code = secrets.token_urlsafe(32)
+    row.handoff_hash = _token_hash(code)
+    session.flush()
+    return code
+
+
+def redeem_handoff(code: str, *, session: Session, now: datetime | None = None) -> str | None:
+    """The cookie secret for a fresh, unused hand-over code (the code dies at once), or None."""
+    if not code:
+        return None
+    now = now or utcnow()
+    row = session.scalar(select(LoginSession).where(LoginSession.handoff_hash == _token_hash(code)))
+    if row is None:
+        return None
+    row.handoff_hash = None
+    if _aware(row.created_at) + timedelta(minutes=HANDOFF_MINUTES) <= now or _aware(row.expires_at) <= now:
+        session.flush()
+        return None
+    cookie = secrets.token_urlsafe(32)
+    row.cookie_hash = _token_hash(cookie)
+    session.flush()
+    return cookie
+
+
+def session_seconds_left(token: str, *, session: Session, now: datetime | None = None) -> int:
+    """Seconds until the session's hard limit (the cookie's Max-Age), 0 if it has none."""
+    row = _session_row(token, session=session)
+    if row is None:
+        return 0
+    return max(0, int((_aware(row.expires_at) - (now or utcnow())).total_seconds()))
+
+
 def end_session(token: str | None, *, session: Session) -> None:
-    """Sign out: the token stops working at once."""
+    """Sign out: the session ends at once, for the page and for the browser's cookie alike."""
     if token:
-        row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        row = _session_row(token, session=session)
         if row is not None:
             session.delete(row)
             session.flush()
+
+
+_setup_lock = threading.Lock()
+_setup: list[str] = []
+
+
+def setup_code() -> str:
+    """This process's one-time code for creating the first administrator (printed on the server's console)."""
+    with _setup_lock:
+        if not _setup:
+            _setup.append(f"{secrets.randbelow(10**12):012d}")
+        return _setup[0]
+
+
+def create_first_admin(username: str, password: str, code: str, *, session: Session) -> User:
+    """The first administrator, only with this process's setup code and only while no account exists."""
+    if not hmac.compare_digest(code.replace(" ", "").replace("-", ""), setup_code()):
+        raise ValueError("that is not the setup code printed on the server's console")
+    if count_users(session=session) > 0:
+        raise ValueError("an account already exists: ask an administrator")
+    return create_user(username, password, "administrator", session=session)
 
 
 def set_password(username: str, password: str, *, session: Session) -> None:
