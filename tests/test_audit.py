@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from toolkit.store.areas import delete_area, get_or_create_area, get_or_create_cycle, resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.audit import CLI, entries, record
@@ -105,7 +107,7 @@ def test_an_import_is_audited_per_area_and_cycle_and_a_refused_one_leaves_no_lin
     head = "area,cycle,respondent,agency,level,framework,item,score,comment\n"
     good = head + f"Ashvale,2026,r1,police,frontline,opm,{item},3,\nAshvale,2026,r2,health,frontline,opm,{item},4,\n"
     import_ratings(good.encode(), "ashvale.csv", session=session, catalogue=catalogue, by="ana")
-    try:
+    with pytest.raises(RatingsFileError):
         import_ratings(
             (head + "Ashvale,2026,r3,police,frontline,opm,nope,3,\n").encode(),
             "bad.csv",
@@ -113,7 +115,5 @@ def test_an_import_is_audited_per_area_and_cycle_and_a_refused_one_leaves_no_lin
             catalogue=catalogue,
             by="ana",
         )
-    except RatingsFileError:
-        pass
     [line] = entries(session=session, action="import")
     assert (line.actor, line.target, line.after) == ("ana", "2026 ashvale.csv", {"rows": 2, "respondents": 2})
