@@ -6,6 +6,7 @@ import streamlit as st
 
 from toolkit.store.areas import find_area, set_area_context
 from ui.resources import catalogue, db
+from ui.widgets import picked_area, refusing
 
 TAGS = {
     "nation": "Nation",
@@ -22,11 +23,12 @@ def area_context(area: str) -> tuple[dict[str, str], dict[str, str]]:
         return dict(a.context or {}), dict(a.tags or {})
 
 
+@refusing
 def save_context() -> None:
     """Store the context factors and tags as the page's form holds them."""
     ss = st.session_state
     factors = {f.id: ss.get(f"ctx_{f.id}", "") for f in catalogue().opm.context_factors}
     tags = {t: ss.get(f"ctx_tag_{t}", "") for t in TAGS}
     with db() as s:
-        set_area_context(ss["sel_area"], factors, tags, session=s)
+        set_area_context(picked_area("edit_area"), factors, tags, session=s)
     ss["ctx_saved"] = True

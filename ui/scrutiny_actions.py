@@ -12,6 +12,7 @@ from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.widgets import picked, refusing
 
 ss = st.session_state
 
@@ -61,12 +62,13 @@ def _run(fn: Callable[[Session], object], ok: str) -> None:
         ss["scr_msg"] = ("error", f"Not saved: {exc}")
 
 
+@refusing
 def log() -> None:
     """Log the evidence note in the form; clear the note when it is saved."""
     _run(
         lambda s: evidence.log_evidence(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            picked("log_evidence")[0],
+            picked("log_evidence")[1],
             note=ss["scr_note"],
             source=ss["scr_source"],
             seen_on=ss["scr_date"],
@@ -108,12 +110,13 @@ def resolve() -> None:
     ss["scr_pick"] = None
 
 
+@refusing
 def add_trail() -> None:
     """Add the decision in the form to the trail; clear the form when it is saved."""
     _run(
         lambda s: trail.add_trail(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            picked("log_evidence")[0],
+            picked("log_evidence")[1],
             decision=ss["scr_t_decision"],
             decided_on=ss["scr_t_date"],
             practice_change=ss["scr_t_change"],
@@ -155,12 +158,13 @@ def pick_check() -> None:
     ss["scr_c_status"], ss["scr_c_note"] = j.get("status", "not_checked"), j.get("note", "")
 
 
+@refusing
 def save_check() -> None:
     """Save the judgement of the chosen checklist point."""
     _run(
         lambda s: checklist.set_check(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            picked("log_evidence")[0],
+            picked("log_evidence")[1],
             ss["scr_c_pick"],
             ss["scr_c_status"],
             ss["scr_c_note"],
@@ -172,23 +176,21 @@ def save_check() -> None:
     )
 
 
+@refusing
 def save_signoffs() -> None:
     """Save the three partners' sign-offs (a blank name withdraws one)."""
 
     def write(s: Session) -> None:
         for p in checklist.PARTNERS:
-            checklist.sign_off(
-                ss["sel_area"], ss["sel_cycle"], p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s
-            )
+            checklist.sign_off(*picked("log_evidence"), p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s)
 
     _run(write, "Sign-offs saved.")
 
 
+@refusing
 def save_statement() -> None:
     """Save the scrutineer's covering statement."""
     _run(
-        lambda s: checklist.set_statement(
-            ss["sel_area"], ss["sel_cycle"], ss["scr_statement"], by=ss["scr_user"], session=s
-        ),
+        lambda s: checklist.set_statement(*picked("log_evidence"), ss["scr_statement"], by=ss["scr_user"], session=s),
         "Statement saved.",
     )

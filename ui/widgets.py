@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TypeVar, cast
+import functools
+from collections.abc import Callable, Collection
+from typing import ParamSpec, TypeVar, cast
 
 import streamlit as st
 
-from toolkit.access.scope import areas_visible
+from toolkit.access.scope import AccessDenied, areas_visible
 from toolkit.store.areas import AreaSummary, list_areas
 from ui.resources import db
 from ui.scope import actor
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class NotOffered(ValueError):
@@ -41,14 +43,29 @@ def areas_offered(action: str | None = None) -> list[AreaSummary]:
         return [a for a in list_areas(session=s) if a.area in names]
 
 
-def picked(action: str | None = None) -> tuple[str, str | None]:
+def picked_area(action: str | None = None) -> str:
+    """The chosen area, for a callback: refused (NotOffered) unless the picker could have offered it to this account."""
+    return offered(st.session_state.get("sel_area"), [a.area for a in areas_offered(action)])
+
+
+def picked(action: str | None = None) -> tuple[str, str]:
     """The chosen area and cycle, for a callback: refused (NotOffered) unless the picker could have offered them."""
     areas = {a.area: [c.cycle for c in a.cycles] for a in areas_offered(action)}
     area = offered(st.session_state.get("sel_area"), areas)
-    cycle = st.session_state.get("sel_cycle")
-    if cycle is not None:
-        offered(cycle, areas[area])
-    return str(area), cycle
+    return area, offered(st.session_state.get("sel_cycle"), areas[area])
+
+
+def refusing(callback: Callable[P, None]) -> Callable[P, None]:
+    """A callback that shows why it did nothing, instead of acting on a choice the page did not offer or may not make."""
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except (NotOffered, AccessDenied) as exc:
+            st.error(str(exc))  # shown at the top of the page's next run
+
+    return run
 
 
 def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str | None, str | None]:
