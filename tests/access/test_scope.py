@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import streamlit as st
@@ -17,6 +18,7 @@ from sqlalchemy import select, text
 
 from tests.access.scan import open_as, render
 from tests.access.world import ACCOUNTS, AREAS, PW, X, Y, build, forge
+from tests.bad_input.helpers import opm_items, row, to_csv
 from tests.pages import texts
 from toolkit import workshops as ws
 from toolkit.access.accounts import Identity, create_user
@@ -25,7 +27,7 @@ from toolkit.access.scope import LOCAL, OPERATOR, AccessDenied, allowed, areas_v
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 from toolkit.store.audit import entries
 from toolkit.store.db import alembic_config, make_engine, session_scope, upgrade
-from toolkit.store.models import Area, Membership, User
+from toolkit.store.models import Area, Cycle, Membership, Respondent, User
 from ui import data_actions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,6 +145,35 @@ def test_a_facilitator_cannot_download_another_areas_raw_ratings(engine, world) 
     with pytest.raises(AccessDenied):
         _as(world.tokens["facx"], lambda: data_actions.export_ratings(Y, "2026", "csv"))
     assert b"Northshire" in _as(world.tokens["facx"], lambda: data_actions.export_ratings(X, "2026", "csv"))
+
+
+def test_a_facilitator_cannot_import_ratings_into_another_area(engine, catalogue, world) -> None:
+    o = opm_items(catalogue)
+    upload = SimpleNamespace(name="y.csv", getvalue=lambda: to_csv([row(o[0], "5", area=Y, respondent="intruder")]))
+    st.session_state["data_upload"] = upload
+    try:
+        _as(world.tokens["facx"], data_actions.import_upload)
+        assert st.session_state["data_result"][0] == "denied"
+    finally:
+        del st.session_state["data_upload"]
+    with session_scope(engine) as s:
+        assert "intruder" not in set(s.scalars(select(Respondent.pseudonym)))
+
+
+def test_a_facilitator_cannot_create_a_partnership_of_their_own(engine, world) -> None:
+    at = open_as("app_pages/start.py", token=world.tokens["facx"])
+    at.text_input(key="start_new_area").input("Newtown")
+    at.text_input(key="start_new_cycle").input("2026")
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert "Not created" in texts(at)
+    at = open_as("app_pages/start.py", token=world.tokens["facx"])
+    at.text_input(key="start_new_area").input(X)
+    at.text_input(key="start_new_cycle").input("2027")  # a new cycle of their own area is theirs to make
+    next(b for b in at.button if b.label == "Create").click().run()
+    with session_scope(engine) as s:
+        names = set(s.scalars(select(Area.name)))
+        cycles = set(s.scalars(select(Cycle.name).join(Area).where(Area.name == X)))
+    assert "Newtown" not in names and "2027" in cycles
 
 
 def _as(token: str, fn):
