@@ -65,10 +65,11 @@ def _run(fn: Callable[[Session], object], ok: str) -> None:
 @refusing
 def log() -> None:
     """Log the evidence note in the form; clear the note when it is saved."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: evidence.log_evidence(
-            picked("log_evidence")[0],
-            picked("log_evidence")[1],
+            area,
+            cycle,
             note=ss["scr_note"],
             source=ss["scr_source"],
             seen_on=ss["scr_date"],
@@ -113,10 +114,11 @@ def resolve() -> None:
 @refusing
 def add_trail() -> None:
     """Add the decision in the form to the trail; clear the form when it is saved."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: trail.add_trail(
-            picked("log_evidence")[0],
-            picked("log_evidence")[1],
+            area,
+            cycle,
             decision=ss["scr_t_decision"],
             decided_on=ss["scr_t_date"],
             practice_change=ss["scr_t_change"],
@@ -161,10 +163,11 @@ def pick_check() -> None:
 @refusing
 def save_check() -> None:
     """Save the judgement of the chosen checklist point."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: checklist.set_check(
-            picked("log_evidence")[0],
-            picked("log_evidence")[1],
+            area,
+            cycle,
             ss["scr_c_pick"],
             ss["scr_c_status"],
             ss["scr_c_note"],
@@ -179,10 +182,11 @@ def save_check() -> None:
 @refusing
 def save_signoffs() -> None:
     """Save the three partners' sign-offs (a blank name withdraws one)."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
 
     def write(s: Session) -> None:
         for p in checklist.PARTNERS:
-            checklist.sign_off(*picked("log_evidence"), p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s)
+            checklist.sign_off(area, cycle, p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s)
 
     _run(write, "Sign-offs saved.")
 
@@ -190,7 +194,8 @@ def save_signoffs() -> None:
 @refusing
 def save_statement() -> None:
     """Save the scrutineer's covering statement."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
-        lambda s: checklist.set_statement(*picked("log_evidence"), ss["scr_statement"], by=ss["scr_user"], session=s),
+        lambda s: checklist.set_statement(area, cycle, ss["scr_statement"], by=ss["scr_user"], session=s),
         "Statement saved.",
     )
