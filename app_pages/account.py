@@ -1,16 +1,80 @@
-"""Account: sign in or out, and create the first administrator on a new installation."""
+"""Account: sign in or out, create the first administrator, and (administrators) manage accounts and memberships."""
 
+import pandas as pd
 import streamlit as st
 
-from toolkit.access.accounts import count_users
+from toolkit.access.accounts import ACCOUNT_ROLES, MIN_PASSWORD, Member, count_users
+from toolkit.access.memberships import EVERY_AREA, accounts
+from toolkit.access.scope import cross_area
+from ui import account_actions as actions
 from ui.auth import first_admin_form, identity, sign_in_form, sign_out
 from ui.resources import db
+from ui.scope import actor
+from ui.workshops import plain
+
+
+def _where(m: Member) -> str:
+    return f"{m.role} for {m.area or EVERY_AREA}"
+
 
 st.title("Account")
 who = identity()
 if who:
-    st.write(f"Signed in as **{who.username}** ({who.role}).")
+    me = actor()
+    held = "; ".join(_where(m) for m in (me.memberships or ())) if me else ""
+    st.write(f"Signed in as **{plain(who.username)}** ({who.role}).")
+    st.caption(f"Memberships: {plain(held) or 'none yet: ask an administrator'}.")
     st.button("Sign out", on_click=sign_out, key="account_signout")
+    if msg := st.session_state.pop("account_msg", None):
+        st.info(plain(msg))
+    if not cross_area(me, "manage_users"):
+        st.stop()
+    st.subheader("Accounts and memberships")
+    st.write(
+        "A membership is a role for one partnership, or for every area (a regional or national scrutineer, an "
+        "administrator). Facilitators and scrutineers see and export only their partnerships' data; peers in a "
+        "benchmark are named only for a role over every area. Every change here is written to the audit log."
+    )
+    with db() as s:
+        everyone = accounts(session=s)
+    st.dataframe(
+        pd.DataFrame(
+            [{"Account": a.username, "Main role": a.role, "Memberships": a.described} for a in everyone],
+            columns=["Account", "Main role", "Memberships"],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    places, names = actions.area_options(), [a.username for a in everyone]
+    c1, c2 = st.columns(2)
+    with c1, st.form("account_add_form"):
+        st.markdown("**Add an account**")
+        st.text_input("Username", key="account_new_user")
+        st.selectbox("Role", ACCOUNT_ROLES, key="account_new_role")
+        st.multiselect("For the partnerships", places[:-1], key="account_new_areas", placeholder="Choose areas")
+        st.checkbox("For every area", key="account_new_every")
+        st.text_input(f"Password (at least {MIN_PASSWORD} characters)", type="password", key="account_new_pw1")
+        st.text_input("Password again", type="password", key="account_new_pw2")
+        st.form_submit_button("Add account", on_click=actions.add, type="primary")
+    with c2, st.form("account_grant_form"):
+        st.markdown("**Give a role for a partnership**")
+        st.selectbox("Account", names, key="account_grant_user")
+        st.selectbox("Role", ACCOUNT_ROLES, key="account_grant_role")
+        st.selectbox("Partnership", places, key="account_grant_area")
+        st.form_submit_button("Give the role", on_click=actions.give)
+    c1, c2 = st.columns(2)
+    held_all = actions.membership_options()
+    with c1, st.form("account_revoke_form"):
+        st.markdown("**Take a role away**")
+        st.selectbox("Membership", list(held_all), key="account_revoke_pick", format_func=lambda k: held_all.get(k, k))
+        st.checkbox("I understand this account loses that access at once", key="account_revoke_sure")
+        st.form_submit_button("Take the role away", on_click=actions.take)
+    with c2, st.form("account_pw_form"):
+        st.markdown("**Set a password**")
+        st.selectbox("Account", names, key="account_pw_user")
+        st.text_input(f"New password (at least {MIN_PASSWORD} characters)", type="password", key="account_pw_new1")
+        st.text_input("New password again", type="password", key="account_pw_new2")
+        st.form_submit_button("Set the password", on_click=actions.password)
     st.stop()
 with db() as s:
     first = count_users(session=s) == 0

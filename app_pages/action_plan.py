@@ -42,7 +42,7 @@ st.caption(
     "move, so the next cycle shows whether it worked. Kantar (2021, Table 2) advises choosing trusted messengers, "
     "consistent channels, and keeping momentum with visible progress."
 )
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="edit_action_plan")
 if not (area and cycle):
     st.stop()
 if msg := st.session_state.pop("plan_msg", None):

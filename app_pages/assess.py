@@ -8,7 +8,7 @@ from toolkit.store.areas import NotFound, resolve_cycle
 from toolkit.store.ratings import find_respondent, respondent_answers
 from ui.resources import catalogue, db, settings
 from ui.widgets import DONT_KNOW as DK
-from ui.widgets import area_cycle_picker, rate_statement
+from ui.widgets import NotOffered, area_cycle_picker, picked, rate_statement
 from ui.workshops import plain
 
 cat = catalogue()
@@ -42,7 +42,11 @@ def _restore() -> None:
 
 
 def _start() -> None:
-    area, cycle = st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
+    try:  # the area and cycle as offered to this visitor, never as sent (a crafted client can send any text)
+        area, cycle = picked()
+    except NotOffered as exc:
+        st.session_state["assess_error"] = str(exc)
+        return
     pseudonym = new_pseudonym()
     ss = st.session_state  # widget keys vanish once their widgets stop rendering, so keep the choices apart
     everything = bool(ss.get("assess_pick_all"))
@@ -105,6 +109,8 @@ if not st.session_state["assess_respondent"]:
         "'Don't know' whenever you are not sure. Your answers are saved as you go and shown only in groups of "
         f"{settings().min_group_size} or more."
     )
+    if err := st.session_state.pop("assess_error", None):
+        st.error(err)
     area, cycle = area_cycle_picker()
     if area and cycle:
         c1, c2 = st.columns(2)

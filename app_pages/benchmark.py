@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from toolkit.access.scope import cross_area
 from toolkit.analysis.benchmark.exports import export_bytes
 from toolkit.analysis.benchmark.measures import C_KEYS, STAGE_KEYS, key_label
 from toolkit.analysis.benchmark.peers import TAG_KEYS, TAG_NAMES
@@ -12,13 +13,15 @@ from toolkit.analysis.benchmark.view import peers_table
 from ui.auth import require
 from ui.benchmarks import comparison, filter_label, history_spec, tags
 from ui.resources import catalogue
-from ui.widgets import area_cycle_picker
+from ui.scope import actor
+from ui.widgets import area_cycle_picker, keep_offered
 from ui.workshops import plain
 
 st.title("Benchmark")
-who = require("view_results", what="benchmarks")
-named = who.can("view_peers_named")
-area, cycle = area_cycle_picker()
+require("view_results", what="benchmarks")
+# Peers are named only for a role over every area: a member of named areas sees other areas as Peer 01, 02, ...
+named = cross_area(actor(), "view_peers_named")
+area, cycle = area_cycle_picker(action="view_results")
 if not (area and cycle):
     st.stop()
 
@@ -27,9 +30,10 @@ st.markdown("**Compare with** (peers are filtered by the areas' tags; the area i
 cols = st.columns(len(TAG_KEYS))
 for col, key in zip(cols, TAG_KEYS, strict=True):
     values = sorted({t[key] for t in all_tags.values() if t.get(key)})
+    choices = keep_offered(f"bench_f_{key}", ["any", "same", *values], "any")
     col.selectbox(
         TAG_NAMES[key],
-        ["any", "same", *values],
+        choices,
         key=f"bench_f_{key}",
         format_func=filter_label,
     )
@@ -63,7 +67,7 @@ st.vega_lite_chart(comp["specs"]["cs"], width="stretch")
 st.subheader("Change over cycles")
 st.selectbox(
     "Measure",
-    ["overall", *STAGE_KEYS, *C_KEYS],
+    keep_offered("bench_hist_key", ["overall", *STAGE_KEYS, *C_KEYS], "overall"),
     key="bench_hist_key",
     format_func=lambda k: key_label(k, catalogue()),
 )

@@ -13,7 +13,7 @@ st.caption(
     "The partnership's context shapes what works: Kantar (2021) found that prior multi-agency experience, agencies that span "
     "several areas, local need, size and structural change all made a difference."
 )
-area, _cycle = area_cycle_picker()
+area, _cycle = area_cycle_picker(action="edit_area")
 if not area:
     st.stop()
 context, tags = area_context(area)

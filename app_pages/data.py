@@ -4,11 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.config import Config
-from toolkit.capture.ratings_export import export_bytes, export_frame
 from toolkit.capture.validate import COLUMNS
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
 from toolkit.reports.blocks import report_tables
-from toolkit.reports.bundle_out import bundle_bytes
 from toolkit.reports.content import build_report
 from toolkit.reports.render import MIME, render, slug
 from toolkit.reports.toc_files import toc_graphml, toc_mermaid, toc_png, toc_svg
@@ -16,6 +14,7 @@ from ui import data_actions as actions
 from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.scope import may_in
 from ui.widgets import area_cycle_picker
 from ui.workshops import plain
 
@@ -35,6 +34,8 @@ st.button("Import", on_click=actions.import_upload, type="primary", key="data_im
 if res := st.session_state.pop("data_result", None):
     if res[0] == "ok":
         st.success(plain(res[1]))
+    elif res[0] == "denied":
+        st.error(plain(res[1]))
     else:
         exc = res[1]
         st.error(f"{plain(exc.file)}: nothing was imported. {len(exc.errors)} problem(s) to fix:")
@@ -47,7 +48,8 @@ if res := st.session_state.pop("data_result", None):
         )
 
 st.subheader("Export ratings")
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="view_results")
+can_export_raw = can_export_raw and may_in("export_raw", area)  # only the areas the account is a member of
 if area and not can_export_raw:
     st.caption(
         "Your account cannot export the raw ratings (they hold every comment); the report below has the results."
@@ -55,10 +57,6 @@ if area and not can_export_raw:
 if area and can_export_raw:
     whole = st.checkbox("Every cycle of this area", key="data_all_cycles")
     chosen = None if whole else cycle
-
-    def _export(fmt: str, area: str = area, chosen: str | None = chosen) -> bytes:
-        with db() as s:
-            return export_bytes(export_frame(area, chosen, session=s), fmt)
 
     st.caption(
         "Text that a spreadsheet would run as a formula is prefixed with an apostrophe. The file is built when you click."
@@ -72,7 +70,7 @@ if area and can_export_raw:
     ):
         col.download_button(
             f"Download {fmt.upper()}",
-            lambda fmt=fmt: _export(fmt),
+            lambda fmt=fmt, a=area, c=chosen: actions.export_ratings(a, c, fmt),
             file_name=f"{stem}.{fmt}",
             mime=mime,
             key=f"data_dl_{fmt}",
@@ -147,16 +145,12 @@ if area and cycle:
         "(use Import above, or `python -m toolkit import FILE`)."
     )
 
-    def _bundle(area: str = area) -> bytes:
-        with db() as s:
-            return bundle_bytes(area, session=s)
-
     toc = analysis(area, cycle).toc
     stem = f"{slug(area)}_{slug(cycle)}_theory_of_change"
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.download_button(
         "Area bundle (JSON)",
-        _bundle if can_export_raw else b"",
+        (lambda a=area: actions.export_bundle(a)) if can_export_raw else b"",
         file_name=f"{slug(area)}_bundle.json",
         mime="application/json",
         key="data_dl_bundle",

@@ -24,7 +24,7 @@ by_id = {iv.id: iv for iv in cat.interventions}
 
 st.title("Interventions")
 gate("appraise", what="the interventions page")
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="appraise")
 if not (area and cycle):
     st.stop()
 a = analysis(area, cycle)

@@ -13,7 +13,7 @@ from ui.widgets import area_cycle_picker
 
 st.title("Results")
 gate("view_results", what="the results")
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="view_results")
 if not (area and cycle):
     st.stop()
 a = analysis(area, cycle)

@@ -20,7 +20,7 @@ ss = st.session_state
 st.title("Scrutiny")
 who = require("log_evidence", what="the scrutiny pages")
 ss["scr_user"] = who.username
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="log_evidence")
 if not (area and cycle):
     st.stop()
 cat = catalogue()

@@ -19,7 +19,7 @@ st.caption(
     "Kantar's Theory of Change for multi-agency safeguarding partnership working (2021, Annex 1): inputs lead to "
     "outputs, then to intermediate and ultimate outcomes. Ratings roll up onto each box."
 )
-area, cycle = area_cycle_picker()
+area, cycle = area_cycle_picker(action="view_results")
 if not (area and cycle):
     st.stop()
 a = analysis(area, cycle)

@@ -5,10 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from toolkit.access.scope import AccessDenied
 from toolkit.charts import results as charts
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
-from toolkit.store.areas import CycleRef, list_areas
+from toolkit.store.areas import CycleRef
 from toolkit.store.plans import shortlist, shortlist_add, shortlist_remove
 from toolkit.workshops import (
     FRAMEWORKS,
@@ -31,6 +32,8 @@ from toolkit.workshops import (
 )
 from ui.auth import recheck, require
 from ui.resources import catalogue, db
+from ui.scope import actor
+from ui.widgets import NotOffered, areas_offered, offered
 from ui.workshops import REFRESH_FACILITATOR, config, plain, qr, room, suggestions
 
 heading = st.empty()  # "Run a workshop", or the workshop's own name in presentation view
@@ -52,19 +55,27 @@ def _create() -> None:
                 title=ss.get("workshop_f_title") or "",
                 created_by=who.username,
                 session=s,
+                actor=actor(),
             )
         ss["workshop_sel"] = w.code
         ss["workshop_msg"] = ("success", f"Workshop created. Its join code is {format_code(w.code)}.")
-    except ValueError as exc:
-        ss["workshop_msg"] = ("error", f"Not created: {exc}.")
+    except (ValueError, AccessDenied) as exc:
+        ss["workshop_msg"] = ("error", f"Not created: {str(exc).rstrip('.')}.")
 
 
 def _act(action, *args) -> None:
-    try:
+    try:  # the toolkit checks the signed-in account against the workshop's own area and owner
         with db() as s:
-            action(ss["workshop_sel"], *args, session=s)
-    except (ValueError, JoinError) as exc:
-        ss["workshop_msg"] = ("error", f"Not done: {exc}.")
+            action(ss["workshop_sel"], *args, session=s, actor=actor())
+    except (ValueError, JoinError, AccessDenied) as exc:
+        ss["workshop_msg"] = ("error", f"Not done: {str(exc).rstrip('.')}.")
+
+
+def _pick(offered_codes: list[str]) -> None:
+    try:
+        ss["workshop_sel"] = offered(ss.get("workshop_pick"), offered_codes)
+    except NotOffered as exc:
+        ss["workshop_msg"] = ("error", str(exc))
 
 
 def _save_shortlist(ref: CycleRef) -> None:
@@ -86,14 +97,14 @@ def _close() -> None:
     if not ss.get("workshop_confirm_close"):
         ss["workshop_msg"] = ("error", "Tick the box to confirm that the ratings become final, then close.")
         return
-    _act(lambda code, session: close(code, session=session))
+    _act(lambda code, session, actor: close(code, session=session, actor=actor))
     ss["workshop_confirm_close"] = False
 
 
 present = bool(ss["workshop_present"])
 with db() as s:
     mine = list_workshops(session=s, created_by=None if who.can("manage_users") else who.username)
-    areas = [a.area for a in list_areas(session=s)]
+areas = [a.area for a in areas_offered("run_workshop")]
 codes = {w.code: w for w in mine}
 if ss["workshop_sel"] not in codes:
     ss["workshop_sel"] = next((w.code for w in mine if w.status != "closed"), next(iter(codes), None))
@@ -137,7 +148,8 @@ if not present:
         list(codes),
         key="workshop_pick",
         format_func=lambda c: codes[c].label,
-        on_change=lambda: ss.update(workshop_sel=ss["workshop_pick"]),
+        on_change=_pick,
+        args=(list(codes),),
     )
 with db() as s:
     w = find_workshop(ss["workshop_sel"], session=s)
@@ -245,7 +257,7 @@ with st.expander("Facilitator controls") if present else st.container():
                 type="primary",
                 key="workshop_reveal",
                 on_click=_act,
-                args=(lambda code, session: reveal(code, session=session),),
+                args=(lambda code, session, actor: reveal(code, session=session, actor=actor),),
             )
     with c2, st.container(border=True):
         st.markdown("**Close the workshop**")
@@ -281,7 +293,7 @@ with st.expander("Facilitator controls") if present else st.container():
             "Stop the appraisal",
             key="workshop_appraisal",
             on_click=_act,
-            args=(lambda code, session: open_appraisal(code, False, session=session),),
+            args=(lambda code, session, actor: open_appraisal(code, False, session=session, actor=actor),),
         )
     else:
         c2.button(
@@ -289,5 +301,5 @@ with st.expander("Facilitator controls") if present else st.container():
             key="workshop_appraisal",
             disabled=not listed,
             on_click=_act,
-            args=(lambda code, session: open_appraisal(code, True, session=session),),
+            args=(lambda code, session, actor: open_appraisal(code, True, session=session, actor=actor),),
         )

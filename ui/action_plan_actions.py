@@ -11,6 +11,7 @@ from toolkit.store.plans import add_goal, add_step, delete_goal, update_step
 from ui.auth import identity
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.widgets import picked, refusing
 
 
 def who() -> str:
@@ -18,13 +19,13 @@ def who() -> str:
     return who.username if who else ""
 
 
+@refusing
 def goal(iv_id: str) -> None:
-    ss = st.session_state
     cat = catalogue()
     iv = next(iv for iv in cat.interventions if iv.id == iv_id)
-    nodes, items = default_targets(iv, cat, analysis(ss["sel_area"], ss["sel_cycle"]).items)
+    nodes, items = default_targets(iv, cat, analysis(*picked("edit_action_plan")).items)
     with db() as s:
-        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        ref = resolve_cycle(*picked("edit_action_plan"), session=s)
         add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=who(), cat=cat)
 
 
@@ -72,11 +73,12 @@ def drop(goal_id: int) -> None:
         delete_goal(goal_id, session=s, by=who())
 
 
+@refusing
 def carry() -> None:
     """Copy last cycle's goals and steps (not yet carried) into this cycle, so their progress continues."""
     ss = st.session_state
     with db() as s:
-        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        ref = resolve_cycle(*picked("edit_action_plan"), session=s)
         prev = previous_cycle(ref, session=s)
         if prev is None:
             ss["plan_msg"] = ("error", "This is the area's first cycle: there is no earlier plan to carry forward.")

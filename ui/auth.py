@@ -26,7 +26,7 @@ from toolkit.access.accounts import (
     issue_handoff,
     start_session,
 )
-from ui import account_actions
+from ui import first_admin
 from ui.resources import db
 
 COOKIE = "toolkit_session"
@@ -144,7 +144,7 @@ def sign_in_form(key: str = "auth") -> None:
 
 def first_admin_form() -> None:
     """On an installation without accounts: create the first administrator, with the server's one-time setup code."""
-    account_actions.announce_setup_code()
+    first_admin.announce_setup_code()
     st.subheader("Create the first administrator")
     st.write(
         "This installation has no accounts yet. The first account is an administrator, who can add facilitators and "
@@ -156,7 +156,7 @@ def first_admin_form() -> None:
         st.text_input("Username", key="account_user")
         st.text_input(f"Password (at least {MIN_PASSWORD} characters)", type="password", key="account_pw1")
         st.text_input("Password again", type="password", key="account_pw2")
-        st.form_submit_button("Create administrator", on_click=account_actions.first_admin, type="primary")
+        st.form_submit_button("Create administrator", on_click=first_admin.first_admin, type="primary")
 
 
 def require(action: str, *, what: str = "this page") -> Identity:

@@ -7,6 +7,7 @@ import streamlit as st
 from toolkit.store.areas import find_area, set_area_context
 from ui.auth import identity
 from ui.resources import catalogue, db
+from ui.widgets import picked_area, refusing
 
 TAGS = {
     "nation": "Nation",
@@ -23,6 +24,7 @@ def area_context(area: str) -> tuple[dict[str, str], dict[str, str]]:
         return dict(a.context or {}), dict(a.tags or {})
 
 
+@refusing
 def save_context() -> None:
     """Store the context factors and tags as the page's form holds them."""
     ss = st.session_state
@@ -30,5 +32,5 @@ def save_context() -> None:
     tags = {t: ss.get(f"ctx_tag_{t}", "") for t in TAGS}
     with db() as s:
         who = identity()
-        set_area_context(ss["sel_area"], factors, tags, session=s, by=who.username if who else "")
+        set_area_context(picked_area("edit_area"), factors, tags, session=s, by=who.username if who else "")
     ss["ctx_saved"] = True

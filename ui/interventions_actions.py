@@ -14,6 +14,7 @@ from toolkit.store.plans import (
 )
 from ui.auth import identity
 from ui.resources import catalogue, db
+from ui.widgets import picked, refusing
 
 DK = "dk"  # the radio option for don't know
 
@@ -27,18 +28,21 @@ def _who() -> str:
     return who.username if who else ""
 
 
+@refusing
 def add(iv_id: str) -> None:
     with db() as s:
-        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        ref = resolve_cycle(*picked("appraise"), session=s)
         shortlist_add(ref, iv_id, session=s, by=_who(), cat=catalogue())
 
 
+@refusing
 def remove(iv_id: str) -> None:
     with db() as s:
-        ref = resolve_cycle(st.session_state["sel_area"], st.session_state["sel_cycle"], session=s)
+        ref = resolve_cycle(*picked("appraise"), session=s)
         shortlist_remove(ref, iv_id, session=s, by=_who())
 
 
+@refusing
 def score(iv_id: str) -> None:
     ss = st.session_state
     rater = (ss.get(f"iv_rater_{iv_id}") or "").strip()
@@ -46,7 +50,7 @@ def score(iv_id: str) -> None:
         ss["iv_msg"] = ("error", "Say who is scoring (a name or a pseudonym) before saving.")
         return
     with db() as s:
-        ref = resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s)
+        ref = resolve_cycle(*picked("appraise"), session=s)
         for c in ids.APEASE:
             v = ss.get(f"iv_ap_{iv_id}_{c}")
             if v is not None:
@@ -63,12 +67,13 @@ def score(iv_id: str) -> None:
     ss["iv_msg"] = ("success", f"Scores saved for {_title(iv_id)}.")
 
 
+@refusing
 def decide(iv_id: str) -> None:
     ss = st.session_state
     who = identity()
     with db() as s:
         record_decision(
-            resolve_cycle(ss["sel_area"], ss["sel_cycle"], session=s),
+            resolve_cycle(*picked("appraise"), session=s),
             iv_id,
             ss.get(f"iv_sel_{iv_id}") == "Selected",
             ss.get(f"iv_why_{iv_id}", ""),

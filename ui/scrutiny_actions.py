@@ -12,6 +12,7 @@ from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
 from ui.resources import catalogue, db
+from ui.widgets import picked, refusing
 
 ss = st.session_state
 
@@ -62,12 +63,14 @@ def _run(fn: Callable[[Session], object], ok: str) -> None:
         ss["scr_msg"] = ("error", f"Not saved: {exc}")
 
 
+@refusing
 def log() -> None:
     """Log the evidence note in the form; clear the note when it is saved."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: evidence.log_evidence(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            area,
+            cycle,
             note=ss["scr_note"],
             source=ss["scr_source"],
             seen_on=ss["scr_date"],
@@ -99,16 +102,18 @@ def _offered(key: str, listed: str) -> int | None:
     return None
 
 
+@refusing
 def answer() -> None:
     """Save the partnership's answer to the chosen challenge."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     if (pick := _offered("scr_pick", "scr_open")) is None:
         return
     _run(
         lambda s: evidence.answer_challenge(
             pick,
             ss["scr_answer"],
-            area=ss["sel_area"],
-            cycle=ss["sel_cycle"],
+            area=area,
+            cycle=cycle,
             by=ss["scr_answer_by"] or ss["scr_user"],
             session=s,
         ),
@@ -116,38 +121,42 @@ def answer() -> None:
     )
 
 
+@refusing
 def resolve() -> None:
     """Resolve the chosen challenge with the reason given."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     if (pick := _offered("scr_pick", "scr_open")) is None:
         return
     _run(
         lambda s: evidence.resolve_challenge(
-            pick, area=ss["sel_area"], cycle=ss["sel_cycle"], by=ss["scr_user"], note=ss["scr_reason"], session=s
+            pick, area=area, cycle=cycle, by=ss["scr_user"], note=ss["scr_reason"], session=s
         ),
         "Challenge resolved.",
     )
     ss["scr_pick"] = None
 
 
+@refusing
 def reopen() -> None:
     """Open a resolved challenge again, so the partnership can change its answer."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     if (pick := _offered("scr_reopen_pick", "scr_closed")) is None:
         return
     _run(
-        lambda s: evidence.reopen_challenge(
-            pick, area=ss["sel_area"], cycle=ss["sel_cycle"], by=ss["scr_user"], session=s
-        ),
+        lambda s: evidence.reopen_challenge(pick, area=area, cycle=cycle, by=ss["scr_user"], session=s),
         "Challenge reopened.",
     )
     ss["scr_reopen_pick"] = None
 
 
+@refusing
 def add_trail() -> None:
     """Add the decision in the form to the trail; clear the form when it is saved."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: trail.add_trail(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            area,
+            cycle,
             decision=ss["scr_t_decision"],
             decided_on=ss["scr_t_date"],
             practice_change=ss["scr_t_change"],
@@ -169,13 +178,15 @@ def pick_trail() -> None:
     ss["scr_t_upd_change"], ss["scr_t_upd_outcome"] = (t["practice_change"], t["outcome"]) if t else ("", "")
 
 
+@refusing
 def update_trail() -> None:
     """Save what the chosen decision led to."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: trail.update_trail(
             ss["scr_t_pick"],
-            area=ss["sel_area"],
-            cycle=ss["sel_cycle"],
+            area=area,
+            cycle=cycle,
             by=ss["scr_user"],
             practice_change=ss["scr_t_upd_change"],
             outcome=ss["scr_t_upd_outcome"],
@@ -192,12 +203,14 @@ def pick_check() -> None:
     ss["scr_c_status"], ss["scr_c_note"] = j.get("status", "not_checked"), j.get("note", "")
 
 
+@refusing
 def save_check() -> None:
     """Save the judgement of the chosen checklist point."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
         lambda s: checklist.set_check(
-            ss["sel_area"],
-            ss["sel_cycle"],
+            area,
+            cycle,
             ss["scr_c_pick"],
             ss["scr_c_status"],
             ss["scr_c_note"],
@@ -209,29 +222,25 @@ def save_check() -> None:
     )
 
 
+@refusing
 def save_signoffs() -> None:
     """Save the three partners' sign-offs (a blank name withdraws one)."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
 
     def write(s: Session) -> None:
         for p in checklist.PARTNERS:
             checklist.sign_off(
-                ss["sel_area"],
-                ss["sel_cycle"],
-                p,
-                ss[f"scr_sign_{p}"],
-                ss[f"scr_sign_on_{p}"],
-                session=s,
-                by=ss["scr_user"],
+                area, cycle, p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s, by=ss["scr_user"]
             )
 
     _run(write, "Sign-offs saved.")
 
 
+@refusing
 def save_statement() -> None:
     """Save the scrutineer's covering statement."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
-        lambda s: checklist.set_statement(
-            ss["sel_area"], ss["sel_cycle"], ss["scr_statement"], by=ss["scr_user"], session=s
-        ),
+        lambda s: checklist.set_statement(area, cycle, ss["scr_statement"], by=ss["scr_user"], session=s),
         "Statement saved.",
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from toolkit.access.scope import AccessDenied, authorise_named
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 from toolkit.training.demo import DEMO_NOTICE, load_demo
 from ui.auth import may
 from ui.resources import catalogue, db
+from ui.scope import actor
 from ui.workshops import plain
 
 
@@ -22,8 +24,12 @@ def create() -> None:
         )
         return
     try:
-        with db() as s:
+        with db() as s:  # a cycle of one's own area, or (a role for every area) a new partnership
+            authorise_named(actor(), "edit_area", area, session=s)
             get_or_create_cycle(get_or_create_area(area, session=s), cycle, session=s)
+    except AccessDenied as exc:
+        st.session_state["start_msg"] = ("error", f"Not created: {exc}")
+        return
     except ValueError as exc:  # a name too long, or with a control character
         st.session_state["start_msg"] = ("error", f"Not created: {plain(str(exc))}.")
         return

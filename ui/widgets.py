@@ -2,28 +2,100 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Collection
+from typing import ParamSpec, TypeVar, cast
+
 import streamlit as st
 
-from toolkit.store.areas import list_areas
+from toolkit.access.scope import AccessDenied, areas_visible
+from toolkit.store.areas import AreaSummary, list_areas
 from ui.resources import db
+from ui.scope import actor
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
-def area_cycle_picker(key: str = "sel") -> tuple[str | None, str | None]:
-    """Choose the area and cycle to work on (stored in sel_area / sel_cycle for every page)."""
+class NotOffered(ValueError):
+    """A value the page did not offer (a crafted client can send any text for a selectbox or radio)."""
+
+
+def offered(value: object, options: Collection[T]) -> T:
+    """The value if it is among the options the page offered; otherwise NotOffered, and nothing is done with it."""
+    if value not in options:
+        raise NotOffered("That choice was not offered on this page, so nothing was done.")
+    return cast(T, value)
+
+
+def keep_offered(key: str, options: list[T], default: T) -> list[T]:
+    """The options, after putting the default back in a widget's state that holds a value they do not include."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    return options
+
+
+def areas_offered(action: str | None = None) -> list[AreaSummary]:
+    """The areas (with their cycles) the signed-in account may pick for an action (None: any membership)."""
+    who = actor()
     with db() as s:
-        areas = list_areas(session=s)
+        names = areas_visible(who, action, s)
+        return [a for a in list_areas(session=s) if a.area in names]
+
+
+def picked_area(action: str | None = None) -> str:
+    """The chosen area, for a callback: refused (NotOffered) unless the picker could have offered it to this account."""
+    return offered(st.session_state.get("sel_area"), [a.area for a in areas_offered(action)])
+
+
+def picked(action: str | None = None) -> tuple[str, str]:
+    """The chosen area and cycle, for a callback: refused (NotOffered) unless the picker could have offered them."""
+    areas = {a.area: [c.cycle for c in a.cycles] for a in areas_offered(action)}
+    area = offered(st.session_state.get("sel_area"), areas)
+    return area, offered(st.session_state.get("sel_cycle"), areas[area])
+
+
+def refusing(callback: Callable[P, None]) -> Callable[P, None]:
+    """A callback that shows why it did nothing, instead of acting on a choice the page did not offer or may not make."""
+
+    @functools.wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except (NotOffered, AccessDenied) as exc:
+            st.error(str(exc))  # shown at the top of the page's next run
+
+    return run
+
+
+def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str | None, str | None]:
+    """Choose the area and cycle to work on (stored in sel_area / sel_cycle for every page).
+
+    Only the areas the signed-in account may use for `action` are offered (every area on an installation without
+    accounts); a value the picker did not offer is replaced by one it did.
+    """
+    areas = areas_offered(action)
     if not areas:
-        st.info("No partnerships yet. Create one or load the demo partnerships on the Start page.")
+        if actor() is None:
+            st.info("Sign in on the Account page to choose your partnership.")
+        else:
+            with db() as s:
+                none_at_all = not list_areas(session=s)
+            st.info(
+                "No partnerships yet. Create one or load the demo partnerships on the Start page."
+                if none_at_all
+                else "Your account is not a member of any partnership yet: ask an administrator."
+            )
         return None, None
     names = [a.area for a in areas]
     if st.session_state.get("sel_area") not in names:
         st.session_state["sel_area"] = names[0]
     c1, c2 = st.columns(2)
-    area = c1.selectbox("Partnership (area)", names, key="sel_area")
+    area = offered(c1.selectbox("Partnership (area)", names, key="sel_area"), names)
     cycles = [c.cycle for a in areas if a.area == area for c in a.cycles]
     if st.session_state.get("sel_cycle") not in cycles:
         st.session_state["sel_cycle"] = cycles[-1] if cycles else None
-    cycle = c2.selectbox("Assessment cycle", cycles, key="sel_cycle") if cycles else None
+    cycle = offered(c2.selectbox("Assessment cycle", cycles, key="sel_cycle"), cycles) if cycles else None
     if any(a.fictional for a in areas if a.area == area):
         st.caption(
             ":material/info: Demo data: this partnership, its people and its ratings are synthetic and fictional."

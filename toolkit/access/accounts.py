@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from toolkit.access import throttle
 from toolkit.access.throttle import AuthError
-from toolkit.store.models import LoginSession, User, utcnow
+from toolkit.store.models import LoginSession, Membership, User, utcnow
 
 ROLES = ("participant", "facilitator", "scrutineer", "administrator")
 ACCOUNT_ROLES = ROLES[1:]  # participants join with a code, without an account
@@ -69,14 +69,27 @@ _hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
+class Member:
+    """One membership: a role for one area (area_id), or for every area (area_id None)."""
+
+    role: str
+    area_id: int | None = None
+    area: str = ""  # the area's name, for pages; empty for every area
+
+
+@dataclass(frozen=True)
 class Identity:
-    """Who is signed in, as pages see it."""
+    """Who is signed in, as pages see it; memberships are loaded by toolkit.access.scope (None: not loaded yet)."""
 
     username: str
     role: str
+    memberships: tuple[Member, ...] | None = None
 
     def can(self, action: str) -> bool:
-        return can(self.role, action)
+        """Whether the account may do `action` in at least one area (toolkit.access.scope says which)."""
+        if self.memberships is None:
+            return can(self.role, action)
+        return any(can(m.role, action) for m in self.memberships)
 
 
 def can(role: str, action: str) -> bool:
@@ -97,8 +110,12 @@ def _norm(username: str) -> str:
     return username.strip().lower()
 
 
-def create_user(username: str, password: str, role: str, *, session: Session) -> User:
-    """A new account (names are case-insensitive); refuses weak passwords and unknown roles."""
+def create_user(username: str, password: str, role: str, *, session: Session, all_areas: bool = True) -> User:
+    """A new account (names are case-insensitive); refuses weak passwords and unknown roles.
+
+    With all_areas the role holds for every area (as before memberships); otherwise the account has no membership
+    until one is granted (toolkit.access.memberships).
+    """
     name = _norm(username)
     if not name or len(name) > 80 or not all(c.isalnum() or c in "._-@" for c in name):
         raise ValueError("a username is 1-80 letters, digits or . _ - @")
@@ -111,6 +128,9 @@ def create_user(username: str, password: str, role: str, *, session: Session) ->
     user = User(username=name, password_hash=_hasher.hash(password), role=role, failed_attempts=0)
     session.add(user)
     session.flush()
+    if all_areas:
+        session.add(Membership(user_id=user.id, area_id=None, role=role))
+        session.flush()
     return user
 
 

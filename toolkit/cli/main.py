@@ -12,7 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from toolkit.access.accounts import create_user, list_users, set_password
+from toolkit.access.memberships import EVERY_AREA, accounts, add_account, change_password, grant, revoke
+from toolkit.access.scope import OPERATOR
 from toolkit.capture.ratings_export import export_frame, write_export
 from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 from toolkit.cli import analysis as cli_analysis
@@ -136,25 +137,45 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> None:
+    """Accounts and memberships, as the operator (every change audited as the command line)."""
+    areas = args.area or None  # no --area: every area
     with session_scope() as s:
         try:
+            if args.action in ("add", "grant", "revoke") and (not args.username or not args.role):
+                raise UserError(f"users {args.action} needs --username and --role")
             if args.action == "add":
-                if not args.username or not args.role:
-                    raise UserError("users add needs --username and --role")
-                create_user(args.username, _read_password(args), args.role, session=s)
-                print(f"Created {args.role} {args.username.strip().lower()!r}.")
+                add_account(args.username, _read_password(args), args.role, areas, actor=OPERATOR, session=s)
+                where = ", ".join(areas) if areas else EVERY_AREA
+                print(f"Created {args.role} {args.username.strip().lower()!r} for {where}.")
+            elif args.action in ("grant", "revoke"):
+                change = grant if args.action == "grant" else revoke
+                for area in areas or [None]:
+                    done = change(args.username, args.role, area, actor=OPERATOR, session=s)
+                    verb = (
+                        ("now" if done else "already") if args.action == "grant" else ("no longer" if done else "not")
+                    )
+                    print(f"{args.username.strip().lower()} is {verb} {args.role} for {area or EVERY_AREA}.")
             elif args.action == "passwd":
                 if not args.username:
                     raise UserError("users passwd needs --username")
-                set_password(args.username, _read_password(args), session=s)
+                change_password(args.username, _read_password(args), actor=OPERATOR, session=s)
                 print(f"Password changed for {args.username!r}; their sessions have ended.")
             else:
-                users = list_users(session=s)
+                users = accounts(session=s)
                 if args.json:
-                    _print_json([{"username": u.username, "role": u.role} for u in users])
+                    _print_json(
+                        [
+                            {
+                                "username": u.username,
+                                "role": u.role,
+                                "memberships": [{"role": m.role, "area": m.area or None} for m in u.memberships],
+                            }
+                            for u in users
+                        ]
+                    )
                 else:
                     for u in users:
-                        print(f"{u.username:30} {u.role}")
+                        print(f"{u.username:30} {u.role:14} {u.described}")
         except ValueError as exc:
             raise UserError(str(exc)) from None
 
@@ -187,9 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", required=True, choices=["csv", "xlsx", "json", "bundle"])
     sp.add_argument("-o", "--output", required=True)
     sp = add("users", cmd_users, "manage facilitator, scrutineer and administrator accounts")
-    sp.add_argument("action", choices=["add", "list", "passwd"])
+    sp.add_argument("action", choices=["add", "list", "passwd", "grant", "revoke"])
     sp.add_argument("--username")
     sp.add_argument("--role", choices=["facilitator", "scrutineer", "administrator"])
+    sp.add_argument(
+        "--area",
+        action="append",
+        help="a partnership the role is for (repeat for several); without --area the role is for every area",
+    )
     sp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     sp.add_argument("--json", action="store_true")
     cli_analysis.register(add)

@@ -10,6 +10,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import OPERATOR
 from toolkit.capture.assessment import AnswerError
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
@@ -19,17 +21,18 @@ from toolkit.store.models import WorkshopParticipant
 from toolkit.store.plans import apease_scores, record_apease, shortlist
 from toolkit.workshops.codes import format_code, normalise_code
 from toolkit.workshops.participants import WorkshopClosed, active_participant
-from toolkit.workshops.rooms import JoinError, WorkshopInfo, info_of, load_row
+from toolkit.workshops.rooms import JoinError, WorkshopInfo, check_runs, info_of, load_row
 
 APEASE_CRITERIA = ids.APEASE
 
 
-def open_appraisal(code: str, is_open: bool, *, session: Session) -> WorkshopInfo:
-    """Open (or stop) the APEASE appraisal of the cycle's shortlist on participants' devices."""
+def open_appraisal(code: str, is_open: bool, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
+    """Open (or stop) the APEASE appraisal of the cycle's shortlist on participants' devices (the actor's own)."""
     found = load_row(normalise_code(code), session)
     if found is None:
         raise JoinError(f"No workshop has the code {format_code(code)}.")
     w, area, cycle = found
+    check_runs(actor, w)
     if w.status == "closed" and is_open:
         raise ValueError("this workshop has closed")
     if is_open and not shortlist(CycleRef(w.area_id, w.cycle_id, area, cycle), session=session):

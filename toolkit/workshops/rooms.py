@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import OPERATOR, AccessDenied, authorise, authorise_named, cross_area
 from toolkit.core import ids
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import CycleRef, cycle_frozen, get_or_create_area, get_or_create_cycle
@@ -88,6 +90,14 @@ def load_row(code: str, session: Session, *, lock: bool = False) -> tuple[Worksh
     return (row[0], row[1], row[2]) if row else None
 
 
+def check_runs(actor: Identity | None, w: Workshop) -> None:
+    """Refuse (AccessDenied) unless the actor runs workshops in the workshop's area and it is theirs (or they are an
+    administrator for every area): checked from the workshop's own row, never from what a page offered."""
+    authorise(actor, "run_workshop", w.area_id)
+    if actor is None or (actor.username != w.created_by and not cross_area(actor, "manage_users")):
+        raise AccessDenied("This is another facilitator's workshop: only they or an administrator can run it.")
+
+
 def create_workshop(
     area: str,
     cycle: str,
@@ -97,8 +107,13 @@ def create_workshop(
     created_by: str,
     session: Session,
     title: str = "",
+    actor: Identity | None = OPERATOR,
 ) -> WorkshopInfo:
-    """A new open workshop with a unique join code (the area and cycle are created if new)."""
+    """A new open workshop with a unique join code (the area and cycle are created if new).
+
+    The actor (default: the command line's operator) must run workshops in the area; a new area needs a role for
+    every area.
+    """
     area, cycle, title = (
         (area or "").strip(),
         (cycle or "").strip(),
@@ -106,6 +121,7 @@ def create_workshop(
     )
     if not area or not cycle:
         raise ValueError("a workshop needs an area and a cycle")
+    authorise_named(actor, "run_workshop", area, session=session)
     fws = [f for f in FRAMEWORKS if f in set(frameworks)]
     if not fws or set(frameworks) - set(FRAMEWORKS):
         raise ValueError(f"choose the frameworks to rate from {', '.join(FRAMEWORKS)}")
@@ -169,11 +185,12 @@ def list_workshops(*, session: Session, created_by: str | None = None) -> list[W
     return [info_of(w, a, c) for w, a, c in session.execute(q)]
 
 
-def _set_status(code: str, to: str, *, session: Session) -> WorkshopInfo:
+def _set_status(code: str, to: str, *, session: Session, actor: Identity | None) -> WorkshopInfo:
     found = load_row(code, session)
     if found is None:
         raise JoinError(f"No workshop has the code {format_code(code)}.")
     w, area, cycle = found
+    check_runs(actor, w)
     if w.status == "closed":
         raise ValueError("this workshop has closed: its ratings are final")
     now = utcnow()
@@ -185,11 +202,11 @@ def _set_status(code: str, to: str, *, session: Session) -> WorkshopInfo:
     return info_of(w, area, cycle)
 
 
-def reveal(code: str, *, session: Session) -> WorkshopInfo:
+def reveal(code: str, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
     """Show the room's results (small groups still suppressed) to the facilitator's screen and every participant."""
-    return _set_status(code, "revealed", session=session)
+    return _set_status(code, "revealed", session=session, actor=actor)
 
 
-def close(code: str, *, session: Session) -> WorkshopInfo:
+def close(code: str, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
     """Close: no more answers or appraisals; the cycle's ratings stand as the area's record."""
-    return _set_status(code, "closed", session=session)
+    return _set_status(code, "closed", session=session, actor=actor)

@@ -1,6 +1,6 @@
 """sign-in throttle per account and per client; the session's cookie and one-time hand-over code
 
-Revision ID: 0008c
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03 14:00:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-03 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008c"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
