@@ -32,5 +32,8 @@ pages["Scrutiny"] = [
     st.Page("app_pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
     st.Page("app_pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
 ]
-pages["Account"] = [st.Page("app_pages/account.py", title="Account", icon=":material/person:")]
+pages["Account"] = [
+    st.Page("app_pages/account.py", title="Account", icon=":material/person:"),
+    st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
+]
 st.navigation(pages).run()

@@ -62,6 +62,7 @@ DEFAULTS: dict[str, object] = {
     "trainer_present": False,
     "trainer_slide": 0,
     "trainer_msg": None,
+    "trainer_confirm_reset": False,
     # Import and export: the report last generated here, and prepared downloads.
     "data_report_fmt": "pdf",
     "data_report": None,
@@ -106,6 +107,9 @@ DEFAULTS: dict[str, object] = {
     "scr_sign_on_police": None,
     "scr_sign_on_health": None,
     "scr_statement": "",
+    # Audit log: the area and the kind of action shown.
+    "audit_area": "(all)",
+    "audit_action": "(all)",
 }
 
 
