@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.context import sidebar
 from ui.state import init_state
 
 st.set_page_config(page_title="Safeguarding Partnership Toolkit", page_icon=":material/diversity_3:", layout="wide")
@@ -36,4 +37,4 @@ pages["Account"] = [
     st.Page("app_pages/account.py", title="Account", icon=":material/person:"),
     st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
 ]
-st.navigation(pages).run()
+sidebar(st.navigation(pages)).run()

@@ -47,5 +47,5 @@ def test_no_one_else_reads_it(tokens, role) -> None:
     assert not at.exception
     assert not at.dataframe
     shown = texts(at)
-    assert "Northshire" not in shown and "bundle_import" not in shown
+    assert "bundle_import" not in shown and "trainer_reset" not in shown
     assert ("cannot use the audit log" in shown) if role else ("Sign in to use the audit log" in shown)
