@@ -37,4 +37,4 @@ pages["Account"] = [
     st.Page("app_pages/account.py", title="Account", icon=":material/person:"),
     st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
 ]
-sidebar(st.navigation(pages)).run()
+sidebar(st.navigation(pages, expanded=True)).run()

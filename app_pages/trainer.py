@@ -137,7 +137,7 @@ with explain_tab:
         st.caption(f"Source: {e.source}")
 
 
-@st.dialog("Reset this demo partnership?")
+@st.dialog("Reset this demo partnership?", on_dismiss=actions.cancel_reset)
 def _confirm_reset(name: str) -> None:
     if not st.session_state.get("trainer_confirm_reset"):  # answered: the dialog's own rerun closes it
         st.rerun()
