@@ -21,6 +21,9 @@ SEEN = "ctx_url_seen"  # the (area, cycle) last read from or written to the URL
 REFUSED = "ctx_refused"  # a plain message about a URL value that was refused
 # Pages without a partnership's working context: a participant joining a workshop on their phone.
 NO_CONTEXT = {"join"}
+# Pages whose own links carry ?area= and ?cycle= (a respondent's self-assessment link): the context reads them but
+# never rewrites them, so a link's meaning is never changed under it.
+READ_ONLY_URL = {"assess"}
 
 
 def _areas() -> list[AreaSummary]:
@@ -48,22 +51,25 @@ def _settle(areas: list[AreaSummary]) -> None:
         ss[CYCLE] = cycles[-1] if cycles else None
 
 
-def sync(areas: list[AreaSummary]) -> None:
+def sync(areas: list[AreaSummary], *, write: bool = True) -> None:
     """Read a new URL (a bookmark, a shared link) into the context, else write the context into the URL."""
     ss, qp = st.session_state, st.query_params
     url = (qp.get("area"), qp.get("cycle"))
     if url != ss.get(SEEN) and url[0] is not None:  # the URL changed from outside: it says where to go
+        ss[SEEN] = url
         cycles = _cycles(areas, url[0])
         if url[0] not in [a.area for a in areas] or (url[1] is not None and url[1] not in cycles):
             ss[REFUSED] = (
                 "The link names a partnership or cycle that is not in this toolkit, so it was not opened "
                 "(nothing was created). Choose one below."
             )
-        else:
-            ss[AREA], ss[CYCLE] = url[0], url[1] if url[1] is not None else (cycles[-1] if cycles else None)
+            _settle(areas)
+            return  # the URL is left as it came: a page that reads it refuses it too
+        ss[AREA], ss[CYCLE] = url[0], url[1] if url[1] is not None else (cycles[-1] if cycles else None)
     _settle(areas)
-    want = {"area": ss[AREA], "cycle": ss[CYCLE]}
-    for k, v in want.items():
+    if not write:
+        return
+    for k, v in {"area": ss[AREA], "cycle": ss[CYCLE]}.items():
         if v is None:
             qp.pop(k, None)
         elif qp.get(k) != v:
@@ -111,7 +117,7 @@ def sidebar(page: Any) -> Any:
     if getattr(page, "url_path", "") in NO_CONTEXT:
         return page
     areas = _areas()
-    sync(areas)
+    sync(areas, write=getattr(page, "url_path", "") not in READ_ONLY_URL)
     with st.sidebar.container(border=True, key="ctx_box"):
         st.markdown("**Working on**")
         if msg := st.session_state.pop(REFUSED, None):
