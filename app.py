@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import keep_signed_in
+from ui.context import sidebar
 from ui.state import init_state
 
 # The icon is a file of ours: a ":material/...:" page icon makes the browser fetch it from fonts.gstatic.com.
@@ -41,5 +42,8 @@ pages["Scrutiny"] = [
     st.Page("app_pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
     st.Page("app_pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
 ]
-pages["Account"] = [st.Page("app_pages/account.py", title="Account", icon=":material/person:")]
-st.navigation(pages).run()
+pages["Account"] = [
+    st.Page("app_pages/account.py", title="Account", icon=":material/person:"),
+    st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
+]
+sidebar(st.navigation(pages, expanded=True)).run()

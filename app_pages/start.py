@@ -5,8 +5,8 @@ import streamlit as st
 from toolkit.training.demo import DEMO_NOTICE
 from ui import start_actions as actions
 from ui.auth import identity, may
+from ui.context import is_demo, start_chooser
 from ui.resources import database_where
-from ui.widgets import area_cycle_picker
 
 st.title("Safeguarding Partnership Toolkit")
 st.markdown(
@@ -20,7 +20,11 @@ if msg := st.session_state.pop("start_msg", None):
     getattr(st, msg[0])(msg[1])
 
 st.subheader("Your partnership")
-area, cycle = area_cycle_picker()
+area, cycle = start_chooser()
+if area is None:
+    st.info("No partnerships yet. Create one below or load the demo partnerships.")
+elif is_demo(area):
+    st.caption(":material/info: Demo data: this partnership, its people and its ratings are synthetic and fictional.")
 can_edit = may("edit_area")
 if not can_edit:
     st.caption("Facilitators and administrators create partnerships and cycles: sign in on the Account page.")

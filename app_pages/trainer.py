@@ -4,9 +4,10 @@ import streamlit as st
 
 from toolkit.training import trainer as training
 from toolkit.training.demo import DEMO_NOTICE, STORIES
+from toolkit.training.sandbox import describe, sandbox_url
 from ui import trainer_actions as actions
 from ui.cached import analysis
-from ui.resources import catalogue, db
+from ui.resources import catalogue, sandbox
 
 cat = catalogue()
 NAMES = [s.name for s in STORIES]
@@ -31,12 +32,15 @@ def _feedback(fb: training.Feedback) -> None:
 presenting = bool(st.session_state.get("trainer_present"))
 if not presenting:
     st.title("Trainer mode")
-st.caption(DEMO_NOTICE + " Use them to teach the toolkit: nothing here describes a real partnership.")
+st.caption(
+    DEMO_NOTICE + " Use them to teach the toolkit: nothing here describes a real partnership. Trainer mode works in "
+    f"a sandbox, {describe(sandbox_url())}, so nothing done here touches the live record."
+)
 if st.session_state["trainer_story"] not in NAMES:
     st.session_state["trainer_story"] = NAMES[0]
 name = st.selectbox("Demo partnership", NAMES, key="trainer_story", on_change=actions.forget_answers)
-with db() as s:
-    loaded_now = training.ensure_demo_area(name, session=s, cat=cat)
+with sandbox() as s:
+    loaded_now = training.ensure_demo_area(name, session=s, cat=cat, actor=actions.actor())
 if loaded_now:
     st.toast(f"Loaded the demo data of {name}.")
 story = training.story(name)
@@ -44,7 +48,7 @@ if not presenting:  # the first screen of the presentation tells the story
     st.info(f"**The story:** {story.summary}")
 if msg := st.session_state.pop("trainer_msg", None):
     st.success(msg)
-a = analysis(name, training.EXERCISE_CYCLE)
+a = analysis(name, training.EXERCISE_CYCLE, sandbox=True)
 
 present = st.toggle("Presentation view (large text, one thing per screen)", key="trainer_present")
 if present:
@@ -80,7 +84,9 @@ ex_tab, explain_tab, reset_tab = st.tabs(["Exercises", "Explain", "Reset"])
 with ex_tab:
     ex1 = training.stage_exercise(a, cat)
     st.subheader(f"1. {ex1.question}")
-    st.caption(f"{a.respondents} people answered in cycle {a.cycle}. Look at the Results page first if you like.")
+    st.caption(
+        f"{a.respondents} people answered in cycle {a.cycle}. The partnership lives in the sandbox, not on the Results page."
+    )
     labels = {o.key: o.label for o in ex1.options}
     st.radio("Your answer", list(labels), format_func=labels.get, key="trainer_stage_answer", index=None)
     st.text_area("Why? (for your own notes; not saved)", key="trainer_stage_why", height=80)
@@ -130,9 +136,28 @@ with explain_tab:
             st.markdown(f"**In {name}:** {e.here}")
         st.caption(f"Source: {e.source}")
 
+
+@st.dialog("Reset this demo partnership?", on_dismiss=actions.cancel_reset)
+def _confirm_reset(name: str) -> None:
+    if not st.session_state.get("trainer_confirm_reset"):  # answered: the dialog's own rerun closes it
+        st.rerun()
+    with sandbox() as s:
+        inventory = training.reset_inventory(name, session=s)
+    st.write(f"In the sandbox only, this deletes everything stored under {name}:")
+    for label, n in inventory.items():
+        if n:
+            st.markdown(f"- {n} {label}")
+    st.write("and loads its demo data again. Nothing in the live record is touched.")
+    c1, c2 = st.columns(2)
+    c1.button(f"Reset {name}", key="trainer_reset_confirm", type="primary", on_click=actions.reset)
+    c2.button("Cancel", key="trainer_reset_cancel", on_click=actions.cancel_reset)
+
+
 with reset_tab:
     st.write(
         "Put this demo partnership back as it was: every answer, assumption review, shortlist, appraisal and "
-        "plan made in it is deleted and its demo data is loaded again."
+        "plan made in it in the sandbox is deleted and its demo data is loaded again. The live record is never touched."
     )
-    st.button(f"Reset {name}", on_click=actions.reset, key="trainer_reset", icon=":material/restart_alt:")
+    st.button(f"Reset {name}", on_click=actions.ask_reset, key="trainer_reset", icon=":material/restart_alt:")
+if st.session_state.get("trainer_confirm_reset"):
+    _confirm_reset(name)

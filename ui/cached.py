@@ -16,7 +16,9 @@ from toolkit.interventions.plan import review_plan
 from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.areas import cycle_version, resolve_cycle
-from ui.resources import catalogue, db
+from toolkit.store.db import engine_for, session_scope
+from toolkit.training.sandbox import sandbox_url
+from ui.resources import catalogue, db, guarded
 
 
 class CachedAnalysis(AreaAnalysis):
@@ -28,17 +30,18 @@ class CachedAnalysis(AreaAnalysis):
 @st.cache_data(max_entries=64, show_spinner="Analysing...")
 def _analysis(url: str, area: str, cycle: str, version: str, min_n: int, threshold: float) -> CachedAnalysis:
     cfg = Config(min_group_size=min_n, priority_threshold=threshold)
-    with db() as s:
+    with guarded(), session_scope(engine_for(url)) as s:  # the live database or the sandbox, as keyed
         result = analyse(area, cycle, session=s, cat=catalogue(), cfg=cfg)
     return CachedAnalysis(**dict(result), version=f"{url}|{version}|{min_n}|{threshold}")
 
 
-def analysis(area: str, cycle: str) -> CachedAnalysis:
-    """The analysis of one area and cycle, recomputed only when its ratings or settings change."""
+def analysis(area: str, cycle: str, *, sandbox: bool = False) -> CachedAnalysis:
+    """The analysis of one area and cycle (in the live database, or the sandbox), recomputed only on change."""
     s = get_settings()
-    with db() as session:
+    url = sandbox_url() if sandbox else s.database_url
+    with guarded(), session_scope(engine_for(url)) as session:
         version = cycle_version(resolve_cycle(area, cycle, session=session), session=session)
-    return _analysis(s.database_url, area, cycle, version, s.min_group_size, s.priority_threshold)
+    return _analysis(url, area, cycle, version, s.min_group_size, s.priority_threshold)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

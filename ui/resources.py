@@ -21,6 +21,7 @@ from toolkit.core.catalogue import catalogue as _catalogue
 from toolkit.core.frameworks import Catalogue, FrameworkError
 from toolkit.core.settings import Settings, get_settings
 from toolkit.store.db import engine_for, session_scope
+from toolkit.training.sandbox import sandbox_url
 
 log = logging.getLogger(__name__)
 
@@ -83,4 +84,11 @@ def guarded() -> Iterator[None]:
 def db() -> Iterator[Session]:
     """A session on the configured database (engine created and migrated once per URL)."""
     with guarded(), session_scope(engine_for(get_settings().database_url)) as s:
+        yield s
+
+
+@contextmanager
+def sandbox() -> Iterator[Session]:
+    """A session on the sandbox (trainer mode, the demo): a database of its own, never the live record."""
+    with guarded(), session_scope(engine_for(sandbox_url())) as s:
         yield s

@@ -6,8 +6,9 @@ import streamlit as st
 
 from toolkit.access.scope import AccessDenied, authorise_named
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
+from toolkit.store.audit import ANONYMOUS
 from toolkit.training.demo import DEMO_NOTICE, load_demo
-from ui.auth import may
+from ui.auth import identity, may
 from ui.resources import catalogue, db
 from ui.scope import actor
 from ui.workshops import plain
@@ -41,8 +42,9 @@ def create() -> None:
 def demo() -> None:
     if not may("edit_area"):
         return
+    who = identity()
     with db() as s:
-        result = load_demo(session=s, catalogue=catalogue())
+        result = load_demo(session=s, catalogue=catalogue(), actor=who.username if who else ANONYMOUS)
     st.session_state.update(
         sel_area=result.area_cycles[0][0],
         sel_cycle=result.area_cycles[-1][1],

@@ -5,9 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 DEFAULTS: dict[str, object] = {
-    # The area and cycle the user is working on, shared by every page.
+    # The area and cycle the user is working on, shared by every page (kept in step with the URL by ui/context.py;
+    # plain values, never widget keys, so a page switch cannot clear them), the URL last seen, a refusal to show,
+    # and the widgets of the sidebar's and Start's choosers.
     "sel_area": None,
     "sel_cycle": None,
+    "ctx_url_seen": None,
+    "ctx_refused": None,
+    "ctx_area": None,
+    "ctx_cycle": None,
+    "start_pick_area": None,
+    "start_pick_cycle": None,
     # Self-assessment: who is answering and where they are in the walk.
     "assess_respondent": None,
     "assess_agency": None,
@@ -66,6 +74,7 @@ DEFAULTS: dict[str, object] = {
     "trainer_present": False,
     "trainer_slide": 0,
     "trainer_msg": None,
+    "trainer_confirm_reset": False,
     # Action plan: the goal whose removal is being confirmed.
     "plan_confirm_drop": None,
     # Import and export: the report last generated here, and prepared downloads.
@@ -114,6 +123,9 @@ DEFAULTS: dict[str, object] = {
     "scr_sign_on_police": None,
     "scr_sign_on_health": None,
     "scr_statement": "",
+    # Audit log: the area and the kind of action shown.
+    "audit_area": "(all)",
+    "audit_action": "(all)",
 }
 
 
@@ -124,5 +136,5 @@ def init_state() -> None:
 
 
 def selected() -> tuple[str | None, str | None]:
-    """The selected (area, cycle)."""
+    """The working context (area, cycle): the one reader every page uses (ui/context.py keeps it valid)."""
     return st.session_state.get("sel_area"), st.session_state.get("sel_cycle")

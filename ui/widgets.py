@@ -10,8 +10,11 @@ import streamlit as st
 
 from toolkit.access.scope import AccessDenied, areas_visible
 from toolkit.store.areas import AreaSummary, list_areas
+from ui.context import is_demo
 from ui.resources import db
 from ui.scope import actor
+from ui.state import selected
+from ui.workshops import plain
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -69,13 +72,13 @@ def refusing(callback: Callable[P, None]) -> Callable[P, None]:
 
 
 def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str | None, str | None]:
-    """Choose the area and cycle to work on (stored in sel_area / sel_cycle for every page).
+    """The area and cycle this page works on: the one working context, chosen in the sidebar (ui/context.py).
 
-    Only the areas the signed-in account may use for `action` are offered (every area on an installation without
-    accounts); a value the picker did not offer is replaced by one it did.
+    Only an area the signed-in account may use for `action` is worked on (every area on an installation without
+    accounts); otherwise the page says why and gets (None, None).
     """
-    areas = areas_offered(action)
-    if not areas:
+    area, cycle = selected()
+    if area is None or area not in {a.area for a in areas_offered(action)}:
         if actor() is None:
             st.info("Sign in on the Account page to choose your partnership.")
         else:
@@ -84,19 +87,15 @@ def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str 
             st.info(
                 "No partnerships yet. Create one or load the demo partnerships on the Start page."
                 if none_at_all
-                else "Your account is not a member of any partnership yet: ask an administrator."
+                else "Your account cannot use this page for that partnership: choose another in the sidebar, or ask "
+                "an administrator."
             )
         return None, None
-    names = [a.area for a in areas]
-    if st.session_state.get("sel_area") not in names:
-        st.session_state["sel_area"] = names[0]
-    c1, c2 = st.columns(2)
-    area = offered(c1.selectbox("Partnership (area)", names, key="sel_area"), names)
-    cycles = [c.cycle for a in areas if a.area == area for c in a.cycles]
-    if st.session_state.get("sel_cycle") not in cycles:
-        st.session_state["sel_cycle"] = cycles[-1] if cycles else None
-    cycle = offered(c2.selectbox("Assessment cycle", cycles, key="sel_cycle"), cycles) if cycles else None
-    if any(a.fictional for a in areas if a.area == area):
+    st.caption(
+        f":material/groups: Working on **{plain(area)}**, cycle **{plain(cycle or 'none yet')}**: change it in the "
+        "sidebar."
+    )
+    if is_demo(area):
         st.caption(
             ":material/info: Demo data: this partnership, its people and its ratings are synthetic and fictional."
         )

@@ -42,7 +42,7 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
 
     # Compare an area with its peers: named for a scrutineer, with percentile cards.
     nav(page, "Benchmark")
-    choose(page, "Partnership (area)", AREA)
+    choose(page, "Partnership", AREA)  # the working context, in the sidebar
     expect(page.get_by_text("Peer areas are named because your role may see them.")).to_be_visible()
     overall = page.locator("[data-testid='stMetric']").filter(has_text="Overall")
     expect(overall).to_contain_text("since 2025")

@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
 from tests.browser.ui import choose, click, go, pick
+from toolkit.store.areas import list_areas
+from toolkit.store.db import make_engine, session_scope
 from toolkit.training.demo import STORIES
 
 DUNMARSH = STORIES[3]
@@ -54,3 +56,25 @@ def test_trainer_journey(browser, app_url) -> None:
     click(phone, "Show the toolkit's answer")
     expect(phone.locator("[class*='st-key-trainer_fb_']").first).to_contain_text("The toolkit's answer:")
     shot(phone, "trainer_phone")
+
+
+def test_trainer_reset_asks_first_and_touches_only_the_sandbox(browser, app_url, fresh_db_url) -> None:
+    """Finding 3: the reset says exactly what goes, in the sandbox only; the live database stays empty."""
+    page = browser.new_page(viewport=DESKTOP)
+    go(page, app_url, "trainer")
+    expect(page.get_by_text("nothing done here touches the live record")).to_be_visible()
+    page.get_by_role("tab", name="Reset").click()
+    wait_idle(page)
+    click(page, f"Reset {STORIES[0].name}")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("In the sandbox only, this deletes everything stored under")
+    expect(dialog).to_contain_text("Nothing in the live record is touched.")
+    shot(page, "trainer_reset_dialog_desktop")
+    dialog.get_by_role("button", name=f"Reset {STORIES[0].name}").click()
+    wait_idle(page)
+    expect(page.get_by_text("is back to its demo data")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    engine = make_engine(fresh_db_url)
+    with session_scope(engine) as s:
+        assert list_areas(session=s) == []
+    engine.dispose()

@@ -17,16 +17,19 @@ from toolkit.access.scope import OPERATOR
 from toolkit.capture.ratings_export import export_frame, write_export
 from toolkit.capture.ratings_import import RatingsFileError, import_ratings
 from toolkit.cli import analysis as cli_analysis
+from toolkit.cli import audit as cli_audit
 from toolkit.cli import backup as cli_backup
 from toolkit.cli.errors import UserError
 from toolkit.core.catalogue import catalogue as _catalogue
 from toolkit.core.frameworks import FrameworkError
+from toolkit.core.settings import get_settings
 from toolkit.reports.bundle_doc import BundleError
 from toolkit.reports.bundle_in import import_bundle, is_bundle
 from toolkit.reports.bundle_out import bundle_bytes
 from toolkit.store.areas import NotFound, list_areas
-from toolkit.store.db import session_scope
-from toolkit.training.demo import load_demo
+from toolkit.store.db import engine_for, session_scope
+from toolkit.training.demo import DEMO_NOTICE, load_demo
+from toolkit.training.sandbox import describe
 
 
 def _print_json(doc: object) -> None:
@@ -67,8 +70,14 @@ def cmd_frameworks(args: argparse.Namespace) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> None:
     cycles = tuple(args.cycles.split(",")) if args.cycles else ("2025", "2026")
-    result = load_demo(areas=args.areas, seed=args.seed, cycles=cycles, respondents=args.respondents)
-    print(f"Wrote {result.rows} ratings for {len(result.area_cycles)} area-cycles of fictional demo partnerships.")
+    url = args.database or get_settings().database_url
+    with session_scope(engine_for(url)) as s:
+        result = load_demo(areas=args.areas, seed=args.seed, cycles=cycles, respondents=args.respondents, session=s)
+    print(
+        f"Wrote {result.rows} ratings for {len(result.area_cycles)} area-cycles of fictional demo partnerships "
+        f"into {describe(url)}. {DEMO_NOTICE} They are marked as demo partnerships, so they never count as peers of "
+        "real areas; to explore apart from your own record, give --database a database of its own."
+    )
 
 
 def cmd_areas(args: argparse.Namespace) -> None:
@@ -191,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("frameworks", cmd_frameworks, "list the frameworks and their rated statements")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
-    sp = add("demo", cmd_demo, "write fictional demo partnerships into the database")
+    sp = add("demo", cmd_demo, "write fictional (synthetic) demo partnerships into a database")
+    sp.add_argument("--database", default="", help="the database to fill (default: DATABASE_URL)")
     sp.add_argument("--areas", type=int, default=4, help="how many areas (the first four have stories)")
     sp.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same data")
     sp.add_argument("--cycles", default="", help="comma-separated cycle names (default 2025,2026)")
@@ -220,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     cli_analysis.register(add)
     cli_backup.register(add)
+    cli_audit.register(add)
     return p
 
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     min_peer_areas: int = Field(default=5, ge=2)
     # A folder of the user's own framework files, loaded like the bundled ones.
     frameworks_dir: Path | None = None
+    # Trainer mode and the demo: their own database, never the live one (default: a temporary SQLite file).
+    sandbox_url: str | None = None
 
 
 @lru_cache

@@ -119,6 +119,12 @@ class CycleDoc(_M):
     apease_scores: list[ApeaseDoc] = []
     decisions: list[DecisionDoc] = []
     plan_goals: list[GoalDoc] = []
+    # Scrutiny and workshops as plain rows of their tables (checked column by column in bundle_rows).
+    evidence: list[dict] = []
+    trail: list[dict] = []
+    checks: list[dict] = []
+    assurance: list[dict] = []
+    workshops: list[dict] = []
 
 
 class AreaDoc(_M):

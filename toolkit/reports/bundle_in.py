@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from toolkit.capture.validate import RatingInvalid, check_rating
 from toolkit.capture.write import restore_ratings
 from toolkit.core.frameworks import Catalogue
-from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError
+from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError, CycleDoc
+from toolkit.reports.bundle_rows import CYCLE_PARTS, check_cycle_parts, cycle_parts_in
 from toolkit.store.areas import delete_area
+from toolkit.store.audit import CLI, record
 from toolkit.store.models import (
     ApeaseScore,
     Area,
@@ -74,11 +76,24 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
         for g in c.plan_goals:
             if g.carried_from is not None and g.carried_from not in keys:
                 problems.append(f"cycle {c.name}: goal {g.key} is carried from an unknown goal {g.carried_from}")
+        criteria = {x.id for x in cat.get("yearly_report").criteria}
+        for x in c.checks:
+            if x.get("criterion") not in criteria:
+                problems.append(f"cycle {c.name}: {x.get('criterion')!r} is not a point of the yearly report checklist")
     return problems
 
 
-def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue, replace: bool = False) -> str:
-    """Write a bundle's area into the database, all or nothing; an area of that name must not exist (unless replace)."""
+def _parts(c: CycleDoc) -> dict:
+    return {key: getattr(c, key) for key in (*CYCLE_PARTS, "workshops")}
+
+
+def import_bundle(
+    data: bytes | dict, *, session: Session, catalogue: Catalogue, replace: bool = False, actor: str = CLI
+) -> str:
+    """Write a bundle's area into the database, all or nothing; an area of that name must not exist (unless replace).
+
+    The import is written to the audit log under `actor`.
+    """
     try:
         raw = json.loads(data.decode("utf-8-sig")) if isinstance(data, bytes) else data
         doc = BundleDoc.model_validate(raw)
@@ -90,10 +105,13 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
         )
         raise BundleError(f"not a readable area bundle: {detail}") from None
     problems = _check(doc, catalogue)
+    for c in doc.cycles:
+        problems += check_cycle_parts(c.name, _parts(c), session=session)
     if problems:
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise BundleError("the bundle has problems, so nothing was imported: " + "; ".join(problems[:10]) + more)
-    if session.scalar(select(Area.id).where(Area.name == doc.area.name)) is not None:
+    replaced = session.scalar(select(Area.id).where(Area.name == doc.area.name))
+    if replaced is not None:
         if not replace:
             raise BundleError(
                 f"an area called {doc.area.name!r} already exists in this database; import the bundle into a "
@@ -111,7 +129,7 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
     session.flush()
     goal_ids: dict[str, int] = {}
     carried: list[tuple[int, str]] = []
-    n_ratings = 0
+    n_ratings = n_other = 0
     for cd in doc.cycles:
         c = Cycle(area_id=a.id, name=cd.name, created_at=_parse(cd.created_at))
         session.add(c)
@@ -172,11 +190,22 @@ def import_bundle(data: bytes | dict, *, session: Session, catalogue: Catalogue,
             goal_ids[g.key] = goal.id
             if g.carried_from:
                 carried.append((goal.id, g.carried_from))
+        # After the ratings: a closed workshop makes its cycle's ratings final.
+        n_other += cycle_parts_in(a.id, c.id, _parts(cd), session=session)
     for gid, key in carried:
         session.get_one(PlanGoal, gid).carried_from_id = goal_ids[key]
     session.flush()
     people = sum(len(c.respondents) for c in doc.cycles)
+    record(
+        "bundle_import",
+        actor=actor,
+        session=session,
+        area_id=a.id,
+        target=a.name,
+        before={"replaced_area_id": replaced} if replaced is not None else None,
+        after={"cycles": len(doc.cycles), "respondents": people, "ratings": n_ratings, "other_records": n_other},
+    )
     return (
         f"Imported the area {doc.area.name!r}: {len(doc.cycles)} cycle(s), {people} respondents, {n_ratings} ratings, "
-        f"{sum(len(c.plan_goals) for c in doc.cycles)} plan goal(s)."
+        f"{sum(len(c.plan_goals) for c in doc.cycles)} plan goal(s), {n_other} scrutiny and workshop record(s)."
     )

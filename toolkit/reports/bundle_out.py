@@ -1,4 +1,6 @@
-"""A whole area out as a bundle: every cycle, rating, history, appraisal and plan, in one JSON document."""
+"""A whole area out as a bundle, in one JSON document: every cycle with its ratings and their history, assumption
+reviews, shortlist, appraisals, decisions and plans, scrutiny evidence, trail, checklist judgements, sign-offs,
+and workshops with their participants; the area's tags and context."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BUNDLE_VERSION
+from toolkit.reports.bundle_rows import cycle_parts_out
 from toolkit.store.areas import find_area
 from toolkit.store.models import (
     ApeaseScore,
@@ -183,6 +186,7 @@ def _cycle_doc(c: Cycle, goal_keys: dict[int, str], session: Session) -> dict:
             }
             for g in goals
         ],
+        **cycle_parts_out(c.id, session=session),
     }
 
 

@@ -13,6 +13,7 @@ from toolkit.core import ids
 from toolkit.core.catalogue import catalogue as default_catalogue
 from toolkit.core.frameworks import Catalogue
 from toolkit.store.areas import get_or_create_area
+from toolkit.store.audit import CLI, record
 from toolkit.store.db import session_scope
 
 FICTIONAL = " (fictional)"
@@ -282,8 +283,9 @@ def load_demo(
     respondents: int | None = None,
     session=None,
     catalogue: Catalogue | None = None,
+    actor: str = CLI,
 ):
-    """Generate the demo partnerships and write them (tags, context, ratings) in one transaction."""
+    """Generate the demo partnerships and write them (tags, context, ratings, an audit line) in one transaction."""
     cat = catalogue or default_catalogue()
     df, stories = generate_ratings(cat, areas=areas, cycles=cycles, seed=seed, respondents=respondents)
     table = df.astype({"score": "string"}).fillna({"score": ""})
@@ -292,7 +294,9 @@ def load_demo(
         for story in stories.values():
             area = get_or_create_area(story.name, session=s, tags=story.tags, fictional=True)
             area.context = {**story.context, "story": story.summary}
-        return import_table(table, "demo", session=s, catalogue=cat)
+        result = import_table(table, "demo", session=s, catalogue=cat)
+        record("demo_load", actor=actor, session=s, target="demo", after={"areas": list(stories), "rows": result.rows})
+        return result
 
     if session is not None:
         return write(session)

@@ -1,12 +1,12 @@
-"""Trainer mode: demo partnerships to teach with, explain panels with sources, exercises with the toolkit's answer,
-a reset that restores a demo, and slides for a presentation view."""
+"""Trainer mode: demo partnerships to teach with (in the sandbox), explain panels with sources, exercises with the
+toolkit's answer, a reset that restores a demo, and slides for a presentation view."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.results import AreaAnalysis, Cell
@@ -16,7 +16,23 @@ from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
 from toolkit.interventions.suggest import suggest
 from toolkit.store.areas import delete_area, get_or_create_area, list_areas
-from toolkit.store.models import Area
+from toolkit.store.audit import ANONYMOUS, record
+from toolkit.store.models import (
+    ApeaseScore,
+    Area,
+    AssumptionReview,
+    Cycle,
+    EvidenceEntry,
+    InterventionDecision,
+    PlanGoal,
+    Rating,
+    ReportAssurance,
+    ReportCheck,
+    Respondent,
+    ShortlistEntry,
+    TrailEntry,
+    Workshop,
+)
 from toolkit.training.demo import DEMO_NOTICE, STORIES, Story, generate_ratings
 
 EXERCISE_CYCLE = "2026"
@@ -46,22 +62,68 @@ def load_demo_area(name: str, *, session: Session, cat: Catalogue, seed: int = 7
     return result.inserted
 
 
-def ensure_demo_area(name: str, *, session: Session, cat: Catalogue) -> bool:
-    """Load the demo partnership if it is missing; True if it was loaded now."""
+def ensure_demo_area(name: str, *, session: Session, cat: Catalogue, actor: str = ANONYMOUS) -> bool:
+    """Load the demo partnership into this (sandbox) session if it is missing; True if it was loaded now."""
     if demo_loaded(name, session=session):
         return False
-    load_demo_area(name, session=session, cat=cat)
+    n = load_demo_area(name, session=session, cat=cat)
+    area_id = session.scalar(select(Area.id).where(Area.name == name))
+    record("demo_load", actor=actor, session=session, area_id=area_id, target=name, after={"ratings": n})
     return True
 
 
-def reset_demo_area(name: str, *, session: Session, cat: Catalogue) -> int:
-    """Restore a demo partnership: delete everything stored under it (answers, reviews, plans) and load it afresh."""
+# What a reset deletes, in words, with the table that holds it (every row under the area's cycles).
+RESET_PARTS: tuple[tuple[str, type], ...] = (
+    ("people who answered", Respondent),
+    ("ratings", Rating),
+    ("assumption reviews", AssumptionReview),
+    ("shortlisted interventions", ShortlistEntry),
+    ("APEASE scores", ApeaseScore),
+    ("intervention decisions", InterventionDecision),
+    ("action-plan goals", PlanGoal),
+    ("scrutiny evidence notes", EvidenceEntry),
+    ("trail entries", TrailEntry),
+    ("checklist judgements", ReportCheck),
+    ("sign-offs", ReportAssurance),
+    ("workshops", Workshop),
+)
+
+
+def reset_inventory(name: str, *, session: Session) -> dict[str, int]:
+    """What resetting the demo partnership would delete in this (sandbox) session: a count per kind of record."""
+    area_id = session.scalar(select(Area.id).where(Area.name == name))
+    if area_id is None:
+        return {}
+    cycles = select(Cycle.id).where(Cycle.area_id == area_id)
+    out: dict[str, int] = {}
+    for label, model in RESET_PARTS:
+        if model is Rating:
+            where = Rating.respondent_id.in_(select(Respondent.id).where(Respondent.cycle_id.in_(cycles)))
+        elif model is Workshop:
+            where = Workshop.area_id == area_id
+        else:
+            where = model.cycle_id.in_(cycles)  # type: ignore[attr-defined]  # every other part hangs off a cycle
+        out[label] = session.scalar(select(func.count()).select_from(model).where(where)) or 0
+    return out
+
+
+def reset_demo_area(name: str, *, session: Session, cat: Catalogue, actor: str = ANONYMOUS) -> int:
+    """Restore a demo partnership in the sandbox: delete everything stored under it and load it afresh.
+
+    The session must be the sandbox's: trainer mode never resets anything in the live record.
+    """
     story(name)  # only the fictional demo partnerships can be reset
     found = session.scalar(select(Area).where(Area.name == name))
     if found is not None and not found.fictional:
         raise ValueError(f"{name!r} is not marked as a fictional demo partnership, so it is not reset")
+    before = reset_inventory(name, session=session)
     delete_area(name, session=session)
-    return load_demo_area(name, session=session, cat=cat)
+    n = load_demo_area(name, session=session, cat=cat)
+    area_id = session.scalar(select(Area.id).where(Area.name == name))
+    record(
+        "trainer_reset", actor=actor, session=session, area_id=area_id, target=name, before=before, after={"ratings": n}
+    )
+    return n
 
 
 # ---- explain panels ---------------------------------------------------------------------------------------

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-from toolkit.analysis.benchmark.peers import TAG_NAMES, BenchConfig, describe_filters, peer_labels, peer_set
+from toolkit.analysis.benchmark.peers import (
+    TAG_NAMES,
+    BenchConfig,
+    describe_filters,
+    peer_labels,
+    peer_set,
+    without_demo,
+)
 from toolkit.analysis.benchmark.ranks import method
 from toolkit.analysis.benchmark.results import BenchmarkRow, Change, CycleBenchmark, Measure, StageCell
 from toolkit.analysis.benchmark.table import CycleTable
@@ -39,6 +46,7 @@ def benchmark(
     # `only` keeps the areas with those tag values (listed and peers alike); `same` makes each area's peers the areas
     # sharing its value of those tags. Names appear only when `named`; otherwise every area is 'Peer NN'.
     pool = [a for a in table.areas if all(tags.get(a, {}).get(k) == v for k, v in (only or {}).items())]
+    pool = without_demo(pool, tags)  # demo partnerships never appear in a benchmark of real areas
     pool_tags = {a: tags.get(a, {}) for a in pool}
     labels = peer_labels(table, pool, named=named)
     rows = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.analysis.benchmark.measures import STAGE_KEYS
-from toolkit.analysis.benchmark.table import CycleTable
+from toolkit.analysis.benchmark.table import DEMO_TAG, CycleTable
 from toolkit.core.settings import get_settings
 
 TAG_KEYS = ("nation", "type", "police_footprint", "health_footprint")
@@ -30,12 +30,28 @@ class BenchConfig:
         return cls(min_group_size=s.min_group_size, min_peer_areas=s.min_peer_areas)
 
 
+def is_demo(tags: dict) -> bool:
+    """Whether these are the tags of a demo (fictional) partnership."""
+    return bool(tags.get(DEMO_TAG))
+
+
+def without_demo(names: list[str], tags: dict[str, dict]) -> list[str]:
+    """The real areas among the names; only when none is real, the demo partnerships (a demo database)."""
+    real = [n for n in names if not is_demo(tags.get(n, {}))]
+    return real or list(names)
+
+
 def peer_set(tags: dict[str, dict], area: str | None, filters: dict[str, str]) -> list[str]:
-    """Areas matching every filter (a tag value, or `same` for the area's own value); the area itself is left out."""
+    """Areas matching every filter (a tag value, or `same` for the area's own value); the area itself is left out.
+
+    A real area's peers are real areas only, and a demo partnership's only demo ones: demo data never sits in a
+    benchmark of real areas, even when someone has loaded it into the live database.
+    """
     own = tags.get(area or "", {})
+    demo = is_demo(own) if area in tags else not any(not is_demo(t) for t in tags.values())
     out = []
     for name, t in tags.items():
-        if name == area:
+        if name == area or is_demo(t) != demo:
             continue
         ok = True
         for k, want in filters.items():

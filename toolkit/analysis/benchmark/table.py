@@ -161,9 +161,14 @@ def data_version(*, session: Session) -> str:
     return ":".join(str(x) for x in row)
 
 
+# Marks a demo (fictional) partnership among the tags, so that peers of real areas never include one.
+DEMO_TAG = "demo"
+
+
 def area_tags(*, session: Session) -> dict[str, dict]:
-    """Every area's tags (nation, type, police and health footprint...)."""
-    return {name: dict(tags or {}) for name, tags in session.execute(select(Area.name, Area.tags))}
+    """Every area's tags (nation, type, police and health footprint...), with `demo` on the demo partnerships."""
+    rows = session.execute(select(Area.name, Area.tags, Area.fictional))
+    return {name: {**(tags or {}), **({DEMO_TAG: True} if fictional else {})} for name, tags, fictional in rows}
 
 
 def cycles_in_use(*, session: Session) -> list[str]:

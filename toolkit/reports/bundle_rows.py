@@ -1,0 +1,168 @@
+"""Records of an area beyond its ratings and plans, in and out of a bundle as plain rows: scrutiny evidence, the
+trail, checklist judgements, sign-offs, workshops and their participants.
+
+Each row holds every column of its table except the surrogate id and the links to its cycle, area or workshop
+(the bundle's nesting carries those), so a column added to one of these tables travels without a change here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, insert, select
+from sqlalchemy.orm import Session
+
+from toolkit.store.models import (
+    EvidenceEntry,
+    ReportAssurance,
+    ReportCheck,
+    TrailEntry,
+    Workshop,
+    WorkshopParticipant,
+)
+
+# The cycle-level parts: the bundle's key, the table, and the order rows are written in (stable across databases).
+CYCLE_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "evidence": (EvidenceEntry, ("created_at", "link", "note")),
+    "trail": (TrailEntry, ("created_at", "decision")),
+    "checks": (ReportCheck, ("criterion",)),
+    "assurance": (ReportAssurance, ("statement",)),
+}
+LINKS = {"id", "cycle_id", "area_id", "workshop_id"}
+
+
+def _ts(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat()
+
+
+def _columns(model: type) -> dict[str, Any]:
+    return {c.key: c for c in model.__table__.columns if c.key not in LINKS}  # type: ignore[attr-defined]
+
+
+def row_out(obj: object) -> dict[str, Any]:
+    """One record as JSON-ready values (times as ISO text in UTC, dates as ISO dates)."""
+    out: dict[str, Any] = {}
+    for key in _columns(type(obj)):
+        v = getattr(obj, key)
+        out[key] = _ts(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
+    return out
+
+
+def rows_out(model: type, where: Any, order: tuple[str, ...], *, session: Session) -> list[dict[str, Any]]:
+    """Every record of a table matching `where`, in a stable order."""
+    cols = [getattr(model, k) for k in order] + [model.id]  # type: ignore[attr-defined]
+    return [row_out(r) for r in session.scalars(select(model).where(where).order_by(*cols))]
+
+
+def cycle_parts_out(cycle_id: int, *, session: Session) -> dict[str, Any]:
+    """The cycle's scrutiny records and workshops (each with its participants)."""
+    out: dict[str, Any] = {
+        key: rows_out(model, model.cycle_id == cycle_id, order, session=session)  # type: ignore[attr-defined]
+        for key, (model, order) in CYCLE_PARTS.items()
+    }
+    workshops = session.scalars(select(Workshop).where(Workshop.cycle_id == cycle_id).order_by(Workshop.code)).all()
+    out["workshops"] = [
+        {
+            **row_out(w),
+            "participants": rows_out(
+                WorkshopParticipant, WorkshopParticipant.workshop_id == w.id, ("pseudonym",), session=session
+            ),
+        }
+        for w in workshops
+    ]
+    return out
+
+
+def _problems(model: type, row: dict[str, Any], where: str) -> list[str]:
+    """What is wrong with a row before it is written: unknown or missing columns, values of the wrong kind."""
+    cols = _columns(model)
+    problems = [f"{where}: unknown field {k!r}" for k in row if k not in cols]
+    for key, col in cols.items():
+        if key not in row:
+            if not (col.nullable or col.default is not None):
+                problems.append(f"{where}: {key} is missing")
+            continue
+        v, kind = row[key], col.type
+        if v is None:
+            ok = bool(col.nullable)
+        elif isinstance(kind, DateTime):
+            ok = isinstance(v, str) and _parses(datetime.fromisoformat, v)
+        elif isinstance(kind, Date):
+            ok = isinstance(v, str) and _parses(date.fromisoformat, v)
+        elif isinstance(kind, Boolean):
+            ok = isinstance(v, bool)
+        elif isinstance(kind, Integer):
+            ok = isinstance(v, int) and not isinstance(v, bool)
+        elif isinstance(kind, String | Text):
+            limit = getattr(kind, "length", None)
+            ok = isinstance(v, str) and (limit is None or len(v) <= limit)
+        else:  # JSON
+            ok = isinstance(v, dict | list)
+        if not ok:
+            problems.append(f"{where}: {key} has a value of the wrong kind or length")
+    return problems
+
+
+def _parses(parse: Any, text: str) -> bool:
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_cycle_parts(cycle: str, parts: dict[str, Any], *, session: Session) -> list[str]:
+    """Problems in a cycle's scrutiny records and workshops, including workshop codes this database already uses."""
+    problems: list[str] = []
+    for key, (model, _order) in CYCLE_PARTS.items():
+        for k, row in enumerate(parts.get(key) or []):
+            problems += _problems(model, row, f"cycle {cycle}, {key} {k + 1}")
+    for k, w in enumerate(parts.get("workshops") or []):
+        w = dict(w)
+        people = w.pop("participants", [])
+        problems += _problems(Workshop, w, f"cycle {cycle}, workshop {k + 1}")
+        for j, p in enumerate(people if isinstance(people, list) else []):
+            problems += _problems(WorkshopParticipant, p, f"cycle {cycle}, workshop {k + 1}, participant {j + 1}")
+        if isinstance(w.get("code"), str) and session.scalar(select(Workshop.id).where(Workshop.code == w["code"])):
+            problems.append(f"cycle {cycle}: the workshop code {w['code']} is already used in this database")
+    return problems
+
+
+def _row_in(model: type, row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, col in _columns(model).items():
+        if key not in row:
+            continue
+        v = row[key]
+        if v is not None and isinstance(col.type, DateTime):
+            v = datetime.fromisoformat(v)
+        elif v is not None and isinstance(col.type, Date):
+            v = date.fromisoformat(v)
+        out[key] = v
+    return out
+
+
+def cycle_parts_in(area_id: int, cycle_id: int, parts: dict[str, Any], *, session: Session) -> int:
+    """Write a cycle's scrutiny records and workshops (checked first); returns the number of records written."""
+    n = 0
+    for key, (model, _order) in CYCLE_PARTS.items():
+        values = [{"cycle_id": cycle_id, **_row_in(model, r)} for r in parts.get(key) or []]
+        if values:
+            session.execute(insert(model), values)
+            n += len(values)
+    for w in parts.get("workshops") or []:
+        w = dict(w)
+        people = w.pop("participants", [])
+        wid = session.scalar(
+            insert(Workshop).values(area_id=area_id, cycle_id=cycle_id, **_row_in(Workshop, w)).returning(Workshop.id)
+        )
+        values = [{"workshop_id": wid, **_row_in(WorkshopParticipant, p)} for p in people]
+        if values:
+            session.execute(insert(WorkshopParticipant), values)
+        n += 1 + len(values)
+    return n
