@@ -60,6 +60,11 @@ DEFAULTS: dict[str, object] = {
     "workshop_present": False,
     "workshop_confirm_close": False,
     "workshop_shortlist_for": None,
+    # ...the roster form's workshop, the participant picked for a new link or a removal, the new link (shown once).
+    "workshop_roster_for": None,
+    "workshop_person": None,
+    "workshop_removing": None,  # the participant the removal dialog asks about
+    "workshop_new_link": None,
     # Trainer mode: the demo partnership, the learner's answers and whether the toolkit's are shown, the view.
     "trainer_story": None,
     "trainer_stage_answer": None,
