@@ -227,10 +227,7 @@ def test_an_invitation_admits_respondents_through_the_page_and_resumes_with_thei
 def test_expired_revoked_full_or_bad_invitations_say_so_and_write_nothing(case, engine, catalogue) -> None:
     _cycle()
     _account()
-    if case == "expired":
-        secret = _invite(days=1, now=utcnow() - timedelta(days=2))
-    else:
-        secret = _invite(cap=1)
+    secret = _invite(days=1, now=utcnow() - timedelta(days=2)) if case == "expired" else _invite(cap=1)
     if case == "revoked":
         with session_scope() as s:
             (inv,) = list_invitations(FACIL, resolve_cycle("Northshire", "2026", session=s), session=s)
@@ -358,7 +355,7 @@ def test_removing_a_participant_takes_their_answers_out_of_the_record_audited(ro
 
 
 def test_the_page_asks_before_removing_and_says_exactly_what_goes(room) -> None:
-    token, w, people = room
+    token, _w, people = room
     at = open_page("app_pages/workshop.py", auth_token=token)
     at.selectbox(key="workshop_person").select(people[1].pseudonym).run()
     at.button(key="workshop_remove").click().run()
