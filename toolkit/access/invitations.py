@@ -211,7 +211,8 @@ UNKNOWN = "This invitation link is not valid. Check that you opened the whole li
 
 def check_invitation(secret: object, *, session: Session, now: datetime | None = None) -> InvitationInfo:
     """The invitation a link's secret opens, if it still admits someone; else InvitationError saying why."""
-    found = _load(Invitation.secret_hash == hash_secret(secret), session) if plausible_secret(secret) else None
+    ok = isinstance(secret, str) and plausible_secret(secret)  # anything else is refused without a query
+    found = _load(Invitation.secret_hash == hash_secret(secret), session) if ok and isinstance(secret, str) else None
     if found is None:
         raise InvitationError(UNKNOWN)
     inv, area, cycle = found
