@@ -17,7 +17,10 @@ cat = catalogue()
 
 def _invitations(who) -> None:
     """For a facilitator: make, list and withdraw invitations for the area and cycle being worked on."""
-    area, cycle = st.session_state.get("sel_area"), st.session_state.get("sel_cycle")
+    if who is None or not who.can("run_workshop"):
+        return
+    st.subheader("Invite respondents")
+    area, cycle = area_cycle_picker()
     with db() as s:
         try:
             ref = resolve_cycle(area or "", cycle or "", session=s)
@@ -26,7 +29,7 @@ def _invitations(who) -> None:
         if ref is None or not may_manage_invitations(who, ref.area_id):
             return
         listed = list_invitations(who, ref, session=s)
-    with st.expander(f"Invite respondents: {plain(ref.area)}, cycle {plain(ref.cycle)}", expanded=bool(listed)):
+    with st.expander(f"Invitations for {plain(ref.area)}, cycle {plain(ref.cycle)}", expanded=bool(listed)):
         if msg := st.session_state.pop("assess_inv_msg", None):
             getattr(st, msg[0])(msg[1])
         if link := st.session_state.get("assess_inv_new"):
