@@ -396,3 +396,33 @@ def test_joins_against_the_roster_and_a_warning_for_late_joins_before_reveal(roo
     with session_scope() as s:
         later = utcnow() + timedelta(minutes=ws.LATE_JOIN_MINUTES + 1)
         assert ws.late_joins(ws.find_workshop(w.code, session=s), session=s, now=later) == []
+
+
+def test_the_cap_holds_under_parallel_starts(engine) -> None:
+    """Ten phones press Start on a three-place invitation at the same moment: three get in (a guarded UPDATE)."""
+    import threading  # only this test runs threads
+
+    _cycle()
+    _account()
+    secret = _invite(cap=3)
+    gate, results = threading.Barrier(10), []
+
+    def start() -> None:
+        gate.wait()
+        try:
+            with session_scope(engine) as s:
+                start_respondent("", "", "police", "frontline", invitation=secret, session=s)
+            results.append("in")
+        except InvitationError:
+            results.append("full")
+
+    threads = [threading.Thread(target=start) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["full"] * 7 + ["in"] * 3
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count(Respondent.id))) == 3
+        (inv,) = list_invitations(FACIL, resolve_cycle("Northshire", "2026", session=s), session=s)
+    assert inv.uses == 3 and inv.state() == "used up"

@@ -223,9 +223,13 @@ def check_invitation(secret: object, *, session: Session, now: datetime | None =
 
 
 def use_invitation(secret: object, *, session: Session, now: datetime | None = None) -> CycleRef:
-    """Take one place of an invitation for a new respondent (a single guarded UPDATE: the cap holds under races)."""
-    check_invitation(secret, session=session, now=now)
-    assert isinstance(secret, str)  # check_invitation refuses anything else
+    """Take one place of an invitation for a new respondent, or InvitationError saying why not.
+
+    The guarded UPDATE comes first: it is atomic, so the cap holds under races, and on SQLite it takes the write lock
+    before anything is read (a read first could not be upgraded once another start had written).
+    """
+    if not (isinstance(secret, str) and plausible_secret(secret)):
+        raise InvitationError(UNKNOWN)
     taken = session.execute(
         update(Invitation)
         .where(
@@ -237,11 +241,16 @@ def use_invitation(secret: object, *, session: Session, now: datetime | None = N
         .execution_options(synchronize_session=False)
     ).rowcount  # pyright: ignore[reportAttributeAccessIssue]  # an UPDATE's result is a CursorResult
     if taken != 1:
+        check_invitation(secret, session=session, now=now)  # unknown, revoked or expired: says which
         raise InvitationError(_WHY["used up"])
     found = _load(Invitation.secret_hash == hash_secret(secret), session)
     assert found is not None
     inv, area, cycle = found
     session.refresh(inv)
+    if _info(inv, area.name, cycle.name).state(now) == "expired":  # expiry is compared here, in aware times
+        inv.uses -= 1
+        session.flush()
+        raise InvitationError(_WHY["expired"])
     return CycleRef(area.id, cycle.id, area.name, cycle.name)
 
 
