@@ -2,108 +2,62 @@
 
 import streamlit as st
 
-from toolkit.capture.assessment import AnswerError, is_link_pseudonym, new_pseudonym, progress, submit_answer, walk
+from toolkit.access.invitations import list_invitations, may_manage_invitations, open_entry
+from toolkit.capture.assessment import INVITE_ONLY, progress, walk
 from toolkit.core import ids
 from toolkit.store.areas import NotFound, resolve_cycle
-from toolkit.store.ratings import find_respondent, respondent_answers
+from ui import assess_actions as actions
+from ui.auth import identity
 from ui.resources import catalogue, db, settings
-from ui.widgets import DONT_KNOW as DK
-from ui.widgets import NotOffered, area_cycle_picker, picked, rate_statement
-from ui.workshops import plain
+from ui.widgets import area_cycle_picker, rate_statement
+from ui.workshops import plain, qr
 
 cat = catalogue()
 
 
-def _restore() -> None:
-    """Pick up a respondent from the link (?r=...&area=...&cycle=...) after a refresh or a closed tab."""
-    qp = st.query_params
-    if st.session_state["assess_respondent"] or not {"r", "area", "cycle"} <= set(qp):
+def _invitations(who) -> None:
+    """For a facilitator: make, list and withdraw invitations for the area and cycle being worked on."""
+    if who is None or not who.can("run_workshop"):
         return
-    if not is_link_pseudonym(qp["r"]):  # a guessable or forged id: never open someone else's answers
-        return
+    st.subheader("Invite respondents")
+    area, cycle = area_cycle_picker()
     with db() as s:
         try:
-            ref = resolve_cycle(qp["area"], qp["cycle"], session=s)
-        except NotFound:  # a link to an area or cycle that is not (or no longer) there: start afresh
+            ref = resolve_cycle(area or "", cycle or "", session=s)
+        except NotFound:
+            ref = None
+        if ref is None or not may_manage_invitations(who, ref.area_id):
             return
-        resp = find_respondent(ref, qp["r"], session=s)
-        if resp is None:
-            return
-        answers = respondent_answers(ref, qp["r"], session=s)
-    st.session_state.update(
-        assess_respondent=qp["r"],
-        assess_area=qp["area"],
-        assess_cycle=qp["cycle"],
-        assess_agency=resp.agency,
-        assess_level=resp.level,
-        assess_answers=answers,
-        assess_all_levels=qp.get("all") == "1",
-    )
-
-
-def _start() -> None:
-    try:  # the area and cycle as offered to this visitor, never as sent (a crafted client can send any text)
-        area, cycle = picked()
-    except NotOffered as exc:
-        st.session_state["assess_error"] = str(exc)
-        return
-    pseudonym = new_pseudonym()
-    ss = st.session_state  # widget keys vanish once their widgets stop rendering, so keep the choices apart
-    everything = bool(ss.get("assess_pick_all"))
-    ss.update(
-        assess_respondent=pseudonym,
-        assess_area=area,
-        assess_cycle=cycle,
-        assess_answers={},
-        assess_step=0,
-        assess_agency=ss["assess_pick_agency"],
-        assess_level=ss["assess_pick_level"],
-        assess_all_levels=everything,
-    )
-    st.query_params.update(r=pseudonym, area=area or "", cycle=cycle or "", all="1" if everything else "0")
-
-
-def _save(fw: str, item: str) -> None:
-    choice = st.session_state.get(f"assess_{fw}_{item}")
-    comment = st.session_state.get(f"assess_c_{fw}_{item}", "") or ""
-    if choice is None:
-        return
-    score = None if choice == DK else int(choice)
-    ss = st.session_state
-    try:
-        with db() as s:
-            submit_answer(
-                ss["assess_area"],
-                ss["assess_cycle"],
-                ss["assess_respondent"],
-                ss["assess_agency"],
-                ss["assess_level"],
-                fw,
-                item,
-                score,
-                comment,
-                session=s,
-                cat=cat,
+        listed = list_invitations(who, ref, session=s)
+    with st.expander(f"Invitations for {plain(ref.area)}, cycle {plain(ref.cycle)}", expanded=bool(listed)):
+        if msg := st.session_state.pop("assess_inv_msg", None):
+            getattr(st, msg[0])(msg[1])
+        if link := st.session_state.get("assess_inv_new"):
+            c1, c2 = st.columns([3, 2])
+            c1.write("Send this link, or show the QR code. Anyone holding it can rate until it expires or is full.")
+            c1.code(link, language=None)
+            c2.image(qr(link), caption="Scan to take part", width=220)
+        c1, c2, c3 = st.columns(3)
+        c1.number_input("Valid for (days)", min_value=1, max_value=90, step=1, key="assess_inv_days")
+        c2.number_input("Respondents at most", min_value=1, max_value=500, step=1, key="assess_inv_cap")
+        c3.text_input("Note (optional)", key="assess_inv_label", max_chars=120, placeholder="e.g. health managers")
+        st.button("Make an invitation link", key="assess_inv_make", on_click=actions.invite, args=(ref.area, ref.cycle))
+        for inv in listed:
+            state = inv.state()
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(
+                f"**{plain(inv.label) or 'Invitation'}** · {state} · {inv.uses} of {inv.max_uses} used · until "
+                f"{inv.expires_at:%d %b %Y %H:%M} UTC · by {plain(inv.created_by)}"
             )
-        ss["assess_answers"][(fw, item)] = (score, comment)
-    except AnswerError as exc:
-        ss["assess_error"] = f"That answer was not saved: {exc}."
-
-
-def _go(delta: int) -> None:
-    st.session_state["assess_step"] = max(0, st.session_state["assess_step"] + delta)
-
-
-def _leave() -> None:
-    for k in ("assess_respondent", "assess_answers"):
-        st.session_state[k] = None
-    st.session_state["assess_step"] = 0
-    st.query_params.clear()
+            if state == "open":
+                c2.button("Withdraw", key=f"assess_inv_revoke_{inv.id}", on_click=actions.revoke, args=(inv.id,))
 
 
 st.title("Self-assessment")
-_restore()
+actions.restore()
 if not st.session_state["assess_respondent"]:
+    who = identity()
+    _invitations(who)
     st.write(
         "Rate how things are in your partnership, from where you sit. There are no right answers; answer "
         "'Don't know' whenever you are not sure. Your answers are saved as you go and shown only in groups of "
@@ -111,7 +65,16 @@ if not st.session_state["assess_respondent"]:
     )
     if err := st.session_state.pop("assess_error", None):
         st.error(err)
-    area, cycle = area_cycle_picker()
+    with db() as s:
+        anyone = open_entry(session=s)
+    if where := st.session_state["assess_invite_where"]:
+        area, cycle = where
+        st.info(f"You are invited to rate {plain(area)}, cycle {plain(cycle)}.")
+    elif anyone:
+        area, cycle = area_cycle_picker()
+    else:
+        st.info(INVITE_ONLY)
+        st.stop()
     if area and cycle:
         c1, c2 = st.columns(2)
         c1.selectbox(
@@ -130,7 +93,7 @@ if not st.session_state["assess_respondent"]:
         )
         st.checkbox("Also rate the statements about the other levels' work", key="assess_pick_all")
         ready = st.session_state.get("assess_pick_agency") and st.session_state.get("assess_pick_level")
-        st.button("Start", type="primary", on_click=_start, disabled=not ready, key="assess_start")
+        st.button("Start", type="primary", on_click=actions.start, disabled=not ready, key="assess_start")
     st.stop()
 
 ss = st.session_state
@@ -140,7 +103,7 @@ done, total = progress(ss["assess_answers"], steps)
 st.progress(done / total if total else 0.0, text=f"{done} of {total} statements answered")
 st.caption(
     f"{plain(ss['assess_area'])} · cycle {plain(ss['assess_cycle'])} · {ids.AGENCY_NAMES[ss['assess_agency']]}, {ss['assess_level']} · "
-    "bookmark this page to come back to your answers"
+    "bookmark this page to come back to your answers (its address is your private key: keep it to yourself)"
 )
 if err := ss.pop("assess_error", None):
     st.error(err)
@@ -148,8 +111,8 @@ if err := ss.pop("assess_error", None):
 if k == len(steps):
     st.success(f"Thank you: all your answers are saved ({done} of {total} statements).")
     c1, c2 = st.columns(2)
-    c1.button("Back to the statements", on_click=_go, args=(-1,), key="assess_back_end")
-    c2.button("Finish and start a new respondent", on_click=_leave, key="assess_leave")
+    c1.button("Back to the statements", on_click=actions.go, args=(-1,), key="assess_back_end")
+    c2.button("Finish and start a new respondent", on_click=actions.leave, key="assess_leave")
     st.stop()
 
 step = steps[k]
@@ -164,13 +127,13 @@ for item in step.items:
             f"**About {ids.LEVEL_NAMES[current_level].lower()} work**"
             + (" (your level)" if current_level == ss["assess_level"] else "")
         )
-    rate_statement(item, step.framework, scale, "assess", ss["assess_answers"], _save)
+    rate_statement(item, step.framework, scale, "assess", ss["assess_answers"], actions.save)
 
 c1, c2 = st.columns(2)
-c1.button("Back", on_click=_go, args=(-1,), disabled=k == 0, key="assess_back", width="stretch")
+c1.button("Back", on_click=actions.go, args=(-1,), disabled=k == 0, key="assess_back", width="stretch")
 c2.button(
     "Next" if k < len(steps) - 1 else "Finish",
-    on_click=_go,
+    on_click=actions.go,
     args=(1,),
     type="primary",
     key="assess_next",

@@ -13,7 +13,7 @@ from toolkit.store.areas import CycleRef
 from toolkit.store.plans import shortlist, shortlist_add, shortlist_remove
 from toolkit.workshops import (
     FRAMEWORKS,
-    JoinError,
+    LATE_JOIN_MINUTES,
     appraisal_table,
     close,
     completion_table,
@@ -23,13 +23,18 @@ from toolkit.workshops import (
     join_link,
     joined_cells,
     joined_table,
+    late_joins,
     list_workshops,
     open_appraisal,
     reveal,
     room_appraisal,
+    roster_keys,
+    roster_of,
+    roster_table,
     statement_table,
     status,
 )
+from ui import workshop_actions as actions
 from ui.auth import recheck, require
 from ui.resources import catalogue, db
 from ui.scope import actor
@@ -38,7 +43,9 @@ from ui.workshops import REFRESH_FACILITATOR, config, plain, qr, room, suggestio
 
 heading = st.empty()  # "Run a workshop", or the workshop's own name in presentation view
 heading.title("Run a workshop")
-who = require("run_workshop", what="the workshop page")
+require("run_workshop", what="the workshop page")
+who = actor()  # the signed-in account with its memberships, for the checks in toolkit.access.scope
+assert who is not None  # require() stopped the page otherwise
 cat = catalogue()
 ss = st.session_state
 FW_NAMES = {"opm": "Organisational Practice Model (the four stages)", "twelve_cs": "The 12 C's"}
@@ -64,11 +71,7 @@ def _create() -> None:
 
 
 def _act(action, *args) -> None:
-    try:  # the toolkit checks the signed-in account against the workshop's own area and owner
-        with db() as s:
-            action(ss["workshop_sel"], *args, session=s, actor=actor())
-    except (ValueError, JoinError, AccessDenied) as exc:
-        ss["workshop_msg"] = ("error", f"Not done: {str(exc).rstrip('.')}.")
+    actions.act(action, *args)
 
 
 def _pick(offered_codes: list[str]) -> None:
@@ -175,6 +178,7 @@ def dashboard(code: str, present: bool) -> None:
     with db() as s:
         w = find_workshop(code, session=s)
         now = status(w, session=s, cat=cat)
+        expected = roster_of(code, session=s)
         appraisal = room_appraisal(w, session=s, min_n=config().min_group_size) if w.revealed else {}
     min_n = config().min_group_size
     finished = sum(1 for c in now.completion if c.total and c.answered >= c.total)
@@ -190,6 +194,9 @@ def dashboard(code: str, present: bool) -> None:
         st.caption(f"Groups of fewer than {min_n} people are hidden on this screen.")
     st.dataframe(joined_table(joined_cells(now, min_n, suppress=present), min_n), hide_index=True, width="stretch")
     if not present:
+        if expected:
+            st.caption("Joined against the roster you expect (set it under Facilitator controls).")
+            st.dataframe(roster_table(now, expected), hide_index=True, width="stretch")
         st.subheader("Progress")
         st.dataframe(
             completion_table(now),
@@ -252,6 +259,14 @@ with st.expander("Facilitator controls") if present else st.container():
             st.write("Revealed: the room's results are on every participant's device, small groups hidden.")
         else:
             st.write("Shows the room's results here and on every participant's device. Answers can still change.")
+            with db() as s:
+                late = late_joins(w, session=s)
+            if late:
+                st.warning(
+                    f"Joined in the last {LATE_JOIN_MINUTES} minutes: {', '.join(late)}. One person joining "
+                    "several times can pad a small group and uncover the others' answers: check the roster and "
+                    "the progress table, and remove anyone who should not be there, before you reveal."
+                )
             st.button(
                 "Reveal results",
                 type="primary",
@@ -264,6 +279,43 @@ with st.expander("Facilitator controls") if present else st.container():
         st.write("Nobody can join or change an answer after this; the ratings stand as the record for the cycle.")
         st.checkbox("I understand the ratings become final", key="workshop_confirm_close")
         st.button("Close workshop", key="workshop_close", on_click=_close)
+
+    with db() as s:
+        expected = roster_of(w.code, session=s)
+        people = status(w, session=s, cat=cat).completion
+    with st.expander("Expected roster, lost links and removals", expanded=bool(ss.get("workshop_new_link"))):
+        st.markdown("**How many people you expect** per agency and per level (0: none expected).")
+        cols = st.columns(4)
+        for n, key in enumerate(roster_keys()):
+            kind, value = key.split(":")
+            if f"workshop_roster_{key}" not in ss or ss.get("workshop_roster_for") != w.code:
+                ss[f"workshop_roster_{key}"] = expected.get(key, 0)
+            name = ids.AGENCY_NAMES[value] if kind == "agency" else f"{ids.LEVEL_NAMES[value]} level"
+            cols[n % 4].number_input(str(name), min_value=0, max_value=500, step=1, key=f"workshop_roster_{key}")
+        ss["workshop_roster_for"] = w.code
+        st.button("Save the roster", key="workshop_roster_save", on_click=actions.save_roster, args=(who, w.code))
+        st.markdown("**A participant who lost their link, or should not be here**")
+        who_is = {c.participant: f"{c.name or c.participant} · {ids.AGENCY_NAMES[c.agency]}, {c.level}" for c in people}
+        if ss.get("workshop_person") not in who_is:
+            ss["workshop_person"] = None
+        person = st.selectbox(
+            "Participant", list(who_is), index=None, key="workshop_person", format_func=lambda k: who_is.get(k, k)
+        )
+        c1, c2 = st.columns(2)
+        c1.button(
+            "Give them a new link", key="workshop_reissue", disabled=not person, on_click=actions.reissue,
+            args=(who, w.code), help="Their old link stops working, on every device.",
+        )  # fmt: skip
+        c2.button(
+            "Remove them and their answers…", key="workshop_remove", disabled=not person, on_click=actions.ask_removal
+        )
+        if ss["workshop_removing"]:
+            actions.confirm_removal(who, w.code, ss["workshop_removing"])
+        if new_link := ss.get("workshop_new_link"):
+            st.write(f"The new link for {plain(new_link[0])} (shown once: send it to them only):")
+            st.code(new_link[1], language=None)
+            st.image(qr(new_link[1]), caption="Their own link: for their eyes only", width=180)
+            st.button("Done", key="workshop_new_link_done", on_click=lambda: ss.update(workshop_new_link=None))
 
     st.subheader("Appraise interventions with APEASE")
     st.write(

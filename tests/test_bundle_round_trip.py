@@ -18,9 +18,10 @@ from toolkit.scrutiny.trail import add_trail
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.audit import entries
+from toolkit.store.carry import carry_plan_forward
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.models import metadata
-from toolkit.store.plans import add_goal, add_step, carry_plan_forward, record_apease, record_decision, shortlist_add
+from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
 from toolkit.store.ratings import find_respondent
 from toolkit.training.demo import STORIES, load_demo
 from toolkit.workshops.participants import join

@@ -24,7 +24,7 @@ def charts(at: AppTest) -> list:
 
 
 def _open_link(query: dict, **state) -> AppTest:
-    """Open the join page as a link would: /join?w=...&p=..."""
+    """Open the join page as a link would: /join?w=...&k=..."""
     at = AppTest.from_file(APP, default_timeout=180)
     for k, v in state.items():
         at.session_state[k] = v
@@ -71,8 +71,10 @@ def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
     at.selectbox(key="join_f_level").select("frontline").run()
     at.button(key="join_go").click().run()
     assert not at.exception
-    pseudonym = at.query_params["p"]
-    assert at.query_params["w"] == code and pseudonym.startswith("r-")
+    secret = at.query_params["k"]
+    assert at.query_params["w"] == code and len(secret) >= 32 and "p" not in at.query_params
+    pseudonym = at.session_state["join_pseudonym"]
+    assert pseudonym.startswith("r-") and pseudonym not in secret
     assert "Step 1 of" in texts(at)
     first = at.radio[0]
     first.set_value(4).run()
@@ -82,7 +84,7 @@ def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
         answers = ws.own_answers(w, pseudonym, session=s)
     assert list(answers.values()) == [(4, "")]
     # a refresh or another device with the same link picks the participant up, answers and all
-    again = _open_link({"w": code, "p": pseudonym})
+    again = _open_link({"w": code, "k": secret})
     assert not again.exception
     assert "Step 1 of" in texts(again)
     assert again.radio[0].value == 4
@@ -90,7 +92,7 @@ def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
 
 
 def test_a_link_with_an_unknown_participant_asks_to_join_again(code) -> None:
-    at = _open_link({"w": code, "p": "r-nobody"})
+    at = _open_link({"w": code, "k": "A" * 32})
     assert not at.exception
     assert any("could not find your place" in e.value for e in at.error)
     assert at.text_input(key="join_f_code").value == code
@@ -104,8 +106,8 @@ def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_
             for step in ws.steps_for(w, p.level, catalogue)[:2]:
                 for item in step.items:
                     ws.submit(code, p.pseudonym, step.framework, item.id, 3, session=s, cat=catalogue)
-    me = people[-1].pseudonym
-    at = _open_link({"w": code, "p": me})
+    me = people[-1].secret
+    at = _open_link({"w": code, "k": me})
     assert at.segmented_control(key="join_view").options == ["Rate", "My answers"]
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert not at.exception
@@ -113,7 +115,7 @@ def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_
     assert len(mine) > 0 and set(mine) == {"Your answer: **3 Neither agree nor disagree**"}
     with session_scope() as s:
         ws.reveal(code, session=s)
-    at = _open_link({"w": code, "p": me})
+    at = _open_link({"w": code, "k": me})
     assert "Room results" in at.segmented_control(key="join_view").options
     at.segmented_control(key="join_view").set_value("Room results").run()
     assert not at.exception
@@ -129,7 +131,7 @@ def test_the_room_appraises_on_the_device_when_the_facilitator_opens_it(code, ca
         p = ws.join(code, "health", "managerial", session=s)
         shortlist_add(resolve_cycle("Northshire", "2026", session=s), iv.id, session=s, cat=catalogue)
         ws.open_appraisal(code, True, session=s)
-    at = _open_link({"w": code, "p": p.pseudonym})
+    at = _open_link({"w": code, "k": p.secret})
     at.segmented_control(key="join_view").set_value("Appraise").run()
     assert not at.exception
     assert iv.title in texts(at)
@@ -143,7 +145,7 @@ def test_the_room_appraises_on_the_device_when_the_facilitator_opens_it(code, ca
 def test_answers_after_closing_are_refused_with_a_clear_message(code, catalogue) -> None:
     with session_scope() as s:
         p = ws.join(code, "education", "frontline", session=s)
-    at = _open_link({"w": code, "p": p.pseudonym})
+    at = _open_link({"w": code, "k": p.secret})
     with session_scope() as s:
         ws.close(code, session=s)
     at.radio[0].set_value(2).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from pydantic import BaseModel
@@ -120,8 +121,8 @@ def test_an_unknown_code_is_a_clear_message(session) -> None:
 
 def test_join_link_and_qr_code() -> None:
     assert join_link("http://host:8501/workshop", "ABCDEFGH") == "http://host:8501/join?w=ABCDEFGH"
-    assert join_link("https://x.org/toolkit/workshop?a=1", "ABCDEFGH", "r-xyz") == (
-        "https://x.org/toolkit/join?w=ABCDEFGH&p=r-xyz"
+    assert join_link("https://x.org/toolkit/workshop?a=1", "ABCDEFGH", "s3cr3t") == (
+        "https://x.org/toolkit/join?w=ABCDEFGH&k=s3cr3t"
     )
     assert join_link("http://host:8501/", "ABCDEFGH") == "http://host:8501/join?w=ABCDEFGH"
     png = ws.qr_png("http://host:8501/join?w=ABCDEFGH")
@@ -142,16 +143,20 @@ def test_create_validates_frameworks_and_stages(session) -> None:
     assert w.frameworks == ("twelve_cs",) and w.stages == () and w.status == "open"
 
 
-def test_joining_gives_a_pseudonym_that_resumes_and_names_are_optional(session) -> None:
+def test_joining_gives_a_pseudonym_and_a_secret_that_resumes_and_names_are_optional(session) -> None:
     w = create_workshop("Northshire", "2026", created_by="facil", session=session)
     a = join(w.code.lower(), "police", "frontline", session=session)
     b = join(w.code, "health", "strategic", "  Dr   Jones  ", session=session)
     assert a.pseudonym.startswith("r-") and a.pseudonym != b.pseudonym
     assert a.display_name == "" and b.display_name == "Dr Jones"
-    assert find_participant(w.code.lower(), a.pseudonym, session=session) == a
+    assert len(a.secret) >= 32 and a.secret != b.secret
+    assert ws.resume_participant(w.code.lower(), a.secret, session=session) == replace(a, secret="")
+    assert find_participant(w.code.lower(), a.pseudonym, session=session) == replace(a, secret="")
     assert find_participant(w.code, "r-someoneelse", session=session) is None
+    assert ws.resume_participant(w.code, a.pseudonym, session=session) is None  # a pseudonym opens nothing
     other = create_workshop("Northshire", "2026-b", created_by="facil", session=session)
     assert find_participant(other.code, a.pseudonym, session=session) is None  # ids belong to one workshop
+    assert ws.resume_participant(other.code, a.secret, session=session) is None
 
 
 def test_join_refuses_unknown_agency_or_level_and_a_closed_workshop(session) -> None:

@@ -7,10 +7,10 @@ from toolkit.workshops import (
     JoinError,
     WorkshopClosed,
     answer,
-    find_participant,
     find_workshop,
     join,
     own_answers,
+    resume_participant,
     steps_for,
     submit_appraisal,
     with_retry,
@@ -25,27 +25,55 @@ CLOSED = "The workshop has closed, so that was not saved: the room's ratings are
 NOT_SAVED = "That answer was not saved: the database could not be reached. Wait a minute, then give it again."
 
 
+LOST = (
+    "We could not find your place in that workshop from this link. If you joined before, ask the facilitator for "
+    "a new link to your answers; otherwise join below."
+)
+ENDED = (
+    "This device's place in the workshop has ended: the facilitator removed it or issued a new link for it. "
+    "Ask the facilitator if you should carry on."
+)
+PSEUDONYM_LINK = (
+    "That link names a participant but does not hold their private key, so it opens nobody's answers. "
+    "Use the link you were given when you joined, or ask the facilitator for a new one."
+)
+
+
 def restore() -> None:
-    """Pick the participant up from the link (?w=CODE&p=ID) after a refresh or a dropped connection."""
+    """Pick the participant up from their own link (?w=CODE&k=SECRET) after a refresh or a dropped connection.
+
+    A link with only a pseudonym (?p=...) opens nothing: the pseudonym is shown to the facilitator and in exports.
+    """
     qp = st.query_params
-    if ss["join_pseudonym"] or not qp.get("w"):
+    if ss["join_pseudonym"]:
+        with db() as s:  # still theirs? a removal or a re-issued link ends this device's place at once
+            me = resume_participant(ss["join_code"] or "", ss["join_secret"], session=s)
+        if me is None:
+            leave()
+            ss["join_error"] = ENDED
         return
-    if not qp.get("p"):
+    if not qp.get("w"):
+        return
+    if qp.get("p") and not qp.get("k"):
+        ss["join_error"] = PSEUDONYM_LINK
+        del qp["p"]
+    if not qp.get("k"):
         if not ss.get("join_f_code"):
             ss["join_f_code"] = qp["w"]
         return
     with db() as s:
-        p = find_participant(qp["w"], qp["p"], session=s)
+        p = resume_participant(qp["w"], qp["k"], session=s)
         if p is None:
-            ss["join_error"] = "We could not find your place in that workshop from this link. Join again below."
+            ss["join_error"] = LOST
             ss["join_f_code"] = qp["w"]
-            del qp["p"]
+            del qp["k"]
             return
         w = find_workshop(qp["w"], session=s)
         answers = own_answers(w, p.pseudonym, session=s)
     ss.update(
         join_code=w.code,
         join_pseudonym=p.pseudonym,
+        join_secret=qp["k"],
         join_agency=p.agency,
         join_level=p.level,
         join_answers=answers,
@@ -70,13 +98,14 @@ def join_workshop() -> None:
     ss.update(
         join_code=w.code,
         join_pseudonym=p.pseudonym,
+        join_secret=p.secret,
         join_agency=p.agency,
         join_level=p.level,
         join_answers={},
         join_step=0,
         join_error=None,
     )
-    st.query_params.update(w=w.code, p=p.pseudonym)
+    st.query_params.update(w=w.code, k=p.secret)
 
 
 def save(fw: str, item: str) -> None:
@@ -122,5 +151,13 @@ def go(delta: int) -> None:
 
 
 def leave() -> None:
-    ss.update(join_code=None, join_pseudonym=None, join_agency=None, join_level=None, join_answers={}, join_step=0)
+    ss.update(
+        join_code=None,
+        join_pseudonym=None,
+        join_secret=None,
+        join_agency=None,
+        join_level=None,
+        join_answers={},
+        join_step=0,
+    )
     st.query_params.clear()

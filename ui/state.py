@@ -25,6 +25,16 @@ DEFAULTS: dict[str, object] = {
     "assess_cycle": None,
     "assess_answers": {},
     "assess_all_levels": False,
+    # ...their resume secret (the link's k=; the pseudonym above is only a label), and the invitation opened (?i=).
+    "assess_secret": None,
+    "assess_invite": None,
+    "assess_invite_where": None,
+    # Self-assessment invitations (facilitators): the form, the last message, the link just made (shown once).
+    "assess_inv_days": 14,
+    "assess_inv_cap": 30,
+    "assess_inv_label": "",
+    "assess_inv_msg": None,
+    "assess_inv_new": None,
     # Sign-in: the session token (its hash is in the database) and the last refusal.
     "auth_token": None,
     "auth_error": None,
@@ -37,6 +47,7 @@ DEFAULTS: dict[str, object] = {
     # Workshop, participant's device: the workshop joined, who they are (pseudonym), the walk and the view.
     "join_code": None,
     "join_pseudonym": None,
+    "join_secret": None,  # the secret of their link (?k=): checked on every rerun, so a removal or re-issue ends it
     "join_agency": None,
     "join_level": None,
     "join_answers": {},
@@ -61,6 +72,11 @@ DEFAULTS: dict[str, object] = {
     "workshop_present": False,
     "workshop_confirm_close": False,
     "workshop_shortlist_for": None,
+    # ...the roster form's workshop, the participant picked for a new link or a removal, the new link (shown once).
+    "workshop_roster_for": None,
+    "workshop_person": None,
+    "workshop_removing": None,  # the participant the removal dialog asks about
+    "workshop_new_link": None,
     # Trainer mode: the demo partnership, the learner's answers and whether the toolkit's are shown, the view.
     "trainer_story": None,
     "trainer_stage_answer": None,

@@ -39,6 +39,7 @@ class Hostile:
     code: str
     participant: str
     tokens: dict[str, str]
+    secret: str = ""  # the participant's own link key (k=)
 
 
 def seed(engine, cat) -> Hostile:
@@ -151,4 +152,4 @@ def seed(engine, cat) -> Hostile:
     ws.answer(
         w.code, p.pseudonym, step.framework, step.items[0].id, 3, hostile("workshop-comment"), engine=engine, cat=cat
     )
-    return Hostile(AREA, CYCLE, w.code, p.pseudonym, tokens)
+    return Hostile(AREA, CYCLE, w.code, p.pseudonym, tokens, p.secret)

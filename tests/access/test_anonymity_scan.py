@@ -106,7 +106,7 @@ def crafted(engine, catalogue):
     ]
     with session_scope(engine) as s:
         import_ratings(to_csv(peers), "peers.csv", session=s, catalogue=catalogue)
-    return {"tokens": tokens, "code": w.code, "participant": people[0].pseudonym}
+    return {"tokens": tokens, "code": w.code, "participant": people[0].pseudonym, "secret": people[0].secret}
 
 
 def _text_hits(text: str, where: str) -> list[str]:
@@ -182,7 +182,7 @@ def scan_pages(crafted) -> list[str]:
                 where = f"{role} {page}{' (presentation)' if present else ''}"
                 hits += _text_hits("\n".join(s[2] for s in r.strings if s[1] != "spec"), where)
                 hits += [h for t in r.tables for h in _table_hits(t, where)]
-    at = open_as("app_pages/join.py", query={"w": crafted["code"], "p": crafted["participant"]})
+    at = open_as("app_pages/join.py", query={"w": crafted["code"], "k": crafted["secret"]})
     for view in ("Rate", "My answers", "Room results"):
         at.segmented_control(key="join_view").set_value(view).run()
         r = render(at, "join")

@@ -60,7 +60,7 @@ def world(engine, catalogue):
         mine = ws.create_workshop("Northshire", "2026", created_by="facil", session=s, title="Facil's room")
         theirs = ws.create_workshop("Northshire", "2026b", created_by="other", session=s, title="Other's room")
         p = ws.join(mine.code, "police", "frontline", session=s)
-    return {"tokens": tokens, "mine": mine.code, "theirs": theirs.code, "participant": p.pseudonym}
+    return {"tokens": tokens, "mine": mine.code, "theirs": theirs.code, "participant": p.pseudonym, "secret": p.secret}
 
 
 STATE = {"sel_area": "Northshire", "sel_cycle": "2026"}
@@ -155,18 +155,18 @@ def test_a_facilitator_runs_only_their_own_workshops(world) -> None:
 
 
 def test_a_participant_sees_their_own_answers_and_only_revealed_suppressed_results(engine, catalogue, world) -> None:
-    code, me = world["mine"], world["participant"]
+    code, me, key = world["mine"], world["participant"], world["secret"]
     with session_scope(engine) as s:
         info = ws.find_workshop(code, session=s)
     step = ws.steps_for(info, "frontline", catalogue)[0]
     ws.answer(code, me, step.framework, step.items[0].id, 2, "my own words", engine=engine, cat=catalogue)
-    at = open_as("app_pages/join.py", query={"w": code, "p": me})
+    at = open_as("app_pages/join.py", query={"w": code, "k": key})
     assert "Room results" not in render(at, "join").text()  # not revealed yet
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert "my own words" in render(at, "join").text()
     with session_scope(engine) as s:
         ws.reveal(code, session=s)
-    at = open_as("app_pages/join.py", query={"w": code, "p": me})
+    at = open_as("app_pages/join.py", query={"w": code, "k": key})
     at.segmented_control(key="join_view").set_value("Room results").run()
     assert not at.exception
     assert "fewer than" in render(at, "join").text()  # one person in the room: everything suppressed

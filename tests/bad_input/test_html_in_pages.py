@@ -16,7 +16,10 @@ import pytest
 
 from tests.access.hostile import EVIL, seed
 from tests.access.scan import open_as, render
-from toolkit.capture.assessment import new_pseudonym, submit_answer
+from toolkit.access.accounts import Identity
+from toolkit.access.invitations import create_invitation
+from toolkit.capture.assessment import answer_as, start_respondent
+from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,22 +96,12 @@ def test_the_raw_html_check_would_catch_user_text(tmp_path: Path) -> None:
 @pytest.fixture
 def data(engine, catalogue):
     h = seed(engine, catalogue)
-    me = new_pseudonym()
     item = catalogue.opm.items[0]
-    with session_scope(engine) as s:
-        submit_answer(
-            h.area,
-            h.cycle,
-            me,
-            "education",
-            item.level or "frontline",
-            "opm",
-            item.id,
-            2,
-            "mine",
-            session=s,
-            cat=catalogue,
-        )
+    with session_scope(engine) as s:  # accounts exist, so a respondent comes in through an invitation
+        ref = resolve_cycle(h.area, h.cycle, session=s)
+        invite = create_invitation(Identity("facil", "facilitator"), ref, days=7, max_uses=1, session=s).secret
+        me = start_respondent("", "", "education", item.level or "frontline", invitation=invite, session=s).secret
+        answer_as(me, "opm", item.id, 2, "mine", session=s, cat=catalogue)
     return h, me
 
 
@@ -153,8 +146,8 @@ def test_hostile_text_is_shown_as_text_on_every_page(data) -> None:
     )
     problems += _check(presented)
     for page, query in (
-        ("join", {"w": h.code, "p": h.participant}),
-        ("assess", {"r": me, "area": h.area, "cycle": h.cycle}),
+        ("join", {"w": h.code, "k": h.secret}),
+        ("assess", {"k": me}),
     ):
         r = render(open_as(f"app_pages/{page}.py", query=query), page)
         problems += _check(r)

@@ -1,4 +1,5 @@
-"""Bad or forged URL query parameters (?r=, ?area=, ?cycle= on the self-assessment; ?w=, ?p= on the join page).
+"""Bad or forged URL query parameters (?k=, ?r=, ?area=, ?cycle= on the self-assessment; ?w=, ?k=, ?p= on the join
+page). A pseudonym (?r=, ?p=) is a label shown to facilitators and in exports: it opens nothing.
 
 Opened through AppTest as a browser would open the link: no traceback, a plain message where one is due, nobody
 else's answers or comments shown, and nothing written.
@@ -42,38 +43,29 @@ def victim(engine, catalogue):
         import_ratings(
             to_csv([row(o[0], "1", respondent="r1", comment=SECRET)]), "survey.csv", session=s, catalogue=catalogue
         )
-    from toolkit.capture.assessment import new_pseudonym, submit_answer
+    from toolkit.capture.assessment import answer_as, start_respondent
+    from toolkit.store.areas import get_or_create_area, get_or_create_cycle
 
-    linked = new_pseudonym()
     item = catalogue.opm.items[0]
     with session_scope(engine) as s:
-        submit_answer(
-            "Northshire",
-            "2026",
-            linked,
-            "health",
-            item.level or "frontline",
-            "opm",
-            item.id,
-            2,
-            SECRET + " (linked)",
-            session=s,
-            cat=catalogue,
-        )
-    return linked
+        get_or_create_cycle(get_or_create_area("Northshire", session=s), "2026", session=s)
+        me = start_respondent("Northshire", "2026", "health", item.level or "frontline", invitation=None, session=s)
+        answer_as(me.secret, "opm", item.id, 2, SECRET + " (linked)", session=s, cat=catalogue)
+    return me
 
 
-def _forged(linked: str) -> str:
-    return linked[:-1] + ("A" if linked[-1] != "A" else "B")
+def _forged(secret: str) -> str:
+    return secret[:-1] + ("A" if secret[-1] != "A" else "B")
 
 
 ASSESS_LINKS = [
-    ("guessable-imported-id", lambda linked: {"r": "r1", "area": "Northshire", "cycle": "2026"}),
-    ("one-character-changed", lambda linked: {"r": _forged(linked), "area": "Northshire", "cycle": "2026"}),
-    ("right-id-wrong-area", lambda linked: {"r": linked, "area": "Southdale", "cycle": "2026"}),
-    ("nul-bytes", lambda linked: {"r": "r-\x00\x00\x00\x00\x00\x00\x00\x00", "area": "N\x00", "cycle": "\x00"}),
-    ("huge-values", lambda linked: {"r": "r-" + "x" * 50_000, "area": "N" * 50_000, "cycle": "2" * 50_000}),
-    ("html-in-every-param", lambda linked: {"r": SCRIPT, "area": SCRIPT, "cycle": SCRIPT}),
+    ("guessable-imported-id", lambda me: {"r": "r1", "area": "Northshire", "cycle": "2026"}),
+    ("the-real-pseudonym", lambda me: {"r": me.pseudonym, "area": "Northshire", "cycle": "2026"}),
+    ("pseudonym-as-key", lambda me: {"k": me.pseudonym}),
+    ("one-character-changed", lambda me: {"k": _forged(me.secret)}),
+    ("nul-bytes", lambda me: {"k": "\x00" * 32, "r": "r-\x00\x00\x00\x00\x00\x00\x00\x00", "area": "N\x00"}),
+    ("huge-values", lambda me: {"k": "x" * 50_000, "r": "r-" + "x" * 50_000, "area": "N" * 50_000}),
+    ("html-in-every-param", lambda me: {"k": SCRIPT, "r": SCRIPT, "area": SCRIPT, "cycle": SCRIPT}),
 ]
 
 
@@ -90,9 +82,9 @@ def test_a_forged_self_assessment_link_opens_nobody_elses_answers(query, engine,
 
 
 def test_the_real_link_still_resumes_its_own_answers(engine, victim) -> None:
-    at = open_link("app_pages/assess.py", {"r": victim, "area": "Northshire", "cycle": "2026"})
+    at = open_link("app_pages/assess.py", {"k": victim.secret})
     assert not at.exception
-    assert at.session_state["assess_respondent"] == victim
+    assert at.session_state["assess_respondent"] == victim.pseudonym
     assert SECRET + " (linked)" in everything_shown(at)
 
 
@@ -103,17 +95,19 @@ def room(engine):
         other = ws.create_workshop("Southdale", "2026", created_by="facil", session=s)
         p = ws.join(w.code, "police", "frontline", "Sam", session=s)
         q = ws.join(other.code, "health", "frontline", "Kim", session=s)
-    return w.code, p.pseudonym, q.pseudonym
+    return w.code, p, q
 
 
 JOIN_LINKS = [
     ("garbage-code", lambda w, p, q: {"w": "garbage!!"}, "A join code has 8 characters"),
     ("huge-code", lambda w, p, q: {"w": "A" * 20_000}, "that one has 20000"),
     ("html-code", lambda w, p, q: {"w": SCRIPT}, "A join code has 8 characters"),
-    ("forged-participant", lambda w, p, q: {"w": w, "p": "r-AAAAAAAA"}, "could not find your place"),
-    ("participant-of-another-room", lambda w, p, q: {"w": w, "p": q}, "could not find your place"),
-    ("nul-bytes", lambda w, p, q: {"w": "\x00", "p": "\x00"}, "could not find your place"),
-    ("sql-in-both", lambda w, p, q: {"w": "' OR 1=1 --", "p": "' OR '1'='1"}, "could not find your place"),
+    ("forged-participant", lambda w, p, q: {"w": w, "k": "A" * 32}, "could not find your place"),
+    ("participant-of-another-room", lambda w, p, q: {"w": w, "k": q.secret}, "could not find your place"),
+    ("the-real-pseudonym", lambda w, p, q: {"w": w, "p": p.pseudonym}, "opens nobody's answers"),
+    ("pseudonym-as-key", lambda w, p, q: {"w": w, "k": p.pseudonym}, "could not find your place"),
+    ("nul-bytes", lambda w, p, q: {"w": "\x00", "k": "\x00"}, "could not find your place"),
+    ("sql-in-both", lambda w, p, q: {"w": "' OR 1=1 --", "k": "' OR '1'='1"}, "could not find your place"),
 ]
 
 

@@ -97,7 +97,7 @@ def test_a_server_killed_mid_workshop_loses_nothing_and_phones_resume(browser, f
             answer(page, 1, 3)
             expect(page.locator("[data-testid='stProgress']")).to_contain_text(f"{n + 2} of ")
         links = [page.url for page in phones]
-        assert all("p=r-" in link for link in links)  # the link carries the participant
+        assert all("&k=" in link and "p=" not in link for link in links)  # the link carries their secret
 
         os.kill(server.pid, signal.SIGKILL)  # the server dies, as in a crash or a host restart
         server.wait(timeout=30)

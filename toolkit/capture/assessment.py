@@ -6,15 +6,19 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.access.invitations import hash_secret, new_secret, open_entry, plausible_secret, use_invitation
 from toolkit.capture.validate import check_rating
 from toolkit.capture.write import CycleFrozen, record_rating, refuse_frozen
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Item
-from toolkit.store.areas import check_name, get_or_create_area, get_or_create_cycle
-from toolkit.store.ratings import upsert_respondent
+from toolkit.store.areas import CycleRef, NotFound, check_name, get_or_create_area, get_or_create_cycle, resolve_cycle
+from toolkit.store.audit import ANONYMOUS, record
+from toolkit.store.models import Area, Cycle, Respondent
+from toolkit.store.ratings import respondent_answers, upsert_respondent
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,119 @@ _LINK_PSEUDONYM = re.compile(r"r-[A-Za-z0-9_-]{8}")
 
 
 def is_link_pseudonym(text: object) -> bool:
-    """Whether text has the form of a pseudonym new_pseudonym hands out (48 random bits).
-
-    A resume link (?r=...) is a bearer token: only these may be resumed from one. Ids from an imported file ('r1',
-    'resp-004') can be guessed, so a link naming one must never open that person's answers and comments.
-    """
+    """Whether text has the form of a pseudonym new_pseudonym hands out (a label: it opens nothing)."""
     return isinstance(text, str) and _LINK_PSEUDONYM.fullmatch(text) is not None
 
 
 class AnswerError(ValueError):
     """An answer that cannot be saved; the message says why."""
+
+
+INVITE_ONLY = (
+    "This partnership collects self-assessments by invitation. Open the link (or scan the QR code) you were sent; "
+    "if you have none, ask the partnership's facilitator for one."
+)
+
+
+@dataclass(frozen=True)
+class SelfRespondent:
+    """A self-assessment respondent as the page holds them: where they rate, who they are, and their resume secret."""
+
+    ref: CycleRef
+    pseudonym: str
+    agency: str
+    level: str
+    secret: str
+
+
+def start_respondent(
+    area: str, cycle: str, agency: str, level: str, *, invitation: str | None, session: Session
+) -> SelfRespondent:
+    """A new respondent with their own resume secret: through an invitation, or, on an installation without accounts,
+    in the area and cycle picked. Audited; with accounts and no valid invitation nothing is written."""
+    if agency not in ids.AGENCIES or level not in ids.LEVELS:
+        raise AnswerError("choose your agency and your level")
+    if invitation is not None:
+        ref = use_invitation(invitation, session=session)  # InvitationError says why not
+    elif open_entry(session=session):
+        try:  # only an area and cycle that exist: a crafted client can send any name for the picker's value
+            ref = resolve_cycle(
+                area if isinstance(area, str) else "", cycle if isinstance(cycle, str) else "", session=session
+            )
+        except NotFound as exc:
+            raise AnswerError(str(exc)) from None
+    else:
+        raise AnswerError(INVITE_ONLY)
+    try:
+        refuse_frozen(ref.cycle_id, session=session)
+    except CycleFrozen:
+        raise AnswerError(
+            f"the ratings of {ref.area}, cycle {ref.cycle} are final: a workshop for it has closed"
+        ) from None
+    secret, pseudonym = new_secret(), new_pseudonym()
+    session.add(
+        Respondent(
+            cycle_id=ref.cycle_id, pseudonym=pseudonym, agency=agency, level=level, secret_hash=hash_secret(secret)
+        )
+    )
+    session.flush()
+    record(
+        "respondent.start",
+        actor=ANONYMOUS,
+        session=session,
+        area_id=ref.area_id,
+        target=f"respondent {pseudonym} ({ref.area}, cycle {ref.cycle})",
+        after={"agency": agency, "level": level, "by": "invitation" if invitation is not None else "open"},
+    )
+    return SelfRespondent(ref, pseudonym, agency, level, secret)
+
+
+def _by_secret(secret: object, session: Session) -> SelfRespondent | None:
+    if not plausible_secret(secret):
+        return None
+    assert isinstance(secret, str)
+    row = session.execute(
+        select(Respondent, Area.id, Area.name, Cycle.name)
+        .join(Cycle, Cycle.id == Respondent.cycle_id)
+        .join(Area, Area.id == Cycle.area_id)
+        .where(Respondent.secret_hash == hash_secret(secret))
+    ).first()
+    if row is None:
+        return None
+    resp, area_id, area, cycle = row
+    return SelfRespondent(
+        CycleRef(area_id, resp.cycle_id, area, cycle), resp.pseudonym, resp.agency, resp.level, secret
+    )
+
+
+def resume_respondent(
+    secret: object, *, session: Session
+) -> tuple[SelfRespondent, dict[tuple[str, str], tuple[int | None, str]]] | None:
+    """The respondent a resume link's secret belongs to, with their answers so far; None for any other text."""
+    me = _by_secret(secret, session)
+    return (me, respondent_answers(me.ref, me.pseudonym, session=session)) if me else None
+
+
+def answer_as(
+    secret: str, framework: str, item: str, score: int | None, comment: str = "", *, session: Session, cat: Catalogue
+) -> None:
+    """Save a self-assessment answer for the respondent the secret belongs to (nobody else)."""
+    me = _by_secret(secret, session)
+    if me is None:
+        raise AnswerError("this link no longer opens any answers: start again from your invitation")
+    submit_answer(
+        me.ref.area,
+        me.ref.cycle,
+        me.pseudonym,
+        me.agency,
+        me.level,
+        framework,
+        item,
+        score,
+        comment,
+        session=session,
+        cat=cat,
+    )
 
 
 def submit_answer(

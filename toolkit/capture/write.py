@@ -12,7 +12,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from toolkit.store.areas import cycle_frozen
-from toolkit.store.models import Rating, RatingHistory, Respondent, metadata, utcnow
+from toolkit.store.audit import ANONYMOUS, record
+from toolkit.store.models import Cycle, Rating, RatingHistory, Respondent, metadata, utcnow
 
 # Core tables (not the ORM classes) for the bulk inserts: see write_ratings.
 RATINGS = metadata.tables[Rating.__tablename__]
@@ -135,7 +136,18 @@ def write_ratings(
     if changed:
         session.execute(insert(HISTORY), history)
         session.execute(update(Rating), changed)
-    return Written(len(new), len(changed), len(rows) - len(new) - len(changed))
+    done = Written(len(new), len(changed), len(rows) - len(new) - len(changed))
+    if new or changed:  # counts and which statement, never a score: a removed respondent's answers must not linger
+        what = f"{rows[0].framework}/{rows[0].item}" if len(rows) == 1 else f"{len(rows)} ratings"
+        record(
+            "ratings.write",
+            actor=by or ANONYMOUS,
+            session=session,
+            area_id=session.scalar(select(Cycle.area_id).where(Cycle.id == cycle_id)),
+            target=f"cycle {cycle_id}: {what}",
+            after={"inserted": done.inserted, "updated": done.updated},
+        )
+    return done
 
 
 def record_rating(

@@ -30,6 +30,9 @@ CYCLE_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
     "assurance": (ReportAssurance, ("statement",)),
 }
 LINKS = {"id", "cycle_id", "area_id", "workshop_id"}
+# A participant's resume secret (its hash) stays in the database it was issued by: a bundle is a copy for elsewhere,
+# and a link must never resume anyone in another installation. Facilitators re-issue links there.
+SECRETS = {"secret_hash"}
 
 
 def _ts(dt: datetime | None) -> str | None:
@@ -41,7 +44,7 @@ def _ts(dt: datetime | None) -> str | None:
 
 
 def _columns(model: type) -> dict[str, Any]:
-    return {c.key: c for c in model.__table__.columns if c.key not in LINKS}  # type: ignore[attr-defined]
+    return {c.key: c for c in model.__table__.columns if c.key not in LINKS | SECRETS}  # type: ignore[attr-defined]
 
 
 def row_out(obj: object) -> dict[str, Any]:

@@ -69,6 +69,8 @@ class Respondent(Base):
     agency: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sha256 of the secret in their resume link (/assess?k=...); the pseudonym above is shown and grants nothing
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class Rating(Base):
@@ -341,6 +343,7 @@ class Workshop(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    roster: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # expected joins {"agency:police": 4, ...}
 
 
 class WorkshopParticipant(Base):
@@ -357,6 +360,24 @@ class WorkshopParticipant(Base):
     display_name: Mapped[str] = mapped_column(String(MAX_NAME), default="")
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # of the link's k=
+
+
+class Invitation(Base):
+    """A self-assessment invitation for one area and cycle: a link's secret (hashed), an expiry and a cap on uses."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    max_uses: Mapped[int] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):

@@ -54,12 +54,12 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-def join_link(page_url: str, code: str, pseudonym: str | None = None) -> str:
-    """The join page's address for a code (and a participant), built from any page address of the same app."""
+def join_link(page_url: str, code: str, secret: str | None = None) -> str:
+    """The join page's address for a code (and a participant's own secret), from any page address of the same app."""
     parts = urlsplit(page_url)
     path = parts.path.rstrip("/")
     base = path.rsplit("/", 1)[0] if path.count("/") >= 1 and path else ""
-    query = {"w": code} | ({"p": pseudonym} if pseudonym else {})
+    query = {"w": code} | ({"k": secret} if secret else {})
     return urlunsplit((parts.scheme, parts.netloc, f"{base}/join", urlencode(query), ""))
 
 

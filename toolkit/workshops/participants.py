@@ -14,11 +14,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from toolkit.access.invitations import hash_secret, new_secret, plausible_secret
 from toolkit.capture.assessment import AnswerError, Step, new_pseudonym, submit_answer, walk
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import findable
+from toolkit.store.audit import ANONYMOUS, record
 from toolkit.store.db import session_scope
 from toolkit.store.models import MAX_NAME, Rating, Respondent, Workshop, WorkshopParticipant, utcnow
 from toolkit.workshops.codes import code_problem, normalise_code
@@ -39,10 +41,11 @@ class Participant:
     agency: str
     level: str
     display_name: str
+    secret: str = ""  # only when just issued (join, re-issue): the link's k=, which the database keeps as a hash
 
 
 def join(code: str, agency: str, level: str, display_name: str = "", *, session: Session) -> Participant:
-    """Join an open workshop: a new pseudonymous id for this person (no account needed)."""
+    """Join an open workshop: a pseudonym the room sees, and a secret for this person's link (no account needed)."""
     w = find_workshop(code, session=session)
     if w.status == "closed":
         raise JoinError("That workshop has closed, so it cannot be joined: its ratings are final.")
@@ -51,14 +54,46 @@ def join(code: str, agency: str, level: str, display_name: str = "", *, session:
     if level not in ids.LEVELS:
         raise JoinError("Choose your level.")
     name = " ".join(re.sub(CONTROL_CHARS, "", display_name or "").split())[:MAX_NAME]
-    p = WorkshopParticipant(workshop_id=w.id, pseudonym=new_pseudonym(), agency=agency, level=level, display_name=name)
+    secret = new_secret()
+    p = WorkshopParticipant(
+        workshop_id=w.id,
+        pseudonym=new_pseudonym(),
+        agency=agency,
+        level=level,
+        display_name=name,
+        secret_hash=hash_secret(secret),
+    )
     session.add(p)
     session.flush()
-    return Participant(p.pseudonym, p.agency, p.level, p.display_name)
+    record(
+        "workshop.join",
+        actor=ANONYMOUS,
+        session=session,
+        area_id=w.area_id,
+        target=f"workshop {w.code}: participant {p.pseudonym}",
+        after={"agency": agency, "level": level},
+    )
+    return Participant(p.pseudonym, p.agency, p.level, p.display_name, secret)
+
+
+def resume_participant(code: str, secret: object, *, session: Session) -> Participant | None:
+    """The participant whose link's secret this is, in that workshop (to resume after a refresh), or None."""
+    if code_problem(normalise_code(code)) or not plausible_secret(secret):
+        return None
+    assert isinstance(secret, str)
+    row = session.scalar(
+        select(WorkshopParticipant)
+        .join(Workshop, Workshop.id == WorkshopParticipant.workshop_id)
+        .where(Workshop.code == normalise_code(code), WorkshopParticipant.secret_hash == hash_secret(secret))
+    )
+    return Participant(row.pseudonym, row.agency, row.level, row.display_name) if row else None
 
 
 def find_participant(code: str, pseudonym: str, *, session: Session) -> Participant | None:
-    """The participant of that id in the workshop (to resume after a refresh), or None."""
+    """The participant of that pseudonym in the workshop, for server-side code that already knows who it serves.
+
+    Never call it with a value from a link or a widget: a pseudonym is shown to the facilitator and opens nothing.
+    """
     if code_problem(normalise_code(code)) or not findable(pseudonym or ""):  # e.g. a forged link: nothing to find
         return None
     row = session.scalar(

@@ -90,7 +90,7 @@ def load_row(code: str, session: Session, *, lock: bool = False) -> tuple[Worksh
     return (row[0], row[1], row[2]) if row else None
 
 
-def check_runs(actor: Identity | None, w: Workshop) -> None:
+def check_runs(actor: Identity | None, w: Workshop | WorkshopInfo) -> None:
     """Refuse (AccessDenied) unless the actor runs workshops in the workshop's area and it is theirs (or they are an
     administrator for every area): checked from the workshop's own row, never from what a page offered."""
     authorise(actor, "run_workshop", w.area_id)
