@@ -9,6 +9,7 @@ from toolkit.store.areas import NotFound, resolve_cycle
 from ui import assess_actions as actions
 from ui.auth import identity
 from ui.resources import catalogue, db, settings
+from ui.scope import actor
 from ui.widgets import area_cycle_picker, rate_statement
 from ui.workshops import plain, qr
 
@@ -56,7 +57,7 @@ def _invitations(who) -> None:
 st.title("Self-assessment")
 actions.restore()
 if not st.session_state["assess_respondent"]:
-    who = identity()
+    who = actor() if identity() else None  # invitations are for installations with accounts
     _invitations(who)
     st.write(
         "Rate how things are in your partnership, from where you sit. There are no right answers; answer "

@@ -116,4 +116,8 @@ def test_an_import_is_audited_per_area_and_cycle_and_a_refused_one_leaves_no_lin
             by="ana",
         )
     [line] = entries(session=session, action="import")
-    assert (line.actor, line.target, line.after) == ("ana", "2026 ashvale.csv", {"rows": 2, "respondents": 2})
+    assert (line.actor, line.target, line.after) == (
+        "ana",
+        "2026 ashvale.csv",
+        {"rows": 2, "inserted": 2, "updated": 0},
+    )

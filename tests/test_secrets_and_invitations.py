@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.bad_input.helpers import db_state
 from tests.pages import APP, open_page, texts
 from toolkit import workshops as ws
-from toolkit.access.accounts import Identity, authenticate, create_user, start_session
+from toolkit.access.accounts import Identity, Member, authenticate, create_user, start_session
 from toolkit.access.invitations import (
     InvitationError,
     check_invitation,
@@ -30,7 +30,7 @@ from toolkit.store.models import ApeaseScore, Rating, RatingHistory, Respondent,
 from toolkit.store.plans import shortlist_add
 
 PW = "a long facilitator password"
-FACIL = Identity("facil", "facilitator")
+FACIL = Identity("facil", "facilitator", (Member("facilitator"),))
 COMMENT = "Only I saw the referral sit for a week"
 
 
@@ -133,7 +133,7 @@ def test_a_lost_link_is_reissued_the_old_one_stops_and_it_is_audited(db_url, cat
     assert old_phone.session_state["join_pseudonym"] == p.pseudonym
     with session_scope() as s:
         with pytest.raises(ws.JoinError, match="only the facilitator"):
-            ws.reissue_link(Identity("other", "facilitator"), w.code, p.pseudonym, session=s)
+            ws.reissue_link(Identity("other", "facilitator", (Member("facilitator"),)), w.code, p.pseudonym, session=s)
         new = ws.reissue_link(FACIL, w.code, p.pseudonym, session=s)
     assert new.pseudonym == p.pseudonym and new.secret != p.secret
     stale = _link("app_pages/join.py", {"w": w.code, "k": p.secret})
@@ -267,11 +267,11 @@ def test_only_facilitators_and_administrators_manage_invitations(db_url) -> None
     _cycle()
     with session_scope() as s:
         ref = resolve_cycle("Northshire", "2026", session=s)
-        for who in (None, Identity("scrut", "scrutineer")):
+        for who in (None, Identity("scrut", "scrutineer", (Member("scrutineer"),))):
             assert not may_manage_invitations(who, ref.area_id)
             with pytest.raises(InvitationError, match="only a facilitator"):
                 create_invitation(who, ref, days=7, max_uses=5, session=s)
-        assert may_manage_invitations(Identity("admin", "administrator"), ref.area_id)
+        assert may_manage_invitations(Identity("admin", "administrator", (Member("administrator"),)), ref.area_id)
         for days, cap in ((0, 5), (91, 5), (7, 0), (7, 501)):
             with pytest.raises(InvitationError):
                 create_invitation(FACIL, ref, days=days, max_uses=cap, session=s)
@@ -338,7 +338,9 @@ def test_removing_a_participant_takes_their_answers_out_of_the_record_audited(ro
         preview = ws.removal_preview(FACIL, w.code, gone.pseudonym, session=s)
         assert (preview.ratings, preview.history, preview.appraisals) == (2, 2, 1)
         with pytest.raises(ws.JoinError, match="only the facilitator"):
-            ws.remove_participant(Identity("other", "facilitator"), w.code, gone.pseudonym, session=s)
+            ws.remove_participant(
+                Identity("other", "facilitator", (Member("facilitator"),)), w.code, gone.pseudonym, session=s
+            )
         ws.remove_participant(FACIL, w.code, gone.pseudonym, session=s)
     with session_scope() as s:
         assert s.scalar(select(func.count(Rating.id))) == 4

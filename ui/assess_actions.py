@@ -12,8 +12,8 @@ from toolkit.access.invitations import (
 )
 from toolkit.capture.assessment import AnswerError, answer_as, resume_respondent, start_respondent
 from toolkit.store.areas import NotFound, resolve_cycle
-from ui.auth import identity
 from ui.resources import catalogue, db
+from ui.scope import actor
 from ui.widgets import DONT_KNOW as DK
 
 ss = st.session_state
@@ -125,7 +125,7 @@ def invite(area: str, cycle: str) -> None:
         with db() as s:
             ref = resolve_cycle(area, cycle, session=s)
             new = create_invitation(
-                identity(),
+                actor(),
                 ref,
                 days=int(ss.get("assess_inv_days") or 0),
                 max_uses=int(ss.get("assess_inv_cap") or 0),
@@ -143,7 +143,7 @@ def invite(area: str, cycle: str) -> None:
 def revoke(invitation_id: int) -> None:
     try:
         with db() as s:
-            revoke_invitation(identity(), invitation_id, session=s)
+            revoke_invitation(actor(), invitation_id, session=s)
         ss["assess_inv_msg"] = ("success", "Invitation withdrawn: its link admits nobody more.")
     except InvitationError as exc:
         ss["assess_inv_msg"] = ("error", f"Not withdrawn: {exc}.")

@@ -10,8 +10,8 @@ until the tab is reloaded, as before.
 
 from __future__ import annotations
 
-import json
 import os
+import re
 
 import streamlit as st
 
@@ -102,11 +102,18 @@ def sign_out() -> None:
     ss["auth_clear_cookie"] = True
 
 
+def js_token(value: str) -> str:
+    """A server-made token quoted for a script (url-safe characters only, else refused); empty is JavaScript null."""
+    if not re.fullmatch(r"[A-Za-z0-9_/-]*", value):
+        raise ValueError("only url-safe server-made text goes into a script")
+    return f'"{value}"' if value else "null"
+
+
 def _fetch(method: str, body: str = "") -> None:
     """One same-origin request to the session route; the code is server-made url-safe text, never user text."""
     st.html(
-        f"<script>fetch({json.dumps(ROUTE)}, {{method: {json.dumps(method)}, credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'text/plain'}}, body: {json.dumps(body) if body else 'null'}}});</script>",
+        f"<script>fetch({js_token(ROUTE)}, {{method: {js_token(method)}, credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'text/plain'}}, body: {js_token(body)}}});</script>",
         unsafe_allow_javascript=True,
     )
 

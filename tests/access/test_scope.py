@@ -236,8 +236,8 @@ def test_a_crafted_area_and_cycle_on_self_assessment_create_nothing(accounts_exi
                 .join(Respondent, Respondent.cycle_id == Cycle.id)
             )
             assert set(s.scalars(people)) <= {X}
-    else:  # signed out on an installation with accounts: no area is offered at all
-        assert "Sign in" in texts(at)
+    else:  # signed out on an installation with accounts: only an invitation lets anyone in
+        assert "by invitation" in texts(at)
 
 
 def test_another_facilitators_workshop_cannot_be_revealed_or_closed(engine, world) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.access.hostile import EVIL, seed
 from tests.access.scan import open_as, render
-from toolkit.access.accounts import Identity
+from toolkit.access.accounts import Identity, Member
 from toolkit.access.invitations import create_invitation
 from toolkit.capture.assessment import answer_as, start_respondent
 from toolkit.store.areas import resolve_cycle
@@ -39,7 +39,18 @@ def _constants(tree: ast.Module) -> set[str]:
 
 
 def _numeric(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float", "len")
+    """A number, or ui.auth.js_token (url-safe server-made text only, refused otherwise: tested below)."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id
+        in (
+            "int",
+            "float",
+            "len",
+            "js_token",
+        )
+    )
 
 
 def _raw_html_calls(path: Path) -> list[str]:
@@ -76,6 +87,15 @@ def test_no_page_passes_anything_but_its_own_literal_to_raw_html() -> None:
     assert [b for p in SOURCES for b in _raw_html_calls(p)] == []
 
 
+def test_only_url_safe_server_text_goes_into_a_script() -> None:
+    from ui.auth import js_token
+
+    assert js_token("/toolkit-session") == '"/toolkit-session"' and js_token("") == "null"
+    for bad in ('"</script><script>alert(1)</script>', "a b", "x'y", "é"):
+        with pytest.raises(ValueError):
+            js_token(bad)
+
+
 def test_the_raw_html_check_would_catch_user_text(tmp_path: Path) -> None:
     """The check above is not vacuous: it flags the patterns it is there for."""
     src = tmp_path / "page.py"
@@ -99,7 +119,9 @@ def data(engine, catalogue):
     item = catalogue.opm.items[0]
     with session_scope(engine) as s:  # accounts exist, so a respondent comes in through an invitation
         ref = resolve_cycle(h.area, h.cycle, session=s)
-        invite = create_invitation(Identity("facil", "facilitator"), ref, days=7, max_uses=1, session=s).secret
+        invite = create_invitation(
+            Identity("facil", "facilitator", (Member("facilitator"),)), ref, days=7, max_uses=1, session=s
+        ).secret
         me = start_respondent("", "", "education", item.level or "frontline", invitation=invite, session=s).secret
         answer_as(me, "opm", item.id, 2, "mine", session=s, cat=catalogue)
     return h, me

@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, text
 from tests.access.hostile import PW, seed
 from tests.bad_input.helpers import db_state
 from tests.conftest import PG_URL
-from toolkit.access.accounts import Identity, authenticate, create_user
+from toolkit.access.accounts import Identity, Member, authenticate, create_user
 from toolkit.access.invitations import create_invitation
 from toolkit.capture.assessment import new_pseudonym, submit_answer
 from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle, resolve_cycle
@@ -45,7 +45,11 @@ def full(engine, catalogue):
             resolve_cycle(h.area, h.cycle, session=s), resolve_cycle(h.area, "2027", session=s), session=s, by="facil"
         )  # plan_goals -> plan_goals
         create_invitation(
-            Identity("facil", "facilitator"), resolve_cycle(h.area, h.cycle, session=s), days=7, max_uses=3, session=s
+            Identity("facil", "facilitator", (Member("facilitator"),)),
+            resolve_cycle(h.area, h.cycle, session=s),
+            days=7,
+            max_uses=3,
+            session=s,
         )
     empty = [t for t, rows in db_state(engine).items() if not rows]
     assert empty == [], f"the data set leaves {empty} empty"

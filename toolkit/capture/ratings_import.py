@@ -276,15 +276,18 @@ def import_table(
             session.execute(insert(Respondent), new_people)
             result.respondents_added += len(new_people)
             people = _people(cycle.id, session=session)
+        done = (result.inserted, result.updated)
         _write_ratings(part, people, cycle.id, now, result, session=session)
-        record(
-            "import",
-            actor=by,
-            session=session,
-            area_id=area.id,
-            target=f"{cycle_name} {file}"[:200],
-            after={"rows": len(part), "respondents": len(set(part["respondent"]))},
-        )
+        inserted, updated = result.inserted - done[0], result.updated - done[1]
+        if inserted or updated:  # a change of record (an import that changes nothing leaves no line)
+            record(
+                "import",
+                actor=by,
+                session=session,
+                area_id=area.id,
+                target=f"{cycle_name} {file}"[:200],
+                after={"rows": len(part), "inserted": inserted, "updated": updated},
+            )
     session.flush()
     return result
 
