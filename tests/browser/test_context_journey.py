@@ -63,7 +63,8 @@ def test_the_working_context_holds_across_every_page_and_a_bookmark(browser, app
         for title in PAGES:
             nav(page, title)
             expect(sidebar, title).to_contain_text(CONTEXT)
-            expect(page).to_have_url(re.compile(r"area=Dunmarsh.*cycle=2025"))
+            if title != "Self-assessment":  # its links are a respondent's own: the context never rewrites them
+                expect(page).to_have_url(re.compile(r"area=Dunmarsh.*cycle=2025"))
     nav(page, "Results")
     expect(page.get_by_text(f"Working on {DUNMARSH}, cycle 2025")).to_be_visible()
     shot(page, "context-results-desktop")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.browser.conftest import PHONE, shot, wait_idle
 from tests.browser.ui import choose, click, go, pick
 from toolkit import workshops as ws
-from toolkit.access.accounts import Identity, create_user
+from toolkit.access.accounts import Identity, Member, create_user
 from toolkit.store.db import make_engine, session_scope
 from toolkit.store.models import WorkshopParticipant
 
@@ -65,7 +65,9 @@ def test_a_phone_resumes_with_its_secret_link_and_a_pseudonym_opens_nothing(brow
 
         # They lost the link: the facilitator gives them a new one; the old one stops working.
         with session_scope(engine) as s:
-            new = ws.reissue_link(Identity("facil", "facilitator"), w.code, pseudonym, session=s)
+            new = ws.reissue_link(
+                Identity("facil", "facilitator", (Member("facilitator"),)), w.code, pseudonym, session=s
+            )
         page.goto(link)
         wait_idle(page)
         expect(page.get_by_text("could not find your place")).to_be_visible()
