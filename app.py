@@ -1,11 +1,11 @@
-"""Safeguarding Partnership Toolkit: routes between the pages, nothing else."""
+"""Safeguarding Partnership Toolkit: routes between the pages, nothing else (ui.navigation says which show the menu)."""
 
 from pathlib import Path
 
 import streamlit as st
 
 from ui.auth import keep_signed_in
-from ui.context import sidebar
+from ui.navigation import route
 from ui.state import init_state
 
 # The icon is a file of ours: a ":material/...:" page icon makes the browser fetch it from fonts.gstatic.com.
@@ -41,9 +41,10 @@ pages["Training"] = [
 pages["Scrutiny"] = [
     st.Page("app_pages/benchmark.py", title="Benchmark", icon=":material/leaderboard:", url_path="benchmark"),
     st.Page("app_pages/scrutiny.py", title="Scrutiny", icon=":material/fact_check:", url_path="scrutiny"),
+    st.Page("app_pages/evaluation.py", title="Evaluation", icon=":material/science:", url_path="evaluation"),
 ]
 pages["Account"] = [
     st.Page("app_pages/account.py", title="Account", icon=":material/person:"),
     st.Page("app_pages/audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
 ]
-sidebar(st.navigation(pages, expanded=True)).run()
+route(pages).run()

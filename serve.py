@@ -1,9 +1,12 @@
-"""Serve the toolkit: `streamlit run serve.py` (app.py's pages, plus the route that keeps a sign-in across reloads)."""
+"""Serve the toolkit: `streamlit run serve.py` (app.py's pages, the route that keeps a sign-in across reloads, and
+single sign-on when the settings name an OpenID Connect provider)."""
 
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
+from toolkit.access.oidc import streamlit_secrets
+from toolkit.core.settings import get_settings
 from ui.session_route import ROUTES, announce_setup_code
 
 
@@ -13,4 +16,5 @@ async def _start(_app: st.App):
     yield
 
 
-app = st.App("app.py", routes=ROUTES, lifespan=_start)
+# st.login reads its [auth] section from st.secrets: built from the TOOLKIT_OIDC_ settings in memory, never a file.
+app = st.App("app.py", routes=ROUTES, lifespan=_start, secrets=streamlit_secrets(get_settings()))

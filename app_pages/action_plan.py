@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from toolkit.core.tables import table_bytes
+from toolkit.core.text import md_text
 from toolkit.interventions.plan import plan_frame, plan_progress
 from toolkit.store.areas import previous_cycle, resolve_cycle
 from toolkit.store.carry import goals_to_carry
@@ -14,7 +15,6 @@ from ui.auth import gate
 from ui.cached import plan_review
 from ui.resources import catalogue, db
 from ui.widgets import area_cycle_picker
-from ui.workshops import plain
 
 cat = catalogue()
 guide = cat.get("implementation_guidance")
@@ -27,7 +27,7 @@ STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "don
 @st.dialog("Remove this goal?", on_dismiss=actions.keep)
 def confirm_removal(goal_id: int, title: str, steps: int) -> None:
     st.write(
-        f"This removes the goal **{plain(title)}** and its {steps} step{'s' if steps != 1 else ''} from this cycle's "
+        f"This removes the goal **{md_text(title)}** and its {steps} step{'s' if steps != 1 else ''} from this cycle's "
         "plan. The audit log keeps a copy of what was removed."
     )
     c1, c2 = st.columns(2)
@@ -72,7 +72,7 @@ if plan["goals"]:
     st.progress(o["percent_complete"] / 100, text=f"{o['done']} of {o['steps']} steps done · {o['overdue']} overdue")
 for g, gp in zip(plan["goals"], prog["goals"], strict=True):
     with st.container(border=True):
-        st.markdown(f"### {plain(g['title'])}")
+        st.markdown(f"### {md_text(g['title'])}")
         st.caption(
             f"Theory of Change: {', '.join(cat.nodes[n].label for n in g['toc_nodes']) or 'none'} · {len(g['items'])} statements to move"
             + (" · carried from an earlier cycle" if g["carried_from"] else "")
@@ -85,7 +85,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
             c1, c2 = st.columns([3, 1])
             late = " · **overdue**" if stp["due"] and stp["due"] < date.today() and stp["status"] != "done" else ""
             c1.markdown(
-                f"{plain(stp['text'])}  \n:material/person: {plain(stp['owner']) or 'no owner'} · {messengers.get(stp['messenger'], 'no messenger')} · "
+                f"{md_text(stp['text'])}  \n:material/person: {md_text(stp['owner']) or 'no owner'} · {messengers.get(stp['messenger'], 'no messenger')} · "
                 f"{channels.get(stp['channel'], 'no channel')} · due {stp['due'] or 'not set'}{late}"
             )
             st.session_state.setdefault(f"plan_st_{stp['id']}", stp["status"])
@@ -120,7 +120,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
 if reviewed:
     st.subheader("Did last cycle's goals work?")
     for r in reviewed:
-        st.markdown(f"- **{plain(r['goal'])}**: {plain(r['verdict'])}")
+        st.markdown(f"- **{md_text(r['goal'])}**: {md_text(r['verdict'])}")
 
 if plan["goals"]:
     c1, c2 = st.columns(2)

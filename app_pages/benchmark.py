@@ -4,23 +4,23 @@ from functools import partial
 
 import streamlit as st
 
-from toolkit.access.scope import cross_area
 from toolkit.analysis.benchmark.exports import export_bytes
 from toolkit.analysis.benchmark.measures import C_KEYS, STAGE_KEYS, key_label
 from toolkit.analysis.benchmark.peers import TAG_KEYS, TAG_NAMES
 from toolkit.analysis.benchmark.ranks import method
 from toolkit.analysis.benchmark.view import peers_table
+from toolkit.core.text import md_text
 from ui.auth import require
 from ui.benchmarks import comparison, filter_label, history_spec, tags
 from ui.resources import catalogue
-from ui.scope import actor
+from ui.scope import named_peers
 from ui.widgets import area_cycle_picker, keep_offered
-from ui.workshops import plain
 
 st.title("Benchmark")
 require("view_results", what="benchmarks")
-# Peers are named only for a role over every area: a member of named areas sees other areas as Peer 01, 02, ...
-named = cross_area(actor(), "view_peers_named")
+# Peers are named for a role over every area; a member of named areas sees their own other areas named and everyone
+# else's as Peer 01, 02, ...
+named = named_peers()
 area, cycle = area_cycle_picker(action="view_results")
 if not (area and cycle):
     st.stop()
@@ -42,13 +42,16 @@ filters = {k: st.session_state[f"bench_f_{k}"] for k in TAG_KEYS}
 comp = comparison(area, cycle, filters, named=named, tags=all_tags)
 view = comp["view"]
 if not view.respondents:
-    st.info(f"{plain(area)} has no ratings in cycle {plain(cycle)} yet, so there is nothing to compare.")
+    st.info(f"{md_text(area)} has no ratings in cycle {md_text(cycle)} yet, so there is nothing to compare.")
     st.stop()
 st.caption(
-    f"{plain(area)}, cycle {plain(cycle)}: {view.respondents} respondents, against {view.n_peers} peer areas ({plain(view.peers_described)}). "
+    f"{md_text(area)}, cycle {md_text(cycle)}: {view.respondents} respondents, against {view.n_peers} peer areas ({md_text(view.peers_described)}). "
     + (
         "Peer areas are named because your role may see them."
-        if named
+        if named is True
+        else "Your own other partnerships are named; other peer areas are anonymised (Peer 01 has the highest "
+        "overall value)."
+        if named and named - {area}
         else "Peer areas are anonymised (Peer 01 has the highest overall value)."
     )
 )
@@ -73,7 +76,7 @@ st.selectbox(
 )
 st.vega_lite_chart(history_spec(comp, st.session_state["bench_hist_key"]), width="stretch")
 
-with st.expander("Peer areas' values" + (" (named)" if named else " (anonymised)")):
+with st.expander("Peer areas' values" + (" (named)" if named is True else " (others anonymised)")):
     st.dataframe(peers_table(view, catalogue()), hide_index=True, width="stretch")
 
 st.caption(method(view.min_peer_areas, view.min_group_size))

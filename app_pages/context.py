@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from toolkit.core.text import md_text
 from ui.auth import gate
 from ui.context_actions import TAGS, area_context, save_context
 from ui.resources import catalogue
@@ -22,7 +23,9 @@ if context.get("story"):
 with st.form("ctx_form"):
     for f in catalogue().opm.context_factors:
         st.session_state.setdefault(f"ctx_{f.id}", context.get(f.id, ""))
-        st.text_area(f.name, key=f"ctx_{f.id}", help=f.description, placeholder=f.question or "", height=80)
+        st.text_area(
+            md_text(f.name), key=f"ctx_{f.id}", help=md_text(f.description), placeholder=f.question or "", height=80
+        )
     cols = st.columns(len(TAGS))
     for col, (t, label) in zip(cols, TAGS.items(), strict=True):
         st.session_state.setdefault(f"ctx_tag_{t}", tags.get(t, ""))

@@ -6,8 +6,10 @@ import streamlit as st
 from toolkit.analysis.config import Config
 from toolkit.capture.validate import COLUMNS
 from toolkit.core.tables import tables_csv_zip, tables_xlsx
+from toolkit.core.text import md_text
 from toolkit.reports.blocks import report_tables
 from toolkit.reports.content import build_report
+from toolkit.reports.errors import ReportError
 from toolkit.reports.render import MIME, render, slug
 from toolkit.reports.toc_files import toc_graphml, toc_mermaid, toc_png, toc_svg
 from ui import data_actions as actions
@@ -15,8 +17,7 @@ from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue, db
 from ui.scope import may_in
-from ui.widgets import area_cycle_picker
-from ui.workshops import plain
+from ui.widgets import area_cycle_picker, keep_offered
 
 st.title("Import and export")
 gate("view_results", what="import and export")
@@ -33,12 +34,12 @@ st.file_uploader("Ratings file", type=["csv", "xlsx"], key="data_upload", disabl
 st.button("Import", on_click=actions.import_upload, type="primary", key="data_import", disabled=not can_import)
 if res := st.session_state.pop("data_result", None):
     if res[0] == "ok":
-        st.success(plain(res[1]))
+        st.success(md_text(res[1]))
     elif res[0] == "denied":
-        st.error(plain(res[1]))
+        st.error(md_text(res[1]))
     else:
         exc = res[1]
-        st.error(f"{plain(exc.file)}: nothing was imported. {len(exc.errors)} problem(s) to fix:")
+        st.error(f"{md_text(exc.file)}: nothing was imported. {len(exc.errors)} problem(s) to fix:")
         st.dataframe(
             pd.DataFrame(
                 [{"row": e.row or "", "column": e.column, "value": e.value, "problem": e.reason} for e in exc.errors]
@@ -87,28 +88,36 @@ st.write(
 if area and cycle:
     labels = {"pdf": "PDF", "docx": "Word (.docx)", "md": "Markdown (.zip)"}
     fmt = st.segmented_control(
-        "Format", list(labels), format_func=lambda f: labels[f], key="data_report_fmt", required=True
+        "Format",
+        keep_offered("data_report_fmt", list(labels), "pdf"),
+        format_func=lambda f: labels[f],
+        key="data_report_fmt",
+        required=True,
     )
     fmt = fmt or "pdf"  # required=True: never None, though the stubs allow it
     if st.button("Generate the report", key="data_report_go", type="primary", icon=":material/description:"):
         bar = st.progress(0.0, text="Starting")
-        with db() as s:
-            built = build_report(
-                area,
-                cycle,
-                session=s,
-                cat=catalogue(),
-                cfg=Config.from_settings(),
-                progress=lambda f, text: bar.progress(f, text=text),
-            )
-        st.session_state["data_report"] = {
-            "area": area,
-            "cycle": cycle,
-            "fmt": fmt,
-            "data": render(built, fmt),
-            "tables": report_tables(built),
-        }
-        bar.progress(1.0, text="Ready to download")
+        try:
+            with db() as s:
+                built = build_report(
+                    area,
+                    cycle,
+                    session=s,
+                    cat=catalogue(),
+                    cfg=Config.from_settings(),
+                    progress=lambda f, text: bar.progress(f, text=text),
+                )
+            st.session_state["data_report"] = {
+                "area": area,
+                "cycle": cycle,
+                "fmt": fmt,
+                "data": render(built, fmt),
+                "tables": report_tables(built),
+            }
+            bar.progress(1.0, text="Ready to download")
+        except ReportError as exc:
+            bar.empty()
+            st.error(f"The report could not be made: {md_text(exc)}", icon=":material/error:")
     made = st.session_state["data_report"]
     if made and (made["area"], made["cycle"]) == (area, cycle):
         name = f"{slug(area)}_{slug(cycle)}"

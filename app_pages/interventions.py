@@ -4,6 +4,7 @@ import streamlit as st
 
 from toolkit.core import ids
 from toolkit.core.browse import cite
+from toolkit.core.text import md_text
 from toolkit.interventions.apease import aggregate, comparison_text
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.plans import (
@@ -15,7 +16,7 @@ from ui import interventions_actions as actions
 from ui.auth import gate, identity
 from ui.cached import analysis, suggestions
 from ui.resources import catalogue, db
-from ui.widgets import area_cycle_picker
+from ui.widgets import area_cycle_picker, keep_offered
 
 cat = catalogue()
 names = {iv.id: iv.title for iv in cat.interventions}
@@ -35,21 +36,22 @@ st.subheader("Suggested for this partnership")
 c1, c2, c3 = st.columns(3)
 agency = c1.selectbox(
     "Delivered by agency",
-    [None, *ids.AGENCIES],
+    keep_offered("iv_agency", [None, *ids.AGENCIES], None),
     format_func=lambda x: "Any agency" if x is None else ids.AGENCY_NAMES[x],
     key="iv_agency",
 )
 level = c2.selectbox(
     "Engages level",
-    [None, *ids.LEVELS],
+    keep_offered("iv_level", [None, *ids.LEVELS], None),
     format_func=lambda x: "Any level" if x is None else ids.LEVEL_NAMES[x],
     key="iv_level",
 )
 effort = c3.selectbox(
-    "Effort at most",
-    [None, "low", "medium", "high"],
+    "Effort at most (the toolkit's judgement)",
+    keep_offered("iv_effort", [None, "low", "medium", "high"], None),
     format_func=lambda x: "Any effort" if x is None else x,
     key="iv_effort",
+    help="No source rates effort: these ratings are the toolkit's own judgement. Entries without one are kept.",
 )
 found = suggestions(a, agency=agency, level=level, max_effort=effort)
 with db() as s:
@@ -62,13 +64,17 @@ if not found:
 for k, sgt in enumerate(found, 1):
     iv = by_id[sgt.id]
     with st.container(border=True):
-        st.markdown(f"**{k}. {iv.title}**  \n*{iv.origin}* · {cite(iv.source)}")
-        st.markdown("\n".join(f"- {r}" for r in sgt.reasons))
+        st.markdown(
+            f"**{k}. {md_text(iv.title)}**  \n*{md_text(iv.origin)}* · {md_text(cite(iv.source))}  \n"
+            f"Evidence: {md_text(iv.grade_label)}"
+        )
+        st.markdown("\n".join(f"- {md_text(r)}" for r in sgt.reasons))
         with st.expander("What it is"):
-            st.write(iv.description)
+            st.markdown(md_text(iv.description))
             st.caption(
-                f"Barrier: {iv.barrier}  \nMechanism: {iv.mechanism}"
-                + (f"  \nEvidence: {iv.evidence}" if iv.evidence else "")
+                f"Barrier: {md_text(iv.barrier)}  \nMechanism: {md_text(iv.mechanism)}"
+                + (f"  \nEvidence in detail: {md_text(iv.evidence)}" if iv.evidence else "")
+                + (f"  \n{md_text(iv.effort_cost_note)}" if iv.effort_cost_note else "")
             )
         if iv.id in listed:
             st.button("On the shortlist: remove", key=f"iv_rm_{iv.id}", on_click=actions.remove, args=(iv.id,))
@@ -81,7 +87,7 @@ scale = cat.scale("apease")
 if not listed:
     st.info("Add suggestions to the shortlist to appraise them.")
 for iv_id in listed:
-    with st.expander(f"Score: {names[iv_id]}"):
+    with st.expander(f"Score: {md_text(names[iv_id])}"):
         who = identity()
         st.session_state.setdefault(f"iv_rater_{iv_id}", who.username if who else "")
         st.text_input(
@@ -91,7 +97,7 @@ for iv_id in listed:
         )
         for crit in apease.criteria:
             st.radio(
-                f"{crit.name}: {crit.question}",
+                md_text(f"{crit.name}: {crit.question}"),
                 [p.value for p in scale.points] + [actions.DK],
                 key=f"iv_ap_{iv_id}_{crit.id}",
                 horizontal=True,
@@ -121,7 +127,8 @@ if listed:
         st.session_state.setdefault(f"iv_why_{iv_id}", d.get("rationale", ""))
         with st.container(border=True):
             st.markdown(
-                f"**{names[iv_id]}**" + (f" · decided: {'selected' if d['selected'] else 'not selected'}" if d else "")
+                f"**{md_text(names[iv_id])}**"
+                + (f" · decided: {'selected' if d['selected'] else 'not selected'}" if d else "")
             )
             st.radio("Decision", ["Selected", "Not selected"], key=f"iv_sel_{iv_id}", horizontal=True)
             st.text_input("Why", key=f"iv_why_{iv_id}")

@@ -4,52 +4,36 @@ import streamlit as st
 
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core import ids
-from toolkit.store.plans import shortlist
+from toolkit.core.text import md_text
 from toolkit.workshops import (
     JoinError,
     appraisal_table,
     find_participant,
     find_workshop,
     format_code,
-    own_appraisals,
+    my_answers,
     participant_view,
-    steps_for,
 )
 from ui import join_actions as actions
+from ui.join_views import appraise, follow, rate, style, watch
 from ui.resources import catalogue, db
-from ui.widgets import DONT_KNOW as DK
-from ui.widgets import rate_statement, scale_options
-from ui.workshops import REFRESH_PARTICIPANT, config, plain, room, scroll_to_top
+from ui.workshops import config, room
 
 cat = catalogue()
 ss = st.session_state
 
 
-@st.fragment(run_every=REFRESH_PARTICIPANT)
-def _watch(code: str) -> None:
-    """Reload the page when the facilitator reveals results, opens the appraisal or closes the workshop."""
-    with db() as s:
-        w = find_workshop(code, session=s)
-    seen = (w.status, w.appraisal_open)
-    if ss["join_seen"] is not None and seen != ss["join_seen"]:
-        ss["join_seen"] = seen
-        st.rerun(scope="app")
-    ss["join_seen"] = seen
-
-
-def _radio_labels(framework: str) -> tuple[list, dict]:
-    return scale_options(cat.scale(framework))
-
-
 actions.restore()
+style()  # large tap targets, the statement near the top of a phone's screen
 if not ss["join_pseudonym"]:
     st.title("Join a workshop")
     st.write(
         "No account needed. You get a private id instead of your name, and your answers are only ever shown in "
-        f"groups of {config().min_group_size} or more people."
+        f"groups of {config().min_group_size} or more people. Your agency and level are fixed once the "
+        "facilitator reveals the room's results."
     )
     if err := ss.pop("join_error", None):
-        st.error(err)
+        st.error(md_text(err))
     st.text_input(
         "Join code",
         key="join_f_code",
@@ -63,13 +47,13 @@ if not ss["join_pseudonym"]:
         with db() as s:
             w = find_workshop(ss["join_f_code"], session=s)
     except JoinError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         st.stop()
     if w.status == "closed":
         st.warning("That workshop has closed, so it cannot be joined: its ratings are final.")
         st.stop()
-    where = f"{plain(w.area)}, cycle {plain(w.cycle)}"
-    st.success(f"Workshop found: {plain(w.title)} ({where})." if w.title else f"Workshop found: {where}.")
+    where = f"{md_text(w.area)}, cycle {md_text(w.cycle)}"
+    st.success(f"Workshop found: {md_text(w.title)} ({where})." if w.title else f"Workshop found: {where}.")
     st.selectbox(
         "Your agency",
         ids.AGENCIES,
@@ -100,15 +84,15 @@ if not ss["join_pseudonym"]:
 
 with db() as s:
     w = find_workshop(ss["join_code"], session=s)
-_watch(w.code)
-st.title(plain(w.title) if w.title else f"Workshop: {plain(w.area)}")
+follow(w.code)  # a reveal or close seen before anything is drawn (the fragments below follow it from then on)
+st.title(md_text(w.title) if w.title else f"Workshop: {md_text(w.area)}")
 st.caption(
-    f"{plain(w.area)} · cycle {plain(w.cycle)} · you: {ids.AGENCY_NAMES[ss['join_agency']]}, "
+    f"{md_text(w.area)} · cycle {md_text(w.cycle)} · you: {ids.AGENCY_NAMES[ss['join_agency']]}, "
     f"{ids.LEVEL_NAMES[ss['join_level']].lower()} · code {format_code(w.code)} · "
     "bookmark this page to come back to your answers"
 )
 if err := ss.pop("join_error", None):
-    st.error(err)
+    st.error(md_text(err))
 if w.status == "closed":
     st.info("This workshop has closed. Thank you: your answers are saved and stand as the partnership's record.")
 
@@ -117,64 +101,27 @@ views += ["Room results"] if w.revealed else []
 views += ["Appraise"] if w.appraisal_open and w.status != "closed" else []
 if ss["join_view"] not in views:
     ss["join_view"] = views[0]
-view = st.segmented_control("Show", views, key="join_view", required=True, width="stretch")
+view = st.segmented_control(
+    "Show", views, key="join_view", required=True, width="stretch", label_visibility="collapsed"
+)
 
+if view != "Rate":
+    watch(w.code)  # (the statement's own fragment follows the workshop while rating)
 if view == "Rate":
-    steps = steps_for(w, ss["join_level"], cat)
-    keys = {(st_.framework, i.id) for st_ in steps for i in st_.items}
-    done, total = len(keys & set(ss["join_answers"])), len(keys)
-    st.progress(done / total if total else 0.0, text=f"{done} of {total} statements answered")
-    k = min(ss["join_step"], len(steps))
-    if ss.pop("join_scroll", False):
-        scroll_to_top(k)
-    if k == len(steps):
-        st.success(
-            f"Thank you: your answers are saved ({done} of {total} statements). You can change any of them until "
-            "the facilitator closes the workshop."
-        )
-        st.button("Back to the statements", on_click=actions.go, args=(-1,), key="join_back_end", width="stretch")
-    else:
-        step = steps[k]
-        st.subheader(f"Step {k + 1} of {len(steps)}. {step.title}")
-        st.caption(step.intro)
-        for item in step.items:
-            rate_statement(
-                item,
-                step.framework,
-                cat.scale(step.framework),
-                "join_q",
-                ss["join_answers"],
-                actions.save,
-                horizontal=False,
-            )
-        c1, c2 = st.columns(2)
-        c1.button("Back", on_click=actions.go, args=(-1,), disabled=k == 0, key="join_back", width="stretch")
-        c2.button(
-            "Next" if k < len(steps) - 1 else "Finish",
-            on_click=actions.go,
-            args=(1,),
-            type="primary",
-            key="join_next",
-            width="stretch",
-        )
+    rate(w.code)
 
 elif view == "My answers":
     st.caption("Only you see this list. The facilitator and the room see answers only in groups.")
-    shown = 0
-    for st_ in steps_for(w, ss["join_level"], cat):
-        _, labels = _radio_labels(st_.framework)
-        mine = [(it, ss["join_answers"].get((st_.framework, it.id))) for it in st_.items]
-        mine = [(it, saved) for it, saved in mine if saved is not None]
-        if mine:
-            st.markdown(f"**{st_.title}**")
-        for it, saved in mine:
+    mine = my_answers(w, ss["join_level"], ss["join_answers"], cat)
+    for step in mine:
+        st.markdown(f"**{md_text(step.title)}**")
+        for a in step.answers:
             with st.container(border=True):
-                st.write(it.text)
-                st.markdown(f"Your answer: **{labels[DK if saved[0] is None else saved[0]]}**")
-                if saved[1]:
-                    st.caption(f"Your comment: {plain(saved[1])}")
-            shown += 1
-    if not shown:
+                st.markdown(md_text(a.statement))
+                st.markdown(f"Your answer: **{md_text(a.answer)}**")
+                if a.comment:
+                    st.caption(f"Your comment: {md_text(a.comment)}")
+    if not mine:
         st.write("You have not answered any statements yet.")
 
 elif view == "Room results":
@@ -198,7 +145,7 @@ elif view == "Room results":
         st.subheader("Where the room disagrees most")
         if a.disagreement:
             for d in a.disagreement:
-                st.markdown(f"- {plain(d.text)} (mean {d.mean:.1f}, spread {d.sd:.1f}, n={d.n})")
+                st.markdown(f"- {md_text(d.text)} (mean {d.mean:.1f}, spread {d.sd:.1f}, n={d.n})")
         else:
             st.write("No statement splits the room.")
     if v.appraisal:
@@ -206,37 +153,10 @@ elif view == "Room results":
         st.dataframe(appraisal_table(v.appraisal, cat, min_n), hide_index=True, width="stretch")
 
 elif view == "Appraise":
-    with db() as s:
-        listed = shortlist(w.ref, session=s)
-        mine = own_appraisals(w, ss["join_pseudonym"], session=s)
-    ivs = {iv.id: iv for iv in cat.interventions}
-    apease = cat.get("apease")
-    options, labels = _radio_labels("apease")
-    st.write(
-        "Score each intervention on the six APEASE criteria: 5 is always the best result. Answer 'Don't know' "
-        "whenever you are not sure."
-    )
-    for iv_id in listed:
-        iv = ivs[iv_id]
-        with st.container(border=True):
-            st.markdown(f"**{plain(iv.title)}**")
-            st.caption(iv.description)
-            for c in apease.criteria:
-                key = f"join_a_{iv_id}_{c.id}"
-                if key not in ss and (iv_id, c.id) in mine:
-                    ss[key] = DK if mine[(iv_id, c.id)] is None else mine[(iv_id, c.id)]
-                st.radio(
-                    f"{c.name}: {c.question}",
-                    options,
-                    key=key,
-                    format_func=labels.get,
-                    index=None,
-                    horizontal=True,
-                    on_change=actions.appraise,
-                    args=(iv_id, c.id),
-                )
+    appraise(w.code)
 
 st.divider()
+actions.place_box(w)
 st.button(
     "Leave this workshop on this device",
     on_click=actions.leave,

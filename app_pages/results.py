@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from toolkit.analysis.change import method as change_method
 from toolkit.charts import results as charts
 from toolkit.charts.results import gap_table
 from toolkit.core import ids
@@ -24,7 +25,8 @@ if a.respondents == 0:
 
 opm = a.opm
 st.caption(
-    f"{a.respondents} respondents · {a.dont_know} don't-know answers · groups under {a.min_group_size} people are hidden"
+    f"{a.respondents} respondents in the figures · {a.dont_know} don't-know answers · groups under "
+    f"{a.min_group_size} people are pooled or left out, so no figure can be subtracted to find them"
 )
 with st.container(border=True):
     if opm.priority_stage:
@@ -87,7 +89,7 @@ else:
 st.subheader("Change since the previous cycle")
 if a.change:
     change = a.change
-    st.caption(f"From {change.from_} to {change.to}; plain means over respondents with a 95% bootstrap interval.")
+    st.caption(f"From {change.from_} to {change.to}. {change_method(len(change.measures))}")
     chart("change", a, lambda: charts.change_chart(change.measures))
 else:
     st.write("This is the first cycle for this partnership.")

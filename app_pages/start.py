@@ -1,4 +1,4 @@
-"""Start: what the toolkit does, choose or create an area and cycle, or load the demo partnerships."""
+"""Start: what the toolkit does, choose or create an area and cycle, or explore the demo partnerships (in Trainer mode)."""
 
 import streamlit as st
 
@@ -13,8 +13,8 @@ st.markdown(
     "See where your multi-agency safeguarding partnership stands, and what to do next. "
     "People from every agency and level rate statements drawn from Kantar's Organisational Practice Model and the "
     "12 C's of Collective Safeguarding Responsibility. "
-    "The toolkit shows where the journey stalls, which parts of the Theory of Change are weak, and which proven "
-    "interventions fit, then helps you appraise them and agree an action plan."
+    "The toolkit shows where the journey stalls, which parts of the Theory of Change are weak, and which "
+    "interventions from the reports fit (each says how far it has been tested), then helps you appraise them and agree an action plan."
 )
 if msg := st.session_state.pop("start_msg", None):
     getattr(st, msg[0])(msg[1])
@@ -22,7 +22,7 @@ if msg := st.session_state.pop("start_msg", None):
 st.subheader("Your partnership")
 area, cycle = start_chooser()
 if area is None:
-    st.info("No partnerships yet. Create one below or load the demo partnerships.")
+    st.info("No partnerships yet. Create one below, or explore the demo partnerships in Trainer mode.")
 elif is_demo(area):
     st.caption(":material/info: Demo data: this partnership, its people and its ratings are synthetic and fictional.")
 can_edit = may("edit_area")
@@ -36,7 +36,17 @@ with st.expander("Create a partnership or a new cycle", expanded=area is None), 
 
 with st.expander("Demo partnerships (fictional)", expanded=area is None):
     st.write("Four fictional partnerships, each with a story, over two cycles. " + DEMO_NOTICE)
-    st.button("Load the demo partnerships", on_click=actions.demo, key="start_demo", disabled=not can_edit)
+    st.write(
+        "They live in Trainer mode's sandbox, a database of their own: nothing done with them touches your "
+        "partnerships' record, and they never count in a benchmark of real areas."
+    )
+    st.page_link(
+        "app_pages/trainer.py", label="Explore the demo partnerships in Trainer mode", icon=":material/school:"
+    )
+    st.caption(
+        "To explore them on every page instead, fill a database of their own on the server with "
+        "`python -m toolkit demo --database sqlite:///data/demo.db` and start the app with `DATABASE_URL` set to it."
+    )
 
 st.subheader("Where the data lives")
 if (who := identity()) is not None and who.role == "administrator":  # the database's host and name are for them

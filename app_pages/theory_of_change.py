@@ -1,17 +1,22 @@
 """Theory of Change: the graph in four tiers with each node's health, what is at risk, and why."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from toolkit.analysis.toc import node_detail
+from toolkit.analysis.toc_view import TIER_STAGE, node_panel, shown_boxes
 from toolkit.charts.results import STATUS_LABELS
-from toolkit.charts.toc import toc_dot
+from toolkit.charts.toc_canvas import REVIEW_MARKS, SHAPE_WORDS, SHAPES, TIER_NAMES, legend, toc_canvas
+from toolkit.core import ids
+from toolkit.core.text import md_text
 from toolkit.store.assumptions import ASSUMPTION_STATUSES
 from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue
-from ui.toc_actions import save_assumption
-from ui.widgets import area_cycle_picker
+from ui.toc_actions import save_assumption, select_from_canvas, select_node
+from ui.toc_canvas import toc_canvas_view, toc_history
+from ui.widgets import area_cycle_picker, keep_offered
 
 st.title("Theory of Change")
 gate("view_results", what="the Theory of Change")
@@ -26,63 +31,136 @@ a = analysis(area, cycle)
 cat = catalogue()
 health = a.toc
 nodes = {n.id: n for n in health.nodes}
+options = list(nodes)
 
-legend = " · ".join(
-    f"**{STATUS_LABELS[s]}** ({shape})"
-    for s, shape in (
-        ("strong", "rounded box"),
-        ("adequate", "rounded box"),
-        ("weak", "octagon, bold"),
-        ("at_risk", "hexagon, dashed"),
-        ("unknown", "dotted box"),
-    )
+st.markdown(
+    "**OPM stages on the tiers** (Kantar 2021, Annex 1, Table 3): "
+    + " · ".join(f"{ids.STAGE_NAMES[s]} → {TIER_NAMES[t]}" for s, t in ids.OPM_TO_TOC.items())
+    + ". Each column is headed by its stage."
 )
-st.markdown("Legend: " + legend + ". Orange arrows trace what puts a box at risk.")
-choice = st.selectbox(
-    "Choose a box to see its evidence",
-    list(nodes),
-    format_func=lambda n: f"{nodes[n].label} ({STATUS_LABELS[nodes[n].status]})",
+st.markdown(
+    "Legend: "
+    + " · ".join(f"**{label}** ({shape}, tagged {tag})" for label, shape, tag in legend())
+    + ". Orange dashed links trace what puts a box at risk; on a chosen box, blue links lead to it and pink ones "
+    "follow from it. A ✓, ? or ✗ where links meet a box: an assumption under it holds, is doubtful or fails."
+)
+f1, f2 = st.columns(2)
+stages = f1.pills(
+    "Filter by OPM stage",
+    list(ids.STAGES),
+    selection_mode="multi",
+    format_func=ids.STAGE_NAMES.get,
+    key="toc_stages",
+    help="A stage keeps its own tier (Table 3) and every box its statements feed.",
+)
+statuses = f2.pills(
+    "Filter by status", list(STATUS_LABELS), selection_mode="multi", format_func=STATUS_LABELS.get, key="toc_statuses"
+)
+folded = st.pills(
+    "Fold a tier", list(ids.TOC_TIERS), selection_mode="multi", format_func=TIER_NAMES.get, key="toc_folded"
+)
+choice = st.session_state.get("toc_node") if st.session_state.get("toc_node") in nodes else None
+canvas = toc_canvas(
+    health, selected=choice, show=shown_boxes(health, a.items, stages, statuses), collapsed=folded or ()
+)
+st.caption("Click a box, or Tab to it and press Enter, to see its evidence. Scroll the canvas to pan.")
+toc_canvas_view(canvas.svg, on_select=partial(select_from_canvas, options))
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+c1.selectbox(
+    "Or choose a box from the list",
+    keep_offered("toc_node", options, None),
+    format_func=lambda n: nodes[n].label,  # not the status: it changes with the area, and the box chosen must not
     key="toc_node",
     index=None,
     placeholder="Choose a box",
 )
-st.graphviz_chart(toc_dot(health, highlight=choice), width="stretch")
+c2.button("Clear the choice", on_click=select_node, args=(None, options), disabled=choice is None)
 
 if choice:
-    d = node_detail(health, cat, choice)
-    with st.container(border=True):
-        st.markdown(f"### {d.label}")
+    p = node_panel(health, cat, a.items, choice, toc_history(area, cycle))
+    d, iv = p.detail, p.interval
+    with st.container(border=True, key="toc_panel"):
+        st.markdown(f"### {md_text(d.label)}")
         st.markdown(
-            f"Status: **{STATUS_LABELS[d.status]}**" + (f" · score {d.score:.1f}" if d.score is not None else "")
+            f"Status: **{STATUS_LABELS[d.status]}** ({SHAPE_WORDS[SHAPES[d.status]]}) · {TIER_NAMES[d.tier]}, "
+            f"OPM stage {ids.STAGE_NAMES[TIER_STAGE[d.tier]]}"
         )
+        if iv.score is not None:
+            st.markdown(
+                f"Score **{iv.score:.1f}** (95% interval {iv.low:.1f} to {iv.high:.1f}; up to {iv.n} people, "
+                f"{iv.statements} published statement{'s' if iv.statements != 1 else ''})"
+            )
+        else:
+            st.markdown("No published score: too few people rated its statements, or none feed it.")
         if d.reason:
-            st.write(d.reason)
+            st.markdown(md_text(d.reason))
         if d.path:
-            st.write("Path: " + " → ".join(d.path_labels))
-        if d.items:
+            st.markdown("Path: " + " → ".join(md_text(x) for x in d.path_labels))
+        st.markdown(f"It rests on {p.upstream} box(es) upstream and puts {p.downstream} box(es) downstream at stake.")
+        left, right = st.columns(2)
+        for col, title, links, arrow in (
+            (left, "What it rests on (preconditions)", p.preconditions, "←"),
+            (right, "What depends on it", p.dependants, "→"),
+        ):
+            col.markdown(f"**{title}**")
+            if not links:
+                col.caption("None in this Theory of Change.")
+            for ln in links:
+                col.button(
+                    f"{arrow} {ln.label} ({STATUS_LABELS[ln.status]})",
+                    key=f"toc_go_{ln.id}",
+                    help=ln.rationale or None,
+                    on_click=select_node,
+                    args=(ln.id, options),
+                )
+        if p.statements:
+            st.markdown("**Statements that feed it** (figures withheld where too few people answered)")
             st.dataframe(
-                pd.DataFrame([i.model_dump() for i in d.items])[["text", "mean", "n"]],
+                pd.DataFrame([s.model_dump() for s in p.statements]).assign(
+                    framework=lambda f: f["framework"].map(lambda x: {"opm": "OPM", "twelve_cs": "12 C's"}.get(x, x))
+                )[["text", "framework", "mean", "n", "distribution", "feeds"]],
                 hide_index=True,
                 width="stretch",
-                column_config={"text": "Statement", "mean": "Mean", "n": "People"},
+                column_config={
+                    "text": st.column_config.TextColumn("Statement", width="large"),
+                    "framework": "Framework",
+                    "mean": st.column_config.NumberColumn("Mean", format="%.1f"),
+                    "n": "People",
+                    "distribution": st.column_config.BarChartColumn("Answers (low to high)"),
+                    "feeds": st.column_config.ListColumn("Boxes it feeds"),
+                },
             )
         if d.assumptions:
             st.markdown("**Assumptions it rests on**")
             for x in d.assumptions:
-                st.markdown(f"- {x.text} (*{x.status}*)")
+                note = f": {md_text(x.note)}" if x.note else ""
+                st.markdown(f"- {REVIEW_MARKS.get(x.status, '·')} {md_text(x.text)} (*{x.status}*{note})")
         if d.interventions:
             st.markdown("**Interventions that work on it**")
-            for iv in d.interventions:
-                st.markdown(f"- {iv.title} ({iv.origin})")
+            for v in d.interventions:
+                st.markdown(f"- {md_text(v.title)} ({md_text(v.origin)}; evidence: {md_text(v.grade)})")
+        if p.trend:
+            st.markdown("**Trend over cycles**")
+            st.dataframe(
+                pd.DataFrame(
+                    [{"cycle": t.cycle, "status": STATUS_LABELS[t.status], "score": t.score} for t in p.trend]
+                ),
+                hide_index=True,
+                column_config={
+                    "cycle": "Cycle",
+                    "status": "Status",
+                    "score": st.column_config.NumberColumn("Score", format="%.1f"),
+                },
+            )
 
 with st.expander("Text view of the Theory of Change (for screen readers)"):
     for tier in ("inputs", "outputs", "intermediate_outcomes", "ultimate_outcomes"):
         st.markdown(f"**{tier.replace('_', ' ').capitalize()}**")
         st.markdown(
             "\n".join(
-                f"- {n.label}: {STATUS_LABELS[n.status]}"
+                f"- {md_text(n.label)}: {STATUS_LABELS[n.status]}"
                 + (f", {n.score:.1f}" if n.score is not None else "")
-                + (f". {n.reason}" if n.reason else "")
+                + (f". {md_text(n.reason)}" if n.reason else "")
                 for n in health.nodes
                 if n.tier == tier
             )
@@ -98,7 +176,7 @@ with st.expander("Assumptions register"):
         st.session_state.setdefault(f"toc_as_{x.id}", x.status)
         st.session_state.setdefault(f"toc_an_{x.id}", x.note)
         c1.selectbox(
-            x.text,
+            md_text(x.text),
             ASSUMPTION_STATUSES,
             key=f"toc_as_{x.id}",
             on_change=save_assumption,

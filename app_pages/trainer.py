@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from toolkit.core.text import md_text
 from toolkit.training import trainer as training
 from toolkit.training.demo import DEMO_NOTICE, STORIES
 from toolkit.training.sandbox import describe, sandbox_url
 from ui import trainer_actions as actions
 from ui.cached import analysis
 from ui.resources import catalogue, sandbox
+from ui.widgets import keep_offered
 
 cat = catalogue()
 NAMES = [s.name for s in STORIES]
@@ -122,7 +124,8 @@ with ex_tab:
         _feedback(training.check(ex2, st.session_state["trainer_iv_answer"]))
 
 with explain_tab:
-    kind = st.segmented_control("Explain", training.EXPLAIN_KINDS, key="trainer_explain_kind", required=True)
+    kinds = keep_offered("trainer_explain_kind", list(training.EXPLAIN_KINDS), training.EXPLAIN_KINDS[0])
+    kind = st.segmented_control("Explain", kinds, key="trainer_explain_kind", required=True)
     entries = training.explain(kind or training.EXPLAIN_KINDS[0], cat, a)  # required=True: never None
     by_key = {e.key: e for e in entries}
     if st.session_state["trainer_explain_item"] not in by_key:
@@ -130,11 +133,11 @@ with explain_tab:
     pick = st.selectbox("Which one", list(by_key), format_func=lambda k: by_key[k].title, key="trainer_explain_item")
     e = by_key[pick]
     with st.container(border=True, key="trainer_explain_panel"):
-        st.markdown(f"### {e.title}")
-        st.write(e.text)
+        st.markdown(f"### {md_text(e.title)}")
+        st.markdown(md_text(e.text))
         if e.here:
-            st.markdown(f"**In {name}:** {e.here}")
-        st.caption(f"Source: {e.source}")
+            st.markdown(f"**In {md_text(name)}:** {md_text(e.here)}")
+        st.caption(f"Source: {md_text(e.source)}")
 
 
 @st.dialog("Reset this demo partnership?", on_dismiss=actions.cancel_reset)

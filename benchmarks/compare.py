@@ -87,10 +87,7 @@ BENCHES: dict[str, Bench] = {
         (
             _s("analyse() one area, s", "analyse() with store load and change"),
             _s("analyse_frame() one area, s", "analyse_frame() alone"),
-            _s("cycle_scores() every area, s", "cycle_scores()"),
-            _s("load one cycle from SQLite, s", "loading the cycle from SQLite"),
             _s("DuckDB one area, s", "DuckDB, same group-by", 0, control=True),
-            _s("DuckDB every area, s", "DuckDB, same group-by", 1, control=True),
         ),
         national=True,
     ),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,12 @@ from toolkit.core.frameworks import load_catalogue
 from toolkit.core.settings import get_settings
 from toolkit.store.db import engine_for, make_engine, session_scope, upgrade
 from toolkit.store.models import metadata as all_tables
+
+# Property tests run the same generated cases on every run (and in CI), so a verdict never depends on the draw;
+# HYPOTHESIS_PROFILE=explore draws afresh to look for new cases.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PG_URL = os.environ.get("TOOLKIT_TEST_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parent.parent

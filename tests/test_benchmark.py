@@ -137,16 +137,16 @@ def _stats(levels: dict[str, int], *, area: str = "A", mean: float = 3.0) -> lis
     ]
 
 
-def test_a_small_level_is_suppressed_with_a_second_one_and_left_out_of_the_headline() -> None:
+def test_a_small_level_is_left_out_of_every_figure_headline_and_n_included() -> None:
     stats = pd.DataFrame(_stats({"strategic": 2, "managerial": 4, "frontline": 9}))
     t = table_from_stats(stats, pd.Series({"A": 15}), "2026", 3)
     cells = {lv: t.values.at["A", f"level:create:{lv}"] for lv in ids.LEVELS}
-    assert np.isnan(cells["strategic"]) and np.isnan(cells["managerial"])  # managerial hidden with it (subtraction)
-    assert cells["frontline"] == 4.0
-    assert t.suppressed.at["A", "level:create:strategic"] and t.suppressed.at["A", "level:create:managerial"]
-    # Headline: the hidden levels stay out of it too (else headline and n would give them away): frontline alone.
-    assert t.values.at["A", "stage:create"] == 4.0 and t.n.at["A", "stage:create"] == 15
-    assert t.values.at["A", "overall"] == 4.0
+    assert np.isnan(cells["strategic"]) and t.suppressed.at["A", "level:create:strategic"]
+    # Issue 14: the two leaders are in no figure (headline, n), so managerial need not be hidden with them: no total
+    # is left to subtract from.
+    assert cells["managerial"] == 3.5 and cells["frontline"] == 4.0
+    assert t.values.at["A", "stage:create"] == 3.75 and t.n.at["A", "stage:create"] == 13
+    assert t.values.at["A", "overall"] == 3.75
     both = table_from_stats(
         pd.DataFrame(_stats({"strategic": 2, "managerial": 1, "frontline": 9})), pd.Series({"A": 12}), "2026", 3
     )

@@ -1,5 +1,5 @@
 """Finding 7: the whole-area bundle holds everything about an area, and a round trip into a fresh database gives the
-same rows in every table (surrogate ids aside), scrutiny records, workshops and participants included."""
+same rows in every table (surrogate ids aside), scrutiny records, workshops, participants and reveal snapshots included."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from toolkit.access.scope import LOCAL
 from toolkit.capture.write import record_rating
 from toolkit.reports import bundle_doc, bundle_in, bundle_out, bundle_rows
+from toolkit.scrutiny.challenges import answer_challenge
 from toolkit.scrutiny.checklist import set_check, set_statement, sign_off
-from toolkit.scrutiny.evidence import answer_challenge, log_evidence
+from toolkit.scrutiny.evidence import log_evidence
 from toolkit.scrutiny.trail import add_trail
+from toolkit.scrutiny.validation import set_validation
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.audit import entries
@@ -25,6 +28,7 @@ from toolkit.store.plans import add_goal, add_step, record_apease, record_decisi
 from toolkit.store.ratings import find_respondent
 from toolkit.training.demo import STORIES, load_demo
 from toolkit.workshops.participants import join
+from toolkit.workshops.reveals import reveal_now
 from toolkit.workshops.rooms import close, create_workshop
 
 AREAS = [STORIES[0].name, STORIES[1].name]
@@ -54,11 +58,13 @@ def _everything(area: str, s, cat) -> None:
             seen_on=date(2026, 5, 1),
             judgement="challenges",
             link="stage:consider",
-            by="scr",
+            owner="local",
+            due_on=date.today(),
+            actor=LOCAL,
             session=s,
             cat=cat,
         )
-        answer_challenge(e.id, "We disagree", area=area, cycle=cycle, by="chair", session=s)
+        answer_challenge(e.id, "We disagree", area=area, cycle=cycle, actor=LOCAL, session=s)
         add_trail(
             area,
             cycle,
@@ -73,8 +79,11 @@ def _everything(area: str, s, cat) -> None:
         set_check(
             area, cycle, cat.get("yearly_report").criteria[0].id, "evidenced", "seen", by="scr", session=s, cat=cat
         )
-        sign_off(area, cycle, "police", "Chief Constable", date(2026, 6, 1), session=s)
-        set_statement(area, cycle, "Sound", by="scr", session=s)
+        sign_off(area, cycle, "police", date(2026, 6, 1), actor=LOCAL, session=s)
+        set_statement(area, cycle, "Sound", actor=LOCAL, session=s)
+        set_validation(
+            area, cycle, "c:c01_clarity", "adjusted", figure=2.5, reason="audit", actor=LOCAL, session=s, cat=cat
+        )
     goal = add_goal(
         resolve_cycle(area, "2025", session=s), IV, session=s, cat=cat, items=[{"framework": "opm", "item": item}]
     )
@@ -85,6 +94,7 @@ def _everything(area: str, s, cat) -> None:
     w = create_workshop(area, "2026", created_by="fac", session=s, title="Spring")
     join(w.code, "police", "frontline", "Sam", session=s)
     join(w.code, "health", "strategic", session=s)
+    reveal_now(w.code, session=s, cat=cat)  # a reveal snapshot travels with its workshop
     close(w.code, session=s)
 
 

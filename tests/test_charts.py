@@ -81,7 +81,7 @@ def test_gaps_chart_labels_comparisons_in_words_and_flags_significance(analysis)
         "Strategic vs frontline · Communicate",
         "Police vs others · Coordination of data",
     ]
-    assert list(data["label"]) == ["+1.8 *", "-0.4"]
+    assert list(data["label"]) == ["mean +1.8 *", "mean -0.4"]  # the bar is Cliff's delta, the label the mean
 
 
 def test_palettes_are_okabe_ito() -> None:

@@ -11,9 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tests.published import counted_in
 from toolkit.analysis.results import SCHEMA_PATH, schema
 from toolkit.core import ids
 from toolkit.store.areas import resolve_cycle
+from toolkit.store.db import session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 ASHVALE = "Ashvale (fictional)"  # the demo story: frontline staff rate Communicate far below strategic leaders
@@ -62,7 +64,9 @@ def test_analyse_json_has_the_contract_keys(demo: str) -> None:
     doc = strict_json(proc.stdout)  # one JSON document, nothing else on stdout, no NaN
 
     assert doc["area"] == ASHVALE and doc["cycle"] == "2026"
-    assert isinstance(doc["respondents"], int) and doc["respondents"] == 42
+    with session_scope() as s:
+        everyone, published = counted_in(ASHVALE, "2026", session=s)
+    assert everyone == 42 and isinstance(doc["respondents"], int) and doc["respondents"] == published
 
     opm = doc["opm"]
     assert set(opm["by_stage"]) == set(ids.STAGES)

@@ -53,15 +53,25 @@ def test_twelve_cs_are_complete_with_groups_statements_and_dependencies(catalogu
     assert ("c01_clarity", "c03_competence") in stated
 
 
-def test_theory_of_change_has_tiers_assumptions_mapping_and_a_top_outcome(catalogue) -> None:
+def test_theory_of_change_has_tiers_assumptions_and_the_table_3_mapping(catalogue) -> None:
     toc = catalogue.toc
     assert {n.tier for n in toc.nodes} == set(ids.TOC_TIERS)
     assert {g.id for g in toc.node_groups} == {"resource", "defining_partnership_roles", "processes"}
     assert len(toc.assumptions) == 11
     assert {(m.stage, m.tier) for m in toc.opm_mapping} == set(ids.OPM_TO_TOC.items())
-    tops = [n for n in toc.nodes if n.top]
-    assert len(tops) == 1
-    assert all(e.rationale for e in toc.edges)
+    assert not [n.id for n in toc.nodes if n.top]  # Figure 2 has seven ultimate outcomes and no box above them
+    ultimate = {n.id for n in toc.nodes if n.tier == "ultimate_outcomes"}
+    (outcomes,) = [a for a in toc.assumptions if a.id == "partnership_improves_outcomes"]
+    assert set(outcomes.nodes) == ultimate  # Kantar's assumption, under every ultimate outcome
+    assert all(e.rationale and e.source.section for e in toc.edges)
+    assert all(m.source.section == "Annex 1, Table 3" for m in toc.opm_mapping)
+
+
+def test_every_opm_statement_feeds_a_node_of_its_stages_tier(catalogue) -> None:
+    """Kantar Annex 1, Table 3: create = inputs, communicate = outputs, commit = intermediate, consider = ultimate."""
+    tiers = {m.stage: m.tier for m in catalogue.toc.opm_mapping}
+    for it in catalogue.opm.items:
+        assert any(catalogue.nodes[n].tier == tiers[it.stage] for n in it.toc_nodes), it.id
 
 
 def test_interventions_cover_every_source(catalogue) -> None:
@@ -70,11 +80,11 @@ def test_interventions_cover_every_source(catalogue) -> None:
         by_origin[iv.origin] = by_origin.get(iv.origin, 0) + 1
     assert by_origin.get("shortlist") == 8
     assert by_origin.get("longlist") == 20
-    assert by_origin.get("proven", 0) >= 1
+    assert by_origin.get("evaluated", 0) >= 1
     assert by_origin.get("inspection", 0) >= 1 and by_origin.get("review", 0) >= 1
     recs = {r.id for c in catalogue.twelve_cs.cs for r in c.recommendations}
     covered = {iv.recommendation for iv in catalogue.interventions if iv.recommendation}
-    assert covered <= recs and len(covered) >= len(recs) * 0.8
+    assert covered == recs  # the library says it holds every 12 C's recommendation: it does
 
 
 def test_apease_and_implementation_guidance(catalogue) -> None:
@@ -169,9 +179,9 @@ def test_a_cycle_in_a_theory_of_change_is_rejected(tmp_path: Path) -> None:
             for i in range(3)
         ],
         "edges": [
-            {"from": "n0", "to": "n1", "rationale": "r"},
-            {"from": "n1", "to": "n2", "rationale": "r"},
-            {"from": "n2", "to": "n0", "rationale": "r"},
+            {"from": "n0", "to": "n1", "rationale": "r", "source": {"report": "kantar2021", "section": "x"}},
+            {"from": "n1", "to": "n2", "rationale": "r", "source": {"report": "kantar2021", "section": "x"}},
+            {"from": "n2", "to": "n0", "rationale": "r", "source": {"report": "kantar2021", "section": "x"}},
         ],
     }
     problems = _problems(tmp_path, yaml.safe_dump(doc))
@@ -191,3 +201,81 @@ def test_toolkit_never_imports_streamlit() -> None:
                 else []
             )
             assert not any(n == "streamlit" or n.startswith("streamlit.") for n in names), f"{path} imports streamlit"
+
+
+# ---- issue 18: every statement has a level and a scale that fits its stem ----------------------------------------
+
+RATED = [p for p in FILES if yaml.safe_load(p.read_text(encoding="utf-8")).get("kind") == "rated"]
+# Stems that state what people know, feel or see: rated on agreement, never on "how far in place".
+PERCEPTION = ("feel", "know ", "understand", "confident", "able to", "trust", "culture of", "equal voice", "enough ")
+
+
+@pytest.mark.parametrize("path", RATED, ids=[p.name for p in RATED])
+def test_every_statement_has_a_level_and_a_scale_that_fits_it(path: Path, catalogue) -> None:
+    fw = catalogue.get(path.stem)
+    for it in fw.items:
+        assert it.level in (*ids.LEVELS, ids.ALL_LEVELS), f"{it.id} has no level"
+        scale = catalogue.item_scale(fw.id, it.id)
+        assert (scale.min, scale.max) == (1, 5)  # the analysis averages 1-5 scores across a framework's items
+        in_place = scale.points[0].label.lower().startswith("not in place")
+        if in_place:
+            stem = it.text.lower().split(" to understand")[0]  # a purpose clause is not the thing rated
+            assert not any(w in stem for w in PERCEPTION), f"{it.id}: a perception on the in-place scale"
+        else:
+            assert "disagree" in scale.points[0].label.lower(), f"{it.id}: neither agreement nor in place"
+
+
+def test_the_twelve_cs_keep_families_told_unless_there_is_significant_harm(catalogue) -> None:
+    """Wales 2022, 4.1, C2: 'Unless it is significant harm, families should be made aware of the referral.'"""
+    item = catalogue.item("twelve_cs", "c02_families_told_of_referral")
+    assert item.text.startswith("Unless there is significant harm")
+    assert not any("at risk of significant harm" in iv.description for iv in catalogue.interventions)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_bundled_framework_says_where_it_applies_and_when_its_sources_date_from(path: Path, catalogue) -> None:
+    fw = catalogue.get(path.stem)
+    assert fw.applies_to and fw.sources_dated
+    assert ("Wales" in fw.applies_to) == (fw.id in ("twelve_cs", "interventions"))
+    if fw.context_note:
+        assert fw.context_note.startswith("Context since the sources, not a finding of them")
+
+
+def test_every_driver_and_barrier_is_asked_at_each_level_its_source_places_it(catalogue) -> None:
+    """Kantar 2.2 to 2.5 place each driver and barrier at levels; each of them has a statement there."""
+    asked: dict[str, set[str]] = {}
+    for it in catalogue.opm.items:
+        if it.basis is not None:
+            asked.setdefault(it.basis.ref, set()).add(it.level or "")
+    for stage in catalogue.opm.stages:
+        for f in (*stage.drivers, *stage.barriers):
+            assert f.levels and f.levels_note, f"{f.id} says at no level where its source places it"
+            missing = set(f.levels) - asked.get(f.id, set())
+            assert not missing, f"{f.id} has no statement at {sorted(missing)}"
+    (narrow,) = [f for s in catalogue.opm.stages for f in s.barriers if f.id == "create_narrow_consultation"]
+    assert "strategic" in narrow.levels  # 2.3.2: strategic leaders thought they needed no wider consultation
+
+
+def test_a_12_cs_entry_that_goes_beyond_its_recommendation_says_it_is_our_reading(catalogue) -> None:
+    """Steps the Wales report does not give are the toolkit's: marked, as Kantar entries mark theirs."""
+    recs = {r.id: r.text for c in catalogue.twelve_cs.cs for r in c.recommendations}
+
+    def words(s: str) -> set[str]:
+        return {w.strip(".,;:()'").lower() for w in s.split() if len(w) > 3}
+
+    for iv in catalogue.interventions:
+        if iv.source.report != "wales2022" or iv.recommendation is None:
+            continue
+        marked = iv.description.startswith("Our reading of the recommendation: ") or "our reading" in iv.description
+        own = words(iv.description) - words(recs[iv.recommendation])
+        assert marked or len(own) <= 0.25 * len(words(iv.description)), f"{iv.id} adds {sorted(own)} unmarked"
+
+
+def test_the_yearly_report_checklist_claims_only_what_wood_says(catalogue) -> None:
+    """Wood 106 does not say it quotes Working Together; 109 grades whole reports; 109.5 and 109.6 ask for guidance."""
+    yr = catalogue.get("yearly_report")
+    assert not [c.id for c in yr.criteria if "quoting" in c.source.section]
+    assert "our reading: the Panel did not grade points one by one" in yr.description
+    for cid in ("develop_training_impact", "develop_early_help_lac"):
+        (c,) = [c for c in yr.criteria if c.id == cid]
+        assert "call for" in c.description and (c.question or "").endswith("(our reading)"), cid

@@ -75,7 +75,7 @@ def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
     assert at.query_params["w"] == code and len(secret) >= 32 and "p" not in at.query_params
     pseudonym = at.session_state["join_pseudonym"]
     assert pseudonym.startswith("r-") and pseudonym not in secret
-    assert "Step 1 of" in texts(at)
+    assert "Statement 1 of" in texts(at)
     first = at.radio[0]
     first.set_value(4).run()
     assert not at.exception
@@ -86,8 +86,10 @@ def test_join_with_the_link_then_rate_and_resume(code, catalogue) -> None:
     # a refresh or another device with the same link picks the participant up, answers and all
     again = _open_link({"w": code, "k": secret})
     assert not again.exception
-    assert "Step 1 of" in texts(again)
-    assert again.radio[0].value == 4
+    assert "Statement 2 of" in texts(again)  # the first statement not yet answered
+    assert again.radio[0].value is None
+    again.button(key="join_back").click().run()
+    assert "Statement 1 of" in texts(again) and again.radio[0].value == 4
     assert any("1 of" in str(p.proto.text) for p in again.get("progress"))
 
 
@@ -153,3 +155,58 @@ def test_answers_after_closing_are_refused_with_a_clear_message(code, catalogue)
     assert any("has closed" in e.value for e in at.error)
     with session_scope() as s:
         assert ws.own_answers(ws.find_workshop(code, session=s), p.pseudonym, session=s) == {}
+
+
+def test_a_participant_corrects_their_level_before_the_reveal_and_not_after(code, catalogue) -> None:
+    with session_scope() as s:
+        p = ws.join(code, "police", "frontline", session=s)
+    at = _open_link({"w": code, "k": p.secret})
+    at.selectbox(key="join_p_level").set_value("managerial")
+    at.button(key="join_p_go").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        assert ws.resume_participant(code, p.secret, session=s).level == "managerial"
+        ws.reveal(code, session=s)
+    at = _open_link({"w": code, "k": p.secret})
+    assert "join_p_go" not in [b.key for b in at.button]
+    assert "Your agency and level are fixed now that the room's results have been revealed." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_the_counter_is_what_the_store_holds_and_finish_names_the_skipped(code, catalogue) -> None:
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        p = ws.join(code, "police", "strategic", session=s)
+        walk = ws.statements_for(w, p.level, catalogue)
+        for st_ in walk[:-2]:  # answered on another device: this one has never seen them
+            ws.submit(code, p.pseudonym, st_.framework, st_.item.id, 3, session=s, cat=catalogue)
+    at = _open_link({"w": code, "k": p.secret})
+    assert not at.exception
+    assert any(f"{len(walk) - 2} of {len(walk)} statements answered" in str(b.proto.text) for b in at.get("progress"))
+    assert "Statement 5 of" not in texts(at) and f"Statement {len(walk) - 1} of" in texts(at)  # the first gap
+    at.button(key="join_next").click().run()
+    at.button(key="join_next").click().run()  # past the last: Finish
+    shown = texts(at)
+    assert "You skipped 2 statements" in shown and "Thank you" not in shown
+    assert walk[-1].item.text in shown and walk[-2].item.text in shown
+    assert len([b for b in at.button if b.key.startswith("join_skip_")]) == 2
+
+
+def test_one_statement_per_screen_saved_on_the_tap_and_next_moves_on(code, catalogue) -> None:
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        p = ws.join(code, "health", "managerial", session=s)
+    walk = ws.statements_for(w, p.level, catalogue)
+    at = _open_link({"w": code, "k": p.secret})
+    assert len(at.radio) == 1 and at.radio[0].label == walk[0].item.text  # one statement on the screen
+    assert at.button(key="join_back").disabled
+    at.radio[0].set_value(5).run()
+    assert not at.exception
+    assert any(f"1 of {len(walk)} statements answered" in str(b.proto.text) for b in at.get("progress"))
+    at.button(key="join_next").click().run()
+    assert at.radio[0].label == walk[1].item.text and at.radio[0].value is None
+    at.radio[0].set_value("dk").run()  # don't know is an answer too
+    with session_scope() as s:
+        saved = ws.own_answers(w, p.pseudonym, session=s)
+    assert saved == {walk[0].key: (5, ""), walk[1].key: (None, "")}  # each once, through the one write path

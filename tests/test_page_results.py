@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pages import ASHVALE, chart_titles, open_page, texts
+from toolkit.analysis.area import analyse
+from toolkit.analysis.config import Config
+from toolkit.core.settings import get_settings
+from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
 
 
@@ -23,7 +27,7 @@ def test_results_show_the_priority_and_its_reason(seeded) -> None:
     assert "synthetic and fictional" in shown  # demo data says so
 
 
-def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded) -> None:
+def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded, catalogue) -> None:
     at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
     specs = chart_titles(at)
     for title in (
@@ -34,7 +38,22 @@ def test_results_show_heatmap_gaps_agencies_cs_and_change(seeded) -> None:
         "Change since the previous cycle",
     ):
         assert title in specs
-    assert "gaps are larger than chance would explain" in texts(at)
+    # the sentence says what the gap tests found, corrected over every pair (the analysis's own verdicts)
+    cfg = get_settings()
+    with session_scope() as s:
+        a = analyse(
+            ASHVALE,
+            "2026",
+            session=s,
+            cat=catalogue,
+            cfg=Config(min_group_size=cfg.min_group_size, priority_threshold=cfg.priority_threshold),
+        )
+    found = sum(g.significant for g in a.gaps)
+    shown = texts(at)
+    if found:
+        assert f"{found} gaps are larger than chance would explain" in shown
+    else:
+        assert "No gap is larger than chance would explain" in shown and a.gaps
 
 
 def test_results_on_an_empty_cycle_say_what_to_do(db_url) -> None:

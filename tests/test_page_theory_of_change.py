@@ -1,6 +1,8 @@
-"""AppTest: the Theory of Change page draws the graph, explains a chosen node, and records assumptions."""
+"""AppTest: the Theory of Change page draws the canvas, explains a chosen box, follows links, filters, and records\nassumptions."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -19,25 +21,65 @@ def seeded(db_url, catalogue):
     return db_url
 
 
-def test_graph_legend_and_text_view(seeded, catalogue) -> None:
+def _canvas_svg(at) -> str:
+    el = at.get("bidi_component")
+    assert len(el) == 1 and el[0].proto.component_name == "toc_canvas"
+    return json.loads(el[0].proto.json)["svg"]
+
+
+def test_canvas_legend_mapping_and_text_view(seeded, catalogue) -> None:
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     assert not at.exception
-    dot = at.get("graphviz_chart")[0].proto.spec
-    assert all(f'"{n.id}"' in dot for n in catalogue.toc.nodes)
+    svg = _canvas_svg(at)
+    assert all(f'data-node="{n.id}"' in svg for n in catalogue.toc.nodes)
+    assert "OPM stage: Create" in svg  # the Table 3 overlay on the canvas itself
     shown = texts(at)
     assert "Legend:" in shown and "octagon" in shown  # status is said in words and shape, not colour alone
+    assert "Create → Inputs" in shown and "Consider → Ultimate outcomes" in shown  # the mapping, written
     assert "Information shared efficiently and consistently" in shown  # the text view lists every node
 
 
-def test_choosing_a_weak_node_shows_its_items_assumptions_and_interventions(seeded) -> None:
+def test_choosing_a_weak_node_shows_its_panel(seeded) -> None:
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     at.selectbox(key="toc_node").select("int_information_sharing").run()
     assert not at.exception
     shown = texts(at)
     assert "### Information shared efficiently and consistently" in shown
     assert "Status: **Weak**" in shown
-    assert "Interventions that work on it" in shown
-    assert len(at.dataframe) >= 1  # the linked statements with their scores
+    assert "95% interval" in shown and "people" in shown
+    assert "Interventions that work on it" in shown and "Trend over cycles" in shown
+    assert "What it rests on (preconditions)" in shown and "What depends on it" in shown
+    frames = [d.value for d in at.dataframe]
+    statements = next(f for f in frames if "feeds" in f.columns)
+    assert len(statements) >= 1 and statements["feeds"].map(len).min() >= 1  # each statement names its boxes
+    svg = _canvas_svg(at)
+    assert 'data-node="int_information_sharing" data-status="weak" data-shape="octagon" data-role="selected"' in svg
+    assert 'data-role="upstream"' in svg and 'data-role="downstream"' in svg
+
+
+def test_following_a_link_chooses_the_next_box(seeded) -> None:
+    at = open_page(
+        "app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026", toc_node="int_information_sharing"
+    )
+    go = [b for b in at.button if b.key and b.key.startswith("toc_go_")]
+    assert go
+    target = go[-1].key.removeprefix("toc_go_")
+    go[-1].click().run()
+    assert not at.exception
+    assert at.session_state["toc_node"] == target
+    assert f'data-node="{target}"' in _canvas_svg(at)
+
+
+def test_filters_keep_only_matching_boxes_and_a_tier_folds(seeded) -> None:
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at.session_state["toc_statuses"] = ["weak"]
+    at.session_state["toc_folded"] = ["outputs"]
+    at.run()
+    assert not at.exception
+    svg = _canvas_svg(at)
+    assert 'data-status="weak"' in svg
+    assert not any(f'data-status="{s}"' in svg for s in ("strong", "adequate", "at_risk", "unknown"))
+    assert "(folded)" in svg
 
 
 def test_an_assumption_judgement_is_saved(seeded, catalogue) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.pages import open_page, texts
 from toolkit.access.accounts import create_user
+from toolkit.access.scope import LOCAL
 from toolkit.core.settings import get_settings
 from toolkit.scrutiny.checklist import checks, set_check
 from toolkit.scrutiny.evidence import evidence_log, log_evidence
@@ -168,7 +169,9 @@ def test_a_reset_leaves_a_scrutineers_live_evidence_trail_and_judgements_alone(s
             seen_on=date(2026, 5, 1),
             judgement="challenges",
             link="stage:consider",
-            by="scr",
+            owner="local",
+            due_on=date.today(),
+            actor=LOCAL,
             session=s,
             cat=catalogue,
         )

@@ -56,8 +56,12 @@ def test_the_page_needs_a_facilitator_account(db_url) -> None:
     assert any("cannot use the workshop page" in e.value for e in at.error)
 
 
-def test_a_facilitator_creates_a_workshop_and_sees_its_code_link_and_qr(db_url) -> None:
+def test_a_facilitator_creates_a_workshop_and_sees_its_code_link_and_qr(db_url, monkeypatch) -> None:
+    from toolkit.core.settings import get_settings
     from toolkit.store.areas import get_or_create_area
+
+    monkeypatch.setenv("TOOLKIT_PUBLIC_URL", "https://toolkit.northshire.example")  # the QR is of this, or none
+    get_settings.cache_clear()
 
     with session_scope() as s:
         get_or_create_area("Northshire", session=s)
@@ -74,7 +78,7 @@ def test_a_facilitator_creates_a_workshop_and_sees_its_code_link_and_qr(db_url) 
     assert (w.area, w.cycle, w.stages, w.status) == ("Northshire", "2026", ("consider", "create"), "open")
     shown = texts(at)
     assert f"Join code: {ws.format_code(w.code)}" in shown
-    assert any(f"/join?w={w.code}" in c.value for c in at.code)
+    assert any(c.value == f"https://toolkit.northshire.example/join?w={w.code}" for c in at.code)
     assert len(at.get("image")) == 1  # the QR code
 
 
@@ -103,11 +107,11 @@ def test_presentation_view_hides_names_and_small_groups(room) -> None:
     with session_scope() as s:
         ws.join(w.code, "education", "managerial", "Lonely", session=s)
         ws.reveal(w.code, session=s)
-    at = open_page("app_pages/workshop.py", auth_token=token, workshop_present=True)
+    at = open_page("app_pages/workshop.py", auth_token=token, workshop_present=True, workshop_slide="Join")
     assert not at.exception
-    joined = at.dataframe[0].value.set_index("Agency")
+    joined = at.table[0].value  # large type on the projector: a table, not a data grid
     assert joined.loc["Education", "Managerial"] == "fewer than 3"
-    assert not any("Lonely" in str(df.value) or "Person 1" in str(df.value) for df in at.dataframe)
+    assert not any("Lonely" in str(df.value) or "Person 1" in str(df.value) for df in [*at.dataframe, *at.table])
     assert "Run a workshop" not in [t.value for t in at.title]  # the workshop's own name instead
     assert "Leaders' day" in at.title[0].value
 
@@ -130,12 +134,35 @@ def test_the_room_appraises_a_shortlist(room, catalogue) -> None:
 def test_closing_needs_confirmation_and_then_freezes(room) -> None:
     token, w = room
     at = open_page("app_pages/workshop.py", auth_token=token)
+    at.button(key="workshop_close").click().run()  # asks first, in a dialog that says what closing takes
+    assert not at.exception and "this cannot be undone" in texts(at)
+    at.button(key="workshop_close_no").click().run()  # "Keep it": still open
+    with session_scope() as s:
+        assert ws.find_workshop(w.code, session=s).status == "open"
+    assert not any(b.key == "workshop_close_yes" for b in at.button)
     at.button(key="workshop_close").click().run()
-    assert any("Tick the box" in e.value for e in at.error)
-    at.checkbox(key="workshop_confirm_close").check()
-    at.button(key="workshop_close").click().run()
+    at.button(key="workshop_close_yes").click().run()
     assert not at.exception
     with session_scope() as s:
         assert ws.find_workshop(w.code, session=s).status == "closed"
     assert "ratings are final" in texts(at)
     assert "workshop_reveal" not in [b.key for b in at.button]
+
+
+def test_a_second_reveal_with_one_new_answer_keeps_the_rooms_figures_and_says_why(room, catalogue) -> None:
+    token, w = room
+    at = open_page("app_pages/workshop.py", auth_token=token)
+    at.button(key="workshop_reveal").click().run()
+    assert any("Revealed: the room now sees" in m.value for m in at.success)
+    with session_scope() as s:
+        late = ws.join(w.code, "health", "frontline", "Late", session=s)
+        for step in ws.steps_for(w, "frontline", catalogue):
+            for item in step.items:
+                ws.submit(w.code, late.pseudonym, step.framework, item.id, 5, session=s, cat=catalogue)
+    at = open_page("app_pages/workshop.py", auth_token=token)
+    assert any("Joined after the first reveal: Health, frontline level: 1" in m.value for m in at.warning)
+    assert at.button(key="workshop_reveal").label == "Reveal the latest answers"
+    at.button(key="workshop_reveal").click().run()
+    assert not at.exception
+    kept = [m.value for m in at.warning if "still sees the results of reveal 1" in m.value]
+    assert kept and "Health at frontline level" in kept[0] and "fewer than 3" in kept[0]

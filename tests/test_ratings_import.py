@@ -214,7 +214,9 @@ def same_rating_twice(cat) -> Bad:
 def undecodable(cat) -> Bad:
     data = with_bad(cat, row(opm_items(cat)[2], "3", comment="CAFE_MARK"))
     # 0x81 is invalid in UTF-8 (a lone continuation byte) and unassigned in Windows-1252.
-    return Bad(data.replace(b"CAFE_MARK", b"caf\x81"), "ratings.csv", [(0, "", "", ("not UTF-8", "CSV UTF-8"))])
+    # The row of the first bad byte is named, and its position in the file.
+    expect = [(FIRST_BAD, "", "", ("not UTF-8", "0x81", "position", "CSV UTF-8"))]
+    return Bad(data.replace(b"CAFE_MARK", b"caf\x81"), "ratings.csv", expect)
 
 
 def truncated_xlsx(cat) -> Bad:
@@ -451,14 +453,17 @@ def test_csv_with_utf8_bom_imports(engine, catalogue) -> None:
     assert any(r[0] == AREA and r[8] == "new" for r in stored)
 
 
-def test_windows_1252_file_imports_with_accents_decoded(engine, catalogue) -> None:
+def test_windows_1252_file_is_refused_not_guessed(engine, catalogue) -> None:
+    # Issue 15: one stray Windows-1252 byte made the whole file decode as Windows-1252 ("Zoë" stored as "ZoÃ«").
+    # No guess now: the first byte that is not UTF-8 is named, by row and position, and nothing is written.
     comment = "Réunion café: naïve “quotes” – £5"
     data = to_csv([row(opm_items(catalogue)[0], "4", comment=comment)], encoding="cp1252")
-    with pytest.raises(UnicodeDecodeError):
-        data.decode("utf-8")  # really a Windows-1252 file, as Excel saves "CSV" on Windows
-    result = import_bytes(engine, catalogue, data)
-    assert (result.inserted, result.encoding) == (1, "windows-1252")
-    assert snapshot(engine)[1][0][8] == comment
+    with pytest.raises(RatingsFileError) as caught:
+        import_bytes(engine, catalogue, data)
+    (error,) = caught.value.errors
+    assert error.row == 2 and "0xe9" in error.reason and f"position {data.index(0xE9)}" in error.reason
+    assert "CSV UTF-8" in error.reason
+    assert snapshot(engine)[0]["ratings"] == 0
 
 
 def test_utf16_with_bom_imports(engine, catalogue) -> None:

@@ -29,6 +29,7 @@ HEADINGS = [
     "Journey priority",
     "Where the journey stands: the OPM heatmap",
     "The 12 C's",
+    "Validation of the self-rating",
     "Perception gaps",
     "Theory of Change",
     "Assumptions",

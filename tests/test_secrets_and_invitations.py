@@ -84,11 +84,13 @@ def test_a_pseudonym_on_the_join_link_opens_nobody(engine, catalogue) -> None:
     assert at.session_state["join_pseudonym"] is None  # nobody became Sam
     assert COMMENT not in _shown(at) and "Your answer" not in _shown(at)
     assert any("opens nobody's answers" in e.value for e in at.error)
-    assert "Step 1 of" not in texts(at)  # only a fresh join is offered
+    assert "Statement 1 of" not in texts(at)  # only a fresh join is offered
     assert db_state(engine) == before
     # Sam's own link still works, and shows Sam's answer
     mine = _link("app_pages/join.py", {"w": w.code, "k": p.secret})
     assert mine.session_state["join_pseudonym"] == p.pseudonym
+    assert "Statement 2 of" in texts(mine)  # it opens the first statement Sam has not answered
+    mine.button(key="join_back").click().run()
     assert mine.radio[0].value == 2
 
 

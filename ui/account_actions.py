@@ -6,15 +6,18 @@ change goes through toolkit.access.memberships, which checks the signed-in admin
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
 from toolkit.access.accounts import ACCOUNT_ROLES
-from toolkit.access.memberships import EVERY_AREA, accounts, add_account, change_password, grant, revoke
+from toolkit.access.memberships import EVERY_AREA, accounts, add_account, change_password, grant, revoke, revoking
+from toolkit.access.oidc import describe_link, link, links, unlink, unlinking
 from toolkit.access.scope import AccessDenied
 from toolkit.store.areas import list_areas
 from ui.resources import db
 from ui.scope import actor
-from ui.widgets import NotOffered, offered
+from ui.widgets import Confirm, NotOffered, offered
 
 SEP = "\x1f"  # between the parts of a membership's option value: username, role, area
 
@@ -91,17 +94,47 @@ def give() -> None:
     _done(go)
 
 
-def take() -> None:
+CONFIRM = "account_confirm_revoke"  # the membership the confirmation names (a checked option value), or None
+UNLINK = "account_confirm_unlink"  # the account whose single sign-on link the confirmation names, or None
+
+
+def _ask(confirm: str, pick: str, options: Collection[str]) -> None:
+    """Open one confirmation for the value chosen in `pick` (a page shows one dialog at a time, so the other closes);
+    a value the page did not offer opens nothing."""
     ss = st.session_state
+    ss[CONFIRM] = ss[UNLINK] = None
+    try:
+        ss[confirm] = offered(ss.get(pick), options)
+    except NotOffered as exc:
+        ss["account_msg"] = f"Not done: {str(exc).rstrip('.')}."
+
+
+def ask_take() -> None:
+    """Open the confirmation for the chosen membership."""
+    _ask(CONFIRM, "account_revoke_pick", membership_options())
+
+
+def keep_role() -> None:
+    """Close the confirmation; nothing is taken away."""
+    st.session_state[CONFIRM] = None
+
+
+def what_goes(value: str) -> list[str]:
+    """What taking this membership away would take, in sentences (toolkit.access.memberships.revoking)."""
+    user, role, area = value.split(SEP)
+    with db() as s:
+        return revoking(user, role, _area(area), session=s)
+
+
+def take() -> None:
+    """Take away the membership the confirmation named, checked again against the memberships there are now."""
+    ss = st.session_state
+    value, ss[CONFIRM] = ss.get(CONFIRM), None
 
     def go() -> str:
-        if not ss.get("account_revoke_sure"):
-            raise NotOffered("tick the box to confirm, then take the role away")
-        value = offered(ss.get("account_revoke_pick"), membership_options())
-        user, role, area = value.split(SEP)
+        user, role, area = offered(value, membership_options()).split(SEP)
         with db() as s:
             revoke(user, role, _area(area), actor=actor(), session=s)
-        ss["account_revoke_sure"] = False
         return f"{user} is no longer {role} for {area}."
 
     _done(go)
@@ -120,3 +153,66 @@ def password() -> None:
         return f"Password changed for {user}; their sessions have ended."
 
     _done(go)
+
+
+def link_sso() -> None:
+    ss = st.session_state
+
+    def go() -> str:
+        user = offered(ss.get("account_sso_user"), account_names())
+        with db() as s:
+            what = link(
+                user,
+                email=ss.get("account_sso_email") or "",
+                issuer=ss.get("account_sso_issuer") or "",
+                subject=ss.get("account_sso_subject") or "",
+                actor=actor(),
+                session=s,
+            )
+        ss["account_sso_email"] = ss["account_sso_issuer"] = ss["account_sso_subject"] = ""
+        return f"{user} now signs in with single sign-on as {what}."
+
+    _done(go)
+
+
+def linked_names() -> list[str]:
+    """The accounts that have a single sign-on link (the only ones whose link can be removed)."""
+    with db() as s:
+        return [name for name, said in links(session=s).items() if said != describe_link(None)]
+
+
+def ask_unlink() -> None:
+    """Open the confirmation for the chosen account's link."""
+    _ask(UNLINK, "account_sso_unlink_user", linked_names())
+
+
+def keep_link() -> None:
+    """Close the confirmation; the link stays."""
+    st.session_state[UNLINK] = None
+
+
+def what_unlinks(user: str) -> list[str]:
+    """What removing this account's link would take, in sentences (toolkit.access.oidc.unlinking)."""
+    with db() as s:
+        return unlinking(user, session=s)
+
+
+def unlink_sso() -> None:
+    """Remove the link the confirmation named, checked again against the accounts linked now."""
+    ss = st.session_state
+    value, ss[UNLINK] = ss.get(UNLINK), None
+
+    def go() -> str:
+        user = offered(value, linked_names())
+        with db() as s:
+            done = unlink(user, actor=actor(), session=s)
+        return f"{user} can no longer use single sign-on." if done else f"{user} was not linked to single sign-on."
+
+    _done(go)
+
+
+# The two confirmations the page asks in a dialog (ui.widgets.confirmation).
+REVOKING = Confirm(CONFIRM, what_goes, "account_revoke", "Take the role away", take, keep_role, "Nothing to take away")
+UNLINKING = Confirm(
+    UNLINK, what_unlinks, "account_sso_unlink", "Remove the link", unlink_sso, keep_link, "Nothing to remove"
+)

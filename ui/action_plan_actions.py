@@ -7,11 +7,11 @@ import streamlit as st
 from toolkit.interventions.plan import default_targets
 from toolkit.store.areas import previous_cycle, resolve_cycle
 from toolkit.store.carry import carry_plan_forward
-from toolkit.store.plans import add_goal, add_step, delete_goal, update_step
+from toolkit.store.plans import STEP_STATUSES, add_goal, add_step, delete_goal, update_step
 from ui.auth import identity
 from ui.cached import analysis
 from ui.resources import catalogue, db
-from ui.widgets import picked, refusing
+from ui.widgets import offered, picked, refusing
 
 
 def who() -> str:
@@ -29,8 +29,17 @@ def goal(iv_id: str) -> None:
         add_goal(ref, iv_id, session=s, toc_nodes=nodes, items=items, by=who(), cat=cat)
 
 
+def _guide(kind: str) -> list[str | None]:
+    """The messenger or channel ids the page offers (or none chosen)."""
+    guide = catalogue().get("implementation_guidance")
+    return [None, *(x.id for x in getattr(guide, kind))]
+
+
+@refusing
 def step(goal_id: int) -> None:
     ss = st.session_state
+    messenger = offered(ss.get(f"plan_msgr_{goal_id}"), _guide("messengers"))
+    channel = offered(ss.get(f"plan_chan_{goal_id}"), _guide("channels"))
     text = (ss.get(f"plan_text_{goal_id}") or "").strip()
     if not text:
         ss["plan_msg"] = ("error", "Write what the step is before adding it.")
@@ -41,8 +50,8 @@ def step(goal_id: int) -> None:
             text,
             session=s,
             owner=ss.get(f"plan_owner_{goal_id}", ""),
-            messenger=ss.get(f"plan_msgr_{goal_id}"),
-            channel=ss.get(f"plan_chan_{goal_id}"),
+            messenger=messenger,
+            channel=channel,
             due=ss.get(f"plan_due_{goal_id}"),
             by=who(),
             cat=catalogue(),
@@ -51,9 +60,11 @@ def step(goal_id: int) -> None:
         ss[f"plan_{k}_{goal_id}"] = ""
 
 
+@refusing
 def status(step_id: int) -> None:
+    chosen = offered(st.session_state.get(f"plan_st_{step_id}"), STEP_STATUSES)
     with db() as s:
-        update_step(step_id, session=s, status=st.session_state[f"plan_st_{step_id}"], by=who(), cat=catalogue())
+        update_step(step_id, session=s, status=chosen, by=who(), cat=catalogue())
 
 
 def ask_drop(goal_id: int) -> None:

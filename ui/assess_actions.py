@@ -10,11 +10,13 @@ from toolkit.access.invitations import (
     invitation_link,
     revoke_invitation,
 )
-from toolkit.capture.assessment import AnswerError, answer_as, resume_respondent, start_respondent
+from toolkit.capture.assessment import AnswerError, answer_as, deep_dives, resume_respondent, start_respondent
+from toolkit.core import ids
+from toolkit.core.forms import DEFAULT_FORM, FORMS
 from toolkit.store.areas import NotFound, resolve_cycle
 from ui.resources import catalogue, db
 from ui.scope import actor
-from ui.widgets import DONT_KNOW as DK
+from ui.widgets import NotOffered, offered, offered_score
 
 ss = st.session_state
 PSEUDONYM_LINK = (
@@ -50,6 +52,8 @@ def restore() -> None:
                 assess_level=me.level,
                 assess_answers=answers,
                 assess_all_levels=qp.get("all") == "1",
+                assess_form=qp.get("form") if qp.get("form") in FORMS else DEFAULT_FORM,
+                assess_deep=[d for d in (qp.get("deep") or "").split(",") if d in deep_keys(me.level)],
             )
             return
     if "i" in qp and ss["assess_invite"] != qp["i"]:
@@ -66,16 +70,19 @@ def start() -> None:
     """A new respondent: through the invitation this browser opened, or (no accounts) the area and cycle picked."""
     everything = bool(ss.get("assess_pick_all"))
     try:
+        form = offered(ss.get("assess_pick_form"), FORMS)
+        agency = offered(ss.get("assess_pick_agency"), ids.AGENCIES)
+        level = offered(ss.get("assess_pick_level"), ids.LEVELS)
         with db() as s:
             me = start_respondent(
                 ss.get("sel_area") or "",
                 ss.get("sel_cycle") or "",
-                ss.get("assess_pick_agency") or "",
-                ss.get("assess_pick_level") or "",
+                agency,
+                level,
                 invitation=ss["assess_invite"],
                 session=s,
             )
-    except (AnswerError, InvitationError) as exc:
+    except (AnswerError, InvitationError, NotOffered) as exc:
         ss.update(assess_error=f"Not started: {exc}", assess_invite=None, assess_invite_where=None)
         st.query_params.pop("i", None)
         return
@@ -89,11 +96,30 @@ def start() -> None:
         assess_agency=me.agency,
         assess_level=me.level,
         assess_all_levels=everything,
+        assess_form=form,
+        assess_deep=[],
         assess_invite=None,
         assess_invite_where=None,
     )
     st.query_params.clear()
-    st.query_params.update(k=me.secret, all="1" if everything else "0")
+    st.query_params.update(k=me.secret, all="1" if everything else "0", form=form)
+
+
+def deep_keys(level: str) -> set[str]:
+    """The deep dives the short form offers a respondent at this level (every stage and every C)."""
+    return {d.key for d in deep_dives(catalogue(), level, all_levels=True, form="short")}
+
+
+def add_deep(offered_keys: list[str]) -> None:
+    """Add the deep dives picked (each among those the page offered) after the steps answered so far."""
+    try:
+        picked = [offered(k, offered_keys) for k in ss.get("assess_pick_deep") or []]
+    except NotOffered as exc:
+        ss["assess_error"] = str(exc)
+        return
+    ss["assess_deep"] = [*ss["assess_deep"], *(k for k in picked if k not in ss["assess_deep"])]
+    ss["assess_pick_deep"] = []
+    st.query_params["deep"] = ",".join(ss["assess_deep"])
 
 
 def save(fw: str, item: str) -> None:
@@ -101,12 +127,12 @@ def save(fw: str, item: str) -> None:
     comment = ss.get(f"assess_c_{fw}_{item}", "") or ""
     if choice is None:
         return
-    score = None if choice == DK else int(choice)
     try:
+        score = offered_score(choice, catalogue().get(fw).scale)
         with db() as s:
             answer_as(ss["assess_secret"] or "", fw, item, score, comment, session=s, cat=catalogue())
         ss["assess_answers"][(fw, item)] = (score, comment)
-    except AnswerError as exc:
+    except (AnswerError, NotOffered, KeyError) as exc:  # KeyError: a framework the page never showed
         ss["assess_error"] = f"That answer was not saved: {exc}."
 
 

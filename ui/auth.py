@@ -26,7 +26,7 @@ from toolkit.access.accounts import (
     issue_handoff,
     start_session,
 )
-from ui import first_admin
+from ui import first_admin, oidc
 from ui.resources import db
 
 COOKIE = "toolkit_session"
@@ -56,7 +56,7 @@ def identity() -> Identity | None:
     ss = st.session_state
     token = ss.get("auth_token") or _cookie()
     if not token:
-        return None
+        return oidc.identity()  # single sign-on, if this server offers it and the browser holds one
     with db() as s:
         who = check_session(token, session=s)
     if who is None:
@@ -67,6 +67,11 @@ def identity() -> Identity | None:
     else:
         ss["auth_token"] = token
     return who
+
+
+def via_sso() -> bool:
+    """Whether this browser is signed in by single sign-on rather than a password session."""
+    return not (st.session_state.get("auth_token") or _cookie()) and oidc.signed_on()
 
 
 def client() -> str | None:
@@ -100,6 +105,7 @@ def sign_out() -> None:
     ss["auth_cookie_dead"] = _browser_cookie()
     ss["auth_token"] = None
     ss["auth_clear_cookie"] = True
+    oidc.log_out()  # a single sign-on ends too (on the server, and Streamlit clears its identity cookie)
 
 
 def js_token(value: str) -> str:
@@ -138,9 +144,10 @@ def recheck(action: str) -> None:
 
 
 def sign_in_form(key: str = "auth") -> None:
-    """Username and password, with the reason when sign-in is refused."""
+    """Single sign-on (when offered), then username and password, with the reason when sign-in is refused."""
     if notice := st.session_state.pop("auth_notice", None):
         st.info(notice)
+    oidc.offer()
     with st.form(f"{key}_form"):
         st.text_input("Username", key="auth_username", autocomplete="username")
         st.text_input("Password", key="auth_password", type="password", autocomplete="current-password")

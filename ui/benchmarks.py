@@ -29,7 +29,7 @@ def _comparison(
     area: str,
     cycle: str,
     filters: tuple,
-    named: bool,
+    named: bool | frozenset[str],
     min_n: int,
     min_peer: int,
     tags_key: str,
@@ -60,7 +60,9 @@ def _history_spec(comparison_key: str, key: str, label: str, _hist) -> dict:
     return charts.history_chart(_hist, key, area_label=label, cat=catalogue()).to_dict(validate=False)
 
 
-def comparison(area: str, cycle: str, filters: dict[str, str], *, named: bool, tags: dict[str, dict]) -> dict:
+def comparison(
+    area: str, cycle: str, filters: dict[str, str], *, named: bool | frozenset[str], tags: dict[str, dict]
+) -> dict:
     """The area against its peers in this cycle and over every cycle, with chart specs, recomputed only on change."""
     s = get_settings()
     with db() as session:

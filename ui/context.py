@@ -13,10 +13,10 @@ from typing import Any
 import streamlit as st
 
 from toolkit.access.scope import areas_visible
+from toolkit.core.text import md_text
 from toolkit.store.areas import AreaSummary, list_areas
 from ui.resources import db
 from ui.scope import actor
-from ui.workshops import plain
 
 AREA, CYCLE = "sel_area", "sel_cycle"
 SEEN = "ctx_url_seen"  # the (area, cycle) last read from or written to the URL
@@ -131,7 +131,7 @@ def sidebar(page: Any) -> Any:
             st.caption("No partnerships yet: create one on the Start page.")
             return page
         area, cycle = st.session_state[AREA], st.session_state[CYCLE]
-        st.markdown(f"{plain(area)}, cycle {plain(cycle or 'none yet')}")
+        st.markdown(f"{md_text(area)}, cycle {md_text(cycle or 'none yet')}")
         chooser(areas, "ctx", (st, st), ("Partnership", "Cycle"))
         if any(a.fictional for a in areas if a.area == area):
             st.caption(":material/info: Demo data: synthetic and fictional.")

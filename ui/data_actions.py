@@ -21,7 +21,7 @@ def import_upload() -> None:
     try:
         with db() as s:
             by = who.username if who else ""
-            result = import_ratings(up.getvalue(), up.name, session=s, catalogue=catalogue(), by=by)
+            result = import_ratings(up, up.name, session=s, catalogue=catalogue(), by=by)  # (a BytesIO: no copy)
             for area, _cycle in result.area_cycles:  # a refusal here rolls the whole import back
                 authorise_named(who, "import_ratings", area, session=s)
         st.session_state["data_result"] = ("ok", result.summary())

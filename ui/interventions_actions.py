@@ -14,9 +14,11 @@ from toolkit.store.plans import (
 )
 from ui.auth import identity
 from ui.resources import catalogue, db
-from ui.widgets import picked, refusing
+from ui.widgets import DONT_KNOW, offered, offered_score, picked, refusing
 
-DK = "dk"  # the radio option for don't know
+DK = DONT_KNOW  # the APEASE radios' option for don't know
+
+DECISIONS = ["Selected", "Not selected"]  # the decision radio's options
 
 
 def _title(iv_id: str) -> str:
@@ -49,21 +51,12 @@ def score(iv_id: str) -> None:
     if not rater:
         ss["iv_msg"] = ("error", "Say who is scoring (a name or a pseudonym) before saving.")
         return
+    scale = catalogue().scale("apease")
+    scores = {c: offered_score(v, scale) for c in ids.APEASE if (v := ss.get(f"iv_ap_{iv_id}_{c}")) is not None}
     with db() as s:
         ref = resolve_cycle(*picked("appraise"), session=s)
-        for c in ids.APEASE:
-            v = ss.get(f"iv_ap_{iv_id}_{c}")
-            if v is not None:
-                record_apease(
-                    ref,
-                    iv_id,
-                    c,
-                    rater,
-                    None if v == DK else int(v),
-                    ss.get(f"iv_apn_{iv_id}", ""),
-                    session=s,
-                    cat=catalogue(),
-                )
+        for c, score in scores.items():
+            record_apease(ref, iv_id, c, rater, score, ss.get(f"iv_apn_{iv_id}", ""), session=s, cat=catalogue())
     ss["iv_msg"] = ("success", f"Scores saved for {_title(iv_id)}.")
 
 
@@ -75,7 +68,7 @@ def decide(iv_id: str) -> None:
         record_decision(
             resolve_cycle(*picked("appraise"), session=s),
             iv_id,
-            ss.get(f"iv_sel_{iv_id}") == "Selected",
+            offered(ss.get(f"iv_sel_{iv_id}"), DECISIONS) == "Selected",
             ss.get(f"iv_why_{iv_id}", ""),
             session=s,
             by=who.username if who else "",

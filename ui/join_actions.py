@@ -2,21 +2,26 @@
 
 import streamlit as st
 
-from toolkit.capture.assessment import AnswerError, resume_step
+from toolkit.capture.assessment import AnswerError
+from toolkit.core import ids
+from toolkit.core.text import md_text
 from toolkit.workshops import (
     JoinError,
+    RatingProgress,
     WorkshopClosed,
+    WorkshopInfo,
     answer,
+    change_place,
     find_workshop,
     join,
     own_answers,
     resume_participant,
-    steps_for,
     submit_appraisal,
     with_retry,
 )
 from ui.resources import DB_UNAVAILABLE, catalogue, db
 from ui.widgets import DONT_KNOW as DK
+from ui.widgets import NotOffered, offered, offered_score
 from ui.workshops import engine
 
 cat = catalogue()
@@ -77,22 +82,18 @@ def restore() -> None:
         join_agency=p.agency,
         join_level=p.level,
         join_answers=answers,
-        join_step=resume_step(answers, steps_for(w, p.level, cat)),
-    )  # back where they left off
+        join_pos=None,
+    )  # back where they left off: the rating screen opens the first statement not yet answered
 
 
 def join_workshop() -> None:
     try:
+        agency = offered(ss.get("join_f_agency"), ids.AGENCIES)
+        level = offered(ss.get("join_f_level"), ids.LEVELS)
         with db() as s:
-            p = join(
-                ss.get("join_f_code", ""),
-                ss.get("join_f_agency") or "",
-                ss.get("join_f_level") or "",
-                ss.get("join_f_name", ""),
-                session=s,
-            )
+            p = join(ss.get("join_f_code", ""), agency, level, ss.get("join_f_name", ""), session=s)
             w = find_workshop(ss.get("join_f_code", ""), session=s)
-    except JoinError as exc:
+    except (JoinError, NotOffered) as exc:
         ss["join_error"] = str(exc)
         return
     ss.update(
@@ -102,7 +103,7 @@ def join_workshop() -> None:
         join_agency=p.agency,
         join_level=p.level,
         join_answers={},
-        join_step=0,
+        join_pos=None,
         join_error=None,
     )
     st.query_params.update(w=w.code, k=p.secret)
@@ -113,13 +114,13 @@ def save(fw: str, item: str) -> None:
     comment = ss.get(f"join_q_c_{fw}_{item}", "") or ""
     if choice is None:
         return
-    score = None if choice == DK else int(choice)
     try:
+        score = offered_score(choice, cat.get(fw).scale)
         answer(ss["join_code"], ss["join_pseudonym"], fw, item, score, comment, engine=engine(), cat=cat)
         ss["join_answers"][(fw, item)] = (score, comment)
     except WorkshopClosed:
         ss["join_error"] = CLOSED
-    except AnswerError as exc:
+    except (AnswerError, NotOffered, KeyError) as exc:  # KeyError: a framework the page never showed
         ss["join_error"] = f"That answer was not saved: {exc}."
     except DB_UNAVAILABLE:  # the server is down or restarting: say so, and do not show the choice as if saved
         saved = ss["join_answers"].get((fw, item))
@@ -131,7 +132,11 @@ def appraise(iv: str, criterion: str) -> None:
     choice = ss.get(f"join_a_{iv}_{criterion}")
     if choice is None:
         return
-    score = None if choice == DK else int(choice)
+    try:
+        score = offered_score(choice, cat.scale("apease"))
+    except NotOffered as exc:
+        ss["join_error"] = f"That score was not saved: {exc}"
+        return
 
     def run() -> None:
         with db() as s:
@@ -145,9 +150,36 @@ def appraise(iv: str, criterion: str) -> None:
         ss["join_error"] = f"That score was not saved: {exc}."
 
 
+def finish_box(done: RatingProgress) -> None:
+    """The end of the walk: what is saved and, by name, every statement still unanswered (each a tap away)."""
+    if not done.skipped:
+        st.success(
+            f"All {done.total} statements answered and saved. You can change any of them until the facilitator "
+            "closes the workshop."
+        )
+    else:
+        n = len(done.skipped)
+        st.warning(
+            f"{done.answered} of {done.total} statements answered and saved. You skipped {n} "
+            f"statement{'s' if n != 1 else ''}: answer {'them' if n != 1 else 'it'} now, or leave "
+            f"{'them' if n != 1 else 'it'} blank."
+        )
+        for s in done.skipped:
+            with st.container(border=True):
+                st.caption(md_text(s.step_title))
+                st.markdown(md_text(s.item.text))
+                st.button("Answer it", key=f"join_skip_{s.framework}_{s.item.id}", on_click=go_to, args=(s.index,))
+    st.button("Back to the statements", on_click=go, args=(-1,), key="join_back_end", width="stretch")
+
+
+def go_to(index: int) -> None:
+    """Open this statement of the walk (from the list of skipped ones)."""
+    ss["join_pos"] = max(0, index)
+
+
 def go(delta: int) -> None:
-    ss["join_step"] = max(0, ss["join_step"] + delta)
-    ss["join_scroll"] = True
+    """Next or Back: one statement on (Finish is one past the last), or one back."""
+    ss["join_pos"] = max(0, (ss["join_pos"] or 0) + delta)
 
 
 def leave() -> None:
@@ -158,6 +190,41 @@ def leave() -> None:
         join_agency=None,
         join_level=None,
         join_answers={},
-        join_step=0,
+        join_pos=None,
     )
     st.query_params.clear()
+
+
+FIXED = "Your agency and level are fixed now that the room's results have been revealed."
+
+
+def place_box(w: WorkshopInfo) -> None:
+    """Correct one's agency and level until the first reveal (the toolkit refuses it after, whatever is sent)."""
+    if w.revealed or w.status == "closed":
+        st.caption(FIXED)
+        return
+    with st.expander("Wrong agency or level?"):
+        st.caption("You can correct them until the facilitator reveals the room's results; after that they are fixed.")
+        st.selectbox(
+            "Your agency", ids.AGENCIES, index=ids.AGENCIES.index(ss["join_agency"]), key="join_p_agency",
+            format_func=lambda k: str(ids.AGENCY_NAMES.get(k, k)),
+        )  # fmt: skip
+        st.selectbox(
+            "Your level", ids.LEVELS, index=ids.LEVELS.index(ss["join_level"]), key="join_p_level",
+            format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
+        )  # fmt: skip
+        st.button("Change my agency and level", key="join_p_go", on_click=move)
+
+
+def move() -> None:
+    """Save the corrected agency and level; refused (and said why) once the results have been revealed."""
+    try:
+        with db() as s:
+            p = change_place(
+                ss["join_code"] or "", ss["join_secret"], ss.get("join_p_agency") or "", ss.get("join_p_level") or "",
+                session=s,
+            )  # fmt: skip
+    except JoinError as exc:
+        ss["join_error"] = str(exc)
+        return
+    ss.update(join_agency=p.agency, join_level=p.level, join_pos=None)  # the new level's first unanswered

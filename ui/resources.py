@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 # connection stayed in use past the pool's timeout.
 DB_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 UNAVAILABLE = (
-    "The database cannot be reached or is too busy at the moment, so nothing could be loaded or saved just now. Everything saved "
-    "before is safe. Wait a minute and reload the page; if you were answering, give that answer again."
+    "The database is not answering: it cannot be reached or is too busy at the moment, so nothing could be loaded or "
+    "saved just now. Everything saved before is safe. Wait a minute and reload the page; if you were answering, give "
+    "that answer again."
 )
 
 
@@ -71,13 +72,24 @@ def database_unavailable(exc: BaseException) -> NoReturn:
     st.stop()
 
 
+CLASH = (
+    "Someone else changed the same thing at the same moment, so this change was not saved (theirs was). Look at the "
+    "page as it is now and make your change again if it is still needed."
+)
+
+
 @contextmanager
 def guarded() -> Iterator[None]:
-    """Run database work; if the database is unavailable, show the plain message and stop instead of a traceback."""
+    """Run database work; if the database is unavailable, or a concurrent writer got there first, show the plain
+    message and stop instead of a traceback."""
     try:
         yield
     except DB_UNAVAILABLE as exc:
         database_unavailable(exc)
+    except IntegrityError as exc:
+        log.warning("concurrent write refused: %s", type(exc.orig).__name__)
+        st.error(CLASH, icon=":material/sync_problem:")
+        st.stop()
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolkit.access.accounts import Identity
-from toolkit.access.scope import LOCAL, allowed, area_id_of, cross_area, load
+from toolkit.access.scope import LOCAL, allowed, area_id_of, cross_area, load, peers_named
 from ui.auth import accounts_exist, identity
 from ui.resources import db
 
@@ -26,3 +26,10 @@ def may_in(action: str, area: str | None) -> bool:
     who = actor()
     with db() as s:
         return allowed(who, action, area_id_of(area, session=s)) if area else cross_area(who, action)
+
+
+def named_peers() -> bool | frozenset[str]:
+    """Which peer areas a benchmark names for whoever uses this browser session (toolkit.access.scope.peers_named)."""
+    who = actor()
+    with db() as s:
+        return peers_named(who, s)

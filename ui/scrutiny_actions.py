@@ -7,14 +7,103 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from toolkit.scrutiny import checklist, evidence, trail
+from toolkit.access.scope import area_id_of, holders
+from toolkit.scrutiny import checklist, evidence, trail, validation
 from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
 from ui.resources import catalogue, db
-from ui.widgets import picked, refusing
+from ui.scope import actor, may_in
+from ui.scrutiny_challenges import due_default
+from ui.widgets import offered, picked, refusing
 
 ss = st.session_state
+
+# How the page's tables show their columns (st.dataframe's column_order and column_config).
+EVIDENCE_COLUMNS = {
+    "column_order": [
+        "id",
+        "date",
+        "status",
+        "about",
+        "note",
+        "owner",
+        "due",
+        "overdue",
+        "partnership_answer",
+        "answered_by",
+        "resolution",
+        "source",
+        "logged_by",
+        "logged_at",
+    ],
+    "column_config": {
+        "id": "#",
+        "date": "Date seen",
+        "status": "Status",
+        "about": "About",
+        "note": st.column_config.TextColumn("Note", width="large"),
+        "owner": "Owner",
+        "due": "Answer due",
+        "overdue": st.column_config.CheckboxColumn("Overdue"),
+        "source": "Source",
+        "partnership_answer": "Partnership's latest answer",
+        "answered_by": "Answered by (account)",
+        "resolution": "Why closed",
+        "logged_by": "Logged by (account)",
+        "logged_at": "Logged at",
+    },
+}
+HISTORY_COLUMNS = {
+    "column_config": {
+        "record": "Record",
+        "at": "When",
+        "by": "Account",
+        "role": "Role",
+        "action": "What",
+        "text": st.column_config.TextColumn("Text or change", width="large"),
+    }
+}
+SIDE_COLUMNS = {
+    "column_config": {
+        "about": st.column_config.TextColumn("About", width="medium"),
+        "self_rating": "Self-rating",
+        "validation": st.column_config.TextColumn("Validation", width="medium"),
+        "scrutiny": st.column_config.TextColumn("Scrutiny notes", width="medium"),
+        "notes": "Notes",
+        "latest_note": st.column_config.TextColumn("Latest note", width="large"),
+    }
+}
+CHECKLIST_COLUMNS = {
+    "column_order": ["point", "status", "toolkit_evidence", "filled_from", "note", "source", "question"],
+    "column_config": {
+        "point": st.column_config.TextColumn("Point", width="medium"),
+        "status": "Your judgement",
+        "toolkit_evidence": st.column_config.TextColumn("What the toolkit's records hold", width="large"),
+        "filled_from": st.column_config.TextColumn("Filled from", width="medium"),
+        "note": "Note",
+        "source": "Source",
+        "question": "Question to ask",
+    },
+}
+# What the signed-in account may do on the page, as toolkit.access actions (the toolkit checks each write again).
+CAN = {"scrutinise": "log_evidence", "answer": "answer_challenge", "sign": "sign_off_report"}
+# The scrutiny summary's download formats and their MIME types.
+EXPORTS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "md": "text/markdown",
+}
+
+
+def trail_labels(steps: list[dict]) -> dict[int, str]:
+    """Each decision's option label: number and the start of the decision."""
+    return {t["id"]: f"#{t['id']} {t['decision'][:80]}" for t in steps}
+
+
+def file_stem(area: str, cycle: str) -> str:
+    """The download's file name without its extension."""
+    return f"scrutiny-{area}-{cycle}".replace(" ", "_").replace("(", "").replace(")", "")
 
 
 def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
@@ -27,16 +116,21 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
         steps = trail.trail(area, cycle, session=s)
         judged = checklist.checks(area, cycle, session=s)
         assured = checklist.assurance(area, cycle, session=s)
-    ss["scr_open"] = [e for e in entries if e["judgement"] == "challenges" and not e["resolved"]]
-    ss["scr_closed"] = [e for e in entries if e["judgement"] == "challenges" and e["resolved"]]
+        judged_v = validation.validations(area, cycle, session=s)
+    ss["scr_open"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] != "closed"]
+    ss["scr_closed"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] == "closed"]
+    ss["scr_can"] = {k: may_in(a, area) for k, a in CAN.items()}
+    with db() as s:
+        aid = area_id_of(area, session=s)
+        ss["scr_owners"] = holders("answer_challenge", aid, session=s) if aid is not None else []
+    ss["scr_validations"] = judged_v
     ss["scr_trail"], ss["scr_checks"] = steps, judged
     fresh = ss["scr_loaded"] != (area, cycle)  # a new area or cycle, or fields Streamlit cleared while on another page
+    ss["scr_signed"] = {p: checklist.signed_in_words(s) for p, s in assured["signoffs"].items()}
     for p in checklist.PARTNERS:
-        got = assured["signoffs"].get(p, {})
-        if fresh or not ss[f"scr_sign_{p}"]:
-            ss[f"scr_sign_{p}"] = got.get("by", "")
         if fresh or ss[f"scr_sign_on_{p}"] is None:
-            ss[f"scr_sign_on_{p}"] = date.fromisoformat(got["on"]) if got.get("on") else None
+            got = assured["signoffs"].get(p, {}).get("on")
+            ss[f"scr_sign_on_{p}"] = date.fromisoformat(got) if got else None
     if fresh or not ss["scr_statement"]:
         ss["scr_statement"] = assured["statement"]
     if fresh:
@@ -44,7 +138,17 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
     for k in ("scr_date", "scr_t_date"):
         if ss[k] is None:
             ss[k] = date.today()
+    if ss["scr_due"] is None:
+        ss["scr_due"] = due_default()
+    if ss["scr_owner"] not in ss["scr_owners"]:
+        ss["scr_owner"] = ss["scr_owners"][0] if len(ss["scr_owners"]) == 1 else None
     return tables
+
+
+def keep_view() -> None:
+    """Keep the view the user chose under the page's plain key (a widget's own key is cleared on leaving the page)."""
+    if ss.get("scr_tab_w") is not None:
+        ss["scr_tab"] = ss["scr_tab_w"]
 
 
 def show_message() -> None:
@@ -65,8 +169,11 @@ def _run(fn: Callable[[Session], object], ok: str) -> None:
 
 @refusing
 def log() -> None:
-    """Log the evidence note in the form; clear the note when it is saved."""
+    """Log the evidence note in the form (a challenge with its owner and due date); clear the note when saved."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
+    challenge = ss["scr_judgement"] == "challenges"
+    owner = offered(ss["scr_owner"], ss["scr_owners"]) if challenge and ss["scr_owner"] is not None else ""
+    who = actor()
     _run(
         lambda s: evidence.log_evidence(
             area,
@@ -76,77 +183,16 @@ def log() -> None:
             seen_on=ss["scr_date"],
             judgement=ss["scr_judgement"],
             link=ss["scr_link"],
-            by=ss["scr_user"],
+            owner=owner,
+            due_on=ss["scr_due"] if challenge else None,
+            actor=who,
             session=s,
             cat=catalogue(),
         ),
-        "Evidence logged.",
+        "Challenge raised." if challenge else "Evidence logged.",
     )
     if ss["scr_msg"][0] == "success":
         ss["scr_note"] = ""
-
-
-def pick_challenge() -> None:
-    """Fill the answer field with the chosen challenge's answer so far."""
-    entry = next((e for e in ss["scr_open"] if e["id"] == ss["scr_pick"]), None)
-    ss["scr_answer"] = entry["response"] if entry else ""
-    ss["scr_reason"] = ""
-
-
-def _offered(key: str, listed: str) -> int | None:
-    """The challenge chosen in `key`, only if the page offered it (a crafted client can send any id)."""
-    pick = ss.get(key)
-    if pick in {e["id"] for e in ss.get(listed) or []}:
-        return pick
-    ss["scr_msg"] = ("error", "Not saved: choose one of the challenges listed.")
-    return None
-
-
-@refusing
-def answer() -> None:
-    """Save the partnership's answer to the chosen challenge."""
-    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    if (pick := _offered("scr_pick", "scr_open")) is None:
-        return
-    _run(
-        lambda s: evidence.answer_challenge(
-            pick,
-            ss["scr_answer"],
-            area=area,
-            cycle=cycle,
-            by=ss["scr_answer_by"] or ss["scr_user"],
-            session=s,
-        ),
-        "The partnership's answer is recorded.",
-    )
-
-
-@refusing
-def resolve() -> None:
-    """Resolve the chosen challenge with the reason given."""
-    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    if (pick := _offered("scr_pick", "scr_open")) is None:
-        return
-    _run(
-        lambda s: evidence.resolve_challenge(
-            pick, area=area, cycle=cycle, by=ss["scr_user"], note=ss["scr_reason"], session=s
-        ),
-        "Challenge resolved.",
-    )
-    ss["scr_pick"] = None
-
-
-@refusing
-def reopen() -> None:
-    """Open a resolved challenge again, so the partnership can change its answer."""
-    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    if (pick := _offered("scr_reopen_pick", "scr_closed")) is None:
-        return
-    _run(
-        lambda s: evidence.reopen_challenge(pick, area=area, cycle=cycle, by=ss["scr_user"], session=s),
-        "Challenge reopened.",
-    )
-    ss["scr_reopen_pick"] = None
 
 
 @refusing
@@ -223,17 +269,27 @@ def save_check() -> None:
 
 
 @refusing
-def save_signoffs() -> None:
-    """Save the three partners' sign-offs (a blank name withdraws one)."""
-    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
+def sign(partner: str) -> None:
+    """Sign off the report for a partner under the signed-in account, on the date given (a blank date is refused)."""
+    area, cycle = picked("sign_off_report")  # as offered to this account, never as sent
+    who = actor()
+    _run(
+        lambda s: checklist.sign_off(
+            area, cycle, offered(partner, checklist.PARTNERS), ss[f"scr_sign_on_{partner}"], actor=who, session=s
+        ),
+        "Signed off under your account.",
+    )
 
-    def write(s: Session) -> None:
-        for p in checklist.PARTNERS:
-            checklist.sign_off(
-                area, cycle, p, ss[f"scr_sign_{p}"], ss[f"scr_sign_on_{p}"], session=s, by=ss["scr_user"]
-            )
 
-    _run(write, "Sign-offs saved.")
+@refusing
+def withdraw_sign(partner: str) -> None:
+    """Take a partner's sign-off back."""
+    area, cycle = picked("sign_off_report")
+    who = actor()
+    _run(
+        lambda s: checklist.withdraw_sign_off(area, cycle, offered(partner, checklist.PARTNERS), actor=who, session=s),
+        "Sign-off withdrawn.",
+    )
 
 
 @refusing
@@ -241,6 +297,6 @@ def save_statement() -> None:
     """Save the scrutineer's covering statement."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     _run(
-        lambda s: checklist.set_statement(area, cycle, ss["scr_statement"], by=ss["scr_user"], session=s),
+        lambda s: checklist.set_statement(area, cycle, ss["scr_statement"], actor=actor(), session=s),
         "Statement saved.",
     )

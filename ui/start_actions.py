@@ -1,17 +1,15 @@
-"""Start page callbacks: create a partnership or cycle, load the demo partnerships."""
+"""Start page callbacks: create a partnership or cycle (the demo partnerships live in Trainer mode's sandbox)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied, authorise_named
+from toolkit.core.text import md_text
 from toolkit.store.areas import get_or_create_area, get_or_create_cycle
-from toolkit.store.audit import ANONYMOUS
-from toolkit.training.demo import DEMO_NOTICE, load_demo
-from ui.auth import identity, may
-from ui.resources import catalogue, db
+from ui.auth import may
+from ui.resources import db
 from ui.scope import actor
-from ui.workshops import plain
 
 
 def create() -> None:
@@ -32,21 +30,8 @@ def create() -> None:
         st.session_state["start_msg"] = ("error", f"Not created: {exc}")
         return
     except ValueError as exc:  # a name too long, or with a control character
-        st.session_state["start_msg"] = ("error", f"Not created: {plain(str(exc))}.")
+        st.session_state["start_msg"] = ("error", f"Not created: {md_text(str(exc))}.")
         return
     st.session_state.update(
-        sel_area=area, sel_cycle=cycle, start_msg=("success", f"Created {plain(area)}, cycle {plain(cycle)}.")
-    )
-
-
-def demo() -> None:
-    if not may("edit_area"):
-        return
-    who = identity()
-    with db() as s:
-        result = load_demo(session=s, catalogue=catalogue(), actor=who.username if who else ANONYMOUS)
-    st.session_state.update(
-        sel_area=result.area_cycles[0][0],
-        sel_cycle=result.area_cycles[-1][1],
-        start_msg=("success", f"Loaded {len(result.area_cycles)} demo area-cycles. {DEMO_NOTICE}"),
+        sel_area=area, sel_cycle=cycle, start_msg=("success", f"Created {md_text(area)}, cycle {md_text(cycle)}.")
     )

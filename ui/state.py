@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from toolkit.core.ids import C_IDS
+
 DEFAULTS: dict[str, object] = {
     # The area and cycle the user is working on, shared by every page (kept in step with the URL by ui/context.py;
     # plain values, never widget keys, so a page switch cannot clear them), the URL last seen, a refusal to show,
@@ -25,6 +27,9 @@ DEFAULTS: dict[str, object] = {
     "assess_cycle": None,
     "assess_answers": {},
     "assess_all_levels": False,
+    "assess_form": "full",  # the form the respondent chose (short: the core statements), and the deep dives added
+    "assess_deep": [],
+    "assess_pick_form": "full",
     # ...their resume secret (the link's k=; the pseudonym above is only a label), and the invitation opened (?i=).
     "assess_secret": None,
     "assess_invite": None,
@@ -51,11 +56,10 @@ DEFAULTS: dict[str, object] = {
     "join_agency": None,
     "join_level": None,
     "join_answers": {},
-    "join_step": 0,
+    "join_pos": None,  # the statement on the phone's screen; None: the first not yet answered
     "join_view": "Rate",
     "join_seen": None,
     "join_error": None,
-    "join_scroll": False,
     "join_f_code": "",
     "join_f_agency": None,
     "join_f_level": None,
@@ -69,8 +73,10 @@ DEFAULTS: dict[str, object] = {
     "workshop_f_title": "",
     "workshop_f_frameworks": ["opm", "twelve_cs"],
     "workshop_f_stages": ["consider", "create", "communicate", "commit"],
+    "workshop_f_form": "full",  # full by default: a facilitator chooses the short form for a room (docs/short-form.md)
+    "workshop_f_cs": list(C_IDS),
     "workshop_present": False,
-    "workshop_confirm_close": False,
+    "workshop_closing": None,  # the workshop the closing dialog asks about
     "workshop_shortlist_for": None,
     # ...the roster form's workshop, the participant picked for a new link or a removal, the new link (shown once).
     "workshop_roster_for": None,
@@ -112,13 +118,29 @@ DEFAULTS: dict[str, object] = {
     "scr_date": None,
     "scr_judgement": "supports",
     "scr_link": "stage:consider",
+    "scr_tab": "Evidence log",  # the view shown, kept across actions and page switches (scr_tab_w is its widget)
+    "scr_tab_w": "Evidence log",
+    "scr_can": {},  # what the signed-in account may do here: scrutinise, answer, sign
+    "scr_owners": [],  # the accounts of the partnership that can own (answer) a challenge
+    "scr_owner": None,
+    "scr_due": None,
     "scr_open": [],
     "scr_closed": [],
     "scr_reopen_pick": None,
+    "scr_reopen_reason": "",
     "scr_pick": None,
     "scr_answer": "",
-    "scr_answer_by": "",
     "scr_reason": "",
+    "scr_e_note": "",
+    "scr_e_owner": None,
+    "scr_e_due": None,
+    # Validation of a stage's or C's self-rating: the pick, the state, the scrutineer's figure, the reason.
+    "scr_validations": {},
+    "scr_v_pick": None,
+    "scr_v_state": "validated",
+    "scr_v_figure": 3.0,
+    "scr_v_reason": "",
+    "scr_v_dispute": "",
     "scr_trail": [],
     "scr_t_decision": "",
     "scr_t_date": None,
@@ -132,9 +154,7 @@ DEFAULTS: dict[str, object] = {
     "scr_c_pick": None,
     "scr_c_status": "not_checked",
     "scr_c_note": "",
-    "scr_sign_local_authority": "",
-    "scr_sign_police": "",
-    "scr_sign_health": "",
+    "scr_signed": {},  # each partner's sign-off in words
     "scr_sign_on_local_authority": None,
     "scr_sign_on_police": None,
     "scr_sign_on_health": None,

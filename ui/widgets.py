@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar, cast
 
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied, areas_visible
+from toolkit.core.text import md_text
 from toolkit.store.areas import AreaSummary, list_areas
 from ui.context import is_demo
 from ui.resources import db
 from ui.scope import actor
 from ui.state import selected
-from ui.workshops import plain
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -85,14 +86,14 @@ def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str 
             with db() as s:
                 none_at_all = not list_areas(session=s)
             st.info(
-                "No partnerships yet. Create one or load the demo partnerships on the Start page."
+                "No partnerships yet. Create one on the Start page, or explore the demo partnerships in Trainer mode."
                 if none_at_all
                 else "Your account cannot use this page for that partnership: choose another in the sidebar, or ask "
                 "an administrator."
             )
         return None, None
     st.caption(
-        f":material/groups: Working on **{plain(area)}**, cycle **{plain(cycle or 'none yet')}**: change it in the "
+        f":material/groups: Working on **{md_text(area)}**, cycle **{md_text(cycle or 'none yet')}**: change it in the "
         "sidebar."
     )
     if is_demo(area):
@@ -102,17 +103,60 @@ def area_cycle_picker(key: str = "sel", action: str | None = None) -> tuple[str 
     return area, cycle
 
 
+@dataclass(frozen=True)
+class Confirm:
+    """A confirmation asked before a destructive action, in an st.dialog (see confirmation)."""
+
+    state: str  # the session-state key holding the value the dialog was opened for (None: closed)
+    lines: Callable[[str], list[str]]  # what the action takes, in sentences; ValueError: nothing to take any more
+    key: str  # the prefix of its buttons' keys (_yes, _no, _close)
+    yes: str  # the action's button label
+    on_yes: Callable[[], None]
+    on_keep: Callable[[], None]
+    nothing: str  # said, with the reason, when there is nothing to take any more
+
+
+def confirmation(ask: Confirm, value: str) -> None:
+    """The body of an st.dialog that asks before a destructive action: what it takes, line by line, then the action
+    and Keep it. Once answered, the dialog's own rerun closes it."""
+    if st.session_state.get(ask.state) != value:
+        st.rerun()
+    try:
+        said = ask.lines(value)
+    except ValueError as exc:  # gone meanwhile
+        st.error(f"{ask.nothing}: {md_text(str(exc))}.")
+        st.button("Close", key=f"{ask.key}_close", on_click=ask.on_keep)
+        return
+    for line in said:  # names typed by people: escaped, so they show as typed
+        st.markdown(f"- {md_text(line)}")
+    c1, c2 = st.columns(2)
+    c1.button(ask.yes, key=f"{ask.key}_yes", type="primary", on_click=ask.on_yes)
+    c2.button("Keep it", key=f"{ask.key}_no", on_click=ask.on_keep)
+
+
 DONT_KNOW = "dk"
 
 
 def scale_options(scale) -> tuple[list, dict]:
     """The radio options of a rating scale (each point, then don't know) and their labels."""
     options = [p.value for p in scale.points] + [DONT_KNOW]
-    return options, {p.value: f"{p.value} {p.label}" for p in scale.points} | {DONT_KNOW: scale.dont_know_label}
+    return options, {p.value: f"{p.value} {md_text(p.label)}" for p in scale.points} | {
+        DONT_KNOW: md_text(scale.dont_know_label)
+    }
 
 
-def rate_statement(item, framework: str, scale, prefix: str, answers: dict, on_save, horizontal: bool = True) -> None:
+def offered_score(value: object, scale) -> int | None:
+    """A rating radio's value as a score (None: don't know); NotOffered unless the radio offered it."""
+    choice = offered(value, scale_options(scale)[0])
+    return None if choice == DONT_KNOW else int(choice)
+
+
+def rate_statement(
+    item, framework: str, scale, prefix: str, answers: dict, on_save, horizontal: bool = True, comment: bool = True
+) -> None:
     """One statement to rate: its scale as a radio (with don't know), an optional comment, both saved on change.
+
+    With comment=False the caller places the comment box itself (comment_box), e.g. below a phone's Next button.
 
     Widgets forget their values once off-screen (another step), so a saved answer is put back before they render.
     """
@@ -124,7 +168,7 @@ def rate_statement(item, framework: str, scale, prefix: str, answers: dict, on_s
     options, labels = scale_options(scale)
     with st.container(border=True):
         st.radio(
-            item.text,
+            md_text(item.text),
             options,
             key=key,
             format_func=labels.get,
@@ -133,11 +177,17 @@ def rate_statement(item, framework: str, scale, prefix: str, answers: dict, on_s
             on_change=on_save,
             args=(framework, item.id),
         )
-        st.text_input(
-            "Comment or example (optional)",
-            key=ckey,
-            on_change=on_save,
-            args=(framework, item.id),
-            max_chars=4000,
-            placeholder="Evidence or an example, if you have one",
-        )
+        if comment:
+            comment_box(item, framework, prefix, on_save)
+
+
+def comment_box(item, framework: str, prefix: str, on_save) -> None:
+    """The optional comment of a statement, saved on change with its rating (the keys rate_statement restores)."""
+    st.text_input(
+        "Comment or example (optional)",
+        key=f"{prefix}_c_{framework}_{item.id}",
+        on_change=on_save,
+        args=(framework, item.id),
+        max_chars=4000,
+        placeholder="Evidence or an example, if you have one",
+    )

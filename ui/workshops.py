@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -13,7 +11,7 @@ from toolkit.core.settings import get_settings
 from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
 from toolkit.store.db import engine_for
-from toolkit.workshops import WorkshopInfo, find_workshop, qr_png, ratings_frame, room_results
+from toolkit.workshops import WorkshopInfo, find_workshop, latest_snapshot, nothing_shown, qr_png
 from ui.resources import catalogue, db
 
 REFRESH_FACILITATOR = 3  # seconds between dashboard refreshes
@@ -33,15 +31,19 @@ def config() -> Config:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _room(url: str, code: str, version: str, min_n: int, threshold: float) -> AreaAnalysis:
-    cat = catalogue()
     with db() as s:
         w = find_workshop(code, session=s)
-        ratings = ratings_frame(w, session=s)
-    return room_results(ratings, w, cat, Config(min_group_size=min_n, priority_threshold=threshold))
+        snap = latest_snapshot(w.id, session=s)
+    return (
+        snap.results
+        if snap
+        else nothing_shown(w.area, w.cycle, Config(min_group_size=min_n, priority_threshold=threshold))
+    )
 
 
 def room(w: WorkshopInfo, version: str) -> AreaAnalysis:
-    """The room's results, recomputed only when its answers change (version from workshop.status)."""
+    """The room's results as at the last reveal (a snapshot, never made afresh), read again only when the status
+    version changes (it counts the reveals)."""
     c = config()
     return _room(get_settings().database_url, w.code, version, c.min_group_size, c.priority_threshold)
 
@@ -61,22 +63,3 @@ def suggestions(w: WorkshopInfo, version: str) -> list[Suggestion]:
 def qr(link: str) -> bytes:
     """The QR code of a join link as PNG bytes."""
     return qr_png(link)
-
-
-_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def plain(text: str) -> str:
-    """Text typed by a person, escaped so Markdown shows it as typed (no links, images or formatting)."""
-    return _MD.sub(r"\\\1", text or "")
-
-
-def scroll_to_top(tag: int) -> None:
-    """Scroll to the top after Next (a phone would open the new step at its end); `tag` makes each render new."""
-    st.html(
-        f'<span data-step="{int(tag)}"></span><script>'
-        "document.querySelector('[data-testid=\"stMain\"]')?.scrollTo({top: 0});window.scrollTo({top: 0});"
-        "</script>",
-        unsafe_allow_javascript=True,
-        width="content",
-    )

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from toolkit import workshops as ws
-from toolkit.access.accounts import authenticate, create_user, start_session
+from toolkit.access.accounts import Identity, authenticate, create_user, start_session
+from toolkit.access.scope import load
 from toolkit.capture.ratings_import import import_ratings
-from toolkit.scrutiny import checklist, evidence, trail
+from toolkit.scrutiny import challenges, checklist, evidence, trail
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
@@ -128,11 +129,20 @@ def seed(engine, cat) -> Hostile:
             seen_on=date(2025, 12, 1),
             judgement="challenges",
             link=link,
-            by="scrut",
+            owner="facil",
+            due_on=date.today(),
+            actor=load(Identity("scrut", "scrutineer"), session=s),
             session=s,
             cat=cat,
         )
-        evidence.answer_challenge(e.id, hostile("challenge-answer"), area=AREA, cycle=CYCLE, by="facil", session=s)
+        challenges.answer_challenge(
+            e.id,
+            hostile("challenge-answer"),
+            area=AREA,
+            cycle=CYCLE,
+            actor=load(Identity("facil", "facilitator"), session=s),
+            session=s,
+        )
         trail.add_trail(
             AREA,
             CYCLE,
@@ -145,8 +155,12 @@ def seed(engine, cat) -> Hostile:
         )
         crit = cat.get(checklist.CHECKLIST).criteria[0].id
         checklist.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
-        checklist.sign_off(AREA, CYCLE, "police", hostile("signed-by", "+"), date(2026, 1, 2), session=s)
-        checklist.set_statement(AREA, CYCLE, hostile("statement"), by="scrut", session=s)
+        checklist.sign_off(
+            AREA, CYCLE, "police", date(2026, 1, 2), actor=load(Identity("facil", "facilitator"), session=s), session=s
+        )
+        checklist.set_statement(
+            AREA, CYCLE, hostile("statement"), actor=load(Identity("scrut", "scrutineer"), session=s), session=s
+        )
     with session_scope(engine) as s:
         step = ws.steps_for(ws.find_workshop(w.code, session=s), "frontline", cat)[0]
     ws.answer(

@@ -193,7 +193,8 @@ def scan_pages(crafted) -> list[str]:
 
 
 def scan_cli(db_url: str, env_extra: dict[str, str] | None = None) -> list[str]:
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **(env_extra or {})}
+    # As the administrator (accounts exist, so the command line acts for one): what the widest role is shown.
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), "TOOLKIT_PASSWORD": PW, **(env_extra or {})}
     hits = []
     for args in (
         ["analyse", "--area", AREA, "--cycle", CYCLE, "--json"],
@@ -201,7 +202,12 @@ def scan_cli(db_url: str, env_extra: dict[str, str] | None = None) -> list[str]:
         ["benchmark", "--cycle", CYCLE, "--json"],
     ):
         done = subprocess.run(
-            [sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+            [sys.executable, "-m", "toolkit", *args, "--as", "admin"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert done.returncode == 0, done.stderr
         hits += _json_hits(json.loads(done.stdout), f"cli {args[0]}")

@@ -3,7 +3,7 @@ toolkit.auth), in the exports the pages offer, and on the command line.
 
 Once an installation has accounts: a participant (no account) may join a workshop, rate, see their own answers and
 the room's suppressed results; a facilitator runs their own workshops, imports, exports raw ratings and keeps the
-plan; a scrutineer reads results and benchmarks (peers named), keeps the scrutiny log and exports raw ratings, but
+plan, and answers challenges and signs off on the Scrutiny page; a scrutineer reads results and benchmarks (peers named), keeps the scrutiny log and exports raw ratings, but
 changes nothing of the partnership's; an administrator may do everything. (Without any account the app is a
 single-user app and every page is open: tests/test_page_*.py run that way.)
 """
@@ -75,7 +75,7 @@ PAGES = {
     "context": {"facilitator", "administrator"},
     "data": {"facilitator", "scrutineer", "administrator"},
     "workshop": {"facilitator", "administrator"},
-    "scrutiny": {"scrutineer", "administrator"},
+    "scrutiny": {"facilitator", "scrutineer", "administrator"},  # a member answers challenges and signs off there
     "benchmark": {"facilitator", "scrutineer", "administrator"},
     "start": set(ROLES),
     "assess": set(ROLES),
@@ -132,17 +132,18 @@ def test_a_scrutineer_reads_the_assumptions_register_but_cannot_change_it(world)
         assert boxes and all(b.proto.disabled != editable for b in boxes), role
 
 
-def test_a_participant_cannot_create_partnerships_or_load_demo_data(engine, world) -> None:
+def test_a_participant_cannot_create_partnerships_and_nobody_loads_demo_data_into_the_record(engine, world) -> None:
     at = open_as("app_pages/start.py", **STATE)
-    assert at.button(key="start_demo").proto.disabled
     assert next(b for b in at.button if b.label == "Create").proto.disabled  # (Streamlit drops a disabled widget's
     # forged events, and the callbacks check the role again)
     with session_scope(engine) as s:
         from toolkit.store.areas import list_areas
 
         assert "Intruder" not in {a.area for a in list_areas(session=s)}
-    for role in ("facilitator", "administrator"):
-        assert not open_as("app_pages/start.py", token=world["tokens"][role]).button(key="start_demo").proto.disabled
+    for role in ("facilitator", "administrator"):  # the demo lives in Trainer mode's sandbox, for every role
+        at = open_as("app_pages/start.py", token=world["tokens"][role])
+        assert [b.label for b in at.button] == ["Create"]
+        assert any("Trainer mode" in p.value for p in at.page_link)
 
 
 def test_a_facilitator_runs_only_their_own_workshops(world) -> None:

@@ -5,11 +5,11 @@ offer is refused; a workshop is run only by its facilitator (or an administrator
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import streamlit as st
@@ -150,7 +150,8 @@ def test_a_facilitator_cannot_download_another_areas_raw_ratings(engine, world) 
 
 def test_a_facilitator_cannot_import_ratings_into_another_area(engine, catalogue, world) -> None:
     o = opm_items(catalogue)
-    upload = SimpleNamespace(name="y.csv", getvalue=lambda: to_csv([row(o[0], "5", area=Y, respondent="intruder")]))
+    upload = io.BytesIO(to_csv([row(o[0], "5", area=Y, respondent="intruder")]))  # as Streamlit's UploadedFile is
+    upload.name = "y.csv"
     st.session_state["data_upload"] = upload
     try:
         _as(world.tokens["facx"], data_actions.import_upload)
@@ -247,9 +248,9 @@ def test_another_facilitators_workshop_cannot_be_revealed_or_closed(engine, worl
     forge(at.selectbox(key="workshop_pick"), theirs)  # the crafted pick and the click in one request
     at.button(key="workshop_reveal").click().run()
     assert not at.exception
-    at.checkbox(key="workshop_confirm_close").check().run()
+    at.button(key="workshop_close").click().run()  # the dialog opens for the workshop on screen, their own
     forge(at.selectbox(key="workshop_pick"), theirs)
-    at.button(key="workshop_close").click().run()
+    at.button(key="workshop_close_yes").click().run()
     with session_scope(engine) as s:
         assert ws.find_workshop(theirs, session=s).status == "open"
     # The toolkit's own check, from the workshop's row: the owner and an administrator may, nobody else.
@@ -332,8 +333,8 @@ def test_an_administrator_manages_accounts_and_memberships_on_the_account_page(e
     next(b for b in at.button if b.label == "Give the role").click().run()
     assert "newscr is now scrutineer for Northshire." in shown(at)
     at.selectbox(key="account_revoke_pick").set_value("newscr\x1fscrutineer\x1fSouthmoor")
-    at.checkbox(key="account_revoke_sure").check()
-    next(b for b in at.button if b.label == "Take the role away").click().run()
+    next(b for b in at.button if b.label == "Take the role away...").click().run()
+    at.button(key="account_revoke_yes").click().run()  # the confirmation (tests/access/test_revoke_dialog.py)
     assert "no longer scrutineer for Southmoor" in shown(at)
     with session_scope(engine) as s:
         got = next(a for a in accounts(session=s) if a.username == "newscr")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1.element_tree import ButtonGroup
 
 from tests.bad_input.helpers import opm_items, row, tcs_items, to_csv
 from toolkit import workshops as ws
@@ -77,14 +78,19 @@ def build(engine, cat) -> World:
 
 
 def forge(widget, value: str) -> None:
-    """Make the next run send `value` for this selectbox whatever its options, as a crafted client can."""
+    """Make the next run send `value` for this selectbox, radio or segmented control whatever its options, as a
+    crafted client can (a segmented control sends its choice as a list of option labels)."""
+    as_list = isinstance(widget, ButtonGroup)
 
     class Forged(type(widget)):
         @property
         def _widget_state(self) -> WidgetState:
             state = WidgetState()
             state.id = self.id
-            state.string_value = value
+            if as_list:
+                state.string_array_value.data[:] = [value]
+            else:
+                state.string_value = value
             return state
 
     widget.__class__ = Forged

@@ -11,6 +11,7 @@ import pytest
 
 from tests.bad_input.helpers import SCRIPT, db_state
 from toolkit import workshops as ws
+from toolkit.access.scope import LOCAL
 from toolkit.capture.assessment import AnswerError, submit_answer
 from toolkit.capture.validate import MAX_COMMENT
 from toolkit.store.areas import resolve_cycle
@@ -182,7 +183,7 @@ def test_typed_notes_and_names_are_stored_without_control_characters_and_within_
             seen_on=date(2025, 1, 1),
             judgement="supports",
             link="stage:consider",
-            by="x" * 300,
+            actor=LOCAL,
             session=s,
             cat=catalogue,
         )
@@ -193,4 +194,4 @@ def test_typed_notes_and_names_are_stored_without_control_characters_and_within_
     assert score["rater"] == "R" * 100 and score["note"] == "notehere"
     assert plan["goals"][0]["title"] == "goal" and plan["goals"][0]["steps"][0]["text"] == "stepone"
     assert plan["goals"][0]["steps"][0]["owner"] == "O" * 200
-    assert note["note"] == "seenit" and note["created_by"] == "x" * 100
+    assert note["note"] == "seenit" and note["created_by"] == "local"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.access.hostile import AREA, CYCLE, PAYLOAD, hostile, seed
+from tests.access.hostile import AREA, CYCLE, PAYLOAD, PW, hostile, seed
 from tests.bad_input.helpers import opm_items, row, to_csv
 from toolkit.analysis.area import analyse
 from toolkit.analysis.benchmark.exports import export_bytes as comparison_bytes
@@ -175,9 +175,11 @@ def test_exports_made_from_a_bundle_imported_elsewhere_are_neutralised(data, eng
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_command_line_export_is_neutralised_too(fmt, data, db_url, tmp_path) -> None:
     out = tmp_path / f"export.{fmt}"
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    # Accounts exist, so the command line acts for one: the administrator's (its raw export holds every comment).
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), "TOOLKIT_PASSWORD": PW}
+    args = ["export", "--area", AREA, "--cycle", CYCLE, "--format", fmt, "-o", str(out), "--as", "admin"]
     done = subprocess.run(
-        [sys.executable, "-m", "toolkit", "export", "--area", AREA, "--cycle", CYCLE, "--format", fmt, "-o", str(out)],
+        [sys.executable, "-m", "toolkit", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -34,7 +34,7 @@ nodes:
   - {id: in_local_panel, tier: inputs, label: A local practice panel, source: {report: kantar2021, section: x}}
   - {id: out_local_briefings, tier: outputs, label: Monthly briefings, source: {report: kantar2021, section: x}}
 edges:
-  - {from: in_local_panel, to: out_local_briefings, rationale: The panel writes the briefings.}
+  - {from: in_local_panel, to: out_local_briefings, rationale: The panel writes the briefings., source: {report: kantar2021, section: x}}
 """
 
 
@@ -138,19 +138,31 @@ CASES = [
     # cycles in the Theory of Change
     (
         "self-loop",
-        user(append="  - {from: in_local_panel, to: in_local_panel, rationale: r}\n", base=TOC),
+        user(
+            append="  - {from: in_local_panel, to: in_local_panel, rationale: r, source: {report: kantar2021, section: x}}\n",
+            base=TOC,
+        ),
         "mine.yaml: edges",
         "the graph has a cycle",
     ),
     (
         "two-node-cycle",
-        user(("edges:\n", "edges:\n  - {from: out_local_briefings, to: in_local_panel, rationale: back}\n"), base=TOC),
+        user(
+            (
+                "edges:\n",
+                "edges:\n  - {from: out_local_briefings, to: in_local_panel, rationale: back, source: {report: kantar2021, section: x}}\n",
+            ),
+            base=TOC,
+        ),
         "mine.yaml: edges",
         "the graph has a cycle",
     ),
     (
         "edge-backwards-through-tiers",
-        user(append="  - {from: ult_parity_of_status, to: in_local_panel, rationale: r}\n", base=TOC),
+        user(
+            append="  - {from: ult_parity_of_status, to: in_local_panel, rationale: r, source: {report: kantar2021, section: x}}\n",
+            base=TOC,
+        ),
         "mine.yaml: edges[1]",
         "runs backwards through the tiers",
     ),

@@ -1,7 +1,7 @@
 """HTML, script and Markdown in every free-text field are shown as text, never run, on every page.
 
 Streamlit renders Markdown in st.markdown/st.write/captions/alerts/headings and in widget labels and help: there,
-a person's text must be escaped (ui.workshops.plain), or a link or an image (a tracking pixel that reports who
+a person's text must be escaped (toolkit.core.text.md_text), or a link or an image (a tracking pixel that reports who
 opened the results, and when) would be live. Raw HTML runs only with unsafe_allow_html or st.html: no page may pass
 a person's text to either.
 """

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pytest
 from google.protobuf.message import DecodeError
 from playwright.sync_api import Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -151,6 +152,26 @@ def wait_idle(page, timeout: float = WAIT_MS) -> None:
     while runs is not None and runs.pending:
         assert time.monotonic() < deadline, "a script run the page asked for never finished"
         page.wait_for_timeout(50)  # Playwright delivers websocket events while it waits
-    page.wait_for_function(IDLE_JS, timeout=timeout)
+    _wait_quiet(page, timeout)
     page.wait_for_timeout(250)
-    page.wait_for_function(IDLE_JS, timeout=timeout)
+    _wait_quiet(page, timeout)
+
+
+STATE_JS = """() => ({
+    status: document.querySelector('[data-testid="stStatusWidget"]')?.innerText ?? null,
+    stale: document.querySelectorAll('[data-stale="true"]').length,
+    spinner: !!document.querySelector('[data-testid="stSpinner"]'),
+    title: document.querySelector('[data-testid="stMain"] h1')?.innerText ?? null,
+})"""
+
+
+def _wait_quiet(page, timeout: float) -> None:
+    """Wait for IDLE_JS on a timer (animation frames can be throttled in a page that is not in front)."""
+    try:
+        page.wait_for_function(IDLE_JS, timeout=timeout, polling=100)
+    except PlaywrightTimeoutError:
+        # say which part of "idle" never came, so a failure on a busy CI machine can be read from its log
+        runs = _RUNS.get(page)
+        state = page.evaluate(STATE_JS)
+        pending = None if runs is None else (runs.asked, runs.done)
+        raise AssertionError(f"the page never settled: {state}; runs asked/done {pending}; url {page.url}") from None

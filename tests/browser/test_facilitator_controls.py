@@ -3,7 +3,6 @@ workshop participant after a dialog that says exactly what will go."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -24,11 +23,6 @@ def _sign_in(page, base: str, path: str) -> None:
     click(page, "Sign in")
 
 
-@pytest.mark.skip(
-    reason="KNOWN FAILING after merging issue 13's four parts (2026-12-03): the workshop page's Participant list does "
-    "not offer 'Person 0' in the browser; the same flow passes in AppTest (tests/test_secrets_and_invitations.py). "
-    "Fix first next session."
-)
 def test_an_invitation_link_admits_a_phone_and_a_removal_asks_first(browser, app_url, fresh_db_url, catalogue) -> None:
     engine = make_engine(fresh_db_url)
     with session_scope(engine) as s:

@@ -38,9 +38,11 @@ def test_a_phone_resumes_with_its_secret_link_and_a_pseudonym_opens_nothing(brow
         choose(page, "Your agency", "Police")
         choose(page, "Your level", "Frontline")
         click(page, "Join")
-        expect(page.get_by_text("Step 1 of")).to_be_visible()
+        expect(page.get_by_text("Statement 1 of")).to_be_visible()
         pick(page, _radio(page, 0, 3))
-        pick(page, _radio(page, 1, 1))
+        click(page, "Next")
+        expect(page.get_by_text("Statement 2 of")).to_be_visible()
+        pick(page, _radio(page, 0, 1))
         expect(page.locator("[data-testid='stProgress']")).to_contain_text("2 of ")
         link = page.url
         query = parse_qs(urlsplit(link).query)
@@ -52,7 +54,7 @@ def test_a_phone_resumes_with_its_secret_link_and_a_pseudonym_opens_nothing(brow
         # Someone who read the pseudonym off the facilitator's table or an export tries it on their own phone.
         go(intruder, app_url, f"join?w={w.code}&p={pseudonym}")
         expect(intruder.get_by_text("opens nobody's answers")).to_be_visible()
-        expect(intruder.get_by_text("Step 1 of")).to_have_count(0)
+        expect(intruder.get_by_text("Statement 1 of")).to_have_count(0)
         expect(intruder.get_by_text("Your answer:")).to_have_count(0)
         shot(intruder, "join-pseudonym-link-refused-phone")
 
@@ -60,6 +62,9 @@ def test_a_phone_resumes_with_its_secret_link_and_a_pseudonym_opens_nothing(brow
         page.reload()
         wait_idle(page)
         expect(page.locator("[data-testid='stProgress']")).to_contain_text("2 of ")
+        expect(page.get_by_text("Statement 3 of")).to_be_visible()  # the first statement not yet answered
+        click(page, "Back")
+        click(page, "Back")
         expect(_radio(page, 0, 3)).to_be_checked()
         shot(page, "join-secret-link-resumes-phone")
 
@@ -71,7 +76,7 @@ def test_a_phone_resumes_with_its_secret_link_and_a_pseudonym_opens_nothing(brow
         page.goto(link)
         wait_idle(page)
         expect(page.get_by_text("could not find your place")).to_be_visible()
-        expect(page.get_by_text("Step 1 of")).to_have_count(0)
+        expect(page.get_by_text("Statement 1 of")).to_have_count(0)
         shot(page, "join-old-link-after-reissue-phone")
         go(intruder, app_url, f"join?w={w.code}&k={new.secret}")
         expect(intruder.locator("[data-testid='stProgress']")).to_contain_text("2 of ")

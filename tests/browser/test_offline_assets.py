@@ -54,7 +54,7 @@ def test_no_page_requests_anything_outside_the_apps_origin(browser, app_url, fre
         click(page, "Sign in")
         expect(page.get_by_text("Signed in as")).to_be_visible()
         paths = _pages()
-        assert len(paths) == 16 and "start" in paths and "workshop" in paths
+        assert len(paths) == 17 and "start" in paths and "workshop" in paths and "evaluation" in paths
         for path in paths:
             page.goto(f"{app_url}/{'' if path == 'start' else path}")
             wait_idle(page)

@@ -52,10 +52,7 @@ def test_new_user_journey(browser, app_url, fresh_db_url) -> None:
     expect(page.get_by_text("frontline").first).to_be_visible()
 
     go(page, app_url, "theory_of_change")
-    box = page.get_by_role("combobox", name="Choose a box to see its evidence")
-    box.click()
-    box.press_sequentially("(Weak)")  # the list is long and virtualised: filter it as a user would
-    page.get_by_role("option").first.click()
+    page.get_by_test_id("toc-canvas").locator('g.toc-node[data-status="weak"]').first.click()  # a box on the canvas
     wait_idle(page)
     expect(page.get_by_text("Status: Weak")).to_be_visible()
 

@@ -29,6 +29,7 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
     engine = make_engine(fresh_db_url)
     with session_scope(engine) as s:
         create_user("scrut", PW, "scrutineer", session=s)
+        create_user("bm", PW, "facilitator", session=s)  # the partnership's member who owns the challenge
         load_demo(areas=7, session=s, catalogue=load_catalogue())  # six peers: at least min_peer_areas (5)
     engine.dispose()
 
@@ -55,19 +56,21 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
 
     # Log a challenge to the self-rating of Communicate.
     nav(page, "Scrutiny")
-    expect(page.get_by_role("tab", name="Evidence log")).to_be_visible()
+    expect(page.get_by_role("radio", name="Evidence log")).to_be_visible()
     page.get_by_role("textbox", name="What did you see or read?").fill(
         "=Frontline staff in two teams had not heard of the partnership plan."
     )
     choose(page, "Source", "Meeting")
     page.get_by_text("Challenges the self-rating").click()
-    about = page.get_by_role("combobox", name="About (a stage, C, Theory of Change box or statement)")
+    about = page.get_by_role(
+        "combobox", name="About (a stage, C, Theory of Change box, statement or yearly report checklist point)"
+    )
     about.click()
     about.press_sequentially("Stage: Comm")
     page.get_by_role("option", name="Stage: Communicate", exact=True).click()
     wait_idle(page)
     click(page, "Log evidence")
-    expect(page.get_by_text("Evidence logged.")).to_be_visible()
+    expect(page.get_by_text("Challenge raised.")).to_be_visible()
     with session_scope(make_engine(fresh_db_url)) as s:
         [entry] = sc.evidence_log(AREA, "2026", session=s)
     assert (entry["judgement"], entry["link"], entry["source"], entry["created_by"]) == (
@@ -78,15 +81,15 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
     )
     shot(page, "scrutineer-evidence-log-desktop")
 
-    page.get_by_role("tab", name="Self-rating and scrutiny").click()
+    page.get_by_role("radio", name="Self-rating and validation").click()
     wait_idle(page)
     shot(page, "scrutineer-side-by-side-desktop")
-    page.get_by_role("tab", name="Yearly report").click()
+    page.get_by_role("radio", name="Yearly report").click()
     wait_idle(page)
     shot(page, "scrutineer-yearly-report-desktop")
 
     # Export the scrutiny summary: the note is there, neutralised against formulas.
-    page.get_by_role("tab", name="Export").click()
+    page.get_by_role("radio", name="Export").click()
     wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download CSV").click()
@@ -101,7 +104,7 @@ def test_a_scrutineer_compares_an_area_logs_a_challenge_and_exports(browser, app
 
     # The same pages at phone width.
     wait_idle(page)
-    page.get_by_role("tab", name="Evidence log").first.click()
+    page.get_by_role("radio", name="Evidence log").first.click()
     wait_idle(page)
     page.set_viewport_size(PHONE)
     wait_idle(page)

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from tests.browser.conftest import DESKTOP, PHONE, shot, wait_idle
-from tests.browser.server import streamlit_server
-from tests.browser.ui import choose, click, go, pick
+from tests.browser.server import free_port, streamlit_server
+from tests.browser.ui import CLICK_TRIES, choose, click, go, pick
 from toolkit import workshops as ws
 from toolkit.access.accounts import create_user
 from toolkit.store.areas import resolve_cycle
@@ -58,8 +58,9 @@ def join_on_phone(browser, base: str, code: str, agency: str, level: str, *, by_
     choose(page, "Your agency", agency)
     choose(page, "Your level", level)
     click(page, "Join")
-    expect(page.get_by_text("Step 1 of")).to_be_visible()
+    expect(page.get_by_text("Statement 1 of")).to_be_visible()
     wait_idle(page)
+    assert page.locator("[data-testid='stSidebarNav'], [data-testid='stSidebar']").count() == 0  # no app menu
     return ctx, page
 
 
@@ -67,15 +68,31 @@ def answer_together(pages: list, rounds: int) -> dict[int, list[int]]:
     """Every phone answers its next statement in the same moment, round after round; returns the choices made."""
     chosen: dict[int, list[int]] = {k: [] for k in range(len(pages))}
     for r in range(rounds):
-        for k, page in enumerate(pages):  # fire all the clicks first ...
+        for k, page in enumerate(pages):  # fire all the taps first ...
             choice = (k + r) % 5
-            page.locator("[data-testid='stRadio']").nth(r).get_by_role("radio").nth(choice).check(force=True)
+            expect(page.get_by_text(f"Statement {r + 1} of")).to_be_visible()
+            page.locator("[data-testid='stRadio']").get_by_role("radio").nth(choice).check(force=True)
             chosen[k].append(choice + 1)
         for page in pages:  # ... then let every server run finish
             wait_idle(page)
+        for page in pages:  # one statement per screen: Next to the following one
+            expect(page.locator("[data-testid='stProgress']")).to_contain_text(f"{r + 1} of ")
+            next_statement(page, r + 2)
     for page in pages:
         expect(page.locator("[data-testid='stProgress']")).to_contain_text(f"{rounds} of ")
     return chosen
+
+
+def next_statement(page, number: int) -> None:
+    """Tap Next until statement `number` is on the screen; a tap only while the one before is still showing, so a
+    tap that a busy page dropped is given again and never twice (a count of tries, not a clock)."""
+    for _ in range(CLICK_TRIES):
+        if page.get_by_text(f"Statement {number} of").count():
+            return
+        if page.get_by_text(f"Statement {number - 1} of").count():
+            click(page, "Next")
+        wait_idle(page)
+    expect(page.get_by_text(f"Statement {number} of")).to_be_visible()
 
 
 def metric(page, label: str):
@@ -85,7 +102,30 @@ def metric(page, label: str):
 # ---- (a) one server: a facilitator and six phones -----------------------------------------------
 
 
-def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> None:
+def tap_targets(page) -> list[dict]:
+    """The sizes of the phone's answer options and its Back and Next buttons, in CSS px."""
+    boxes = [o.bounding_box() for o in page.locator("[data-testid='stRadioOption']").all()]
+    boxes += [page.get_by_role("button", name=n, exact=True).bounding_box() for n in ("Back", "Next")]
+    return [b for b in boxes if b]
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing to scroll: the main block is no taller than the window."""
+    return page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m.scrollHeight <= m.clientHeight + 1 && document.documentElement.scrollHeight <= innerHeight + 1; }"
+    )
+
+
+def test_a_facilitated_workshop_end_to_end(browser, fresh_db_url, tmp_path) -> None:
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"  # the address phones use: the QR holds it
+    env = {"TOOLKIT_MIN_GROUP_SIZE": "2", "TOOLKIT_PUBLIC_URL": public}
+    with streamlit_server(fresh_db_url, port=port, env=env, log=tmp_path / "streamlit.log") as app_url:
+        _journey(browser, app_url, fresh_db_url, public)
+
+
+def _journey(browser, app_url: str, fresh_db_url: str, public: str) -> None:
     engine = make_engine(fresh_db_url)
     with session_scope(engine) as s:
         create_user("facil", PW, "facilitator", session=s)
@@ -105,15 +145,25 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
     assert (w.area, w.cycle, w.status) == ("Northshire", "2026", "open")
     expect(fac.get_by_text(f"Join code: {ws.format_code(w.code)}")).to_be_visible()
     expect(fac.get_by_role("img", name="Scan to join").or_(fac.locator("[data-testid='stImage']"))).to_be_visible()
+    expect(fac.get_by_text(f"{public}/join?w={w.code}")).to_be_visible()  # the public address, not the browser's
     shot(fac, "workshop-facilitator-created-desktop")
 
     phones = []
     for k, (agency, level) in enumerate(PEOPLE):
         phones.append(join_on_phone(browser, app_url, w.code, agency, level, by_link=k != 1))  # one types the code
     shot(phones[1][1], "workshop-participant-rating-phone")
-    shot(phones[1][1], "workshop-participant-rating-phone-full")
+    small = [b for b in tap_targets(phones[1][1]) if b["width"] < 44 or b["height"] < 44]
+    assert small == [], f"tap targets under 44 x 44 CSS px: {small}"
 
     chosen = answer_together([p for _, p in phones], ANSWERS)
+    shot(phones[1][1], "workshop-participant-rating-phone-after")
+
+    # a phone that drops and comes back opens the first statement it has not answered, counted from the store
+    _, dropped = phones[3]
+    dropped.reload()
+    wait_idle(dropped)
+    expect(dropped.get_by_text(f"Statement {ANSWERS + 1} of")).to_be_visible()
+    expect(dropped.locator("[data-testid='stProgress']")).to_contain_text(f"{ANSWERS} of ")
 
     # every answer is stored exactly once, with the score that was tapped
     with session_scope(engine) as s:
@@ -140,11 +190,31 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
     click(fac, "Reveal results")
     expect(fac.get_by_text("The room's results", exact=True)).to_be_visible()
     expect(fac.get_by_text("Where the room disagrees most")).to_be_visible()
+
+    # the projector: full screen, no menu, nothing to scroll, the priority in large type, the code and the QR
+    fac.set_viewport_size({"width": 1920, "height": 1080})
     fac.get_by_text("Presentation view").click()
     wait_idle(fac)
-    shot(fac, "workshop-presentation-desktop")
+    expect(fac.get_by_text("Work on ", exact=False).first).to_be_visible()
+    # the workshop picker's label stayed the same through the reveal, so nothing was refused as "not offered"
+    expect(fac.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+    expect(fac.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+    expect(fac.locator("[data-testid='stSidebar']")).to_be_hidden()  # the working-context box's, left in the page
+    priority = fac.locator(".st-key-present_priority p").first
+    assert float(priority.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
+    code_px = fac.locator(".st-key-present_side_code p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert float(code_px) >= 32
+    expect(fac.locator(".st-key-present_side img")).to_be_visible()
+    assert fits_the_screen(fac)
+    shot(fac, "workshop-presentation-1920x1080")
+    fac.set_viewport_size({"width": 1280, "height": 720})
+    wait_idle(fac)
+    assert fits_the_screen(fac)
+    shot(fac, "workshop-presentation-1280x720")
+    fac.set_viewport_size(DESKTOP)
     fac.get_by_text("Presentation view").click()
     wait_idle(fac)
+    expect(fac.get_by_text("Facilitator controls")).to_be_visible()
 
     # the phones pick the reveal up by themselves
     _, phone = phones[0]
@@ -183,12 +253,15 @@ def test_a_facilitated_workshop_end_to_end(browser, app_url, fresh_db_url) -> No
         from toolkit.store.plans import apease_scores
 
         assert len(apease_scores(resolve_cycle("Northshire", "2026", session=s), session=s)) == 3 * 6
+    # the room sees the appraisal at the next reveal, like the results (reveals are snapshots)
+    expect(fac.get_by_text("The room's APEASE appraisal", exact=True)).to_have_count(0)
+    click(fac, "Reveal the latest answers")
     expect(fac.get_by_text("The room's APEASE appraisal", exact=True)).to_be_visible(timeout=20_000)
     shot(fac, "workshop-apease-desktop")
 
-    fac.get_by_text("I understand the ratings become final").click()
-    wait_idle(fac)
     click(fac, "Close workshop")
+    expect(fac.get_by_role("dialog").get_by_text("this cannot be undone", exact=False)).to_be_visible()
+    click(fac, "Close it: the ratings become final")
     expect(fac.get_by_text("ratings are final").first).to_be_visible()
     with session_scope(engine) as s:
         assert ws.find_workshop(w.code, session=s).status == "closed"
@@ -258,6 +331,8 @@ def test_two_servers_share_one_postgresql_database(browser, tmp_path) -> None:
         sign_in(fac_a, a)
         sign_in(fac_b, b)
         expect(metric(fac_a, "Joined")).to_contain_text("0")
+        expect(fac_a.get_by_text("TOOLKIT_PUBLIC_URL")).to_be_visible()  # no QR of the browser's own address
+        assert fac_a.locator("[data-testid='stImage']").count() == 0
 
         # two phones on each server, answering together
         phones = [

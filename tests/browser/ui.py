@@ -11,9 +11,35 @@ from tests.browser.conftest import track, wait_idle
 CLICK_TRIES = 4
 
 
+# Two animation frames: the browser has painted and dispatched what was pending (a scroll's event fires on the next
+# frame, not when the scroll happens). A wait on the browser's own frames, not on a clock.
+FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def frames(page) -> None:
+    page.evaluate(FRAMES_JS)
+
+
 def choose(page, label: str, option: str) -> None:
-    """Pick an option of the selectbox with this label."""
-    page.get_by_role("combobox", name=label).click()
+    """Pick an option of the selectbox with this label.
+
+    A selectbox's list closes when the page scrolls under it (Streamlit's combobox closes its popover on any scroll of
+    an ancestor). Playwright scrolls a box below the fold into view and clicks at once, before the scroll's event has
+    fired, so the list opened by the click closed again a frame later. So: scroll first, let the scroll's event pass,
+    then click; and click again (a count, not a clock) if the list is still not open once the frames have passed.
+    """
+    box = page.get_by_role("combobox", name=label)
+    for attempt in range(CLICK_TRIES):
+        box.scroll_into_view_if_needed()
+        frames(page)
+        if box.get_attribute("aria-expanded") != "true":
+            box.click()
+        frames(page)
+        if box.get_attribute("aria-expanded") == "true":
+            break
+        if attempt == CLICK_TRIES - 1:
+            raise AssertionError(f"the list of {label!r} did not open after {CLICK_TRIES} clicks")
+        wait_idle(page)
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 

@@ -36,15 +36,15 @@ def main(mode: str, url: str, workdir: Path, hook: bool) -> None:
     cat = catalogue()
     engine = engine_for(url)
     if mode == "import":
-        if hook:  # after the first table's rows are inserted, inside the transaction
-            real = ratings_io._write_ratings
+        if hook:  # after the first batch's rows are inserted, inside the transaction
+            real = ratings_io.Writer.write
 
-            def write_then_pause(*a, **kw):
-                real(*a, **kw)
-                kw["session"].flush()
+            def write_then_pause(self, *a, **kw):
+                real(self, *a, **kw)
+                self.session.flush()
                 _pause_here(workdir)
 
-            ratings_io._write_ratings = write_then_pause
+            ratings_io.Writer.write = write_then_pause
         (workdir / "started").write_text(str(os.getpid()))
         with session_scope(engine) as s:
             ratings_io.import_ratings((workdir / "big.csv").read_bytes(), "big.csv", session=s, catalogue=cat)

@@ -20,6 +20,7 @@ from tests.conftest import PG_URL
 from toolkit.access.accounts import Identity, Member, authenticate, create_user
 from toolkit.access.invitations import create_invitation
 from toolkit.capture.assessment import new_pseudonym, submit_answer
+from toolkit.scrutiny.validation import set_validation
 from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.backup import BackupError, backup, restore
 from toolkit.store.carry import carry_plan_forward
@@ -50,6 +51,16 @@ def full(engine, catalogue):
             days=7,
             max_uses=3,
             session=s,
+        )
+        ws.reveal(h.code, session=s)  # workshop_reveals: the room's snapshot
+        set_validation(  # scrutiny_validations: the scrutineer's view of a self-rating
+            h.area,
+            h.cycle,
+            "stage:create",
+            "validated",
+            actor=Identity("scr", "scrutineer", (Member("scrutineer"),)),
+            session=s,
+            cat=catalogue,
         )
     empty = [t for t, rows in db_state(engine).items() if not rows]
     assert empty == [], f"the data set leaves {empty} empty"
@@ -184,7 +195,7 @@ def _but_restores(engine, n: int) -> dict[str, list[tuple]]:
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "TOOLKIT_PASSWORD": PW}
     env.pop("TOOLKIT_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "toolkit", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
@@ -193,16 +204,17 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_the_documented_commands_round_trip(full, engine, db_url, empty_url, tmp_path) -> None:
     path = tmp_path / "toolkit-backup.jsonl.gz"
-    made = _cli(db_url, "backup", "-o", str(path), "--json")
+    made = _cli(db_url, "backup", "-o", str(path), "--json", "--as", "admin")  # accounts exist: an administrator's
     assert made.returncode == 0, made.stderr
     assert json.loads(made.stdout)["rows"] > 100
-    again = _cli(db_url, "restore", str(path))  # into the database it came from: refused, untouched
+    backed_up = db_state(engine)  # (the refused restore below signs in again, so the throttle's row moves on)
+    again = _cli(db_url, "restore", str(path), "--as", "admin")  # into the database it came from: refused, untouched
     assert again.returncode == 1 and again.stderr.startswith("error: nothing was restored: the database is not empty")
     assert "Traceback" not in again.stderr
     done = _cli(empty_url, "restore", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Restored 19 tables") or done.stdout.startswith("Restored")
-    assert restored(engine_for(empty_url)) == db_state(engine)
+    assert restored(engine_for(empty_url)) == backed_up
     missing = _cli(empty_url, "restore", str(tmp_path / "nope.jsonl.gz"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
 

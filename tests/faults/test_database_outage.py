@@ -78,8 +78,9 @@ def test_the_app_says_so_plainly_while_postgresql_is_down_and_carries_on_after(d
         info = ws.find_workshop(w.code, session=s)
     items = [(st.framework, it.id) for st in ws.steps_for(info, "frontline", catalogue) for it in st.items][:3]
     phone = open_as("app_pages/join.py", query={"w": w.code, "k": p.secret})
-    for fw, item in items[:2]:  # two answers before the outage
+    for fw, item in items[:2]:  # two answers before the outage, one statement per screen
         phone.radio(key=f"join_q_{fw}_{item}").set_value(4).run()
+        phone.button(key="join_next").click().run()
     assert not phone.exception and len(phone.session_state["join_answers"]) == 2
     facilitator = open_as("app_pages/workshop.py", token=token)
     assert not facilitator.exception

@@ -37,10 +37,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "appraise",
             "edit_action_plan",
             "edit_area",
+            "view_scrutiny",
+            "answer_challenge",
+            "sign_off_report",
         }
     ),
     "scrutineer": frozenset(
-        {"view_results", "view_peers_named", "export_raw", "log_evidence", "view_revealed_aggregates"}
+        {
+            "view_results",
+            "view_peers_named",
+            "export_raw",
+            "log_evidence",
+            "view_revealed_aggregates",
+            "view_scrutiny",
+        }
     ),
     "administrator": frozenset(
         {
@@ -53,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "edit_action_plan",
             "edit_area",
             "log_evidence",
+            "view_scrutiny",
+            "answer_challenge",
+            "sign_off_report",
             "manage_users",
             "backup",
         }
@@ -286,13 +299,14 @@ def create_first_admin(username: str, password: str, code: str, *, session: Sess
 
 
 def set_password(username: str, password: str, *, session: Session) -> None:
-    """Change a password and end the account's sessions."""
+    """Change a password and end the account's sessions (password and single sign-on alike)."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
     user = session.scalar(select(User).where(User.username == _norm(username)))
     if user is None:
         raise ValueError(f"no account called {username!r}")
     user.password_hash = _hasher.hash(password)
+    now = utcnow()
     for row in session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)):
-        session.delete(row)
+        row.expires_at = now  # ended, not deleted: an ended single sign-on stays refused (toolkit/access/oidc.py)
     session.flush()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.access.accounts import ACCOUNT_ROLES, Identity, Member, create_user, set_password
-from toolkit.access.scope import authorise, load
+from toolkit.access.accounts import ACCOUNT_ROLES, PERMISSIONS, Identity, Member, create_user, set_password
+from toolkit.access.scope import WORDS, allowed, authorise, cross_area, load
 from toolkit.store.audit import record
 from toolkit.store.models import Area, Membership, User
 
@@ -118,6 +118,34 @@ def revoke(username: str, role: str, area: str | None, *, actor: Identity | None
     )
     session.flush()
     return True
+
+
+def revoking(username: str, role: str, area: str | None, *, session: Session) -> list[str]:
+    """What taking the role away would take, in sentences for the confirmation: the access lost, what stays."""
+    user, aid = _user(username, session), _area_id(area, session)
+    held = load(Identity(user.username, user.role), session=session)
+    members = held.memberships or () if held else ()
+    gone = Member(role, aid, area or "")
+    if gone not in members:
+        raise ValueError(f"{user.username} is not {role} for {area or EVERY_AREA}")
+    rest = Identity(user.username, user.role, tuple(m for m in members if m != gone))
+    where = f"for {area}" if area else "for every partnership"
+    actions = sorted(a for a in PERMISSIONS[role] if a in WORDS)
+    lost = [a for a in actions if not (allowed(rest, a, aid) if aid is not None else cross_area(rest, a))]
+    lines = [f"{user.username} stops being {role} {where}, at once (their next click is checked again)."]
+    if lost:
+        lines.append(f"They can no longer {', '.join(WORDS[a] for a in lost)} {where}.")
+    if kept := [a for a in actions if a not in lost]:
+        lines.append(f"Through another membership they can still {', '.join(WORDS[a] for a in kept)} {where}.")
+    others = [f"{m.role} for {m.area or EVERY_AREA}" for m in rest.memberships or ()]
+    lines.append(
+        f"Their other memberships stay: {'; '.join(others)}."
+        if others
+        else "It is their only membership: they can still sign in, but see no partnership's data until they are "
+        "given a role again."
+    )
+    lines.append("Nothing they recorded is deleted, and the change is written to the audit log.")
+    return lines
 
 
 def add_account(

@@ -31,6 +31,9 @@ WORDS = {
     "edit_action_plan": "change the action plan",
     "appraise": "appraise interventions",
     "log_evidence": "keep the scrutiny log",
+    "view_scrutiny": "see the scrutiny record",
+    "answer_challenge": "answer the scrutineer's challenges",
+    "sign_off_report": "sign off the yearly report for a partner",
     "view_peers_named": "see peer areas by name",
     "manage_users": "manage accounts",
     "backup": "back up or restore",
@@ -74,6 +77,30 @@ def allowed(identity: Identity | None, action: str | None, area_id: int | None) 
     return any(m.area_id is None or (area_id is not None and m.area_id == area_id) for m in _holding(identity, action))
 
 
+def role_for(identity: Identity | None, action: str, area_id: int | None) -> str:
+    """The role under which the account may do the action in the area (its area's own membership first); '' if none."""
+    held = [m for m in _holding(identity, action) if m.area_id is None or m.area_id == area_id]
+    held.sort(key=lambda m: m.area_id is None)
+    return held[0].role if held else ""
+
+
+def holders(action: str, area_id: int, *, session: Session) -> list[str]:
+    """The accounts with a membership for the area (or every area) whose role allows the action, by name.
+
+    On an installation without accounts, the local user (who may do everything) is the one holder.
+    """
+    rows = session.execute(
+        select(User.username, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where((Membership.area_id == area_id) | Membership.area_id.is_(None))
+        .order_by(User.username)
+    )
+    names = list(dict.fromkeys(name for name, role in rows if can(role, action)))
+    if not names and session.scalar(select(User.id).limit(1)) is None:
+        return [LOCAL.username]
+    return names
+
+
 def authorise(identity: Identity | None, action: str | None, area_id: int | None) -> None:
     """Raise AccessDenied unless the account may do the action in the area."""
     if allowed(identity, action, area_id):
@@ -92,6 +119,17 @@ def areas_visible(identity: Identity | None, action: str | None, session: Sessio
     if not any(m.area_id is None for m in held):
         q = q.where(Area.id.in_({m.area_id for m in held if m.area_id is not None}))
     return {name: aid for name, aid in session.execute(q)}
+
+
+def peers_named(identity: Identity | None, session: Session) -> bool | frozenset[str]:
+    """Which peer areas a benchmark names for the account: every one for a role over every area that may see peers
+    by name (True); otherwise the areas the account holds a membership of its own for (where it may see the results),
+    so its own other partnerships are named and everyone else's are anonymous peers. A role for every area without
+    the right to name peers (a facilitator for all areas) names none that way: it has no area of its own."""
+    if cross_area(identity, "view_peers_named"):
+        return True
+    own = {m.area_id for m in _holding(identity, "view_results") if m.area_id is not None}
+    return frozenset(name for name, aid in areas_visible(identity, "view_results", session).items() if aid in own)
 
 
 def area_id_of(name: str | None, *, session: Session) -> int | None:

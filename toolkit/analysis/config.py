@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
+from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.settings import get_settings
 
@@ -20,6 +22,7 @@ class Config:
     strong_threshold: float = 3.75
     alpha: float = 0.05
     disagreement_sd: float = 1.2
+    toc_risk_depth: int = 2  # links from a weak node that at-risk may travel (1: only its direct successors)
 
     @classmethod
     def from_settings(cls) -> Config:
@@ -45,3 +48,22 @@ def item_table(cat: Catalogue) -> pd.DataFrame:
         for k, it in enumerate(fw.items)
     ]
     return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=4)
+def parts_table(cat: Catalogue) -> pd.DataFrame:
+    """Each composite (stage, C, C group) with its statements, and what the coverage rule withholds when it must."""
+    items: Any = item_table(cat)  # the stubs type a masked frame loosely
+    group_of = {c: g for g, cs in ids.C_GROUPS.items() for c in cs}
+    opm = items[items["framework"] == "opm"].dropna(subset=["stage"])
+    tc = items[items["framework"] == "twelve_cs"].dropna(subset=["c"])
+    frames = [
+        pd.DataFrame({"kind": "stage", "framework": "opm", "measure": opm["stage"], "item": opm["item"]}),
+        pd.DataFrame({"kind": "c", "framework": "twelve_cs", "measure": tc["c"], "item": tc["item"]}),
+        pd.DataFrame(
+            {"kind": "c_group", "framework": "twelve_cs", "measure": tc["c"].map(group_of), "item": tc["item"]}
+        ).dropna(subset=["measure"]),
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    out["withhold"] = ["whole" if k == "c_group" else "parts" for k in out["kind"]]
+    return out

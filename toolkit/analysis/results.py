@@ -93,7 +93,10 @@ class Disagreement(Result):
 
 
 class Gap(Result):
-    """A perception gap between two levels, or one agency and the rest, on a stage, a C or an item."""
+    """A perception gap between two levels, two agencies, or one agency and the rest ("others"), on a stage, C or item.
+
+    `cliffs_delta` is the effect size of the rank test: P(first rates higher) - P(first rates lower), -1 to 1.
+    """
 
     kind: Literal["level", "agency"]
     between: list[str] = Field(min_length=2, max_length=2)
@@ -102,6 +105,7 @@ class Gap(Result):
     stage: str | None = None
     c: str | None = None
     difference: float
+    cliffs_delta: float | None = None
     mean_a: float | None = None
     mean_b: float | None = None
     n_a: int = 0
@@ -173,6 +177,7 @@ class InterventionRef(Result):
     id: str
     title: str
     origin: str
+    grade: str = ""  # how far the source tested it, in words
 
 
 class NodeDetail(TocNode):
@@ -184,7 +189,7 @@ class NodeDetail(TocNode):
 
 
 class ChangeMeasure(Result):
-    """One stage, C or item: its mean before and after, the difference and its bootstrap 95% interval."""
+    """One stage, C or item: its mean before and after, the difference, its bootstrap 95% interval, p and q."""
 
     kind: str
     framework: str
@@ -197,7 +202,9 @@ class ChangeMeasure(Result):
     difference: float | None
     ci_low: float | None
     ci_high: float | None
-    significant: bool
+    significant: bool  # a clear change after the false discovery rate correction across the measures
+    p: float | None = None  # Welch's t test of this measure alone
+    q: float | None = None  # Benjamini-Hochberg across every measure of the change
 
 
 class Change(Result):
@@ -206,6 +213,26 @@ class Change(Result):
     from_: str = Field(serialization_alias="from", validation_alias=AliasChoices("from_", "from"))
     to: str
     measures: list[ChangeMeasure]
+
+
+class Did(Result):
+    """Difference in differences: how much more the treatment group changed than the comparison group."""
+
+    kind: str
+    measure: str | None
+    n: dict[str, int | None]  # treat_before, treat_after, comp_before, comp_after; None where under the threshold
+    means: dict[str, float | None]
+    did: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    significant: bool = False
+    unit: Literal["area", "respondent"] = "respondent"  # what the interval counts as independent
+    interval: str = ""  # how the interval was made, in words
+    areas_treatment: list[str] = []
+    areas_comparison: list[str] = []
+    df: int | None = None
+    reliable: bool = True  # False: too few areas for the interval to be trusted (said in note)
+    note: str = ""
 
 
 class AreaAnalysis(Result):

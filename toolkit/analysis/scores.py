@@ -3,25 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
-from toolkit.analysis.config import Config, item_table
+from toolkit.analysis.config import Config, item_table, parts_table
 from toolkit.analysis.frames import col, frame, rows, series
 from toolkit.analysis.results import Cell, Disagreement, ItemStat
-from toolkit.analysis.suppression import suppressed_keys, suppressed_rows
+from toolkit.analysis.suppression import POOLED, WITHHELD, publishable, suppressed_keys, suppressed_rows, unit_roles
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
 WEIGHTING = (
     "Each level (strategic, managerial, frontline) counts equally in a headline mean, so many frontline staff do "
-    "not drown out a few leaders. A level with fewer respondents than the anonymity threshold is left out of it, and "
-    "so is a level hidden alongside it (otherwise the hidden one could be worked out by subtraction). "
-    "The plain mean over all respondents is shown alongside. Each respondent's score for a stage or C is the mean "
-    "of their answers to its statements; don't know is counted, never averaged."
+    "not drown out a few leaders. Anonymity: a group of one agency at one level smaller than the threshold is "
+    "pooled with its level's other small groups, or left out of every figure (headline, plain mean and counts "
+    "too) when they are still too few, so no figure can be subtracted from another to find it. "
+    "The plain mean over the respondents shown is given alongside. Each respondent's score for a stage or C is the "
+    "mean of their answers to its statements; don't know is counted, never averaged."
 )
+
+
+@dataclass(frozen=True)
+class Published:
+    """What an area's figures may stand on: the kept respondent scores, everything scored, the measures withheld."""
+
+    kept: pd.DataFrame  # respondent_scores rows the unit rule keeps; agency "" where pooled with other small groups
+    raw: pd.DataFrame  # every respondent score, to tell a hidden figure from one nobody answered
+    withheld: frozenset[tuple[str, ...]]  # (kind, framework, measure) the coverage rule withholds
+    people: pd.DataFrame  # respondent, agency, level of the respondents any figure may count
+
+    def shown(self, kind: str) -> pd.DataFrame:
+        """The kept rows of one kind, less the measures withheld."""
+        sub = rows(self.kept, self.kept["kind"] == kind)
+        if not self.withheld:
+            return sub
+        keys = list(zip(sub["kind"], sub["framework"], sub["measure"], strict=True))
+        return rows(sub, np.asarray([k not in self.withheld for k in keys], dtype=bool))
+
+    def present(self, kind: str, by: str | None = None) -> set[Any]:
+        """The measures (or (measure, group) pairs) somebody scored: hidden rather than empty when not shown."""
+        sub = rows(self.raw, self.raw["kind"] == kind)
+        return set(sub["measure"]) if by is None else set(zip(sub["measure"], sub[by], strict=True))
+
+
+def published(ratings: pd.DataFrame, cat: Catalogue, min_n: int) -> Published:
+    """The disclosure-control rules (toolkit.analysis.suppression) applied to one area and cycle's ratings."""
+    raw = respondent_scores(ratings, cat)
+    kept, withheld = publishable(raw, parts_table(cat), min_n) if not raw.empty else (raw, set())
+    kept = kept.assign(agency=kept["agency"].where(kept["role"] != POOLED, "")) if "role" in kept else kept
+    who: Any = ratings.drop_duplicates("respondent")[["respondent", "agency", "level"]]
+    counts = {(lv, a): int(n) for (lv, a), n in who.groupby(["level", "agency"]).size().items()}
+    roles = unit_roles(counts, min_n)
+    keep = [roles.get((lv, a)) != WITHHELD for lv, a in zip(who["level"], who["agency"], strict=True)]
+    return Published(kept, raw, frozenset(withheld), rows(who, np.asarray(keep, dtype=bool)))
 
 
 def round2(x: Any) -> float | None:
@@ -55,8 +92,10 @@ def balanced_means(scores: pd.DataFrame, keys: list[str], min_n: int) -> pd.Data
     return overall
 
 
-def breakdown(scores: pd.DataFrame, by: str, keys: Sequence[str], min_n: int) -> dict[str, Cell]:
-    """Mean and n per group (level or agency), with small groups suppressed (and a second one where needed)."""
+def breakdown(
+    scores: pd.DataFrame, by: str, keys: Sequence[str], min_n: int, present: set[str] | None = None
+) -> dict[str, Cell]:
+    """Mean and n per group (level or agency), hidden where small; `present`: groups scored though none is kept."""
     grouped = frame(scores.groupby(by)["score"].agg(["mean", "size"]))
     sizes, means = col(grouped, "size"), col(grouped, "mean")
     counts = {k: int(sizes.get(k, 0) or 0) for k in keys}
@@ -65,7 +104,7 @@ def breakdown(scores: pd.DataFrame, by: str, keys: Sequence[str], min_n: int) ->
     for k in keys:
         n = counts[k]
         if n == 0:
-            out[k] = Cell(mean=None, n=0)
+            out[k] = Cell(mean=None, n=None, suppressed=True) if k in (present or ()) else Cell(mean=None, n=0)
         elif k in hidden:
             out[k] = Cell(mean=None, n=None, suppressed=True)
         else:
@@ -97,7 +136,9 @@ def respondent_scores(ratings: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def summaries(scores: pd.DataFrame, kind: str, measures: Sequence[str], min_n: int) -> dict[str, Cell]:
+def summaries(
+    scores: pd.DataFrame, kind: str, measures: Sequence[str], min_n: int, present: set[str] | None = None
+) -> dict[str, Cell]:
     """Headline cell per measure of one kind (stage, c, c_group): level-balanced and plain mean, or suppressed."""
     sub = rows(scores, scores["kind"] == kind)
     stats = balanced_means(sub, ["measure"], min_n) if not sub.empty else pd.DataFrame()
@@ -105,21 +146,29 @@ def summaries(scores: pd.DataFrame, kind: str, measures: Sequence[str], min_n: i
     for m in measures:
         n = int(col(stats, "n").get(m, 0) or 0) if not stats.empty else 0
         if n < min_n:
-            out[m] = Cell(mean=None, n=n if n == 0 else None, suppressed=n > 0)
+            hide = n > 0 or m in (present or ())
+            out[m] = Cell(mean=None, n=None if hide else 0, suppressed=hide)
         else:
             out[m] = Cell(mean=round2(stats["balanced"][m]), plain_mean=round2(stats["plain"][m]), n=n)
     return out
 
 
-def item_stats(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> list[ItemStat]:
-    """Per item: balanced and plain mean, n, don't-know count, distribution, SD and polarisation; suppressed if small."""
+def item_stats(ratings: pd.DataFrame, cat: Catalogue, cfg: Config, pub: Published | None = None) -> list[ItemStat]:
+    """Per item: balanced and plain mean, n, don't-know count, distribution, SD and polarisation; suppressed if small.
+
+    Over the respondents and answers `pub` keeps (toolkit.analysis.suppression; made here when not given).
+    """
+    pub = pub or published(ratings, cat, cfg.min_group_size)
     meta = item_table(cat)
     keys = ["framework", "item"]
-    scored = ratings.dropna(subset=["score"]).astype({"score": float})
-    stats = balanced_means(scored, keys, cfg.min_group_size)
+    scored = pub.shown("item").rename(columns={"measure": "item"})
+    raw_items = rows(pub.raw, pub.raw["kind"] == "item")
+    present = set(zip(raw_items["framework"], raw_items["measure"], strict=True))
+    stats = balanced_means(scored, keys, cfg.min_group_size) if not scored.empty else pd.DataFrame(columns=["n"])
     dist = frame(series(scored.groupby([*keys, "score"], sort=False).size()).unstack(fill_value=0))
-    missing = col(ratings, "score").isna()
-    dks = series(missing.groupby([ratings["framework"], ratings["item"]], sort=False).sum()).to_dict()
+    counted = rows(ratings, col(ratings, "respondent").isin(list(pub.people["respondent"])))
+    missing = col(counted, "score").isna()
+    dks = series(missing.groupby([counted["framework"], counted["item"]], sort=False).sum()).to_dict()
     # plain dicts: looking rows up one by one in MultiIndexed frames is most of the time otherwise
     stats_of = cast(dict[Any, dict[str, Any]], stats.to_dict("index"))
     dist_of = cast(dict[Any, dict[Any, Any]], dist.to_dict("index"))
@@ -138,7 +187,8 @@ def item_stats(ratings: pd.DataFrame, cat: Catalogue, cfg: Config) -> list[ItemS
             "toc_nodes": list(row["toc_nodes"]),
         }
         if n < cfg.min_group_size:
-            out.append(ItemStat(**base, mean=None, n=n if n == 0 else None, suppressed=n > 0, dont_know=None))
+            hide = n > 0 or key in present
+            out.append(ItemStat(**base, mean=None, n=None if hide else 0, suppressed=hide, dont_know=None))
             continue
         scale = cat.scale(row["framework"])
         counts = dist_of.get(key, {})
@@ -173,3 +223,17 @@ def disagreement(items: list[ItemStat], cfg: Config, top: int = 5) -> list[Disag
         Disagreement(framework=i.framework, item=i.item, text=i.text, mean=i.mean, sd=sd, polarisation=pol, n=i.n)
         for i, sd, pol in split[:top]
     ]
+
+
+def fingerprints(ratings: pd.DataFrame) -> pd.Series:
+    """Each respondent's record as one hashable value: (level, agency, every answer), to see a record repeated."""
+    r = ratings.sort_values(["framework", "item"], kind="stable")
+    answers = zip(r["framework"], r["item"], r["score"].astype(object).where(r["score"].notna(), None), strict=True)
+    table = pd.DataFrame(
+        {"respondent": r["respondent"], "level": r["level"], "agency": r["agency"], "a": list(answers)}
+    )
+    return series(
+        table.groupby("respondent", sort=False).apply(
+            lambda g: (g["level"].iloc[0], g["agency"].iloc[0], *g["a"]), include_groups=False
+        )
+    )

@@ -37,6 +37,14 @@ def build_graph(cat: Catalogue) -> nx.DiGraph:
     return g
 
 
+def _chain(pred: str, weak: set[str], risk: dict[str, list[str]], depth: int) -> list[str] | None:
+    """The path from a weak node to (and including) pred, if pred passes risk on within `depth` links, else None."""
+    if pred in weak:
+        return [pred]
+    chain = risk.get(pred)
+    return chain if chain is not None and len(chain) < depth + 1 else None
+
+
 def _status(score: float | None, strong: float, weak: float) -> TocStatus:
     if score is None:
         return "unknown"
@@ -48,8 +56,11 @@ def toc_health(
 ) -> Toc:
     """Score every node from its linked items, mark weak ones, and what they put at risk downstream (with the path).
 
-    A node is at risk when its own evidence is not weak (or there is none) but a node it depends on is weak, or an
-    assumption that underpins it fails. `assumptions` maps assumption id to {"status", "note"}.
+    A node is at risk when its own evidence is not weak (or there is none) and a direct precondition is weak, or a
+    direct precondition is itself at risk through a chain of at-risk nodes; a chain runs at most cfg.toc_risk_depth
+    links from the weak node, so one weak input does not put every outcome at the end of the graph at risk. An
+    assumption that underpins a node and fails also puts it at risk. The reason names the path.
+    `assumptions` maps assumption id to {"status", "note"}.
     """
     g = build_graph(cat)
     linked: dict[str, list[tuple[ItemStat, float]]] = {n: [] for n in g.nodes}
@@ -72,20 +83,25 @@ def toc_health(
             for n in a.nodes:
                 failing.setdefault(n, []).append(a.text)
     nodes: list[TocNode] = []
+    risk: dict[str, list[str]] = {}  # node -> the shortest path from a weak node that puts it at risk
     for n in nx.topological_sort(g):
         attrs = g.nodes[n]
         status: TocStatus = own[n]
         reason, path = "", []
         label = attrs["label"]
-        upstream = sorted((a for a in nx.ancestors(g, n) if a in weak), key=lambda a: (score[a], a))
+        chains = [c for c in (_chain(p, weak, risk, cfg.toc_risk_depth) for p in g.predecessors(n)) if c]
+        upstream = sorted({c[0] for c in chains}, key=lambda a: (score[a], a))
+        if chains:
+            risk[n] = [*min(chains, key=lambda c: (len(c), score[c[0]], c[0])), n]
         if status == "weak":
             low = sorted(linked[n], key=lambda x: x[1])[:2]
             reason = f"{label} is weak ({score[n]:.1f}): " + "; ".join(f"'{i.text}' {m:.1f}" for i, m in low)
-        elif upstream:
-            src = upstream[0]
-            path = list(nx.shortest_path(g, src, n))
+        elif chains:
+            path = risk[n]
+            src = path[0]
             tier = g.nodes[src]["tier"].replace("_", " ").rstrip("s")
-            reason = f"{label} is at risk: {tier} '{g.nodes[src]['label']}' is weak, {score[src]:.1f}"
+            via = " via " + ", ".join(f"'{g.nodes[x]['label']}'" for x in path[1:-1]) if len(path) > 2 else ""
+            reason = f"{label} is at risk: {tier} '{g.nodes[src]['label']}' is weak, {score[src]:.1f}{via}"
             if len(upstream) > 1:
                 reason += f" (and {len(upstream) - 1} more weak node{'s' if len(upstream) > 2 else ''} upstream)"
             status = "at_risk"
@@ -130,7 +146,7 @@ def node_detail(health: Toc, cat: Catalogue, node_id: str) -> NodeDetail:
         path_labels=[nodes[p].label for p in n.path],
         assumptions=[a for a in health.assumptions if node_id in a.nodes],
         interventions=[
-            InterventionRef(id=iv.id, title=iv.title, origin=iv.origin)
+            InterventionRef(id=iv.id, title=iv.title, origin=iv.origin, grade=iv.grade_label)
             for iv in cat.interventions
             if node_id in iv.toc_nodes
         ],

@@ -13,6 +13,7 @@ from toolkit.access.invitations import hash_secret, new_secret, open_entry, plau
 from toolkit.capture.validate import check_rating
 from toolkit.capture.write import CycleFrozen, record_rating, refuse_frozen
 from toolkit.core import ids
+from toolkit.core.forms import DEFAULT_FORM, in_form
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.schema import Item
 from toolkit.store.areas import CycleRef, NotFound, check_name, get_or_create_area, get_or_create_cycle, resolve_cycle
@@ -39,22 +40,68 @@ def walk(
     all_levels: bool = False,
     stages: tuple[str, ...] = ids.STAGES,
     include_cs: bool = True,
+    form: str = DEFAULT_FORM,
+    cs: tuple[str, ...] = ids.C_IDS,
+    deep: tuple[str, ...] = (),
 ) -> list[Step]:
-    """Consider, Create, Communicate, Commit (statements about the respondent's level, or all), then the 12 C's."""
+    """Consider, Create, Communicate, Commit (statements about the respondent's level, or all), then the 12 C's.
+
+    The short form keeps each step's core statements (toolkit.core.forms); `stages` and `cs` are the scope, and
+    `deep` the stages or C's whose deep dive (their statements beyond the core) follows the core steps.
+    """
     steps = []
     for stage in cat.opm.stages:
         if stage.id not in stages:
             continue
-        items = [i for i in cat.opm.items if i.stage == stage.id and (all_levels or i.level in (None, level))]
-        if all_levels:  # the respondent's own level first
-            items.sort(key=lambda i: (i.level != level, ids.LEVELS.index(i.level) if i.level else -1))
+        items = [i for i in _stage_items(cat, stage.id, level, all_levels) if in_form(cat.opm, i, form)]
         steps.append(Step(stage.id, f"{stage.name}: {stage.question}", stage.summary, "opm", tuple(items)))
     if include_cs:
         for group in cat.twelve_cs.groups:
-            cs = [c.id for c in cat.twelve_cs.cs if c.group == group.id]
-            items = tuple(i for c in cs for i in cat.twelve_cs.items if i.cs and i.cs[0] == c)
+            ids_ = [c.id for c in cat.twelve_cs.cs if c.group == group.id and c.id in cs]
+            items = tuple(i for c in ids_ for i in _c_items(cat, c) if in_form(cat.twelve_cs, i, form))
             steps.append(Step(group.id, f"The 12 C's: {group.name}", group.description, "twelve_cs", items))
-    return [s for s in steps if s.items]
+    steps = [s for s in steps if s.items]
+    scope = {"all_levels": all_levels, "stages": stages, "include_cs": include_cs, "form": form, "cs": cs}
+    offered = {d.key: d for d in deep_dives(cat, level, **scope)}
+    return steps + [offered[k] for k in deep if k in offered]
+
+
+def _stage_items(cat: Catalogue, stage: str, level: str, all_levels: bool) -> list[Item]:
+    items = [i for i in cat.opm.items if i.stage == stage and (all_levels or i.level in (None, level))]
+    if all_levels:  # the respondent's own level first
+        items.sort(key=lambda i: (i.level != level, ids.LEVELS.index(i.level) if i.level else -1))
+    return items
+
+
+def _c_items(cat: Catalogue, c: str) -> list[Item]:
+    return [i for i in cat.twelve_cs.items if i.cs and i.cs[0] == c]
+
+
+def deep_dives(
+    cat: Catalogue,
+    level: str,
+    *,
+    all_levels: bool = False,
+    stages: tuple[str, ...] = ids.STAGES,
+    include_cs: bool = True,
+    form: str = DEFAULT_FORM,
+    cs: tuple[str, ...] = ids.C_IDS,
+) -> list[Step]:
+    """The optional deep dives of a short form: per stage and per C in scope, its statements beyond the core (keyed
+    `deep_<stage>` or `deep_<c>`). The full form has none: it already holds every statement."""
+    if form != "short":
+        return []
+    out = []
+    for stage in cat.opm.stages:
+        if stage.id in stages:
+            items = tuple(i for i in _stage_items(cat, stage.id, level, all_levels) if not in_form(cat.opm, i, form))
+            out.append(Step(f"deep_{stage.id}", f"Deep dive: {stage.name}", stage.summary, "opm", items))
+    if include_cs:
+        for c in cat.twelve_cs.cs:
+            if c.id in cs:
+                items = tuple(i for i in _c_items(cat, c.id) if not in_form(cat.twelve_cs, i, form))
+                out.append(Step(f"deep_{c.id}", f"Deep dive: {c.name}", c.explanation, "twelve_cs", items))
+    return [s for s in out if s.items]
 
 
 def new_pseudonym() -> str:

@@ -1,213 +1,135 @@
-"""Ratings files in (contracts section 4): CSV or XLSX, long format, read, checked and imported all or nothing."""
+"""Ratings files in (contracts section 4): CSV or XLSX, long format, read as a stream, checked and imported all or
+nothing, in memory that does not grow with the file.
+
+Two passes. The first reads the file a batch at a time (TOOLKIT_IMPORT_BATCH_ROWS), checks each batch with the one
+validator and across batches (capture.across), and spills the checked batches to a temporary file; it writes
+nothing, so a refused file leaves the session exactly as the caller had it. The second takes the import lock,
+checks against the database, and writes the spilled batches in the caller's one transaction.
+"""
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import io
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import cast
+import pickle
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, cast
 
 import pandas as pd
-from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from toolkit.capture.validate import COLUMNS, TEXT_COLUMNS, RowError, check_table
-from toolkit.capture.write import NewRating, write_ratings
+from toolkit.capture.across import Across
+from toolkit.capture.csv_rows import Lenient, csv_rows, encoding_name
+from toolkit.capture.import_errors import ImportResult, RatingsFileError, refuse
+from toolkit.capture.import_write import Writer, conflicts, lock_imports
+from toolkit.capture.validate import COLUMNS, TEXT_COLUMNS, RowError, check_table, rules
+from toolkit.capture.xlsx_rows import xlsx_sheets
 from toolkit.core.frameworks import Catalogue
+from toolkit.core.settings import Settings, get_settings
 from toolkit.core.text import restore
-from toolkit.store.areas import cycle_frozen
-from toolkit.store.audit import CLI, record
-from toolkit.store.models import Area, Cycle, Respondent, utcnow
+from toolkit.store.audit import CLI
+from toolkit.store.models import utcnow
+
+__all__ = ["ImportResult", "RatingsFileError", "import_ratings", "import_table", "read_table", "validate"]
 
 REQUIRED = COLUMNS[:-1]
-MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
-class RatingsFileError(Exception):
-    """A ratings file that cannot be imported; nothing was written. Lists every problem."""
-
-    def __init__(self, file: str, errors: list[RowError]):
-        self.file = file
-        self.errors = errors
-        rows = len({e.row for e in errors if e.row})
-        head = f"{file}: nothing was imported. {len(errors)} problem(s)" + (f" in {rows} row(s)" if rows else "") + ":"
-        super().__init__("\n".join([head, *(f"  {e}" for e in errors)]))
+Source = bytes | bytearray | BinaryIO | Path
 
 
 @dataclass
-class ImportResult:
-    file: str
-    rows: int
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    respondents_added: int = 0
-    encoding: str = "utf-8"
-    area_cycles: list[tuple[str, str]] = field(default_factory=list)
+class _Part:
+    """Rows of one sheet (a CSV file is one sheet, named ""): (row number as a spreadsheet shows it, cells)."""
 
-    def summary(self) -> str:
-        return (
-            f"{self.file}: {self.rows} rows read; {self.inserted} new ratings, {self.updated} changed, "
-            f"{self.unchanged} already present; {self.respondents_added} new respondents "
-            f"in {len(self.area_cycles)} area-cycle(s)."
-        )
+    sheet: str
+    rows: Iterator[tuple[int, list[str]]]
+    problems: list[RowError] = dataclasses.field(default_factory=list)
 
 
-def _decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, else Windows-1252 as Excel saves it."""
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: the same first two bytes
-        try:
-            return data.decode("utf-32"), "utf-32"
-        except UnicodeDecodeError as exc:
-            reason = f"starts like UTF-32 text but is not (at byte {exc.start}); save it as 'CSV UTF-8' and try again"
-            raise RatingsFileError(file, [RowError(0, "", "", reason)]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data:  # an old .xls, UTF-16 without a BOM, or another binary file
-        reason = (
-            f"contains NUL bytes (first at position {data.index(0)}), so it is not a CSV text file; "
-            "save it from Excel as .xlsx or 'CSV UTF-8' and try again"
-        )
-        raise RatingsFileError(file, [RowError(0, "", "", reason)])
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if data.startswith(b"\xef\xbb\xbf"):  # marked as UTF-8, so Windows-1252 would be a guess that garbles the header
-        at = utf8_error.start + 3  # utf-8-sig counts from after the byte-order mark
-        reason = (
-            f"is marked as UTF-8 but byte 0x{data[at]:02x} at position {at} is not UTF-8 "
-            "(text pasted in from another program?); save it as 'CSV UTF-8' and try again"
-        )
-        raise RatingsFileError(file, [RowError(0, "", "", reason)])
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        raise RatingsFileError(
-            file,
-            [
-                RowError(
-                    0,
-                    "",
-                    "",
-                    f"is not UTF-8 text (byte 0x{data[utf8_error.start]:02x} at position {utf8_error.start}); "
-                    "save it as 'CSV UTF-8' and try again",
-                )
-            ],
-        ) from None
+def _parts(stream: BinaryIO, file: str, cfg: Settings, *, lenient: bool) -> tuple[Iterator[_Part], str]:
+    stream.seek(0)
+    head = stream.read(4)
+    if file.lower().endswith((".xlsx", ".xlsm")) or head[:2] == b"PK":
+        return (_Part(s.name, s.rows, s.problems) for s in xlsx_sheets(stream, file, cfg)), "xlsx"
+    encoding = encoding_name(stream, file)
+    return iter([_Part("", enumerate(csv_rows(stream, file, lenient=lenient), 1))]), encoding
 
 
-def _cell(value: object) -> str:
-    """A spreadsheet cell as text: whole-number floats lose their '.0', blanks become ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _blank(r: list[str]) -> bool:
+    return not (r and r[0] and not r[0].isspace()) and not "".join(r).strip()  # (the first test is the fast one)
 
 
-def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
-    """Read a CSV or XLSX ratings file into a table of strings, with its header checked."""
-    if len(data) > MAX_FILE_BYTES:
-        raise RatingsFileError(
-            file, [RowError(0, "", "", f"is {len(data) / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:g} MiB")]
-        )
-    if not data.strip():
-        raise RatingsFileError(
-            file, [RowError(0, "", "", f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")]
-        )
-    encoding = "xlsx"
-    if file.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        rows = _read_xlsx(data, file)
-    else:
-        text, encoding = _decode(data, file)
-        rows = _read_csv(text, file)
-    # Blank rows are skipped but keep their numbers: n is the row number a spreadsheet shows.
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if "".join(r).strip()]
-    if not numbered:
-        where = (
-            "its first worksheet is empty (the ratings must be on the first sheet)"
-            if encoding == "xlsx"
-            else "is empty"
-        )
-        raise RatingsFileError(
-            file, [RowError(0, "", "", f"{where}: expected a header row with the columns {', '.join(COLUMNS)}")]
-        )
-    head_row, header = numbered[0][0], [h.strip().lower() for h in numbered[0][1]]
-    while header and not header[-1]:  # trailing blank header cells (a formatted empty column, trailing commas)
+def _header(part: _Part, file: str, csv_file: bool) -> tuple[int, list[str]] | None:
+    """The part's header (its first row that is not blank), checked; None if the part is empty."""
+    found = next(((n, r) for n, r in part.rows if not _blank(r)), None)
+    if found is None:
+        return None
+    number, header = found[0], [h.strip().lower() for h in found[1]]
+    while header and not header[-1]:  # trailing blank cells (a formatted empty column, trailing commas)
         header.pop()
+    sheet = part.sheet
     for sep, name in ((";", "semicolons"), ("\t", "tabs")):
-        if len(header) == 1 and header[0].count(sep) >= len(REQUIRED) - 1:  # Excel in many European locales
+        if csv_file and len(header) == 1 and header[0].count(sep) >= len(REQUIRED) - 1:  # Excel in European locales
             reason = (
                 f"has its columns separated by {name}, not commas; save it as 'CSV UTF-8 (comma delimited)' or .xlsx"
             )
-            raise RatingsFileError(file, [RowError(head_row, "", "", reason)])
+            refuse(file, reason, row=number)
+    if not csv_file and not set(header) & set(COLUMNS):
+        refuse(
+            file,
+            "holds data but no ratings header: every sheet with data is read, and its first row must be the columns "
+            f"{', '.join(COLUMNS)}; move these rows to another file or delete the sheet",
+            row=number,
+            sheet=sheet,
+        )
     errors = [
-        RowError(head_row, h or f"(column {i + 1})", h, "is not a column of a ratings file")
+        RowError(number, h or f"(column {i + 1})", h, "is not a column of a ratings file", sheet)
         for i, h in enumerate(header)
         if h not in COLUMNS
     ]
-    errors += [RowError(head_row, c, "", "is missing from the header") for c in REQUIRED if c not in header]
+    errors += [RowError(number, c, "", "is missing from the header", sheet) for c in REQUIRED if c not in header]
     errors += [
-        RowError(head_row, c, c, "appears more than once in the header")
+        RowError(number, c, c, "appears more than once in the header", sheet)
         for c in sorted({h for h in header if h and header.count(h) > 1})
     ]
     if errors:
         raise RatingsFileError(file, errors)
-    if len(numbered) == 1:
-        raise RatingsFileError(file, [RowError(0, "", "", "has a header but no rows of ratings")])
+    return number, header
+
+
+def _batches(part: _Part, header: list[str], size: int, long_rows: list[RowError]) -> Iterator[pd.DataFrame]:
+    """The part's rows below its header as tables of `size` rows (strings, indexed by row number)."""
     width = len(header)
-    body = [(r + [""] * width)[:width] if len(r) != width else r for _n, r in numbered[1:]]
-    long_rows = [n for n, r in numbered[1:] if len(r) > width and any(c.strip() for c in r[width:])]
-    if long_rows:
-        raise RatingsFileError(
-            file, [RowError(n, "", "", f"has more cells than the header's {width} columns") for n in long_rows]
-        )
-    df = pd.DataFrame(body, columns=header, dtype=object)
+    numbers: list[int] = []
+    chunk: list[list[str]] = []
+    for number, r in part.rows:
+        if not (r and r[0] and not r[0].isspace()) and not "".join(r).strip():  # blank (_blank, inlined: per row)
+            continue
+        if len(r) != width:
+            if len(r) > width and any(c.strip() for c in r[width:]):
+                long_rows.append(
+                    RowError(number, "", "", f"has more cells than the header's {width} columns", part.sheet)
+                )
+            r = (r + [""] * width)[:width]
+        numbers.append(number)
+        chunk.append(r)
+        if len(chunk) == size:
+            yield _frame(header, numbers, chunk)
+            numbers, chunk = [], []
+    if chunk:
+        yield _frame(header, numbers, chunk)
+
+
+def _frame(header: list[str], numbers: list[int], chunk: list[list[str]]) -> pd.DataFrame:
+    df = pd.DataFrame(dict(zip(header, zip(*chunk, strict=True), strict=True)), dtype=object)
     if "comment" not in df:
         df["comment"] = ""
-    df.index = pd.Index([n for n, _r in numbered[1:]])  # row numbers as a spreadsheet shows them
-    return cast(pd.DataFrame, df[COLUMNS]), encoding
-
-
-def _read_csv(text: str, file: str) -> list[list[str]]:
-    """The rows of a CSV text; a quote that opens a cell and never closes is an error, not the rest of the file."""
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))  # an over-long cell is reported by validate
-    rows: list[list[str]] = []
-    try:
-        rows.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
-        return rows
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):  # the lenient reader would swallow every later row into one cell
-            reason = (
-                'opens a quoted cell (") that never closes, so every row after it would be read into that cell; '
-                "close the quote or remove it"
-            )
-            raise RatingsFileError(file, [RowError(len(rows) + 1, "", "", reason)]) from None
-    try:  # other irregular quoting (a"b"c) is read leniently, as spreadsheets do
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise RatingsFileError(file, [RowError(0, "", "", f"is not a readable CSV file: {exc}")]) from None
-
-
-def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged file fails deep in zipfile, XML or openpyxl, with many exception types
-        raise RatingsFileError(
-            file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
-        ) from None
-    try:
-        ws = wb.worksheets[0]
-        return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    except Exception as exc:  # e.g. a truncated sheet: xml ParseError, zlib.error, EOFError, IndexError (no sheet)
-        raise RatingsFileError(
-            file, [RowError(0, "", "", f"is not a readable Excel .xlsx file (truncated or corrupt?): {exc}")]
-        ) from None
-    finally:
-        wb.close()
+    df.index = pd.Index(numbers)  # row numbers as a spreadsheet shows them
+    return cast(pd.DataFrame, df[COLUMNS])
 
 
 def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list[RowError]]:
@@ -222,10 +144,114 @@ def validate(df: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, list
     return check_table(df, catalogue)
 
 
-def import_ratings(data: bytes, file: str, *, session: Session, catalogue: Catalogue, by: str = CLI) -> ImportResult:
-    """Import a ratings file all-or-nothing; rows already present change nothing; changed scores keep history."""
-    table, encoding = read_table(data, file)
-    return import_table(table, file, session=session, catalogue=catalogue, encoding=encoding, by=by)
+class _Check:
+    """The first pass: every batch checked, the good ones spilled, the problems gathered (up to the limit)."""
+
+    def __init__(self, file: str, catalogue: Catalogue, cfg: Settings, spill: BinaryIO):
+        self.file, self.catalogue, self.cfg, self.spill = file, catalogue, cfg, spill
+        self.across = Across(rules(catalogue))
+        self.errors: list[RowError] = []
+        self.total = self.rows = self.batches = 0
+
+    def add(self, errors: list[RowError]) -> None:
+        self.total += len(errors)
+        self.errors += errors[: max(self.cfg.import_max_errors - len(self.errors), 0)]
+
+    def batch(self, df: pd.DataFrame, sheet: str, cells: list[RowError] | None = None) -> None:
+        """Check a batch; `cells` are its cells the reader refused (a date, a formula without a value), which the
+        validator, seeing them blank, is not also to call blank."""
+        self.rows += len(df)
+        typed, errors = validate(df, self.catalogue)
+        if sheet:
+            errors = [dataclasses.replace(e, sheet=sheet) for e in errors]
+        if cells:
+            refused = {(e.row, e.column) for e in cells}
+            errors = cells + [e for e in errors if (e.row, e.column) not in refused]
+        self.add(errors + self.across.check(typed, sheet, {e.row for e in errors}))
+        if not self.total:  # once a problem is found nothing will be written: the rest is only checked
+            pickle.dump(typed, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batches += 1
+
+    def refuse_if_bad(self) -> None:
+        if self.total:
+            raise RatingsFileError(self.file, self.errors, total=self.total)
+
+
+def _check_file(stream: BinaryIO, file: str, check: _Check, *, lenient: bool) -> str:
+    parts, encoding = _parts(stream, file, check.cfg, lenient=lenient)
+    found = False
+    for part in parts:
+        head = _header(part, file, encoding != "xlsx")
+        if head is None:
+            continue
+        found = True
+        long_rows: list[RowError] = []
+        for df in _batches(part, head[1], check.cfg.import_batch_rows, long_rows):
+            cells, part.problems[:] = part.problems[:], []  # the refused cells of this batch's rows
+            check.batch(df, part.sheet, cells)
+        check.add(part.problems + long_rows)
+    if not found:
+        where = "has no sheet with data" if encoding == "xlsx" else "is empty"
+        refuse(file, f"{where}: expected a header row with the columns {', '.join(COLUMNS)}")
+    if not check.rows and not check.total:
+        refuse(file, "has a header but no rows of ratings")
+    check.errors.sort(
+        key=lambda e: (check.across.sheets.index(e.sheet) if e.sheet in check.across.sheets else -1, e.row)
+    )
+    return encoding
+
+
+def _size(stream: BinaryIO, file: str, cfg: Settings) -> None:
+    size = stream.seek(0, io.SEEK_END)
+    limit = cfg.import_max_file_mib * 2**20
+    if size > limit:
+        refuse(file, f"is {size / 2**20:.1f} MiB; the limit is {limit / 2**20:g} MiB")
+    stream.seek(0)
+    if not stream.read(1 << 16).strip() and size <= 1 << 16:
+        refuse(file, f"is empty: expected a header row with the columns {', '.join(COLUMNS)}")
+
+
+def import_ratings(data: Source, file: str, *, session: Session, catalogue: Catalogue, by: str = CLI) -> ImportResult:
+    """Import a ratings file (bytes, a binary file object or a path) all-or-nothing; rows already present change
+    nothing; changed scores keep history. A refused file writes nothing and leaves the session as it was."""
+    cfg = get_settings()
+    with ExitStack() as stack:
+        if isinstance(data, Path):
+            stream: BinaryIO = stack.enter_context(data.open("rb"))
+        elif isinstance(data, bytes | bytearray):
+            stream = io.BytesIO(data)
+        else:
+            stream = data
+        _size(stream, file, cfg)
+        spill = stack.enter_context(tempfile.TemporaryFile(prefix="toolkit-import-"))
+        check = _Check(file, catalogue, cfg, cast(BinaryIO, spill))
+        try:
+            encoding = _check_file(stream, file, check, lenient=False)
+        except Lenient:  # irregular quoting (a"b"c) is read leniently, as spreadsheets do: the file again from the top
+            spill.seek(0)
+            spill.truncate()
+            check = _Check(file, catalogue, cfg, cast(BinaryIO, spill))
+            encoding = _check_file(stream, file, check, lenient=True)
+        check.refuse_if_bad()
+        return _write(cast(BinaryIO, spill), check, file, session=session, encoding=encoding, by=by)
+    raise AssertionError("unreachable")  # (ExitStack may swallow exceptions, so type checkers want an end)
+
+
+def _write(spill: BinaryIO, check: _Check, file: str, *, session: Session, encoding: str, by: str) -> ImportResult:
+    lock_imports(session)
+    if db_errors := conflicts(check.across, session=session):
+        raise RatingsFileError(file, db_errors[: check.cfg.import_max_errors], total=len(db_errors))
+    result = ImportResult(file=file, rows=check.rows, encoding=encoding)
+    writer = Writer(result, session=session, now=utcnow(), by=by)
+    spill.seek(0)
+    try:
+        for _ in range(check.batches):
+            writer.write(pickle.load(spill))  # (our own temporary file, written by this pass's first half)
+        writer.finish()
+    except IntegrityError:  # another program wrote the same area, cycle or respondent as this import, at once
+        reason = "changed at the same moment as this import (another import or a workshop); try again"
+        raise RatingsFileError(file, [RowError(0, "", "", reason)]) from None
+    return result
 
 
 def import_table(
@@ -237,112 +263,48 @@ def import_table(
     encoding: str = "utf-8",
     by: str = CLI,
 ) -> ImportResult:
-    """Validate and write a table in the ratings-file columns (the one write path for files and demo data).
-
-    Every check, against the file and against the database, runs before the first write, so a refused file
-    leaves the session exactly as the caller had it (no rollback of the caller's own work is needed).
-    """
-    df, errors = validate(table, catalogue)
-    if errors:
-        raise RatingsFileError(file, errors)
-    groups = [(cast(tuple[str, str], key), part) for key, part in df.groupby(["area", "cycle"], sort=False)]
-    found = {key: _stored(key[0], key[1], session=session) for key, _ in groups}
-    db_errors = [e for key, part in groups for e in _conflicts(part, *found[key], session=session)]
-    if db_errors:
-        raise RatingsFileError(file, sorted(db_errors, key=lambda e: e.row))
-    result = ImportResult(file=file, rows=len(df), encoding=encoding)
-    now = utcnow()
-    made: dict[str, Area] = {}  # areas new to the database, created once for all their cycles
-    for (area_name, cycle_name), part in groups:
-        result.area_cycles.append((area_name, cycle_name))
-        area, cycle = found[(area_name, cycle_name)]
-        area = area or made.get(area_name)
-        if area is None:
-            area = made[area_name] = Area(name=area_name, tags={}, context={}, fictional=False)
-            session.add(area)
-            session.flush()
-        if cycle is None:
-            cycle = Cycle(area_id=area.id, name=cycle_name)
-            session.add(cycle)
-            session.flush()
-        people = _people(cycle.id, session=session)
-        firsts = part.drop_duplicates("respondent")[["respondent", "agency", "level"]]
-        new_people = [
-            {"cycle_id": cycle.id, "pseudonym": p, "agency": a, "level": lv, "created_at": now}
-            for p, a, lv in firsts.itertuples(index=False, name=None)
-            if p not in people
-        ]
-        if new_people:
-            session.execute(insert(Respondent), new_people)
-            result.respondents_added += len(new_people)
-            people = _people(cycle.id, session=session)
-        done = (result.inserted, result.updated)
-        _write_ratings(part, people, cycle.id, now, result, session=session)
-        inserted, updated = result.inserted - done[0], result.updated - done[1]
-        if inserted or updated:  # a change of record (an import that changes nothing leaves no line)
-            record(
-                "import",
-                actor=by,
-                session=session,
-                area_id=area.id,
-                target=f"{cycle_name} {file}"[:200],
-                after={"rows": len(part), "inserted": inserted, "updated": updated},
-            )
-    session.flush()
-    return result
+    """Validate and write a table in the ratings-file columns (the one write path for files and demo data), in the
+    same batches and checks as a file."""
+    cfg = get_settings()
+    with tempfile.TemporaryFile(prefix="toolkit-import-") as spill:
+        check = _Check(file, catalogue, cfg, cast(BinaryIO, spill))
+        size = cfg.import_batch_rows
+        for start in range(0, len(table), size):
+            check.batch(cast(pd.DataFrame, table.iloc[start : start + size]), "")
+        check.refuse_if_bad()
+        return _write(cast(BinaryIO, spill), check, file, session=session, encoding=encoding, by=by)
 
 
-def _stored(area_name: str, cycle_name: str, *, session: Session) -> tuple[Area | None, Cycle | None]:
-    """The stored area and cycle of that name, each None if new."""
-    area = session.scalar(select(Area).where(Area.name == area_name))
-    if area is None:
-        return None, None
-    return area, session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == cycle_name))
+def read_table(data: bytes, file: str) -> tuple[pd.DataFrame, str]:
+    """A small ratings file as one table of strings, its header checked (for tests and tools; imports stream)."""
+    cfg = get_settings()
+    stream = io.BytesIO(data)
+    _size(stream, file, cfg)
+    frames: list[pd.DataFrame] = []
+    try:
+        parts, encoding = _parts(stream, file, cfg, lenient=False)
+        frames = _read_parts(parts, file, encoding)
+    except Lenient:
+        parts, encoding = _parts(stream, file, cfg, lenient=True)
+        frames = _read_parts(parts, file, encoding)
+    return cast(pd.DataFrame, pd.concat(frames)), encoding
 
 
-def _people(cycle_id: int, *, session: Session) -> dict[str, tuple[int, str, str]]:
-    rows = session.execute(
-        select(Respondent.id, Respondent.pseudonym, Respondent.agency, Respondent.level).where(
-            Respondent.cycle_id == cycle_id
-        )
-    )
-    return {p: (i, a, lv) for i, p, a, lv in rows}
-
-
-def _conflicts(part: pd.DataFrame, area: Area | None, cycle: Cycle | None, *, session: Session) -> list[RowError]:
-    """What the database forbids: a cycle a closed workshop froze, a respondent stored with another agency or level."""
-    if cycle is None:
-        return []
-    if cycle_frozen(cycle.id, session=session):
-        name = area.name if area is not None else ""  # (a stored cycle always has its area)
-        reason = f"is closed: a workshop made {name} {cycle.name}'s ratings final; import into a new cycle"
-        return [RowError(int(part.index[0]), "cycle", cycle.name, reason)]
-    people = _people(cycle.id, session=session)
-    out = []
-    firsts = part.drop_duplicates("respondent")[["respondent", "agency", "level"]]
-    for row, (who, agency, level) in zip(firsts.index, firsts.itertuples(index=False, name=None), strict=True):
-        known = people.get(who)
-        if known is None or (known[1], known[2]) == (agency, level):
+def _read_parts(parts: Iterator[_Part], file: str, encoding: str) -> list[pd.DataFrame]:
+    frames: list[pd.DataFrame] = []
+    found = False
+    for part in parts:
+        head = _header(part, file, encoding != "xlsx")
+        if head is None:
             continue
-        col, value = ("agency", agency) if known[1] != agency else ("level", level)
-        reason = f"differs from the stored respondent {who!r} ({known[1]}, {known[2]})"
-        out.append(RowError(int(row), col, value, reason))
-    return out
-
-
-def _write_ratings(
-    part: pd.DataFrame, people: dict, cycle_id: int, now: datetime, result: ImportResult, *, session: Session
-) -> None:
-    """One area-cycle's rows through the one write path (write_ratings), counted into the result."""
-    resp_ids = [people[p][0] for p in part["respondent"].tolist()]
-    scores = [None if pd.isna(s) else int(s) for s in part["score"].tolist()]
-    rows = [
-        NewRating(rid, fw, item, score, comment)
-        for rid, fw, item, score, comment in zip(
-            resp_ids, part["framework"].tolist(), part["item"].tolist(), scores, part["comment"].tolist(), strict=True
-        )
-    ]
-    written = write_ratings(cycle_id, rows, by=f"import:{result.file}", session=session, now=now)
-    result.inserted += written.inserted
-    result.updated += written.updated
-    result.unchanged += written.unchanged
+        found = True
+        long_rows: list[RowError] = []
+        frames += list(_batches(part, head[1], 1 << 30, long_rows))
+        if part.problems or long_rows:
+            raise RatingsFileError(file, part.problems + long_rows)
+    if not found:
+        where = "has no sheet with data" if encoding == "xlsx" else "is empty"
+        refuse(file, f"{where}: expected a header row with the columns {', '.join(COLUMNS)}")
+    if not frames:
+        refuse(file, "has a header but no rows of ratings")
+    return frames

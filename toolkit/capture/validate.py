@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import cast
 
@@ -18,6 +20,48 @@ CONTROL = re.compile(CONTROL_CHARS)  # the characters no comment or name may hol
 COLUMNS = ["area", "cycle", "respondent", "agency", "level", "framework", "item", "score", "comment"]
 TEXT_COLUMNS = ["area", "cycle", "respondent", "comment"]
 MAX_LENGTH = {"area": 200, "cycle": 100, "respondent": 100, "comment": MAX_COMMENT}
+# Why a value is refused, the same words wherever it comes from (a table row, a form, a bundle record).
+BLANK = "is blank; every row needs one"
+HAS_CONTROL = "contains a control character (not a tab or line break); remove it"
+NOT_A_STAMP = "is not a date and time; write it as ISO 8601, e.g. 2026-04-01T09:30:00"
+SHOWN = 60  # characters of a value quoted in a message
+
+
+NAME_COLUMNS = ("area", "cycle", "respondent")
+ID_COLUMNS = ("agency", "level", "framework", "item")
+# Bidirectional controls: they reorder what is shown, so "Ashby" can be made to read as another name.
+BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode normal form NFC: "Zoë" typed as e and a combining diaeresis is the same name as "Zoë"."""
+    return unicodedata.normalize("NFC", text)
+
+
+def char_problem(text: str) -> str | None:
+    """Why a name or id cannot hold one of its characters (a control character, a line break or tab, an invisible
+    zero-width or format character, a bidirectional control, a lone surrogate), or None: the reason names it."""
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if ch in BIDI or kind in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            name = unicodedata.name(ch, "")
+            code = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+            if ch in BIDI:
+                return f"contains a bidirectional control ({code}) that changes the order text is shown in; remove it"
+            if ch in "\t\n\r" or kind in ("Zl", "Zp"):
+                return f"contains a line break or tab ({code}); a name or id is one line of text"
+            if kind == "Cf":
+                return f"contains an invisible character ({code}) that makes names look alike; remove it"
+            if kind == "Cs":
+                return f"contains a lone surrogate ({code}), which is not text; fix the file's encoding"
+            return f"contains a control character ({code}); remove it"
+    return None
+
+
+def shown(value: object) -> str:
+    """A value as quoted in a message: its repr, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
 
 
 class RatingInvalid(ValueError):
@@ -36,10 +80,11 @@ class RowError:
     column: str
     value: str
     reason: str
+    sheet: str = ""  # a workbook's sheet, when the file has sheets
 
     def __str__(self) -> str:
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        where = f"row {self.row}, " if self.row else ""
+        where = (f"sheet {self.sheet!r}, " if self.sheet else "") + (f"row {self.row}, " if self.row else "")
         return (
             f"{where}column {self.column or '-'}: {shown!r} {self.reason}" if self.column else f"{where}{self.reason}"
         )
@@ -63,6 +108,53 @@ def rules(cat: Catalogue) -> Rules:
     return Rules({fid: frozenset(fw.item_index) for fid, fw in rated.items()}, scales)
 
 
+def name_problem(column: str, value: object) -> str | None:
+    """Why `value` cannot be stored as an area, cycle or respondent name, or None (the rules of check_table's columns
+    of that name, for a value that arrives alone: a form, a bundle). The length is counted in NFC."""
+    if not isinstance(value, str):
+        return f"must be text, not {type(value).__name__}"
+    if not value.strip():
+        return "is blank"
+    if len(nfc(value)) > MAX_LENGTH[column]:
+        return f"is {len(nfc(value))} characters long; the limit is {MAX_LENGTH[column]}"
+    return char_problem(value)
+
+
+def check_name(column: str, value: object) -> str:
+    """The name to store (NFC), or RatingInvalid naming the field, the value and the reason."""
+    if why := name_problem(column, value):
+        raise RatingInvalid(column, f"{column} {shown(value)} {why}")
+    return nfc(cast("str", value))
+
+
+def check_text(field: str, value: object) -> None:
+    """Raise RatingInvalid unless `value` is text without control characters (any free text kept with a rating)."""
+    if not isinstance(value, str):
+        raise RatingInvalid(field, f"{field} {shown(value)} is not text")
+    if CONTROL.search(value):
+        raise RatingInvalid(field, f"{field} {shown(value)} {HAS_CONTROL}")
+
+
+def check_stamp(field: str, value: object) -> None:
+    """Raise RatingInvalid unless `value` is blank (None) or an ISO 8601 date and time."""
+    if value is None:
+        return
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise RatingInvalid(field, f"{field} {shown(value)} {NOT_A_STAMP}") from None
+
+
+def check_score(score: object, lo: int, hi: int, field: str = "score") -> None:
+    """Raise RatingInvalid unless `score` is blank (don't know) or a whole number from lo to hi; true is not 1."""
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):  # True is an int to Python
+        raise RatingInvalid(field, f"{field} {shown(score)} is not a whole number from {lo} to {hi} (or blank)")
+    if score is not None and not lo <= score <= hi:
+        raise RatingInvalid(field, f"{field} {shown(score)} is outside {lo}-{hi}")
+
+
 def check_rating(
     framework: object, item: object, score: object, agency: object, level: object, comment: object, *, cat: Catalogue
 ) -> None:
@@ -75,17 +167,13 @@ def check_rating(
     known = r.items.get(framework) if isinstance(framework, str) else None
     if known is None or not isinstance(item, str) or item not in known:
         raise RatingInvalid("item", f"unknown statement {framework}/{item}")
-    lo, hi = r.scales[str(framework)]
-    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):  # True is an int to Python
-        raise RatingInvalid("score", f"score {score!r} is not a whole number from {lo} to {hi} (or blank)")
-    if score is not None and not lo <= score <= hi:
-        raise RatingInvalid("score", f"score {score!r} is outside {lo}-{hi}")
+    check_score(score, *r.scales[str(framework)])
     if not isinstance(comment, str):
         raise RatingInvalid("comment", f"a comment is text, not {type(comment).__name__}")
     if len(comment) > MAX_COMMENT:
         raise RatingInvalid("comment", f"comment is longer than {MAX_COMMENT} characters")
     if CONTROL.search(comment):
-        raise RatingInvalid("comment", "comment contains a control character (not a tab or line break); remove it")
+        raise RatingInvalid("comment", f"comment {HAS_CONTROL}")
 
 
 def check_table(df: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[RowError]]:
@@ -109,20 +197,24 @@ def check_table(df: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Ro
             why = reason if isinstance(reason, str) else reason[row]
             errors.append(RowError(int(row), column, str(df.at[row, column]), str(why)))
 
-    for col in ("area", "cycle", "respondent"):
-        flag(col_(col) == "", col, "is blank; every row needs one")
+    # Names and ids in NFC; a character no name or id may hold is refused, naming it (once per distinct value).
+    odd: dict[str, pd.Series] = {}
+    for col in (*NAME_COLUMNS, *ID_COLUMNS):
+        distinct = {v: nfc(v) for v in pd.unique(col_(col))}
+        df[col] = col_(col).map(distinct)
+        odd[col] = col_(col).map({v: char_problem(v) for v in distinct.values()})
+        flag(odd[col].notna(), col, odd[col])
+    plain = {col: odd[col].isna() for col in ID_COLUMNS}  # an id with such a character is not also "unknown"
+    for col in NAME_COLUMNS:
+        flag(col_(col) == "", col, BLANK)
     for col, limit in MAX_LENGTH.items():
         flag(col_(col).str.len() > limit, col, f"is longer than {limit} characters")
-    for col in TEXT_COLUMNS:
-        flag(
-            col_(col).str.contains(CONTROL_CHARS),
-            col,
-            "contains a control character (not a tab or line break); remove it",
-        )
-    flag(~col_("agency").isin(r.agencies), "agency", f"is not an agency id; use one of {', '.join(r.agencies)}")
-    flag(~col_("level").isin(r.levels), "level", f"is not a level id; use one of {', '.join(r.levels)}")
+    flag(col_("comment").str.contains(CONTROL_CHARS), "comment", HAS_CONTROL)
+    agencies, levels = ", ".join(r.agencies), ", ".join(r.levels)
+    flag(plain["agency"] & ~col_("agency").isin(r.agencies), "agency", f"is not an agency id; use one of {agencies}")
+    flag(plain["level"] & ~col_("level").isin(r.levels), "level", f"is not a level id; use one of {levels}")
     flag(
-        ~col_("framework").isin(list(r.items)),
+        plain["framework"] & ~col_("framework").isin(list(r.items)),
         "framework",
         f"is not a rated framework; use one of {', '.join(r.items)}",
     )
@@ -132,7 +224,7 @@ def check_table(df: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Ro
     flag(not_number, "score", "is not a whole number (leave it blank for don't know)")
     for fid, known in r.items.items():
         in_fw = col_("framework") == fid
-        flag(in_fw & ~col_("item").isin(list(known)), "item", f"is not an item of {fid}")
+        flag(in_fw & plain["item"] & ~col_("item").isin(list(known)), "item", f"is not an item of {fid}")
         lo, hi = r.scales[fid]
         flag(
             in_fw & ~not_number & score_num.notna() & ((score_num < lo) | (score_num > hi)),

@@ -156,13 +156,25 @@ def twelve_cs_chart(analysis: AreaAnalysis, cat: Catalogue) -> alt.Chart:
             }
         )
     df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=130)))
+    # In the C's own order, named outright: a sort by a field follows only the rows drawn as bars.
+    base = alt.Chart(df).encode(y=alt.Y("C:N", sort=list(df["C"]), title=None, axis=alt.Axis(labelLimit=130)))
+    # Both groups named in the scale: with no C rated (an area rated only on the OPM) the legend still has its
+    # entries, where an empty one has no size and the PNG cannot be drawn.
+    groups = alt.Scale(
+        domain=["Practitioners and agencies", "Structures and processes"],
+        range=[OKABE_ITO["blue"], OKABE_ITO["orange"]],
+    )
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 5]), title="Mean (1-5)"),
-        color=alt.Color("group:N", scale=alt.Scale(range=[OKABE_ITO["blue"], OKABE_ITO["orange"]]), title="Group"),
+        color=alt.Color("group:N", scale=groups, title="Group"),
         tooltip=["C", "group", "label"],
     )
-    text = base.mark_text(align="left", dx=4).encode(x=alt.X("mean:Q"), text="label:N")
+    # A C without a mean still says why ("no answers", "fewer than 3"), written at the start of its row.
+    text = (
+        base.transform_calculate(at="isValid(datum.mean) ? datum.mean : 0")
+        .mark_text(align="left", dx=4)
+        .encode(x=alt.X("at:Q"), text="label:N")
+    )
     return _finish((bars + text).properties(height=alt.Step(24), title="The 12 C's"))
 
 
@@ -187,30 +199,40 @@ def gap_table(gaps: list[Gap], texts: dict[str, str] | None = None, top: int = 2
                 "first": g.mean_a,
                 "second": g.mean_b,
                 "difference": g.difference,
+                "Cliff's delta": g.cliffs_delta,
                 "people": f"{g.n_a} vs {g.n_b}",
                 "beyond chance": "yes" if g.significant else "no",
             }
             for g in gaps[:top]
         ],
-        columns=pd.Index(["comparison", "first", "second", "difference", "people", "beyond chance"]),
+        columns=pd.Index(["comparison", "first", "second", "difference", "Cliff's delta", "people", "beyond chance"]),
     )
 
 
 def gaps_chart(gaps: list[Gap], *, top: int = 12, texts: dict[str, str] | None = None) -> alt.Chart:
-    """The largest gaps as diverging bars: who rates higher, by how much, and whether it is significant."""
+    """The largest gaps as diverging bars of what the rank test tests (Cliff's delta), the mean difference in the label.
+
+    Cliff's delta: how often someone of the first group rates higher than someone of the second, less how often
+    lower; the bar is what is tested, the label reads on the rating scale.
+    """
     rows = [
         {
             "comparison": gap_label(g, texts),
+            "delta": g.cliffs_delta if g.cliffs_delta is not None else 0.0,
             "difference": g.difference,
             "significant": "significant" if g.significant else "not significant",
-            "label": f"{g.difference:+.1f}{' *' if g.significant else ''}",
+            "label": f"mean {g.difference:+.1f}{' *' if g.significant else ''}",
         }
         for g in gaps[:top]
     ]
-    df = pd.DataFrame(rows, columns=pd.Index(["comparison", "difference", "significant", "label"]))
+    df = pd.DataFrame(rows, columns=pd.Index(["comparison", "delta", "difference", "significant", "label"]))
     base = alt.Chart(df).encode(y=alt.Y("comparison:N", sort=None, title=None, axis=alt.Axis(labelLimit=170)))
     bars = base.mark_bar().encode(
-        x=alt.X("difference:Q", title="Difference in mean (first minus second)"),
+        x=alt.X(
+            "delta:Q",
+            title="Cliff's delta: first rates higher minus lower (-1 to 1)",
+            scale=alt.Scale(domain=[-1, 1]),
+        ),
         color=alt.Color(
             "significant:N",
             scale=alt.Scale(
@@ -218,9 +240,9 @@ def gaps_chart(gaps: list[Gap], *, top: int = 12, texts: dict[str, str] | None =
             ),
             title=None,
         ),
-        tooltip=["comparison", "difference", "significant"],
+        tooltip=["comparison", "delta", "difference", "significant"],
     )
-    text = base.mark_text(align="left", dx=4).encode(x="difference:Q", text="label:N")
+    text = base.mark_text(align="left", dx=4).encode(x="delta:Q", text="label:N")
     title = "Perception gaps (* beyond chance, corrected for many comparisons)"
     return _finish((bars + text).properties(height=alt.Step(22), title=title))
 

@@ -1,4 +1,4 @@
-"""Reporting commands of the command line (analyse, suggest, benchmark, report)."""
+"""Reporting commands of the command line (analyse, suggest, benchmark, report, evaluate)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from toolkit.access.scope import authorise_named
+from toolkit.cli import acting
 from toolkit.cli import benchmark as cli_benchmark
+from toolkit.cli import evaluate as cli_evaluate
 from toolkit.cli import reports as cli_reports
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue
@@ -34,7 +37,9 @@ def cmd_analyse(args: argparse.Namespace) -> None:
     # Heavy (scipy, through the statistics): imported by the commands that use it, so every other command starts fast.
     from toolkit.analysis.area import analyse
 
+    who = acting.identity(args)
     with session_scope() as s:
+        authorise_named(who, "view_results", args.area, session=s)
         result = analyse(args.area, args.cycle, session=s, cat=catalogue())
     if args.json:
         _emit(result.model_dump(mode="json"))
@@ -60,7 +65,9 @@ def cmd_suggest(args: argparse.Namespace) -> None:
     from toolkit.analysis.area import analyse
     from toolkit.interventions.suggest import render_text, suggest  # likewise
 
+    who = acting.identity(args)
     with session_scope() as s:
+        authorise_named(who, "view_results", args.area, session=s)
         result = analyse(args.area, args.cycle, session=s, cat=catalogue(), with_change=False)
     found = suggest(
         result,
@@ -83,15 +90,22 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("--area", required=True)
     sp.add_argument("--cycle", required=True)
     sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)
     sp = add("suggest", cmd_suggest, "interventions ranked by the weak results they target, with reasons")
     sp.add_argument("--area", required=True)
     sp.add_argument("--cycle", required=True)
     sp.add_argument("--top", type=int, default=10, help="how many suggestions at most (default 10; 0 for all)")
     sp.add_argument("--agency", choices=ids.AGENCIES, help="only those this agency could deliver")
     sp.add_argument("--level", choices=ids.LEVELS, help="only those delivered at this level")
-    sp.add_argument("--max-effort", choices=("low", "medium", "high"), help="leave out higher effort, where known")
+    sp.add_argument(
+        "--max-effort",
+        choices=("low", "medium", "high"),
+        help="leave out higher effort, where the toolkit has judged it (no source rates effort)",
+    )
     sp.add_argument("--max-cost", choices=("low", "medium", "high"), help="leave out higher cost, where known")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)
     sp = add("benchmark", cli_benchmark.cmd_benchmark, "every area of a cycle against its peers")
     cli_benchmark.add_arguments(sp)
     cli_reports.register(add)
+    cli_evaluate.register(add)

@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 
+from toolkit.access.scope import authorise
+from toolkit.cli import acting
 from toolkit.store.audit_read import audit_lines
 from toolkit.store.db import session_scope
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
+    authorise(acting.identity(args), "manage_users", None)  # the audit log is the administrators' (as in the app)
     with session_scope() as s:
         lines = audit_lines(session=s, area=args.area or None, action=args.action or None, limit=args.limit)
     if args.json:
@@ -32,3 +35,4 @@ def register(add: Callable) -> None:
     sp.add_argument("--action", default="", help="only this kind of action, e.g. bundle_import")
     sp.add_argument("--limit", type=int, default=500, help="at most this many lines (default 500)")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)

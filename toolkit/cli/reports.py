@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from toolkit.access.scope import authorise_named
+from toolkit.cli import acting
 from toolkit.cli.errors import UserError
 from toolkit.core.catalogue import catalogue
 from toolkit.store.db import session_scope
@@ -23,8 +25,10 @@ def cmd_report(args: argparse.Namespace) -> None:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UserError(f"{out.parent}: no such folder for the report")
+    who = acting.identity(args)
     start = time.perf_counter()
     with session_scope() as s:
+        authorise_named(who, "view_results", args.area, session=s)
         report = build_report(args.area, args.cycle, session=s, cat=catalogue(), cfg=Config.from_settings())
     files = write_report(report, args.format, out)
     seconds = round(time.perf_counter() - start, 2)
@@ -46,3 +50,4 @@ def register(add: Callable) -> None:
     sp.add_argument("--format", required=True, choices=["pdf", "docx", "md"])
     sp.add_argument("-o", "--output", required=True, help="the file to write (Markdown figures go beside it)")
     sp.add_argument("--json", action="store_true", help="print one JSON document about what was written")
+    acting.add_arguments(sp)

@@ -123,7 +123,15 @@ def framework_sections(cat: Catalogue, framework_id: str) -> dict[str, pd.DataFr
         )
         labels = {n.id: n.label for n in fw.nodes}
         out["Links"] = pd.DataFrame(
-            [{"from": labels[e.from_], "to": labels[e.to], "why": e.rationale} for e in fw.edges]
+            [
+                {
+                    "from": labels[e.from_],
+                    "to": labels[e.to],
+                    "why (our reading)": e.rationale,
+                    "source": cite(e.source, fw),
+                }
+                for e in fw.edges
+            ]
         )
     if fw.assumptions:
         labels = {n.id: n.label for n in cat.nodes.values()}
@@ -147,7 +155,9 @@ def framework_sections(cat: Catalogue, framework_id: str) -> dict[str, pd.DataFr
                     "description": i.description,
                     "stages": ", ".join(i.stages),
                     "levels": ", ".join(i.levels),
+                    "evidence grade": i.grade_label,
                     "evidence": i.evidence or "",
+                    "effort and cost": i.effort_cost_note,
                     "source": cite(i.source, fw),
                 }
                 for i in fw.interventions

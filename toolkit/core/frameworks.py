@@ -86,6 +86,12 @@ class Catalogue:
         assert scale is not None, f"{framework_id} is not rated"
         return scale
 
+    def item_scale(self, framework_id: str, item_id: str) -> Scale:
+        """The scale one statement is rated on: its own named scale, or its framework's."""
+        fw = self.frameworks[framework_id]
+        name = fw.item_index[item_id].scale if item_id in fw.item_index else None
+        return fw.scales[name] if name else self.scale(framework_id)
+
 
 def _pydantic_problems(file: str, error: ValidationError) -> list[Problem]:
     problems = []
@@ -225,6 +231,10 @@ def _check_references(cat: Catalogue) -> list[Problem]:
             cite(f"stages[{i}]", s.source)
             for lv in s.by_level:
                 need(file, f"stages[{i}].by_level", lv, levels, "level")
+            for kind, fs in (("drivers", s.drivers), ("barriers", s.barriers)):
+                for j, f in enumerate(fs):
+                    for lv in f.levels:
+                        need(file, f"stages[{i}].{kind}[{j}].levels", lv, levels, "level")
         groups = {g.id for g in fw.groups}
         for i, c in enumerate(fw.cs):
             need(file, f"cs[{i}].group", c.group, groups, "group")
@@ -235,7 +245,7 @@ def _check_references(cat: Catalogue) -> list[Problem]:
         for i, it in enumerate(fw.items):
             p = f"items[{i}]"
             need(file, f"{p}.stage", it.stage, stages, "stage")
-            need(file, f"{p}.level", it.level, levels, "level")
+            need(file, f"{p}.level", it.level, levels | {ids.ALL_LEVELS}, "level")
             for c in it.cs:
                 need(file, f"{p}.cs", c, cs, "C")
             for n in it.toc_nodes:
@@ -245,6 +255,10 @@ def _check_references(cat: Catalogue) -> list[Problem]:
                     Problem(file, f"{p}.basis", f"no {it.basis.kind} {it.basis.ref!r} in this file's stages")
                 )
             cite(p, it.source)
+        if fw.short_form is not None:
+            cite("short_form", fw.short_form.source)
+            for ref in fw.short_form.stands_for:
+                need(file, "short_form.stands_for", ref, set(factors) | cs, "driver, barrier or C")
         node_groups = {g.id for g in fw.node_groups}
         for i, n in enumerate(fw.nodes):
             need(file, f"nodes[{i}].group", n.group, node_groups, "node group")

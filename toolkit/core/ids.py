@@ -2,6 +2,7 @@
 
 STAGES: tuple[str, ...] = ("consider", "create", "communicate", "commit")
 LEVELS: tuple[str, ...] = ("strategic", "managerial", "frontline")
+ALL_LEVELS = "all"  # a statement's level when it is about every level (the 12 C's structures, for example)
 AGENCIES: tuple[str, ...] = (
     "local_authority",
     "police",

@@ -83,6 +83,8 @@ class Factor(Strict):
     id: Id
     title: Text
     description: Text
+    levels: list[Id] = []  # the levels its source places it at; statements ask it at each of them
+    levels_note: str | None = None  # why those levels, marked "(our reading)" where the source names none
     source: Citation
 
 
@@ -110,6 +112,7 @@ class Named(Strict):
 class Recommendation(Strict):
     id: Id
     text: Text
+    source: Citation
 
 
 class Construct(Strict):
@@ -148,7 +151,8 @@ class Item(Strict):
     id: Id
     text: Text
     stage: Id | None = None
-    level: Id | None = None
+    level: Id | None = None  # a level id, or "all" (ids.ALL_LEVELS)
+    scale: Id | None = None  # one of the framework's named `scales`; none: the framework's `scale`
     cs: list[Id] = []
     toc_nodes: list[Id] = []
     basis: Basis | None = None
@@ -168,9 +172,12 @@ class Node(Strict):
 
 
 class Edge(Strict):
+    """A link between two boxes. Figure 2 draws none, so each is the toolkit's reading of the finding it cites."""
+
     from_: Id = Field(alias="from")
     to: Id
     rationale: Text
+    source: Citation
 
 
 class Assumption(Strict):
@@ -184,6 +191,7 @@ class OpmMapping(Strict):
     stage: Id
     tier: Literal["inputs", "outputs", "intermediate_outcomes", "ultimate_outcomes"]
     description: Text
+    source: Citation
 
 
 ComB = Literal[
@@ -196,13 +204,37 @@ ComB = Literal[
 ]
 Level3 = Literal["low", "medium", "high"]
 
+# How far an intervention's source tested it, strongest first (ranking weighs by this order).
+EVIDENCE_GRADES: dict[str, str] = {
+    "single_quasi_experiment": "Tested once: one quasi-experiment at one site, with a self-selected group",
+    "part_of_tested_package": "Part of a package tested once; its own effect cannot be separated",
+    "inspection_example": "Practice inspectors saw in named areas; not evaluated",
+    "review_judgement": "A reviewer's judgement from partners' accounts and submissions; not evaluated",
+    "practitioner_accounts": "Drawn from practitioners' accounts in interviews and focus groups; not evaluated",
+    "report_lesson": "A lesson the report draws from its project; not tested on its own",
+    "three_interviews": "An idea discussed in three interviews with strategic leaders; not trialled",
+    "untested_idea": "An idea from a design workshop; never tested",
+}
+EvidenceGrade = Literal[
+    "single_quasi_experiment",
+    "part_of_tested_package",
+    "inspection_example",
+    "review_judgement",
+    "practitioner_accounts",
+    "report_lesson",
+    "three_interviews",
+    "untested_idea",
+]
+# Effort and cost: no source rates them, so they cite one or say they are the toolkit's own judgement.
+TOOLKIT_JUDGEMENT = "the toolkit's own judgement; no source rates effort or cost"
+
 
 class Intervention(Strict):
     """A behavioural intervention or recommendation a partnership could adopt."""
 
     id: Id
     title: Text
-    origin: Literal["shortlist", "longlist", "recommendation", "proven", "inspection", "review"]
+    origin: Literal["shortlist", "longlist", "recommendation", "evaluated", "inspection", "review"]
     barrier: Text
     problem_statement: Text
     description: Text
@@ -214,10 +246,31 @@ class Intervention(Strict):
     com_b: list[ComB] = []
     mechanism: Text
     evidence: str | None = None
+    evidence_grade: EvidenceGrade
     effort: Level3 | None = None
     cost: Level3 | None = None
+    effort_cost_basis: Literal["toolkit_judgement"] | Citation | None = None
     recommendation: Id | None = None
     source: Citation
+
+    @model_validator(mode="after")
+    def _effort_cost_say_whose(self) -> Intervention:
+        if (self.effort or self.cost) and self.effort_cost_basis is None:
+            raise ValueError("effort or cost needs effort_cost_basis: a source, or toolkit_judgement")
+        return self
+
+    @property
+    def grade_label(self) -> str:
+        return EVIDENCE_GRADES[self.evidence_grade]
+
+    @property
+    def effort_cost_note(self) -> str:
+        """Effort and cost as a reader should take them: whose judgement they are."""
+        parts = [f"{w} {v}" for w, v in (("effort", self.effort), ("cost", self.cost)) if v]
+        if not parts:
+            return ""
+        whose = TOOLKIT_JUDGEMENT if self.effort_cost_basis == "toolkit_judgement" else "cited"
+        return f"{', '.join(parts).capitalize()} ({whose})"
 
 
 class Guidance(Strict):
@@ -231,6 +284,20 @@ class Guidance(Strict):
     source: Citation
 
 
+class ShortForm(Strict):
+    """The short form of a rated framework: its core statements, and the rule that chose them from the sources.
+
+    The rest of the bank stays as optional deep dives. `stands_for` lists what the rule starts from, in the order the
+    source names it (for the OPM, the drivers and barriers Kantar's overview of each stage names); docs/short-form.md
+    gives the rule with its reasons, and toolkit.core.forms applies it, so a test can check the list against it.
+    """
+
+    rule: Text
+    source: Citation
+    stands_for: list[Id] = []
+    items: list[Id] = Field(min_length=1)
+
+
 class Framework(Strict):
     """Every framework file, rated or reference, passes this one model."""
 
@@ -240,8 +307,12 @@ class Framework(Strict):
     title: Text
     description: Text
     source: Citation
+    applies_to: str | None = None  # the jurisdiction and bodies the framework's sources speak of
+    sources_dated: str | None = None  # when its sources were written
+    context_note: str | None = None  # where statutory arrangements have moved on since: context, not a finding
     references: list[Reference] = []
     scale: Scale | None = None
+    scales: dict[str, Scale] = {}  # named scales items may choose; each spans the same range as `scale`
     stages: list[Stage] = []
     levels: list[Named] = []
     context_factors: list[Named] = []
@@ -259,11 +330,29 @@ class Framework(Strict):
     guidance: list[Guidance] = []
     messengers: list[Named] = []
     channels: list[Named] = []
+    short_form: ShortForm | None = None  # rated only: the core statements a participant answers in about ten minutes
 
     @model_validator(mode="after")
     def _rated_has_scale_and_items(self) -> Framework:
         if self.kind == "rated" and (self.scale is None or not self.items):
             raise ValueError("a rated framework needs a scale and at least one item")
+        for name, sc in self.scales.items():
+            if self.scale is None or (sc.min, sc.max) != (self.scale.min, self.scale.max):
+                raise ValueError(f"scale {name!r} must span the same range as the framework's scale")
+        for it in self.items:
+            if it.scale is not None and it.scale not in self.scales:
+                raise ValueError(f"item {it.id!r} names scale {it.scale!r}, which is not among this file's scales")
+        if self.short_form is not None:
+            if self.kind != "rated":
+                raise ValueError("only a rated framework has a short form")
+            known = {i.id for i in self.items}
+            seen: set[str] = set()
+            for ref in self.short_form.items:
+                if ref not in known:
+                    raise ValueError(f"short_form.items names {ref!r}, which is not among this file's items")
+                if ref in seen:
+                    raise ValueError(f"short_form.items names {ref!r} more than once")
+                seen.add(ref)
         return self
 
     @cached_property

@@ -32,8 +32,10 @@ class Suggestion(BaseModel):
     mechanism: str
     com_b: list[str]
     evidence: str | None
-    effort: str | None
+    evidence_grade: str
+    effort: str | None  # the toolkit's own judgement where effort_cost_basis says so
     cost: str | None
+    effort_cost_basis: str | Citation | None
     source: Citation
     agency_reach: float
     stage_factor: float

@@ -10,6 +10,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from toolkit.reports.errors import REPORT_A_FAULT, ReportError
+
 DEMO_HEADER = "SYNTHETIC DEMO DATA: a fictional partnership; no real people or ratings."
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a Streamlit bar returns itself)
@@ -100,9 +102,16 @@ class Report:
         return "\n".join(out)
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = 1.5) -> tuple[bytes, int, int]:
-    """An Altair chart as PNG bytes with its pixel size, rendered without a browser (vl-convert)."""
-    png = vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+def chart_png(chart: alt.TopLevelMixin, scale: float = 1.5, name: str = "chart") -> tuple[bytes, int, int]:
+    """An Altair chart as PNG bytes with its pixel size, rendered without a browser (vl-convert).
+
+    Raises ReportError naming the chart when vl-convert cannot draw it (its own message is one line of Rust).
+    """
+    try:
+        png = vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    except ValueError as exc:
+        why = " ".join(str(exc).split())[:200]
+        raise ReportError(f"the figure {name!r} could not be drawn ({why}). {REPORT_A_FAULT}") from exc
     width, height = struct.unpack(">II", png[16:24])
     return png, width, height
 
@@ -110,7 +119,7 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = 1.5) -> tuple[bytes, int,
 def figure(
     name: str, chart: alt.TopLevelMixin, alt: str, caption: str, scale: float = 1.5, landscape: bool = False
 ) -> Figure:
-    png, w, h = chart_png(chart, scale)
+    png, w, h = chart_png(chart, scale, name)
     return Figure(name, png, alt, caption, w, h, scale, landscape)
 
 

@@ -27,8 +27,12 @@ class _M(BaseModel):
 Stamp = str | None
 
 
+# A score is kept as given (true stays true, not 1), so the one rating check (capture.validate) can refuse it.
+Score = int | bool | None
+
+
 class HistoryDoc(_M):
-    score: int | None
+    score: Score
     comment: str
     recorded_at: Stamp
     replaced_at: Stamp
@@ -38,7 +42,7 @@ class HistoryDoc(_M):
 class RatingDoc(_M):
     framework: str = Field(max_length=80)
     item: str = Field(max_length=80)
-    score: int | None
+    score: Score
     comment: str = Field(max_length=4000)
     updated_at: Stamp
     history: list[HistoryDoc] = []
@@ -71,7 +75,7 @@ class ApeaseDoc(_M):
     intervention: str = Field(max_length=80)
     criterion: Literal[ids.APEASE]  # type: ignore[valid-type]
     rater: str = Field(min_length=1, max_length=100)
-    score: int | None
+    score: Score
     note: str
     updated_at: Stamp
 
@@ -124,6 +128,7 @@ class CycleDoc(_M):
     trail: list[dict] = []
     checks: list[dict] = []
     assurance: list[dict] = []
+    validations: list[dict] = []
     workshops: list[dict] = []
 
 

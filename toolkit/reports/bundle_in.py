@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from toolkit.capture.validate import RatingInvalid, check_rating
+from toolkit.capture.validate import RatingInvalid, check_name, check_rating, check_score, check_stamp, check_text
 from toolkit.capture.write import restore_ratings
 from toolkit.core.frameworks import Catalogue
 from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError, CycleDoc
@@ -43,27 +44,83 @@ def is_bundle(data: bytes) -> bool:
         return False
 
 
+def bundle_area(data: bytes) -> str:
+    """The name of the area a bundle holds, in NFC as import_bundle stores it, to check who may import it before
+    reading it all; "" if it names none the name rule (capture.validate) allows, which import_bundle then refuses."""
+    try:
+        area = json.loads(data.decode("utf-8-sig")).get("area")
+    except (ValueError, AttributeError):
+        return ""
+    try:
+        return check_name("area", area.get("name") if isinstance(area, dict) else None)
+    except RatingInvalid:  # a control character (NUL) would not even reach PostgreSQL in a query
+        return ""
+
+
+# Names and comments are checked with their records below (check_name, check_rating): not twice.
+_CHECKED_WITH_RECORD = re.compile(
+    r"^area/name$|^cycles/\d+/name$|^cycles/\d+/respondents/\d+/pseudonym$|/ratings/\d+/(history/\d+/)?comment$"
+)
+
+
+def _text_problems(raw: object, path: str = "") -> list[str]:
+    """Every other string of the bundle, wherever it sits, checked as free text is (no control characters)."""
+    if _CHECKED_WITH_RECORD.search(path):
+        return []
+    if isinstance(raw, dict):
+        return [p for k, v in raw.items() for p in _text_problems(v, f"{path}/{k}" if path else str(k))]
+    if isinstance(raw, list):
+        return [p for k, v in enumerate(raw) for p in _text_problems(v, f"{path}/{k}")]
+    try:
+        if isinstance(raw, str):
+            check_text(path.rsplit("/", 1)[-1], raw)
+    except RatingInvalid as exc:
+        return [f"{path}: {exc}"]
+    return []
+
+
+def _checked(where: str, problems: list[str], check, *args):
+    """Run one rule of capture.validate and return what it returns; a refusal is kept as a problem at `where`."""
+    try:
+        return check(*args)
+    except RatingInvalid as exc:
+        problems.append(f"{where}: {exc}")
+        return args[-1]
+
+
 def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
-    """Problems a valid shape can still have: unknown items or interventions, scores off the scale, repeats."""
-    problems = []
+    """Problems a valid shape can still have, under the rules every rating and name is written under
+    (capture.validate): names, scores, comments, timestamps; unknown items or interventions; repeats."""
+    problems: list[str] = []
     ivs = {iv.id for iv in cat.interventions}
     apease = cat.scale("apease")
+    doc.area.name = _checked("area", problems, check_name, "area", doc.area.name)  # stored in NFC
+    _checked("area", problems, check_stamp, "created_at", doc.area.created_at)
     names = [c.name for c in doc.cycles]
     if len(set(names)) != len(names):
         problems.append("a cycle appears twice")
     keys = [g.key for c in doc.cycles for g in c.plan_goals]
     for c in doc.cycles:
+        c.name = _checked(f"cycle {c.name!r}", problems, check_name, "cycle", c.name)
+        _checked(f"cycle {c.name!r}", problems, check_stamp, "created_at", c.created_at)
         who = [p.pseudonym for p in c.respondents]
         if len(set(who)) != len(who):
             problems.append(f"cycle {c.name}: a respondent appears twice")
         for p in c.respondents:
+            where = f"cycle {c.name}, respondent {p.pseudonym!r}"
+            p.pseudonym = _checked(where, problems, check_name, "respondent", p.pseudonym)
+            _checked(f"cycle {c.name}, respondent {p.pseudonym!r}", problems, check_stamp, "created_at", p.created_at)
             seen = set()
             for r in p.ratings:
                 where = f"cycle {c.name}, respondent {p.pseudonym}, {r.framework}/{r.item}"
-                try:  # the rules every rating is written under (capture.validate)
-                    check_rating(r.framework, r.item, r.score, p.agency, p.level, r.comment, cat=cat)
-                except RatingInvalid as exc:
-                    problems.append(f"{where}: {exc}")
+                rating = (r.framework, r.item, r.score, p.agency, p.level, r.comment)
+                _checked(where, problems, lambda *a: check_rating(*a, cat=cat), *rating)
+                _checked(where, problems, check_stamp, "updated_at", r.updated_at)
+                for k, h in enumerate(r.history, 1):
+                    earlier = (r.framework, r.item, h.score, p.agency, p.level, h.comment)
+                    _checked(f"{where}, earlier value {k}", problems, lambda *a: check_rating(*a, cat=cat), *earlier)
+                    for field in ("recorded_at", "replaced_at"):
+                        _checked(f"{where}, earlier value {k}", problems, check_stamp, field, getattr(h, field))
                 if (r.framework, r.item) in seen:
                     problems.append(f"{where}: rated twice")
                 seen.add((r.framework, r.item))
@@ -71,8 +128,22 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
             if x.intervention not in ivs:
                 problems.append(f"cycle {c.name}: no intervention {x.intervention!r} in the libraries")
         for s in c.apease_scores:
-            if s.score is not None and not apease.min <= s.score <= apease.max:
-                problems.append(f"cycle {c.name}: APEASE score {s.score} is outside {apease.min}-{apease.max}")
+            where = f"cycle {c.name}: APEASE {s.intervention}/{s.criterion} by {s.rater}"
+            _checked(where, problems, check_score, s.score, apease.min, apease.max)
+        stamps = [
+            *(("assumption review", r.assumption, "updated_at", r.updated_at) for r in c.assumption_reviews),
+            *(("shortlist entry", x.intervention, "added_at", x.added_at) for x in c.shortlist),
+            *(("APEASE score", x.intervention, "updated_at", x.updated_at) for x in c.apease_scores),
+            *(("decision", x.intervention, "decided_at", x.decided_at) for x in c.decisions),
+            *(("plan goal", g.key, "created_at", g.created_at) for g in c.plan_goals),
+            *(
+                ("plan step", f"{g.key}/{st.position}", "updated_at", st.updated_at)
+                for g in c.plan_goals
+                for st in g.steps
+            ),
+        ]
+        for kind, what, field, value in stamps:
+            _checked(f"cycle {c.name}, {kind} {what}", problems, check_stamp, field, value)
         for g in c.plan_goals:
             if g.carried_from is not None and g.carried_from not in keys:
                 problems.append(f"cycle {c.name}: goal {g.key} is carried from an unknown goal {g.carried_from}")
@@ -104,7 +175,7 @@ def import_bundle(
             else str(exc)
         )
         raise BundleError(f"not a readable area bundle: {detail}") from None
-    problems = _check(doc, catalogue)
+    problems = _text_problems(raw) + _check(doc, catalogue)
     for c in doc.cycles:
         problems += check_cycle_parts(c.name, _parts(c), session=session)
     if problems:

@@ -1,5 +1,6 @@
 """Records of an area beyond its ratings and plans, in and out of a bundle as plain rows: scrutiny evidence, the
-trail, checklist judgements, sign-offs, workshops and their participants.
+trail, checklist judgements, validations, sign-offs, workshops with their participants and reveal snapshots (what the room was
+shown, and what each figure stood on, so a later reveal there is checked as it would be here).
 
 Each row holds every column of its table except the surrogate id and the links to its cycle, area or workshop
 (the bundle's nesting carries those), so a column added to one of these tables travels without a change here.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, insert, select
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, insert, select
 from sqlalchemy.orm import Session
 
 from toolkit.store.models import (
@@ -18,8 +19,10 @@ from toolkit.store.models import (
     ReportAssurance,
     ReportCheck,
     TrailEntry,
+    Validation,
     Workshop,
     WorkshopParticipant,
+    WorkshopReveal,
 )
 
 # The cycle-level parts: the bundle's key, the table, and the order rows are written in (stable across databases).
@@ -28,6 +31,7 @@ CYCLE_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
     "trail": (TrailEntry, ("created_at", "decision")),
     "checks": (ReportCheck, ("criterion",)),
     "assurance": (ReportAssurance, ("statement",)),
+    "validations": (Validation, ("link",)),
 }
 LINKS = {"id", "cycle_id", "area_id", "workshop_id"}
 # A participant's resume secret (its hash) stays in the database it was issued by: a bundle is a copy for elsewhere,
@@ -75,6 +79,7 @@ def cycle_parts_out(cycle_id: int, *, session: Session) -> dict[str, Any]:
             "participants": rows_out(
                 WorkshopParticipant, WorkshopParticipant.workshop_id == w.id, ("pseudonym",), session=session
             ),
+            "reveals": rows_out(WorkshopReveal, WorkshopReveal.workshop_id == w.id, ("number",), session=session),
         }
         for w in workshops
     ]
@@ -99,6 +104,8 @@ def _problems(model: type, row: dict[str, Any], where: str) -> list[str]:
             ok = isinstance(v, str) and _parses(date.fromisoformat, v)
         elif isinstance(kind, Boolean):
             ok = isinstance(v, bool)
+        elif isinstance(kind, Float):
+            ok = isinstance(v, int | float) and not isinstance(v, bool)
         elif isinstance(kind, Integer):
             ok = isinstance(v, int) and not isinstance(v, bool)
         elif isinstance(kind, String | Text):
@@ -127,10 +134,12 @@ def check_cycle_parts(cycle: str, parts: dict[str, Any], *, session: Session) ->
             problems += _problems(model, row, f"cycle {cycle}, {key} {k + 1}")
     for k, w in enumerate(parts.get("workshops") or []):
         w = dict(w)
-        people = w.pop("participants", [])
+        people, reveals = w.pop("participants", []), w.pop("reveals", [])
         problems += _problems(Workshop, w, f"cycle {cycle}, workshop {k + 1}")
         for j, p in enumerate(people if isinstance(people, list) else []):
             problems += _problems(WorkshopParticipant, p, f"cycle {cycle}, workshop {k + 1}, participant {j + 1}")
+        for j, r in enumerate(reveals if isinstance(reveals, list) else []):
+            problems += _problems(WorkshopReveal, r, f"cycle {cycle}, workshop {k + 1}, reveal {j + 1}")
         if isinstance(w.get("code"), str) and session.scalar(select(Workshop.id).where(Workshop.code == w["code"])):
             problems.append(f"cycle {cycle}: the workshop code {w['code']} is already used in this database")
     return problems
@@ -160,12 +169,14 @@ def cycle_parts_in(area_id: int, cycle_id: int, parts: dict[str, Any], *, sessio
             n += len(values)
     for w in parts.get("workshops") or []:
         w = dict(w)
-        people = w.pop("participants", [])
+        people, reveals = w.pop("participants", []), w.pop("reveals", [])
         wid = session.scalar(
             insert(Workshop).values(area_id=area_id, cycle_id=cycle_id, **_row_in(Workshop, w)).returning(Workshop.id)
         )
-        values = [{"workshop_id": wid, **_row_in(WorkshopParticipant, p)} for p in people]
-        if values:
-            session.execute(insert(WorkshopParticipant), values)
-        n += 1 + len(values)
+        n += 1
+        for model, rows in ((WorkshopParticipant, people), (WorkshopReveal, reveals)):
+            values = [{"workshop_id": wid, **_row_in(model, r)} for r in rows]
+            if values:
+                session.execute(insert(model), values)
+            n += len(values)
     return n

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.area import without_repeats
 from toolkit.analysis.results import Cell
-from toolkit.analysis.suppression import suppressed_cells
+from toolkit.analysis.suppression import WITHHELD, unit_roles
 from toolkit.core import ids
 from toolkit.reports.blocks import Table
-from toolkit.store.areas import resolve_cycle
-from toolkit.store.ratings import respondents_frame
+from toolkit.store.areas import previous_cycle, resolve_cycle
+from toolkit.store.ratings import ratings_frame, respondents_frame
 
 
 def num(x: float | None, digits: int = 1) -> str:
@@ -29,20 +30,41 @@ def cell(cell: dict | Cell, min_n: int) -> str:
 
 
 def respondents_table(area: str, cycle: str, *, session: Session, min_n: int) -> Table:
-    """Respondents by agency and level, small groups (and those a total would reveal) shown as 'fewer than N'."""
-    people = respondents_frame(resolve_cycle(area, cycle, session=session), session=session)
+    """Respondents by agency and level as the figures count them (toolkit.analysis.suppression's unit rule).
+
+    A cell under min_n reads 'fewer than N'; the level totals and the number in all count only the respondents the
+    figures stand on, so no total gives a small cell away (a level left out entirely reads 'fewer than N' too).
+    """
+    ref = resolve_cycle(area, cycle, session=session)
+    people = respondents_frame(ref, session=session)
+    prev = previous_cycle(ref, session=session)
+    if prev is not None:  # records the analysis withholds as repeats of last cycle's are not counted either
+        answered = ratings_frame(ref, session=session, with_comments=False)
+        kept = without_repeats(answered, ratings_frame(prev, session=session, with_comments=False), min_n)
+        gone = set(answered["respondent"]) - set(kept["respondent"])
+        people = people[~people["respondent"].isin(list(gone))]
     counts = {(a, lv): 0 for a in sorted(set(people["agency"]), key=ids.AGENCIES.index) for lv in ids.LEVELS}
     for (a, lv), n in people.groupby(["agency", "level"]).size().to_dict().items():
         counts[(str(a), str(lv))] = int(n)
-    hidden = suppressed_cells(counts, min_n)
+    roles = unit_roles({(lv, a): n for (a, lv), n in counts.items()}, min_n)
+    small = f"fewer than {min_n}"
     rows = []
     for a in dict.fromkeys(k[0] for k in counts):
         rows.append(
             [ids.AGENCY_NAMES.get(a, a)]
-            + [f"fewer than {min_n}" if (a, lv) in hidden else str(counts[(a, lv)]) for lv in ids.LEVELS]
+            + [small if 0 < counts[(a, lv)] < min_n else str(counts[(a, lv)]) for lv in ids.LEVELS]
         )
-    rows.append(["All agencies"] + [str(int((people["level"] == lv).to_numpy().sum())) for lv in ids.LEVELS])
-    note = f"{len(people)} respondents in all." + (
-        f" Cells under {min_n} people, and any cell a total would give away, are not shown." if hidden else ""
+    totals = {
+        lv: sum(n for (a, l2), n in counts.items() if l2 == lv and roles.get((lv, a)) != WITHHELD) for lv in ids.LEVELS
+    }
+    left_out = {lv for (lv, _a), r in roles.items() if r == WITHHELD}
+    rows.append(
+        ["All agencies"] + [small if totals[lv] == 0 and lv in left_out else str(totals[lv]) for lv in ids.LEVELS]
+    )
+    note = f"{sum(totals.values())} respondents in the figures." + (
+        f" Cells under {min_n} people are not shown; where a level's small cells together are still fewer than"
+        f" {min_n}, they are left out of every figure and of the totals."
+        if any(0 < n < min_n for n in counts.values())
+        else ""
     )
     return Table(["Agency", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS)], rows, note, [2, 1, 1, 1])

@@ -9,16 +9,19 @@ from textwrap import shorten
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.area import analyse
+from toolkit.analysis.change import method as change_method
 from toolkit.analysis.config import Config
 from toolkit.analysis.results import Cell
 from toolkit.charts import results as charts
 from toolkit.charts import toc as toc_charts
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
+from toolkit.core.schema import EVIDENCE_GRADES
 from toolkit.interventions.suggest import suggest
 from toolkit.reports.blocks import Block, Bullets, Paragraph, Progress, Report, Section, Table, figure
 from toolkit.reports.cells import cell, num, respondents_table
 from toolkit.reports.plan_sections import apease_blocks, intervention_records, plan_blocks
+from toolkit.reports.scrutiny_sections import validation_cells, validation_section
 from toolkit.reports.sources import Sources
 from toolkit.store.areas import find_area
 from toolkit.training.demo import DEMO_NOTICE
@@ -51,6 +54,7 @@ def build_report(
     found = suggest(a, cat, top=top) if a.respondents else []
     plans = intervention_records(area, cycle, session=session, cat=cat, cfg=cfg)
     stage_src = {s.id: s.source for s in cat.opm.stages}
+    valid = validation_cells(area, cycle, session=session)
     sections: list[Section] = []
 
     # Summary
@@ -101,8 +105,9 @@ def build_report(
                 ),
                 Paragraph(a.weighting),
                 Paragraph(
-                    f"Anonymity: any group of fewer than {min_n} people is not shown anywhere in this report, and neither "
-                    "is a second group wherever a total would let the first be worked out.",
+                    f"Anonymity: every figure in this report stands on at least {min_n} people, and so does the "
+                    f"difference between any two; a group of fewer than {min_n} is pooled with its level's other small "
+                    "groups or left out of every figure, totals included (docs/disclosure-control.md).",
                     "note",
                 ),
                 n_table,
@@ -116,6 +121,7 @@ def build_report(
             ids.STAGE_NAMES[st],
             *(cell(opm.by_stage_level[st][lv], min_n) for lv in ids.LEVELS),
             cell(opm.by_stage[st], min_n),
+            valid[f"stage:{st}"],
         ]
         for st in ids.STAGES
     ]
@@ -130,10 +136,10 @@ def build_report(
             f"{cfg.priority_threshold:g} overall or at any level ({src(stage_src['consider'], cat.opm)})."
         ),
         Table(
-            ["Stage", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS), "All levels"],
+            ["Stage", *(ids.LEVEL_NAMES[lv] for lv in ids.LEVELS), "All levels", "Validation"],
             rows,
-            "Mean rating (1-5) and number of people, by stage and level.",
-            [1.4, 1, 1, 1, 1],
+            "Mean rating (1-5) and number of people, by stage and level, and the scrutineer's validation.",
+            [1.2, 0.9, 0.9, 0.9, 0.9, 1.3],
         ),
     ]
     sections.append(Section("Journey priority", blocks))
@@ -160,6 +166,7 @@ def build_report(
             f"{c.number}. {c.name}",
             "Practitioners and agencies" if c.group == "practitioners_agencies" else "Structures and processes",
             cell(a.twelve_cs.get(c.id, Cell()), min_n),
+            valid[f"c:{c.id}"],
             src(c.source, cat.twelve_cs),
         ]
         for c in cat.twelve_cs.cs
@@ -174,19 +181,21 @@ def build_report(
                     "Bar chart of the mean rating of each of the 12 C's, in two groups, the value written on each bar.",
                     "The 12 C's of Collective Safeguarding Responsibility.",
                 ),
-                Table(["C", "Group", "Mean (n)", "Source"], c_rows, "", [2.2, 1.6, 1, 1.6]),
+                Table(["C", "Group", "Mean (n)", "Validation", "Source"], c_rows, "", [2, 1.4, 0.9, 1.2, 1.4]),
             ],
         )
     )
+    sections.append(validation_section(area, cycle, session=session, cat=cat))
 
     # Perception gaps
     texts = {i.item: i.text for i in a.items}
     shown = sig[:12] or a.gaps[:8]
     gap_blocks: list[Block] = [
         Paragraph(
-            "Strategic and managerial staff are compared with frontline staff, and each agency with everyone else. "
+            "Every pair of levels is compared, and every pair of agencies, and each agency with everyone else. "
             "A gap counts as larger than chance would explain after a correction for the number of comparisons "
-            f"(Benjamini-Hochberg); both sides need at least {min_n} people."
+            "in its family (Benjamini-Hochberg, within level or agency comparisons on stages, C's or statements); "
+            f"both sides need at least {min_n} people."
         ),
     ]
     if shown:
@@ -304,10 +313,13 @@ def build_report(
         )
         iv_blocks.append(
             Table(
-                ["#", "Intervention", "Why it is suggested", "Source"],
-                [[str(k), x.title, "; ".join(x.reasons), src(x.source)] for k, x in enumerate(found, 1)],
+                ["#", "Intervention", "Why it is suggested", "Evidence", "Source"],
+                [
+                    [str(k), x.title, "; ".join(x.reasons), EVIDENCE_GRADES[x.evidence_grade], src(x.source)]
+                    for k, x in enumerate(found, 1)
+                ],
                 "",
-                [0.3, 1.8, 4, 1.6],
+                [0.3, 1.6, 3.2, 1.4, 1.2],
             )
         )
     else:
@@ -335,9 +347,8 @@ def build_report(
         ch = a.change
         ch_blocks.append(
             Paragraph(
-                f"From {ch.from_} to {ch.to}: the change in each mean, with a 95% bootstrap interval. "
-                "A clear change is one whose interval does not include zero; the two cycles are "
-                "different samples of people."
+                f"From {ch.from_} to {ch.to}: the change in each mean. {change_method(len(ch.measures))} "
+                "The two cycles are different samples of people."
             )
         )
         ch_blocks.append(

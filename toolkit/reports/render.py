@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from toolkit.reports.blocks import Report
+from toolkit.reports.errors import REPORT_A_FAULT, ReportError
 from toolkit.reports.markdown import render_markdown
 from toolkit.reports.pdf import render_pdf
 from toolkit.reports.word import render_docx
@@ -26,7 +27,24 @@ def slug(text: str) -> str:
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report as one file's bytes: PDF, DOCX, or for Markdown a zip of report.md and its figures."""
+    """The report as one file's bytes: PDF, DOCX, or for Markdown a zip of report.md and its figures.
+
+    A renderer that fails (a table reportlab cannot lay out, say) raises ReportError naming the format and why.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    try:
+        return _render(report, fmt)
+    except ReportError:
+        raise
+    except Exception as exc:  # a renderer's own fault, whatever its type: said in words, with its cause kept
+        why = " ".join(str(exc).split())[:200]
+        raise ReportError(
+            f"the {fmt.upper()} file could not be laid out ({type(exc).__name__}: {why}). {REPORT_A_FAULT}"
+        ) from exc
+
+
+def _render(report: Report, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(report)
     if fmt == "docx":

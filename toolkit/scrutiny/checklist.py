@@ -11,12 +11,13 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from toolkit.analysis.results import AreaAnalysis
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import authorise, role_for
 from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
-from toolkit.scrutiny.evidence import SOURCES
-from toolkit.scrutiny.fields import ScrutinyError, author, counted, note_text
+from toolkit.scrutiny.evidence import CHECKLIST
+from toolkit.scrutiny.fields import ScrutinyError, author, note_text
 from toolkit.store.areas import find_cycle
 from toolkit.store.audit import record
 from toolkit.store.models import ReportAssurance, ReportCheck, utcnow
@@ -28,7 +29,7 @@ CHECK_STATUSES = {
     "not_evidenced": "Not evidenced",
 }
 PARTNERS = ("local_authority", "police", "health")  # the three statutory safeguarding partners
-CHECKLIST = "yearly_report"
+SIGN = "sign_off_report"  # the toolkit.access action of signing for a partner
 
 
 def set_check(
@@ -76,39 +77,86 @@ def _assurance_row(area: str, cycle: str, session: Session) -> tuple[ReportAssur
 
 
 def sign_off(
-    area: str, cycle: str, partner: str, name: str, on: date | None, *, session: Session, by: str = ""
+    area: str,
+    cycle: str,
+    partner: str,
+    on: date | None,
+    *,
+    actor: Identity | None,
+    session: Session,
+    today: date | None = None,
 ) -> None:
-    """Record that a statutory partner approved the report (a blank name withdraws the sign-off)."""
+    """Record, under the signed-in account and its role, that a statutory partner approved the report on a date.
+
+    A blank or future date is refused, and so is an account that already signed for another partner: each of the
+    three partners signs for itself.
+    """
     if partner not in PARTNERS:
         raise ScrutinyError(f"partner must be one of {', '.join(PARTNERS)}, not {partner!r}.")
+    c = find_cycle(area, cycle, session=session)
+    authorise(actor, SIGN, c.area_id)
+    assert actor is not None  # authorise refuses a visitor who is not signed in
+    if not isinstance(on, date):
+        raise ScrutinyError("the date of the sign-off is missing.")
+    if on > (today or date.today()):
+        raise ScrutinyError(f"the sign-off date {on.isoformat()} is in the future.")
     row, area_id = _assurance_row(area, cycle, session)
     signs = dict(row.signoffs or {})
+    other = [p for p, s in signs.items() if p != partner and s.get("by") == actor.username and s.get("at")]
+    if other:
+        raise ScrutinyError(
+            f"your account already signed for {ids.AGENCY_NAMES[other[0]]}; each partner signs with its own account."
+        )
     before = signs.get(partner)
-    name = author(name)
-    if name:
-        signs[partner] = {"by": name, "on": on.isoformat() if on else ""}
-    else:
-        signs.pop(partner, None)
+    role = role_for(actor, SIGN, c.area_id)
+    signs[partner] = {"by": actor.username, "role": role, "on": on.isoformat(), "at": utcnow().isoformat()}
     row.signoffs = signs
     session.flush()
-    if before != signs.get(partner):
-        record(
-            "sign_off",
-            actor=author(by) or name,
-            session=session,
-            area_id=area_id,
-            target=f"{cycle} {partner}",
-            before=before,
-            after=signs.get(partner),
-        )
+    record(
+        "sign_off",
+        actor=actor.username,
+        session=session,
+        area_id=area_id,
+        target=f"{cycle} {partner}",
+        before=before,
+        after=signs[partner],
+    )
 
 
-def set_statement(area: str, cycle: str, text: str, *, by: str, session: Session) -> None:
-    """Save the independent scrutineer's covering statement on the yearly report."""
+def withdraw_sign_off(area: str, cycle: str, partner: str, *, actor: Identity | None, session: Session) -> None:
+    """Take a partner's sign-off back (an account that may sign off for the partnership); audited."""
+    if partner not in PARTNERS:
+        raise ScrutinyError(f"partner must be one of {', '.join(PARTNERS)}, not {partner!r}.")
+    c = find_cycle(area, cycle, session=session)
+    authorise(actor, SIGN, c.area_id)
+    assert actor is not None
+    row, area_id = _assurance_row(area, cycle, session)
+    signs = dict(row.signoffs or {})
+    if partner not in signs:
+        raise ScrutinyError(f"{ids.AGENCY_NAMES[partner]} has not signed off.")
+    before = signs.pop(partner)
+    row.signoffs = signs
+    session.flush()
+    record(
+        "sign_off_withdrawn",
+        actor=actor.username,
+        session=session,
+        area_id=area_id,
+        target=f"{cycle} {partner}",
+        before=before,
+        after=None,
+    )
+
+
+def set_statement(area: str, cycle: str, text: str, *, actor: Identity | None, session: Session) -> None:
+    """Save the independent scrutineer's covering statement, under their account, with the time."""
+    c = find_cycle(area, cycle, session=session)
+    authorise(actor, "log_evidence", c.area_id)
+    assert actor is not None
     row, area_id = _assurance_row(area, cycle, session)
     before = {"statement": row.statement} if row.statement else None
     row.statement = note_text(text, "The statement", required=False)
-    row.statement_by, row.statement_at = author(by), utcnow()
+    row.statement_by, row.statement_at = actor.username, utcnow()
     session.flush()
     record(
         "statement",
@@ -122,100 +170,30 @@ def set_statement(area: str, cycle: str, text: str, *, by: str, session: Session
 
 
 def assurance(area: str, cycle: str, *, session: Session) -> dict:
-    """Sign-offs and the scrutineer's statement: {"signoffs": {partner: {"by", "on"}}, "statement", "statement_by"}."""
+    """Sign-offs and the scrutineer's statement: {"signoffs": {partner: {"by", "role", "on", "at"}}, "statement",
+    "statement_by", "statement_at"}. A sign-off from before accounts signed has a typed name and no "at"."""
     c = find_cycle(area, cycle, session=session)
     row = session.scalar(select(ReportAssurance).where(ReportAssurance.cycle_id == c.id))
     if row is None:
-        return {"signoffs": {}, "statement": "", "statement_by": ""}
-    return {"signoffs": dict(row.signoffs or {}), "statement": row.statement, "statement_by": row.statement_by}
+        return {"signoffs": {}, "statement": "", "statement_by": "", "statement_at": None}
+    return {
+        "signoffs": dict(row.signoffs or {}),
+        "statement": row.statement,
+        "statement_by": row.statement_by,
+        "statement_at": row.statement_at,
+    }
 
 
-def _sentence(text: str) -> str:
-    """Text with its first letter upper case (the rest as written) and a full stop."""
-    return text[:1].upper() + text[1:] + "."
+def signed_in_words(s: dict) -> str:
+    """A sign-off in words: 'bm (facilitator), dated 2026-05-01, recorded 2026-05-02T10:00'."""
+    if not s.get("at"):
+        return f"{s.get('by', '')} (a typed name from before sign-off by account; dated {s.get('on') or 'no date'})"
+    return f"{s['by']} ({s.get('role') or 'account'}), dated {s['on']}, recorded {s['at'][:16].replace('T', ' ')} UTC"
 
 
-def checklist_evidence(
-    analysis: AreaAnalysis | None, entries: list[dict], steps: list[dict], assured: dict, cycles: list[str]
-) -> dict[str, str]:
-    """What the toolkit's own records say about each checklist point (points it knows nothing about are left out)."""
-    out: dict[str, str] = {}
-    sources = {s: sum(e["source"] == s for e in entries) for s in SOURCES}
-    challenges = [e for e in entries if e["judgement"] == "challenges"]
-    outcomes = [t for t in steps if t["outcome"]]
-    changes = [t for t in steps if t["practice_change"]]
-    if steps:
-        out["contains_what_done"] = (
-            f"{counted(len(steps), 'partner decision')} in the decision trail, {len(changes)} with a practice change recorded."
-        )
-    if analysis and analysis.respondents:
-        stages = ", ".join(
-            f"{ids.STAGE_NAMES[s]} {c.mean:.1f}" for s, c in analysis.opm.by_stage.items() if c.mean is not None
-        )
-        prio = analysis.opm.priority_stage
-        out["contains_effectiveness"] = (
-            f"Self-assessment by {analysis.respondents} people: {stages or 'stage scores suppressed'}"
-            + (f"; journey priority {ids.STAGE_NAMES[prio]}" if prio else "")
-            + f". Scrutiny notes: {sum(e['judgement'] == 'supports' for e in entries)} support, {len(challenges)} challenge."
-        )
-        if prio:
-            out["assure_proposals_for_change"] = (
-                f"The self-assessment names {ids.STAGE_NAMES[prio]} as the first stage to work on: {analysis.opm.priority_reason}"
-            )
-    change = analysis.change if analysis else None
-    measures = [m for m in (change.measures if change else []) if m.kind in ("stage", "c")]
-    since = change.from_ if change else ""
-    if outcomes or measures:
-        bits = [f"{counted(len(outcomes), 'decision')} traced to an outcome seen"] if outcomes else []
-        if measures:
-            up = [m.label for m in measures if m.significant and (m.difference or 0) > 0]
-            bits.append(f"since {since}, {len(up)} of {len(measures)} stages and C's improved clearly")
-        out["contains_impact_evidence"] = _sentence("; ".join(bits))
-    if measures:
-        flat = [str(m.label) for m in measures if not (m.significant and (m.difference or 0) > 0)]
-        out["contains_little_progress"] = f"No clear improvement since {since}: {', '.join(flat) or 'none'}."
-    if sources["case_review"]:
-        out["contains_review_actions"] = (
-            f"{counted(sources['case_review'], 'note')} drawn from case reviews in the evidence log."
-        )
-    if outcomes:
-        out["develop_impact_not_governance"] = (
-            f"{counted(len(outcomes), 'decision')} traced through practice to an outcome seen."
-        )
-    if entries or (analysis and analysis.respondents):
-        kinds = ", ".join(f"{SOURCES[s].lower()} {k}" for s, k in sources.items() if k)
-        people = f"ratings from {analysis.respondents} people" if analysis and analysis.respondents else ""
-        out["develop_systematic_evidence"] = _sentence(
-            "; ".join(x for x in (people, f"evidence notes by source: {kinds}" if kinds else "") if x)
-        )
-    if len(cycles) > 1:
-        out["develop_evidence_base"] = (
-            f"Assessed in {len(cycles)} cycles ({', '.join(cycles)}), so change can be measured between them."
-        )
-    if sources["case_review"] or changes:
-        out["develop_learning_cycle"] = (
-            f"{counted(sources['case_review'], 'case-review note')}; {counted(len(changes), 'practice change')} traced to partner decisions."
-        )
-    signs = assured.get("signoffs", {})
-    signed = [
-        f"{ids.AGENCY_NAMES[p]} ({signs[p]['by']}, {signs[p]['on'] or 'no date'})" for p in PARTNERS if p in signs
-    ]
-    waiting = [ids.AGENCY_NAMES[p] for p in PARTNERS if p not in signs]
-    if not signed:
-        out["assure_partner_signoff"] = "No partner has signed off the report in the toolkit yet."
-    else:
-        tail = f"; waiting for {', '.join(waiting)}." if waiting else "."
-        out["assure_partner_signoff"] = f"Signed off by {', '.join(signed)}{tail}"
-    out["assure_scrutineer_statement"] = (
-        f"Covering statement written by {assured.get('statement_by') or 'the scrutineer'} ({len(assured['statement'].split())} words)."
-        if assured.get("statement")
-        else "No covering statement written in the toolkit yet."
-    )
-    return out
-
-
-def checklist(cat: Catalogue, found: dict[str, str], judged: dict[str, dict]) -> pd.DataFrame:
-    """The yearly report checklist: each point, its source, the toolkit's evidence and the scrutineer's judgement."""
+def checklist(cat: Catalogue, found: dict[str, tuple[str, str]], judged: dict[str, dict]) -> pd.DataFrame:
+    """The yearly report checklist: each point, its source, what the toolkit's records hold on it and which records
+    those are, and the scrutineer's judgement."""
     fw = cat.get(CHECKLIST)
     groups = {g.id: g.name for g in fw.groups}
     rows = []
@@ -228,7 +206,8 @@ def checklist(cat: Catalogue, found: dict[str, str], judged: dict[str, dict]) ->
                 "point": c.name,
                 "question": c.question or "",
                 "source": cite(c.source, fw) if c.source else "",
-                "toolkit_evidence": found.get(c.id, ""),
+                "toolkit_evidence": found.get(c.id, ("", ""))[0],
+                "filled_from": found.get(c.id, ("", ""))[1],
                 "status": j.get("status", "not_checked"),
                 "note": j.get("note", ""),
             }

@@ -8,14 +8,18 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import authorise, role_for
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
-from toolkit.scrutiny.fields import ScrutinyError, author, note_text
+from toolkit.scrutiny.challenges import SCRUTINEER, checked_due, checked_owner, event, overdue, state
+from toolkit.scrutiny.fields import ScrutinyError, note_text
 from toolkit.store.areas import find_cycle
 from toolkit.store.audit import record
-from toolkit.store.models import EvidenceEntry, utcnow
+from toolkit.store.models import EvidenceEntry
 
 SOURCES = {"audit": "Audit", "document": "Document", "meeting": "Meeting", "case_review": "Case review"}
+CHECKLIST = "yearly_report"  # the checklist framework's id (toolkit.scrutiny.checklist reads it too)
 JUDGEMENTS = {"supports": "Supports the self-rating", "challenges": "Challenges the self-rating"}
 
 
@@ -27,6 +31,8 @@ def link_options(cat: Catalogue) -> dict[str, str]:
     out |= {f"toc:{n.id}": f"Theory of Change: {n.label}" for n in cat.toc.nodes}
     for fw in cat.rated:
         out |= {f"item:{fw.id}:{it.id}": f"Statement ({fw.id}): {it.text}" for it in fw.items}
+    if CHECKLIST in cat.frameworks:
+        out |= {f"check:{c.id}": f"Yearly report checklist: {c.name}" for c in cat.get(CHECKLIST).criteria}
     return out
 
 
@@ -44,143 +50,68 @@ def log_evidence(
     seen_on: date,
     judgement: str,
     link: str,
-    by: str,
+    actor: Identity | None,
     session: Session,
     cat: Catalogue,
+    owner: str = "",
+    due_on: date | None = None,
     today: date | None = None,
 ) -> EvidenceEntry:
-    """Record a note that supports or challenges the self-rating of a stage, C, Theory of Change node or statement."""
+    """Record a note that supports or challenges the self-rating of a stage, C, Theory of Change node, statement or
+    checklist point. A challenge names its owner (an account of the partnership) and the date its answer is due."""
+    c = find_cycle(area, cycle, session=session)
+    authorise(actor, SCRUTINEER, c.area_id)
+    assert actor is not None  # authorise refuses a visitor who is not signed in
+    today = today or date.today()
     if source not in SOURCES:
         raise ScrutinyError(f"source must be one of {', '.join(SOURCES)}, not {source!r}.")
     if judgement not in JUDGEMENTS:
         raise ScrutinyError(f"judgement must be supports or challenges, not {judgement!r}.")
     if link not in link_options(cat):
-        raise ScrutinyError(f"{link!r} is not a stage, C, Theory of Change node or statement of the frameworks.")
+        raise ScrutinyError(f"{link!r} is not a stage, C, Theory of Change node, statement or checklist point.")
     if not isinstance(seen_on, date):
         raise ScrutinyError("the date the evidence was seen is missing.")
-    if seen_on > (today or date.today()):
+    if seen_on > today:
         raise ScrutinyError(f"the evidence date {seen_on.isoformat()} is in the future.")
-    c = find_cycle(area, cycle, session=session)
+    text = note_text(note, "The note")
+    challenge = judgement == "challenges"
+    if challenge:
+        owner, due_on = checked_owner(owner, c.area_id, session), checked_due(due_on, today)
+    role = role_for(actor, SCRUTINEER, c.area_id)
     entry = EvidenceEntry(
         cycle_id=c.id,
-        note=note_text(note, "The note"),
+        note=text,
         source=source,
         seen_on=seen_on,
         judgement=judgement,
         link=link,
-        created_by=author(by),
+        created_by=actor.username,
         response="",
         resolution="",
         responded_by="",
         resolved_by="",
         resolved=False,
+        owner=owner if challenge else "",
+        due_on=due_on if challenge else None,
+        status="open" if challenge else "",
+        closed_as="",
+        history=[event(actor, role, "raised" if challenge else "logged", text)],
     )
     session.add(entry)
     session.flush()
     record(
         "evidence_logged",
-        actor=entry.created_by,
+        actor=actor.username,
         session=session,
         area_id=c.area_id,
         target=f"evidence #{entry.id}",
-        after=_state(entry),
+        after=state(entry),
     )
     return entry
 
 
-def _state(e: EvidenceEntry) -> dict:
-    """What the audit log keeps of a note: its judgement, link and where a challenge stands."""
-    return {
-        "judgement": e.judgement,
-        "link": e.link,
-        "response": e.response,
-        "resolved": e.resolved,
-        "resolution": e.resolution,
-    }
-
-
-def _entry(entry_id: int, area: str, cycle: str, session: Session) -> tuple[EvidenceEntry, int]:
-    """The note, only if it belongs to this area and cycle (an id from elsewhere is refused), and the area's id."""
-    c = find_cycle(area, cycle, session=session)
-    e = session.get(EvidenceEntry, entry_id) if isinstance(entry_id, int) else None
-    if e is None or e.cycle_id != c.id:
-        raise ScrutinyError(f"there is no evidence note {entry_id} for {area} {cycle}.")
-    return e, c.area_id
-
-
-def answer_challenge(
-    entry_id: int, response: str, *, area: str, cycle: str, by: str, session: Session
-) -> EvidenceEntry:
-    """Record the partnership's answer to a challenge (replacing an earlier answer while it is open)."""
-    e, area_id = _entry(entry_id, area, cycle, session)
-    before = _state(e)
-    if e.judgement != "challenges":
-        raise ScrutinyError("only a challenge needs the partnership's answer.")
-    if e.resolved:
-        raise ScrutinyError("this challenge is resolved; reopen it before changing the answer.")
-    e.response, e.responded_by, e.responded_at = note_text(response, "The answer"), author(by), utcnow()
-    session.flush()
-    record(
-        "challenge_answered",
-        actor=e.responded_by,
-        session=session,
-        area_id=area_id,
-        target=f"evidence #{e.id}",
-        before=before,
-        after=_state(e),
-    )
-    return e
-
-
-def resolve_challenge(
-    entry_id: int, *, area: str, cycle: str, by: str, session: Session, note: str = ""
-) -> EvidenceEntry:
-    """Mark a challenge resolved, with the scrutineer's reason."""
-    e, area_id = _entry(entry_id, area, cycle, session)
-    before = _state(e)
-    if e.judgement != "challenges":
-        raise ScrutinyError("only a challenge can be resolved.")
-    e.resolved, e.resolution, e.resolved_by, e.resolved_at = (
-        True,
-        note_text(note, "The reason", required=False),
-        author(by),
-        utcnow(),
-    )
-    session.flush()
-    record(
-        "challenge_resolved",
-        actor=e.resolved_by,
-        session=session,
-        area_id=area_id,
-        target=f"evidence #{e.id}",
-        before=before,
-        after=_state(e),
-    )
-    return e
-
-
-def reopen_challenge(entry_id: int, *, area: str, cycle: str, by: str, session: Session) -> EvidenceEntry:
-    """Open a resolved challenge again (the partnership's answer can then change)."""
-    e, area_id = _entry(entry_id, area, cycle, session)
-    if e.judgement != "challenges" or not e.resolved:
-        raise ScrutinyError("only a resolved challenge can be reopened.")
-    before = _state(e)
-    e.resolved, e.resolved_at = False, None
-    session.flush()
-    record(
-        "challenge_reopened",
-        actor=author(by),
-        session=session,
-        area_id=area_id,
-        target=f"evidence #{e.id}",
-        before=before,
-        after=_state(e),
-    )
-    return e
-
-
 def evidence_log(area: str, cycle: str, *, session: Session) -> list[dict]:
-    """Every note of an area and cycle, newest evidence first."""
+    """Every note of an area and cycle, newest evidence first, with its history and system timestamps."""
     c = find_cycle(area, cycle, session=session)
     rows = session.scalars(
         select(EvidenceEntry)
@@ -197,19 +128,27 @@ def evidence_log(area: str, cycle: str, *, session: Session) -> list[dict]:
             "note": e.note,
             "response": e.response,
             "responded_by": e.responded_by,
-            "resolved": e.resolved,
+            "resolved": e.status == "closed",
             "resolution": e.resolution,
             "resolved_by": e.resolved_by,
             "created_by": e.created_by,
+            "created_at": e.created_at,
+            "owner": e.owner,
+            "due_on": e.due_on,
+            "status": e.status,
+            "closed_as": e.closed_as,
+            "history": list(e.history or []),
         }
         for e in rows
     ]
 
 
-def status_of(e: dict) -> str:
-    """A note's state in words: supports; challenge open, answered or resolved."""
+def status_of(e: dict, today: date | None = None) -> str:
+    """A note's state in words: supports; challenge open (overdue), answered, resolved or withdrawn."""
     if e["judgement"] == "supports":
         return "supports"
-    if e["resolved"]:
-        return "challenge resolved"
-    return "challenge answered" if e["response"] else "challenge open"
+    if e["status"] == "closed":
+        return f"challenge {e['closed_as'] or 'closed'}"
+    if overdue(e, today or date.today()):
+        return "challenge open, overdue"
+    return f"challenge {e['status'] or 'open'}"

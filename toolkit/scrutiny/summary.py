@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -12,11 +13,43 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.tables import safe_frame
 from toolkit.core.text import md_cell
-from toolkit.scrutiny.checklist import CHECK_STATUSES, PARTNERS, assurance, checklist, checklist_evidence, checks
+from toolkit.scrutiny.challenges import history_rows, overdue
+from toolkit.scrutiny.checklist import CHECK_STATUSES, PARTNERS, assurance, checklist, checks
+from toolkit.scrutiny.checklist_fill import checklist_evidence
 from toolkit.scrutiny.evidence import SOURCES, evidence_log, link_label, status_of
 from toolkit.scrutiny.fields import counted
 from toolkit.scrutiny.trail import trail, trail_stage
-from toolkit.store.areas import find_area
+from toolkit.scrutiny.validation import in_words, states_of
+from toolkit.store.areas import resolve_cycle
+from toolkit.store.plans import action_plan
+
+EVIDENCE_FIELDS = [
+    "id",
+    "date",
+    "source",
+    "judgement",
+    "about",
+    "note",
+    "status",
+    "owner",
+    "due",
+    "overdue",
+    "partnership_answer",
+    "answered_by",
+    "resolution",
+    "logged_by",
+    "logged_at",
+]
+
+
+def _when(at: datetime | str | None) -> str:
+    """A system timestamp as shown and exported: UTC, to the second."""
+    if at is None or at == "":
+        return ""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _rating_text(cell: Cell | ItemStat | None, min_n: int) -> str:
@@ -34,7 +67,7 @@ def _verdict(notes: list[dict]) -> str:
         return "no evidence yet"
     sup = sum(e["judgement"] == "supports" for e in notes)
     open_ = sum(e["judgement"] == "challenges" and not e["resolved"] for e in notes)
-    done = sum(e["judgement"] == "challenges" and e["resolved"] for e in notes)
+    done = sum(e["judgement"] == "challenges" and e["closed_as"] == "resolved" for e in notes)
     parts = [counted(sup, "supporting note")] if sup else []
     if open_:
         parts.append(f"{open_} open challenge{'s' if open_ > 1 else ''}")
@@ -52,8 +85,12 @@ def _verdict(notes: list[dict]) -> str:
     return f"{head}: {', '.join(parts)}"
 
 
-def side_by_side(analysis: AreaAnalysis, entries: list[dict], cat: Catalogue) -> pd.DataFrame:
-    """Each stage and C (and any statement or node with notes): the self-rating beside the scrutineer's judgement."""
+def side_by_side(
+    analysis: AreaAnalysis, entries: list[dict], cat: Catalogue, states: dict[str, dict] | None = None
+) -> pd.DataFrame:
+    """Each stage and C (and any statement or node with notes): the self-rating beside its validation state (stages
+    and C's) and the scrutineer's notes."""
+    states = states or {}
     min_n = analysis.min_group_size
     by_link: dict[str, list[dict]] = {}
     for e in entries:
@@ -86,23 +123,33 @@ def side_by_side(analysis: AreaAnalysis, entries: list[dict], cat: Catalogue) ->
                 "link": link,
                 "about": link_label(link, cat),
                 "self_rating": rating,
+                "validation": in_words(states[link]) if link in states else "",
                 "scrutiny": _verdict(notes),
                 "notes": len(notes),
                 "latest_note": latest,
             }
         )
-    return pd.DataFrame(rows, columns=["link", "about", "self_rating", "scrutiny", "notes", "latest_note"])
+    return pd.DataFrame(
+        rows, columns=["link", "about", "self_rating", "validation", "scrutiny", "notes", "latest_note"]
+    )
 
 
 def summary(
-    area: str, cycle: str, *, session: Session, cat: Catalogue, analysis: AreaAnalysis | None
+    area: str,
+    cycle: str,
+    *,
+    session: Session,
+    cat: Catalogue,
+    analysis: AreaAnalysis | None,
+    today: date | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Everything the scrutiny pages show for an area and cycle, as tables (the export reads these)."""
     entries = evidence_log(area, cycle, session=session)
     steps = trail(area, cycle, session=session)
     assured = assurance(area, cycle, session=session)
-    cycles = sorted(c.name for c in find_area(area, session=session).cycles)
-    found = checklist_evidence(analysis, entries, steps, assured, cycles)
+    goals = action_plan(resolve_cycle(area, cycle, session=session), session=session)["goals"]
+    found = checklist_evidence(analysis, entries, steps, assured, goals, cat)
+    today = today or date.today()
     ev = pd.DataFrame(
         [
             {
@@ -112,28 +159,22 @@ def summary(
                 "judgement": e["judgement"],
                 "about": link_label(e["link"], cat),
                 "note": e["note"],
-                "status": status_of(e),
+                "status": status_of(e, today),
+                "owner": e["owner"],
+                "due": e["due_on"].isoformat() if e["due_on"] else "",
+                "overdue": overdue(e, today),
                 "partnership_answer": e["response"],
                 "answered_by": e["responded_by"],
                 "resolution": e["resolution"],
                 "logged_by": e["created_by"],
+                "logged_at": _when(e["created_at"]),
             }
             for e in entries
         ],
-        columns=[
-            "id",
-            "date",
-            "source",
-            "judgement",
-            "about",
-            "note",
-            "status",
-            "partnership_answer",
-            "answered_by",
-            "resolution",
-            "logged_by",
-        ],
+        columns=EVIDENCE_FIELDS,
     )
+    hist = pd.DataFrame(history_rows(entries), columns=["record", "at", "by", "role", "action", "text"])
+    hist["at"] = hist["at"].map(_when)
     tr = pd.DataFrame(
         [
             {
@@ -155,7 +196,9 @@ def summary(
             {
                 "partner": ids.AGENCY_NAMES[p],
                 "signed_by": signs.get(p, {}).get("by", ""),
+                "role": signs.get(p, {}).get("role", "") or ("typed name" if p in signs else ""),
                 "signed_on": signs.get(p, {}).get("on", ""),
+                "recorded_at": _when(signs.get(p, {}).get("at")),
             }
             for p in PARTNERS
         ]
@@ -163,17 +206,21 @@ def summary(
             {
                 "partner": "Independent scrutineer's statement",
                 "signed_by": assured["statement_by"],
+                "role": "",
                 "signed_on": "",
+                "recorded_at": _when(assured["statement_at"]),
                 "statement": assured["statement"],
             }
         ],
-        columns=["partner", "signed_by", "signed_on", "statement"],
+        columns=["partner", "signed_by", "role", "signed_on", "recorded_at", "statement"],
     )
-    side = side_by_side(analysis, entries, cat).drop(columns=["link"]) if analysis else pd.DataFrame()
+    states = states_of(area, cycle, entries, session=session)
+    side = side_by_side(analysis, entries, cat, states).drop(columns=["link"]) if analysis else pd.DataFrame()
     chk = checklist(cat, found, checks(area, cycle, session=session))
     chk["status"] = chk["status"].map(CHECK_STATUSES.get)
     return {
         "evidence log": ev,
+        "history": hist,
         "self-rating and scrutiny": side,
         "decision trail": tr,
         "yearly report checklist": chk.drop(columns=["criterion"]),

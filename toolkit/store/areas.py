@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from toolkit.capture.validate import name_problem, nfc
 from toolkit.core.text import CONTROL
 from toolkit.store.audit import record
 from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
@@ -42,27 +43,15 @@ class CycleRef:
     cycle: str
 
 
-# Characters no name may hold: PostgreSQL cannot store NUL, and the others are invisible or break files.
-NAME_LIMITS = {"area": 200, "cycle": 100, "respondent": 100}
-
-
 def check_name(value: object, what: str) -> str:
-    """A name to store (area, cycle or respondent): text, not blank, within its column's length, no control characters.
+    """A name to store (area, cycle or respondent), in NFC, under the one validator's rules (capture.validate): text,
+    not blank, within its column's length, no control, line-break, invisible or bidirectional characters.
 
     Raises ValueError with a message a person can act on (PostgreSQL would otherwise fail on the insert).
     """
-    limit = NAME_LIMITS[what]
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(
-            f"the {what} name is blank"
-            if isinstance(value, str) or value is None
-            else f"the {what} name must be text, not {type(value).__name__}"
-        )
-    if len(value) > limit:
-        raise ValueError(f"the {what} name is {len(value)} characters long; the limit is {limit}")
-    if CONTROL.search(value):
-        raise ValueError(f"the {what} name contains a control character; remove it")
-    return value
+    if why := name_problem(what, value):
+        raise ValueError(f"the {what} name {why}")
+    return nfc(str(value))
 
 
 def clean_text(value: str | None, limit: int | None = None) -> str:

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-MAX_NAME = 40  # a participant's display name, as shown to the room
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
+# The account tables sit in their own module; they are re-exported here so the whole schema reads from one name.
+from toolkit.core.ids import C_IDS
+from toolkit.store.account_models import LoginSession as LoginSession
+from toolkit.store.account_models import Membership as Membership
+from toolkit.store.account_models import SignInThrottle as SignInThrottle
+from toolkit.store.account_models import User as User
+from toolkit.store.base import MAX_NAME as MAX_NAME
+from toolkit.store.base import Base as Base
+from toolkit.store.base import utcnow as utcnow
 
 
 class Area(Base):
@@ -202,61 +203,6 @@ class PlanStep(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class User(Base):
-    """An account with one role; the password is stored only as an argon2 hash."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    # failed_attempts and locked_until are no longer used (sign-in is throttled in sign_in_throttle); kept, not dropped.
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class Membership(Base):
-    """A role an account holds for one area, or for every area when area_id is null (regional scrutiny, administration)."""
-
-    __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "area_id", "role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), nullable=True, index=True)
-    role: Mapped[str] = mapped_column(String(20))
-
-
-class LoginSession(Base):
-    """A signed-in session; only a hash of its token is stored, and it expires."""
-
-    __tablename__ = "login_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The browser's HttpOnly cookie holds a second secret of the same session; the page hands it over once, by a
-    # one-time code that dies in minutes (see ui/session_route.py). Only hashes are stored.
-    cookie_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-
-
-class SignInThrottle(Base):
-    """Failed sign-ins per key ('user:<name>', also for names without an account, or 'client:<address>')."""
-
-    __tablename__ = "sign_in_throttle"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
 class EvidenceEntry(Base):
     """A scrutineer's note on one self-rating: its source, date and whether it supports or challenges the rating."""
 
@@ -278,6 +224,14 @@ class EvidenceEntry(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A challenge's owner (the account in the partnership that answers it), due date and status (open, answered,
+    # closed; empty for a supporting note), how it was closed (resolved or withdrawn), and its full history of
+    # edits and answers ([{"at", "by", "role", "action", "text", ...}], oldest first; append-only in toolkit.scrutiny).
+    owner: Mapped[str] = mapped_column(String(100), default="")
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="")
+    closed_as: Mapped[str] = mapped_column(String(12), default="")
+    history: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class TrailEntry(Base):
@@ -295,6 +249,25 @@ class TrailEntry(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Validation(Base):
+    """The scrutineer's validation of one stage's or C's self-rating (validated, or adjusted to the scrutineer's
+    figure with a reason), or the partnership's dispute of it; every change kept in its history."""
+
+    __tablename__ = "scrutiny_validations"
+    __table_args__ = (UniqueConstraint("cycle_id", "link"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    link: Mapped[str] = mapped_column(String(200))  # stage:<id> or c:<id>
+    state: Mapped[str] = mapped_column(String(20))
+    figure: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    set_by: Mapped[str] = mapped_column(String(100), default="")
+    set_by_role: Mapped[str] = mapped_column(String(20), default="")
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    history: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class ReportCheck(Base):
@@ -337,6 +310,10 @@ class Workshop(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
     frameworks: Mapped[list] = mapped_column(JSON, default=list)
     stages: Mapped[list] = mapped_column(JSON, default=list)
+    form: Mapped[str] = mapped_column(String(8), default="full", server_default="full")  # "short" or "full"
+    # The 12 C's in scope (create_workshop stores none when the C's are not rated); a row written without it, such as
+    # a workshop in a bundle made before scopes, rated every C.
+    cs: Mapped[list] = mapped_column(JSON, default=lambda: list(C_IDS))
     status: Mapped[str] = mapped_column(String(12), default="open")
     appraisal_open: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(80), default="")
@@ -361,6 +338,22 @@ class WorkshopParticipant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # of the link's k=
+
+
+class WorkshopReveal(Base):
+    """What the room was shown at one reveal: its figures, frozen, and what each respondent's figures stood on."""
+
+    __tablename__ = "workshop_reveals"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the first reveal, then 2, 3...
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    made_by: Mapped[str] = mapped_column(String(120), default="")
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)  # the room's analysis as published (no raw answers)
+    appraisal: Mapped[dict] = mapped_column(JSON, default=dict)  # the room's APEASE figures as published
+    basis: Mapped[dict] = mapped_column(JSON, default=dict)  # server only: per respondent, measure: [unit, value]
 
 
 class Invitation(Base):

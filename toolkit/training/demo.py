@@ -245,7 +245,7 @@ def generate_ratings(
             )
             raw = np.clip(np.rint(mean + crng.normal(0, 0.7, mean.shape)), 1, 5)
             # Don't know: more often for statements about another level's work.
-            about = np.array([ids.LEVELS.index(it.level) if it.level else -1 for _f, it in items])
+            about = np.array([ids.LEVELS.index(it.level) if it.level in ids.LEVELS else -1 for _f, it in items])
             other_level = (about[None, :] >= 0) & (about[None, :] != level_idx[:, None])
             dk = crng.random(mean.shape) < np.where(other_level, 0.12, 0.03)
             scores = np.where(dk, np.nan, raw)

@@ -31,6 +31,7 @@ from toolkit.store.models import (
     Respondent,
     ShortlistEntry,
     TrailEntry,
+    Validation,
     Workshop,
 )
 from toolkit.training.demo import DEMO_NOTICE, STORIES, Story, generate_ratings
@@ -85,6 +86,7 @@ RESET_PARTS: tuple[tuple[str, type], ...] = (
     ("trail entries", TrailEntry),
     ("checklist judgements", ReportCheck),
     ("sign-offs", ReportAssurance),
+    ("validations", Validation),
     ("workshops", Workshop),
 )
 
@@ -222,7 +224,7 @@ def explain(kind: str, cat: Catalogue, analysis: AreaAnalysis | None = None) -> 
             Entry(
                 iv.id,
                 iv.title,
-                f"{iv.description} How it works: {iv.mechanism}",
+                f"{iv.description} How it works: {iv.mechanism}. Evidence: {iv.grade_label}",
                 cite(iv.source, fw),
                 f"Barrier it answers: {iv.barrier}",
             )

@@ -18,10 +18,10 @@ from toolkit.core.frameworks import Catalogue
 from toolkit.interventions.apease import aggregate
 from toolkit.store.areas import CycleRef
 from toolkit.store.models import WorkshopParticipant
-from toolkit.store.plans import apease_scores, record_apease, shortlist
+from toolkit.store.plans import apease_scores, record_apease, shortlist, shortlist_add, shortlist_remove
 from toolkit.workshops.codes import format_code, normalise_code
 from toolkit.workshops.participants import WorkshopClosed, active_participant
-from toolkit.workshops.rooms import JoinError, WorkshopInfo, check_runs, info_of, load_row
+from toolkit.workshops.rooms import JoinError, WorkshopInfo, check_runs, find_workshop, info_of, load_row
 
 APEASE_CRITERIA = ids.APEASE
 
@@ -126,6 +126,23 @@ def appraisal_table(room: dict[str, dict], cat: Catalogue, min_n: int) -> pd.Dat
         row: dict[str, object] = {"Intervention": names.get(iv, iv)}
         row |= {crit_names.get(c, c): cell(a["criteria"][c]) for c in APEASE_CRITERIA}
         row["Overall"] = "-" if a["overall"] is None else f"{a['overall']:.1f}"
-        row["Raters"] = a["raters"] if a["raters"] >= min_n or a["raters"] == 0 else f"fewer than {min_n}"
+        # One type per column (text): a number beside 'fewer than 3' made Arrow refuse the column on every refresh.
+        row["Raters"] = str(a["raters"]) if a["raters"] >= min_n or a["raters"] == 0 else f"fewer than {min_n}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def save_shortlist(
+    identity: Identity | None, code: str, chosen: list[str], *, session: Session, cat: Catalogue
+) -> list[str]:
+    """Make the workshop cycle's shortlist the chosen interventions, for the facilitator who runs the workshop (or an
+    administrator); those no longer chosen leave it (their scores stay), new ones join at the end. Each change audited."""
+    w = find_workshop(code, session=session)
+    check_runs(identity, w)
+    assert identity is not None  # check_runs refused otherwise
+    for iv in shortlist(w.ref, session=session):
+        if iv not in chosen:
+            shortlist_remove(w.ref, iv, session=session, by=identity.username)
+    for iv in chosen:
+        shortlist_add(w.ref, iv, session=session, by=identity.username, cat=cat)
+    return shortlist(w.ref, session=session)

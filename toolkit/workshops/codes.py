@@ -54,6 +54,17 @@ def code_problem(code: str) -> str | None:
     return None
 
 
+def public_join_link(public_url: str | None, code: str) -> str | None:
+    """The join page's address under the app's public address (TOOLKIT_PUBLIC_URL), or None when it is not set."""
+    if not public_url or not public_url.strip():
+        return None
+    parts = urlsplit(public_url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, f"{path}/join", urlencode({"w": code}), ""))
+
+
 def join_link(page_url: str, code: str, secret: str | None = None) -> str:
     """The join page's address for a code (and a participant's own secret), from any page address of the same app."""
     parts = urlsplit(page_url)

@@ -17,9 +17,9 @@ from toolkit.analysis.suppression import suppressed_keys
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.store.models import Rating, Respondent, WorkshopParticipant
-from toolkit.workshops.appraisal import room_appraisal
-from toolkit.workshops.participants import Participant, allowed_statements, own_answers
+from toolkit.workshops.participants import Participant, expected_statements, own_answers, scope_of
 from toolkit.workshops.rooms import WorkshopInfo
+from toolkit.workshops.snapshot import latest_snapshot, reveals_made
 
 
 def _members(w: WorkshopInfo):
@@ -92,7 +92,7 @@ def status(w: WorkshopInfo, *, session: Session, cat: Catalogue) -> Status:
             .group_by(Rating.framework, Rating.item)
         )
     }
-    totals = {lv: len(allowed_statements(cat, lv, w.frameworks, w.stages)) for lv in ids.LEVELS}
+    totals = {lv: len(expected_statements(cat, lv, scope_of(w))) for lv in ids.LEVELS}
     by_cell: dict[tuple[str, str], int] = {}
     completion = []
     for pseud, name, agency, level, _joined, _active, n, latest in people:
@@ -100,7 +100,8 @@ def status(w: WorkshopInfo, *, session: Session, cat: Catalogue) -> Status:
         completion.append(Progress(pseud, name, agency, level, int(n), totals[level], latest))
     n_ratings = sum(c.answered for c in completion)
     latest = max((c.last_answer for c in completion if c.last_answer is not None), default=None)
-    version = f"{w.id}:{w.status}:{len(people)}:{n_ratings}:{latest}"
+    reveals = reveals_made(w.id, session=session)  # a new snapshot is a new version even with no new answer
+    version = f"{w.id}:{w.status}:{len(people)}:{n_ratings}:{latest}:{reveals}"
     return Status(len(people), by_cell, completion, per_statement, n_ratings, version, totals)
 
 
@@ -146,7 +147,7 @@ def statement_table(w: WorkshopInfo, st: Status, cat: Catalogue) -> pd.DataFrame
     """How many people have answered each statement (fewest first), against how many it applies to."""
     applies: dict[tuple[str, str], int] = {}
     for c in st.completion:
-        for key in allowed_statements(cat, c.level, w.frameworks, w.stages):
+        for key in expected_statements(cat, c.level, scope_of(w)):
             applies[key] = applies.get(key, 0) + 1
     texts = {(fw.id, it.id): it.text for fw in cat.rated for it in fw.items}
     rows = [
@@ -176,7 +177,7 @@ def room_results(ratings: pd.DataFrame, w: WorkshopInfo, cat: Catalogue, cfg: Co
 
 @dataclass(frozen=True)
 class ParticipantView:
-    """Everything a participant's device shows: their own answers, and the room's results once revealed."""
+    """Everything a participant's device shows: their own answers, and the room's results as at the last reveal."""
 
     status: str
     revealed: bool
@@ -186,6 +187,7 @@ class ParticipantView:
     progress: tuple[int, int]
     results: AreaAnalysis | None = None
     appraisal: dict[str, dict] | None = None
+    reveal: int = 0  # the number of the reveal whose figures these are
 
 
 def participant_view(
@@ -197,14 +199,15 @@ def participant_view(
     cfg: Config,
     room: Callable[[WorkshopInfo, str], AreaAnalysis] | None = None,
 ) -> ParticipantView:
-    """What a participant may see: the joined counts suppressed, and the room's suppressed results once revealed."""
+    """What a participant may see: the joined counts suppressed, and the figures of the last reveal (a snapshot:
+    answers given since appear only at the next reveal, reveals.reveal_now), never figures made afresh."""
     st = status(w, session=session, cat=cat)
     mine = own_answers(w, participant.pseudonym, session=session)
     results = appraisal = None
-    if w.revealed:
-        # `room` is the page's cached room_results, keyed by the status version; the same numbers either way
-        results = room(w, st.version) if room else room_results(ratings_frame(w, session=session), w, cat, cfg)
-        appraisal = room_appraisal(w, session=session, min_n=cfg.min_group_size)
+    snap = latest_snapshot(w.id, session=session) if w.revealed else None
+    if snap is not None:
+        # `room` is the page's cached copy of the same snapshot, keyed by the status version (which counts reveals)
+        results, appraisal = (room(w, st.version) if room else snap.results), snap.appraisal
     return ParticipantView(
         w.status,
         w.revealed,
@@ -214,4 +217,5 @@ def participant_view(
         (len(mine), st.totals.get(participant.level, 0)),
         results,
         appraisal,
+        snap.number if snap else 0,
     )

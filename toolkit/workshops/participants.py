@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from toolkit.access.invitations import hash_secret, new_secret, plausible_secret
-from toolkit.capture.assessment import AnswerError, Step, new_pseudonym, submit_answer, walk
+from toolkit.capture.assessment import AnswerError, Step, deep_dives, new_pseudonym, submit_answer, walk
 from toolkit.core import ids
+from toolkit.core.forms import DEFAULT_FORM
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import findable
@@ -76,6 +77,49 @@ def join(code: str, agency: str, level: str, display_name: str = "", *, session:
     return Participant(p.pseudonym, p.agency, p.level, p.display_name, secret)
 
 
+PLACE_FIXED = (
+    "Your agency and level are fixed now that the room's results have been revealed: changing them would let the "
+    "figures before and after be compared to find your answers. If they are wrong, ask the facilitator."
+)
+
+
+def change_place(code: str, secret: object, agency: str, level: str, *, session: Session) -> Participant:
+    """Correct one's own agency and level (the link's secret says who), only until the first reveal. Audited."""
+    me = resume_participant(code, secret, session=session)
+    if me is None:
+        raise JoinError("We could not find your place in that workshop: join it again with the code.")
+    found = load_row(normalise_code(code), session, lock=True)
+    assert found is not None  # the participant's row exists, so the workshop does
+    w, _area, _cycle = found
+    if w.status == "closed":
+        raise JoinError("That workshop has closed: its ratings are final.")
+    if w.revealed_at is not None:
+        raise JoinError(PLACE_FIXED)
+    if agency not in ids.AGENCIES:
+        raise JoinError("Choose your agency.")
+    if level not in ids.LEVELS:
+        raise JoinError("Choose your level.")
+    row = session.scalar(
+        select(WorkshopParticipant).where(
+            WorkshopParticipant.workshop_id == w.id, WorkshopParticipant.pseudonym == me.pseudonym
+        )
+    )
+    assert row is not None
+    resp = session.scalar(
+        select(Respondent).where(Respondent.cycle_id == w.cycle_id, Respondent.pseudonym == me.pseudonym)
+    )
+    before = {"agency": row.agency, "level": row.level}
+    row.agency, row.level = agency, level
+    if resp is not None:  # answers given so far move with them: the room has seen no figure yet
+        resp.agency, resp.level = agency, level
+    session.flush()
+    record(
+        "workshop.change_place", actor=ANONYMOUS, session=session, area_id=w.area_id,
+        target=f"workshop {w.code}: participant {me.pseudonym}", before=before, after={"agency": agency, "level": level},
+    )  # fmt: skip
+    return Participant(me.pseudonym, agency, level, me.display_name)
+
+
 def resume_participant(code: str, secret: object, *, session: Session) -> Participant | None:
     """The participant whose link's secret this is, in that workshop (to resume after a refresh), or None."""
     if code_problem(normalise_code(code)) or not plausible_secret(secret):
@@ -104,20 +148,51 @@ def find_participant(code: str, pseudonym: str, *, session: Session) -> Particip
     return Participant(row.pseudonym, row.agency, row.level, row.display_name) if row else None
 
 
-@lru_cache(maxsize=64)
-def _steps(cat: Catalogue, level: str, frameworks: tuple[str, ...], stages: tuple[str, ...]) -> tuple[Step, ...]:
+Scope = tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]  # frameworks, stages, form, C's
+
+
+def scope_of(w: WorkshopInfo | Workshop) -> Scope:
+    """What a workshop rates: its frameworks, stages, form and C's (from its info or its row alike)."""
+    return (tuple(w.frameworks or ()), tuple(w.stages or ()), w.form or DEFAULT_FORM, tuple(w.cs or ()))
+
+
+def _walk_args(scope: Scope) -> dict:
+    frameworks, stages, form, cs = scope
     sts = stages if "opm" in frameworks else ()
-    return tuple(walk(cat, level, stages=sts, include_cs="twelve_cs" in frameworks))
+    return {"stages": sts, "include_cs": "twelve_cs" in frameworks, "form": form, "cs": cs}
+
+
+@lru_cache(maxsize=64)
+def _steps(cat: Catalogue, level: str, scope: Scope) -> tuple[Step, ...]:
+    return tuple(walk(cat, level, **_walk_args(scope)))
+
+
+@lru_cache(maxsize=64)
+def _deep(cat: Catalogue, level: str, scope: Scope) -> tuple[Step, ...]:
+    return tuple(deep_dives(cat, level, **_walk_args(scope)))
 
 
 def steps_for(w: WorkshopInfo, level: str, cat: Catalogue) -> list[Step]:
-    """The statements a participant at this level rates in this workshop, step by step."""
-    return list(_steps(cat, level, w.frameworks, w.stages))
+    """The statements a participant at this level rates in this workshop, step by step: its form and its scope."""
+    return list(_steps(cat, level, scope_of(w)))
+
+
+def deep_dives_for(w: WorkshopInfo, level: str, cat: Catalogue) -> list[Step]:
+    """A short-form workshop's optional deep dives for this level, per stage and per C in scope (none in full form)."""
+    return list(_deep(cat, level, scope_of(w)))
 
 
 @lru_cache(maxsize=64)
-def allowed_statements(cat: Catalogue, level: str, frameworks: tuple[str, ...], stages: tuple[str, ...]) -> frozenset:
-    return frozenset((s.framework, i.id) for s in _steps(cat, level, frameworks, stages) for i in s.items)
+def expected_statements(cat: Catalogue, level: str, scope: Scope) -> frozenset:
+    """The statements of the participant's steps (what their progress counts against)."""
+    return frozenset((s.framework, i.id) for s in _steps(cat, level, scope) for i in s.items)
+
+
+@lru_cache(maxsize=64)
+def allowed_statements(cat: Catalogue, level: str, scope: Scope) -> frozenset:
+    """The statements a participant may answer: their steps and the deep dives in scope."""
+    deep = frozenset((s.framework, i.id) for s in _deep(cat, level, scope) for i in s.items)
+    return expected_statements(cat, level, scope) | deep
 
 
 def active_participant(code: str, pseudonym: str, session: Session) -> WorkshopParticipant:
@@ -155,7 +230,7 @@ def submit(
     w, area, cycle = found
     if w.status == "closed":
         raise WorkshopClosed("this workshop has closed, so its ratings are final")
-    if (framework, item) not in allowed_statements(cat, p.level, tuple(w.frameworks), tuple(w.stages)):
+    if (framework, item) not in allowed_statements(cat, p.level, scope_of(w)):
         raise AnswerError(f"statement {framework}/{item} is not part of this workshop")
     submit_answer(
         area, cycle, p.pseudonym, p.agency, p.level, framework, item, score, comment, session=session, cat=cat

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from toolkit.access.accounts import Identity
 from toolkit.access.scope import OPERATOR, AccessDenied, authorise, authorise_named, cross_area
 from toolkit.core import ids
+from toolkit.core.forms import DEFAULT_FORM, FORMS
 from toolkit.core.text import CONTROL_CHARS
 from toolkit.store.areas import CycleRef, cycle_frozen, get_or_create_area, get_or_create_cycle
+from toolkit.store.audit import record
 from toolkit.store.models import Area, Cycle, Workshop, utcnow
 from toolkit.workshops.codes import code_problem, format_code, new_code, normalise_code
 
@@ -45,6 +47,8 @@ class WorkshopInfo:
     revealed: bool
     cycle_id: int = 0
     area_id: int = 0
+    form: str = DEFAULT_FORM  # "short" (the core statements, with deep dives) or "full"
+    cs: tuple[str, ...] = ids.C_IDS  # the 12 C's in scope, when the C's are rated
 
     @property
     def ref(self) -> CycleRef:
@@ -53,9 +57,13 @@ class WorkshopInfo:
 
     @property
     def label(self) -> str:
-        """A line for pickers: title or area and cycle, code and status."""
+        """A line for pickers: title or area and cycle, and code.
+
+        Never the status: a selectbox sends back the label it showed, so a label that changed when the workshop was
+        revealed no longer matched its option and the next rerun refused the picked workshop as not offered.
+        """
         name = self.title or f"{self.area}, cycle {self.cycle}"
-        return f"{name} · {format_code(self.code)} · {self.status}"
+        return f"{name} · {format_code(self.code)}"
 
 
 def info_of(w: Workshop, area: str, cycle: str) -> WorkshopInfo:
@@ -74,6 +82,8 @@ def info_of(w: Workshop, area: str, cycle: str) -> WorkshopInfo:
         w.revealed_at is not None,
         w.cycle_id,
         w.area_id,
+        w.form or DEFAULT_FORM,
+        tuple(w.cs or ()),
     )
 
 
@@ -104,6 +114,8 @@ def create_workshop(
     *,
     frameworks: Iterable[str] = FRAMEWORKS,
     stages: Iterable[str] = ids.STAGES,
+    form: str = DEFAULT_FORM,
+    cs: Iterable[str] = ids.C_IDS,
     created_by: str,
     session: Session,
     title: str = "",
@@ -130,6 +142,14 @@ def create_workshop(
         raise ValueError(f"stages must be among {', '.join(ids.STAGES)}")
     if "opm" in fws and not sts:
         raise ValueError("choose at least one stage of the Organisational Practice Model")
+    if not isinstance(form, str) or form not in FORMS:
+        raise ValueError(f"choose the form from {', '.join(FORMS)}")
+    cs = list(cs)
+    if any(not isinstance(c, str) or c not in ids.C_IDS for c in cs):
+        raise ValueError("the C's must be among the 12 C's")
+    c_scope = [c for c in ids.C_IDS if c in set(cs)] if "twelve_cs" in fws else []
+    if "twelve_cs" in fws and not c_scope:
+        raise ValueError("choose at least one of the 12 C's")
     c = get_or_create_cycle(get_or_create_area(area, session=session), cycle, session=session)
     if cycle_frozen(c.id, session=session):
         raise ValueError(
@@ -146,6 +166,8 @@ def create_workshop(
             cycle_id=c.id,
             frameworks=fws,
             stages=sts,
+            form=form,
+            cs=c_scope,
             status="open",
             appraisal_open=False,
             created_by=created_by,
@@ -155,6 +177,11 @@ def create_workshop(
                 session.add(w)
         except IntegrityError:  # another server drew the same code at the same moment
             continue
+        record(
+            "workshop.create", actor=getattr(actor, "username", "") or created_by, session=session,
+            area_id=c.area_id, target=f"workshop {code} ({area}, cycle {cycle})",
+            after={"frameworks": fws, "stages": sts, "form": form, "cs": c_scope},
+        )  # fmt: skip
         return info_of(w, area, cycle)
     raise RuntimeError("could not draw an unused join code")  # pragma: no cover - 20 collisions in 8.5e11
 
@@ -202,8 +229,8 @@ def _set_status(code: str, to: str, *, session: Session, actor: Identity | None)
     return info_of(w, area, cycle)
 
 
-def reveal(code: str, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
-    """Show the room's results (small groups still suppressed) to the facilitator's screen and every participant."""
+def mark_revealed(code: str, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
+    """The workshop's status to revealed, checked against the actor (workshops.reveals.reveal takes the snapshot)."""
     return _set_status(code, "revealed", session=session, actor=actor)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import delete, func, select
@@ -16,6 +17,7 @@ from toolkit.access.scope import AccessDenied
 from toolkit.core import ids
 from toolkit.store.audit import record
 from toolkit.store.models import ApeaseScore, Rating, RatingHistory, Respondent, Workshop, WorkshopParticipant, utcnow
+from toolkit.workshops.codes import join_link
 from toolkit.workshops.live import Status
 from toolkit.workshops.participants import Participant
 from toolkit.workshops.rooms import JoinError, WorkshopInfo, check_runs, find_workshop
@@ -128,6 +130,26 @@ def late_joins(w: WorkshopInfo, *, session: Session, now: datetime | None = None
     return [str(ids.AGENCY_NAMES[a]) for a in agencies] + [f"{ids.LEVEL_NAMES[lv]} level" for lv in levels]
 
 
+def joins_since_reveal(w: WorkshopInfo, *, session: Session) -> list[str]:
+    """Who joined after the first reveal, per agency and level in words with how many: a room that grows after its
+    results were shown may be padding a small group to compare the figures (the facilitator's view only)."""
+    first = session.scalar(select(Workshop.revealed_at).where(Workshop.id == w.id))
+    if first is None:
+        return []
+    first = first if first.tzinfo else first.replace(tzinfo=UTC)
+    rows = session.execute(
+        select(WorkshopParticipant.agency, WorkshopParticipant.level, WorkshopParticipant.joined_at).where(
+            WorkshopParticipant.workshop_id == w.id
+        )
+    ).all()
+    late: dict[tuple[str, str], int] = {}
+    for a, lv, at in rows:
+        if (at if at.tzinfo else at.replace(tzinfo=UTC)) > first:
+            late[(a, lv)] = late.get((a, lv), 0) + 1
+    order = sorted(late, key=lambda k: (ids.AGENCIES.index(k[0]), ids.LEVELS.index(k[1])))
+    return [f"{ids.AGENCY_NAMES[a]}, {ids.LEVEL_NAMES[lv].lower()} level: {late[(a, lv)]}" for a, lv in order]
+
+
 # A lost link, and a removal ------------------------------------------------------------------------------------------
 
 
@@ -207,3 +229,46 @@ def remove_participant(identity: Identity | None, code: str, pseudonym: str, *, 
 def _joined(w: WorkshopInfo, session: Session) -> int:
     q = select(func.count(WorkshopParticipant.id)).where(WorkshopParticipant.workshop_id == w.id)
     return session.scalar(q) or 0
+
+
+# What the facilitator's controls show ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterField:
+    """One number of the roster form: its group ('agency:<id>' or 'level:<id>'), its label, how many are expected."""
+
+    key: str
+    label: str
+    expected: int
+
+
+def roster_fields(expected: dict[str, int]) -> list[RosterField]:
+    """The roster form's fields in order (agencies, then levels), each with the number expected so far (0: none)."""
+    out: list[RosterField] = []
+    for key in roster_keys():
+        kind, value = key.split(":")
+        label = ids.AGENCY_NAMES[value] if kind == "agency" else f"{ids.LEVEL_NAMES[value]} level"
+        out.append(RosterField(key, str(label), expected.get(key, 0)))
+    return out
+
+
+def participant_choices(now: Status) -> dict[str, str]:
+    """The participants a facilitator can pick for a new link or a removal, in the progress table's order:
+    pseudonym -> 'name (or pseudonym) · agency, level'."""
+    return {
+        c.participant: f"{c.name or c.participant} · {ids.AGENCY_NAMES[c.agency]}, {c.level}" for c in now.completion
+    }
+
+
+class NewLink(NamedTuple):
+    """A re-issued link, shown once to the facilitator: whose it is (their name, else their pseudonym) and the address."""
+
+    name: str
+    link: str
+
+
+def new_link(identity: Identity | None, code: str, pseudonym: str, base_url: str, *, session: Session) -> NewLink:
+    """Re-issue a participant's link (reissue_link: the old one stops working) as the address to send them."""
+    p = reissue_link(identity, code, pseudonym, session=session)
+    return NewLink(p.display_name or p.pseudonym, join_link(base_url, code, p.secret))

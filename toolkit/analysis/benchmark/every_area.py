@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from toolkit.analysis.benchmark.peers import (
     TAG_NAMES,
@@ -41,16 +42,19 @@ def benchmark(
     same: tuple[str, ...] = (),
     named: bool = True,
     previous: CycleTable | None = None,
+    rows_for: Collection[str] | None = None,
 ) -> CycleBenchmark:
     """Every area of the cycle against its peers (contracts section 5 shape, and more)."""
     # `only` keeps the areas with those tag values (listed and peers alike); `same` makes each area's peers the areas
-    # sharing its value of those tags. Names appear only when `named`; otherwise every area is 'Peer NN'.
+    # sharing its value of those tags. Names appear only when `named`; otherwise every area is 'Peer NN'. `rows_for`
+    # lists only those areas (a member's own): every other area still counts, but only as an anonymous peer.
     pool = [a for a in table.areas if all(tags.get(a, {}).get(k) == v for k, v in (only or {}).items())]
     pool = without_demo(pool, tags)  # demo partnerships never appear in a benchmark of real areas
     pool_tags = {a: tags.get(a, {}) for a in pool}
-    labels = peer_labels(table, pool, named=named)
+    listed = [a for a in pool if rows_for is None or a in rows_for]
+    labels = peer_labels(table, listed, named=named)
     rows = []
-    for a in pool:
+    for a in listed:
         peers = peer_set(pool_tags, a, dict.fromkeys(same, "same"))
         m = compare(table, a, peers, cfg, named=named, with_points=False).measures
         overall = m["overall"]

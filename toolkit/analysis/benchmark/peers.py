@@ -76,11 +76,20 @@ def describe_filters(filters: dict[str, str]) -> str:
     return "all areas" if not parts else "areas with " + ", ".join(parts)
 
 
-def peer_labels(table: CycleTable, peers: list[str], *, named: bool) -> dict[str, str]:
-    """Each peer's label: its name when the viewer may see names, else 'Peer 01'... by overall value, highest first."""
+# Which peers a viewer sees by name: True every one (a role for every area), False none, or a set of area names (a
+# member's own other areas: their own data, never anyone else's).
+Naming = bool | frozenset[str]
+
+
+def peer_labels(table: CycleTable, peers: list[str], *, named: Naming) -> dict[str, str]:
+    """Each peer's label: its name when the viewer may see it, else 'Peer 01'... by overall value, highest first."""
     # Numbering follows the values (never the names), so a label says nothing about which area it is.
-    if named:
+    if named is True:
         return {p: p for p in peers}
+    own = {p: p for p in peers if named and p in named}
+    peers = [p for p in peers if p not in own]
+    if not peers:
+        return own
     v = table.values.reindex(peers)
     order = v.assign(
         _o=v["overall"].fillna(-1),
@@ -89,4 +98,4 @@ def peer_labels(table: CycleTable, peers: list[str], *, named: bool) -> dict[str
     )
     ranked = order.sort_values(["_o", "_s", "_r"], ascending=False, kind="stable").index
     width = max(2, len(str(len(peers))))
-    return {p: f"Peer {k + 1:0{width}d}" for k, p in enumerate(ranked)}
+    return own | {p: f"Peer {k + 1:0{width}d}" for k, p in enumerate(ranked)}

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from typing import cast as cast_
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.area import without_repeats
 from toolkit.analysis.benchmark.measures import KEYS, STAGE_KEYS
-from toolkit.analysis.suppression import primary, suppressed_frame
+from toolkit.analysis.suppression import WITHHELD, unit_frame
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
+from toolkit.store.areas import CycleRef
 from toolkit.store.models import Area, Cycle, Rating, RatingHistory, Respondent
+from toolkit.store.ratings import ratings_frame
 
 
 @dataclass
@@ -47,26 +52,83 @@ def _measure_codes(cat: Catalogue) -> tuple[list[str], dict[str, dict[str, int]]
     return measures, by_fw
 
 
-def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tuple[pd.DataFrame, pd.Series]:
-    """(stats, respondents) of every area in the cycle: per area, level and measure the mean of respondent means, n."""
+def cast_series(x: Any) -> pd.Series:
+    """A grouped aggregate that is a Series (the stubs allow more)."""
+    return cast_(pd.Series, x)
+
+
+def repeated(cycle: str, *, session: Session, min_n: int) -> set[int]:
+    """Respondent ids of the cycle its areas' analyses withhold as repeats of the previous cycle's records.
+
+    A cheap signature (level, agency, number and sum of answers) finds the areas that may repeat records; only
+    those areas' two cycles are read in full and compared as the analysis compares them.
+    """
+    sig = (Respondent.level, Respondent.agency, func.count(Rating.id), func.sum(func.coalesce(Rating.score, -1)))
+    cycles = session.execute(select(Cycle.area_id, Cycle.name, Cycle.id)).all()
+    by_area: dict[int, list[tuple[str, int]]] = {}
+    for area_id, name, cid in cycles:
+        by_area.setdefault(area_id, []).append((name, cid))
+    out: set[int] = set()
+    for area_id, names in by_area.items():
+        names.sort()
+        k = next((j for j, (n, _c) in enumerate(names) if n == cycle), -1)
+        if k <= 0:
+            continue
+        now, before = names[k][1], names[k - 1][1]
+
+        def sigs(cid: int) -> set[tuple]:
+            q = select(*sig).join(Rating, Rating.respondent_id == Respondent.id).where(Respondent.cycle_id == cid)
+            return {tuple(r) for r in session.execute(q.group_by(Respondent.id, *sig[:2])).all()}
+
+        if not sigs(now) & sigs(before):
+            continue
+        area = session.get(Area, area_id)
+        name = area.name if area is not None else ""
+        ref_now, ref_before = CycleRef(area_id, now, name, cycle), CycleRef(area_id, before, name, names[k - 1][0])
+        kept = set(
+            without_repeats(
+                ratings_frame(ref_now, session=session, with_comments=False),
+                ratings_frame(ref_before, session=session, with_comments=False),
+                min_n,
+            )["respondent"]
+        )
+        q = select(Respondent.id, Respondent.pseudonym).where(Respondent.cycle_id == now)
+        out |= {rid for rid, p in session.execute(q) if p not in kept}
+    return out
+
+
+def level_measure_stats(
+    cycle: str, *, session: Session, cat: Catalogue, min_n: int = 3
+) -> tuple[pd.DataFrame, pd.Series]:
+    """(stats, respondents) of every area in the cycle: per area, level, agency and measure the mean of respondent
+    means and n; respondents: per area the respondents its figures may count (toolkit.analysis.suppression)."""
     # The item -> stage/C mapping goes into the SQL as a CASE, so each respondent's mean per measure is made in the
     # database and only about 16 rows per area and level come back, not one per rating. respondents counts everyone
     # in the cycle per area.
     measures, by_fw = _measure_codes(cat)
+    skip = repeated(cycle, session=session, min_n=min_n)
     counts = session.execute(
-        select(Area.name, func.count(Respondent.id))
+        select(Area.name, Respondent.level, Respondent.agency, func.count(Respondent.id))
         .join(Cycle, Cycle.area_id == Area.id)
         .join(Respondent, Respondent.cycle_id == Cycle.id)
-        .where(Cycle.name == cycle)
-        .group_by(Area.name)
+        .where(Cycle.name == cycle, Respondent.id.not_in(skip))
+        .group_by(Area.name, Respondent.level, Respondent.agency)
     ).all()
-    respondents = pd.Series({a: int(k) for a, k in counts}, dtype=int).sort_index()
+    cells = pd.DataFrame(counts, columns=["area", "level", "agency", "n"])
+    cells["role"] = unit_frame(cells, ["area"], "level", "agency", "n", min_n) if len(cells) else []
+    areas = sorted({a for a, *_ in counts})
+    kept_cells: Any = cells[cells["role"] != WITHHELD]
+    respondents = cast_series(kept_cells.groupby("area")["n"].sum().reindex(areas, fill_value=0).astype(int))
     whens = [(Rating.framework == fw, case(m, value=Rating.item)) for fw, m in by_fw.items() if m]
     if not whens or respondents.empty:
-        return pd.DataFrame(columns=["area", "level", "measure", "mean", "n"]), respondents
+        return pd.DataFrame(columns=["area", "level", "agency", "measure", "mean", "n"]), respondents
     code = case(*whens).label("m")
     # Ratings found through the respondent index (an IN list of the cycle's respondents), not a scan of the table.
-    in_cycle = select(Respondent.id).join(Cycle, Cycle.id == Respondent.cycle_id).where(Cycle.name == cycle)
+    in_cycle = (
+        select(Respondent.id)
+        .join(Cycle, Cycle.id == Respondent.cycle_id)
+        .where(Cycle.name == cycle, Respondent.id.not_in(skip))
+    )
     person = (
         select(Rating.respondent_id.label("rid"), code, cast(func.avg(Rating.score), Float).label("score"))
         .where(Rating.respondent_id.in_(in_cycle.scalar_subquery()), Rating.framework.in_(list(by_fw)))
@@ -74,18 +136,18 @@ def level_measure_stats(cycle: str, *, session: Session, cat: Catalogue) -> tupl
         .subquery()
     )
     stmt = (
-        select(Area.name, Respondent.level, person.c.m, func.avg(person.c.score), func.count())
+        select(Area.name, Respondent.level, Respondent.agency, person.c.m, func.avg(person.c.score), func.count())
         .join(Respondent, Respondent.id == person.c.rid)
         .join(Cycle, Cycle.id == Respondent.cycle_id)
         .join(Area, Area.id == Cycle.area_id)
         .where(person.c.m.is_not(None), person.c.score.is_not(None))
-        .group_by(Area.name, Respondent.level, person.c.m)
+        .group_by(Area.name, Respondent.level, Respondent.agency, person.c.m)
     )
-    stats = pd.DataFrame(session.execute(stmt).all(), columns=["area", "level", "m", "mean", "n"])
+    stats = pd.DataFrame(session.execute(stmt).all(), columns=["area", "level", "agency", "m", "mean", "n"])
     stats["measure"] = np.asarray(measures, dtype=object)[stats["m"].astype(int).to_numpy()]
     stats["mean"] = stats["mean"].astype(float)
     stats["n"] = stats["n"].astype(int)
-    return stats.loc[:, ["area", "level", "measure", "mean", "n"]], respondents
+    return stats.loc[:, ["area", "level", "agency", "measure", "mean", "n"]], respondents
 
 
 def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, min_group_size: int) -> CycleTable:
@@ -98,9 +160,17 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
     resp = respondents.reindex(areas, fill_value=0).astype(int)
     if stats.empty:
         return CycleTable(cycle, values, n, supp, resp, min_n)
-    lv = stats.assign(wsum=stats["mean"] * stats["n"]).reset_index(drop=True)
-    # The levels a by-level breakdown hides stay out of the headline too, as in the area's own analysis.
-    lv["hide"] = suppressed_frame(lv, ["area", "measure"], "level", "n", min_n)
+    # The unit rule per area and measure over agency x level cells (toolkit.analysis.suppression), as in the area's
+    # own analysis: a withheld cell is in no figure; a level is the sum of its kept cells, so it is shown whole.
+    cells = stats if "agency" in stats else stats.assign(agency="")
+    cells = cells.assign(wsum=cells["mean"] * cells["n"]).reset_index(drop=True)
+    cells["role"] = unit_frame(cells, ["area", "measure"], "level", "agency", "n", min_n)
+    kept: Any = cells.assign(
+        n=cells["n"].where(cells["role"] != WITHHELD, 0), wsum=cells["wsum"].where(cells["role"] != WITHHELD, 0)
+    )
+    lv = kept.groupby(["area", "measure", "level"], sort=False)[["n", "wsum"]].sum().reset_index()
+    lv["mean"] = lv["wsum"] / lv["n"].where(lv["n"] > 0)
+    lv["hide"] = lv["n"] == 0
     # Headline stage and C values: the shown levels weighted equally (the plain mean if none is shown).
     head = lv.groupby(["area", "measure"], sort=False).agg(n=("n", "sum"), wsum=("wsum", "sum"))
     head["plain"] = head["wsum"] / head["n"]
@@ -108,9 +178,8 @@ def table_from_stats(stats: pd.DataFrame, respondents: pd.Series, cycle: str, mi
     head["balanced"] = head["balanced"].fillna(head["plain"])
     head = head.reset_index()
     head["key"] = np.where(head["measure"].isin(ids.STAGES), "stage:", "c:") + head["measure"]
-    # A headline stands alone (no total above it): only the primary rule applies.
-    small_heads = primary(dict(enumerate(head["n"].astype(int))), min_n)
-    small = pd.Series([k in small_heads for k in range(len(head))], index=head.index)
+    # A headline stands on its kept cells alone: hidden when they are too few (none kept: every cell withheld).
+    small = head["n"] < min_n
     _put(values, head.loc[~small], "balanced")
     _put(n, head.loc[~small], "n")
     _put(supp, head.loc[small].assign(flag=True), "flag")
@@ -141,7 +210,7 @@ def _put(frame: pd.DataFrame, rows: pd.DataFrame, col: str) -> None:
 
 def cycle_table(cycle: str, *, session: Session, cat: Catalogue, min_group_size: int) -> CycleTable:
     """Every area's values for one cycle, from one grouped query and pandas group-bys."""
-    stats, respondents = level_measure_stats(cycle, session=session, cat=cat)
+    stats, respondents = level_measure_stats(cycle, session=session, cat=cat, min_n=min_group_size)
     return table_from_stats(stats, respondents, cycle, min_group_size)
 
 

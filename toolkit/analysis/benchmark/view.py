@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analysis.benchmark.measures import C_KEYS, KEYS, STAGE_KEYS, key_label, ordinal
-from toolkit.analysis.benchmark.peers import BenchConfig, describe_filters, peer_labels, peer_set
+from toolkit.analysis.benchmark.peers import BenchConfig, Naming, describe_filters, peer_labels, peer_set
 from toolkit.analysis.benchmark.ranks import enough_peers, rank_stats
 from toolkit.analysis.benchmark.results import Card, Measure, PeerStats
 from toolkit.analysis.benchmark.table import CycleTable
@@ -22,7 +22,7 @@ class View:
 
     area: str
     cycle: str
-    named: bool
+    named: Naming
     peers_described: str
     n_peers: int
     min_group_size: int
@@ -43,7 +43,7 @@ def compare(
     peers: list[str],
     cfg: BenchConfig,
     *,
-    named: bool,
+    named: Naming,
     described: str = "all areas",
     keys: list[str] | None = None,
     with_points: bool = True,
@@ -103,7 +103,7 @@ def compare(
 
 
 def area_view(
-    table: CycleTable, tags: dict[str, dict], area: str, filters: dict[str, str], cfg: BenchConfig, *, named: bool
+    table: CycleTable, tags: dict[str, dict], area: str, filters: dict[str, str], cfg: BenchConfig, *, named: Naming
 ) -> View:
     """The area against the peers that match the filters (tag values, or `same` as the area's own)."""
     peers = peer_set(tags, area, filters)

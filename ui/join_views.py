@@ -1,0 +1,145 @@
+"""The phone's answering screens: one statement per screen, large tap targets, progress always on top, and the
+APEASE appraisal. Answers are written by callbacks through the one write path (toolkit.workshops.answer, which
+goes through toolkit.capture), inside a fragment, so an answer reruns the statement, not the whole page.
+
+The stylesheet is a fixed string of ours: no user text ever goes into it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from toolkit.core.text import md_text
+from toolkit.workshops import answering, appraisal_form, find_workshop
+from ui import join_actions as actions
+from ui.resources import catalogue, db
+from ui.widgets import DONT_KNOW as DK
+from ui.widgets import comment_box, rate_statement, scale_options
+from ui.workshops import REFRESH_PARTICIPANT
+
+# Fixed CSS (no user text): every option and button at least 44 x 44 CSS px (we give 52), the statement in large
+# type, the page's own top margin trimmed so the statement starts near the top of a phone's screen.
+PHONE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 1rem !important; padding-bottom: 2rem !important; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0 0 0.25rem 0 !important; }
+.st-key-join_card [data-testid="stRadio"] [data-testid="stWidgetLabel"] p { font-size: 1.2rem; line-height: 1.35;
+  font-weight: 600; }
+.st-key-join_card [data-testid="stRadio"] label[data-testid="stRadioOption"] { min-height: 52px; width: 100%;
+  box-sizing: border-box; padding: 0.6rem 0.8rem; margin: 0 0 0.4rem 0; border: 1px solid rgba(49, 51, 63, 0.25);
+  border-radius: 0.6rem; align-items: center; }
+.st-key-join_card [data-testid="stRadio"] label[data-testid="stRadioOption"] p { font-size: 1.05rem; }
+.st-key-join_card [data-testid="stRadio"] [role="radiogroup"] { width: 100%; }
+.st-key-join_card [data-testid="stRadio"] [role="radiogroup"] > div { width: 100%; }
+.st-key-join_nav button, .st-key-join_card button, [class*="st-key-join_skip_"] button { min-height: 52px;
+  min-width: 52px; font-size: 1.05rem; }
+[data-testid="stExpander"] summary, .st-key-join_card input, input { min-height: 44px; }
+.st-key-join_progress { position: sticky; top: 0; z-index: 5; background: var(--background-color, #ffffff);
+  padding: 0.25rem 0; }
+</style>"""
+
+
+def follow(code: str) -> None:
+    """Reload the page when the facilitator reveals results, opens the appraisal or closes the workshop."""
+    ss = st.session_state
+    with db() as s:
+        w = find_workshop(code, session=s)
+    seen = (w.status, w.appraisal_open)
+    if ss["join_seen"] is not None and seen != ss["join_seen"]:
+        ss["join_seen"] = seen
+        st.rerun(scope="app")
+    ss["join_seen"] = seen
+
+
+@st.fragment(run_every=REFRESH_PARTICIPANT)
+def watch(code: str) -> None:
+    """Follow the workshop every few seconds, on the views without a statement (rate follows it itself)."""
+    follow(code)
+
+
+def style() -> None:
+    st.html(PHONE_CSS)
+
+
+@st.fragment(run_every=REFRESH_PARTICIPANT)
+def rate(code: str) -> None:
+    """One statement, its answer saved on the tap; Back and Next; the stored progress above it all the time.
+
+    It follows the workshop itself, every few seconds, instead of beside a separate auto-refreshing fragment: that
+    fragment's periodic run, landing with a tap, dropped the tap (a fragment-only run evicts the state of widgets it
+    does not draw, so the radio's change never reached its callback and the counter stayed put)."""
+    follow(code)
+    cat = catalogue()
+    ss = st.session_state
+    with db() as s:  # the counter is what the store holds, not what this device believes it sent
+        w = find_workshop(code, session=s)
+        now = answering(w, ss["join_pseudonym"], ss["join_level"], session=s, cat=cat)
+    ss["join_answers"] = now.saved
+    done = now.progress
+    with st.container(key="join_progress"):  # sticky: on the screen however far the phone scrolls
+        st.progress(done.answered / done.total if done.total else 0.0, text=done.line)
+    if ss["join_pos"] is None:  # just joined, came back, or moved level: the first statement not yet answered
+        ss["join_pos"] = done.first_unanswered
+    k = min(ss["join_pos"], done.total)
+    if k == done.total:
+        actions.finish_box(done)
+        return
+    here = now.statements[k]
+    with st.container(key="join_card"):
+        st.caption(
+            f"Statement {k + 1} of {done.total} · {md_text(here.step_title)} (part {here.step + 1} of {here.steps})"
+        )
+        rate_statement(
+            here.item,
+            here.framework,
+            cat.item_scale(here.framework, here.item.id),
+            "join_q",
+            ss["join_answers"],
+            actions.save,
+            horizontal=False,
+            comment=False,
+        )
+    with st.container(horizontal=True, key="join_nav"):
+        st.button("Back", on_click=actions.go, args=(-1,), disabled=k == 0, key="join_back", width="stretch")
+        st.button(
+            "Next" if k < done.total - 1 else "Finish",
+            on_click=actions.go,
+            args=(1,),
+            type="primary",
+            key="join_next",
+            width="stretch",
+        )
+    with st.expander("Add a comment or example (optional)"):
+        comment_box(here.item, here.framework, "join_q", actions.save)
+
+
+def appraise(code: str) -> None:
+    """Score each shortlisted intervention on the six APEASE criteria; each score saved as it is given."""
+    cat = catalogue()
+    ss = st.session_state
+    with db() as s:
+        w = find_workshop(code, session=s)
+        form = appraisal_form(w, ss["join_pseudonym"], session=s, cat=cat)
+    apease = cat.get("apease")
+    options, labels = scale_options(cat.scale("apease"))
+    st.write(
+        "Score each intervention on the six APEASE criteria: 5 is always the best result. Answer 'Don't know' "
+        "whenever you are not sure."
+    )
+    for iv in form:
+        with st.container(border=True):
+            st.markdown(f"**{md_text(iv.title)}**")
+            st.caption(f"{md_text(iv.description)}  \nEvidence: {md_text(iv.grade_label)}")
+            for c in apease.criteria:
+                key = f"join_a_{iv.id}_{c.id}"
+                if key not in ss and c.id in iv.mine:
+                    ss[key] = DK if iv.mine[c.id] is None else iv.mine[c.id]
+                st.radio(
+                    md_text(f"{c.name}: {c.question}"),
+                    options,
+                    key=key,
+                    format_func=labels.get,
+                    index=None,
+                    horizontal=True,
+                    on_change=actions.appraise,
+                    args=(iv.id, c.id),
+                )
