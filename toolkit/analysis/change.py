@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -39,14 +39,12 @@ def _samples(shown: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], list
         return {}
     levels = headline_levels(shown, KEY, min_n)
     counted = set(zip(*(levels[c] for c in [*KEY, "level"]), strict=True))
+    score = col(shown, "score").to_numpy(float)
     out: dict[tuple[str, str, str], list[np.ndarray]] = {}
-    everyone: dict[tuple[str, str, str], np.ndarray] = {}
-    for key, g in shown.groupby([*KEY, "level"], sort=False):
-        k4 = cast(tuple[str, str, str, str], key)
-        if k4 in counted:
-            out.setdefault(k4[:3], []).append(col(g, "score").to_numpy(float))
-    for key, g in shown.groupby(KEY, sort=False):
-        everyone[cast(tuple[str, str, str], key)] = col(g, "score").to_numpy(float)
+    for key, at in shown.groupby([*KEY, "level"], sort=False).indices.items():
+        if key in counted:
+            out.setdefault(cast(tuple[str, str, str], key[:3]), []).append(score[at])
+    everyone = {cast(tuple[str, str, str], k): score[at] for k, at in shown.groupby(KEY, sort=False).indices.items()}
     return {k: out.get(k) or [v] for k, v in everyone.items()}
 
 
@@ -86,19 +84,20 @@ def change_between(
     texts = dict(zip(zip(meta["framework"], meta["item"], strict=True), meta["text"], strict=True))
     order = {("stage", s): k for k, s in enumerate(ids.STAGES)} | {("c", c): 10 + k for k, c in enumerate(ids.C_IDS)}
     hb, ha = _samples(sb, min_n), _samples(sa, min_n)
-    heads_b = balanced_means(sb, KEY, min_n) if not sb.empty else None
-    heads_a = balanced_means(sa, KEY, min_n) if not sa.empty else None
+    # plain dicts: looking cells up one by one in a MultiIndexed frame is most of the time otherwise
+    heads_b = cast(dict[Any, dict[str, Any]], balanced_means(sb, KEY, min_n).to_dict("index")) if not sb.empty else {}
+    heads_a = cast(dict[Any, dict[str, Any]], balanced_means(sa, KEY, min_n).to_dict("index")) if not sa.empty else {}
     out = []
     for k, (key, groups_a) in enumerate(sorted(ha.items())):
-        groups_b = hb.get(key)
-        if groups_b is None or heads_b is None or heads_a is None:
+        groups_b, head_b, head_a = hb.get(key), heads_b.get(key), heads_a.get(key)
+        if groups_b is None or head_b is None or head_a is None:
             continue
-        n_b, n_a = int(heads_b.at[key, "n"]), int(heads_a.at[key, "n"])
+        n_b, n_a = int(head_b["n"]), int(head_a["n"])
         if n_a < min_n or n_b < min_n:
             continue
         kind, fw, measure = key
         # the published headline of each cycle (scores.balanced_means, as analyse shows it) and their difference
-        before_head, after_head = round2(heads_b.at[key, "balanced"]), round2(heads_a.at[key, "balanced"])
+        before_head, after_head = round2(head_b["balanced"]), round2(head_a["balanced"])
         _diff, lo, hi = bootstrap_balanced_diff(groups_b, groups_a, reps=reps, seed=seed + k)
         label = (
             ids.STAGE_NAMES.get(measure)
@@ -115,8 +114,8 @@ def change_between(
                 label=label,
                 before=before_head,
                 after=after_head,
-                plain_before=round2(heads_b.at[key, "plain"]),
-                plain_after=round2(heads_a.at[key, "plain"]),
+                plain_before=round2(head_b["plain"]),
+                plain_after=round2(head_a["plain"]),
                 n_before=n_b,
                 n_after=n_a,
                 difference=None if after_head is None or before_head is None else round2(after_head - before_head),

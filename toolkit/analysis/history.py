@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
 from toolkit.analysis.results import Cell, Result
+from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.store.areas import find_area, ordered_cycles
 
@@ -70,3 +72,35 @@ def area_history(
             )
         )
     return AreaHistory(area=a.name, min_group_size=cfg.min_group_size, cycles=out)
+
+
+def _shown(c: Cell, min_n: int) -> str:
+    """A headline as a table shows it: the level-balanced mean with the plain mean and n, or why there is none."""
+    if c.suppressed:
+        return f"fewer than {min_n}"
+    if c.mean is None:
+        return "no answers"
+    plain = f"plain {c.plain_mean:.2f}, " if c.plain_mean is not None else ""
+    return f"{c.mean:.2f} ({plain}n={c.n})"
+
+
+def history_table(h: AreaHistory, cat: Catalogue) -> pd.DataFrame:
+    """One row per measure (stages, then C's), one column per cycle earliest first: what the history view shows."""
+    head = {c.cycle: c for c in h.cycles}
+    rows = [
+        {
+            "Measure": f"Stage: {ids.STAGE_NAMES[st]}",
+            **{k: _shown(c.by_stage[st], h.min_group_size) for k, c in head.items()},
+        }
+        for st in ids.STAGES
+    ]
+    rows += [
+        {
+            "Measure": f"C: {cat.constructs[cid].name}",
+            **{k: _shown(c.twelve_cs[cid], h.min_group_size) for k, c in head.items()},
+        }
+        for cid in ids.C_IDS
+    ]
+    rows.insert(0, {"Measure": "Respondents in the figures", **{k: str(c.respondents) for k, c in head.items()}})
+    rows.insert(0, {"Measure": "Starts", **{k: c.starts_on.isoformat() for k, c in head.items()}})
+    return pd.DataFrame(rows)
