@@ -43,7 +43,8 @@ def _samples(shown: pd.DataFrame, min_n: int) -> dict[tuple[str, str, str], list
     out: dict[tuple[str, str, str], list[np.ndarray]] = {}
     for key, at in shown.groupby([*KEY, "level"], sort=False).indices.items():
         if key in counted:
-            out.setdefault(cast(tuple[str, str, str], key[:3]), []).append(score[at])
+            k4 = cast(tuple[str, str, str, str], key)
+            out.setdefault((k4[0], k4[1], k4[2]), []).append(score[at])
     everyone = {cast(tuple[str, str, str], k): score[at] for k, at in shown.groupby(KEY, sort=False).indices.items()}
     return {k: out.get(k) or [v] for k, v in everyone.items()}
 
