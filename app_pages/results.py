@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.change import method as change_method
+from toolkit.analysis.history import history_table
 from toolkit.charts import results as charts
 from toolkit.charts.results import gap_table
 from toolkit.core import ids
 from ui.auth import gate
-from ui.cached import analysis, chart
+from ui.cached import analysis, chart, history
 from ui.resources import catalogue
 from ui.widgets import area_cycle_picker
 
@@ -93,6 +94,14 @@ if a.change:
     chart("change", a, lambda: charts.change_chart(change.measures))
 else:
     st.write("This is the first cycle for this partnership.")
+
+st.subheader("Every cycle of this partnership")
+if st.toggle("Show the figures of every cycle, earliest first", key="results_history"):
+    st.caption(
+        "Cycles in order of their start dates. Each cell is that cycle's headline as its own analysis publishes it "
+        "(level-balanced mean, the plain mean and n beside it); groups too small to show are not shown here either."
+    )
+    st.dataframe(history_table(history(area), cat), hide_index=True, width="stretch")
 
 with st.expander("All statements"):
     df = pd.DataFrame([i.model_dump() for i in a.items])

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 # The account tables sit in their own module; they are re-exported here so the whole schema reads from one name.
+from toolkit.core.cycle_dates import default_start
 from toolkit.core.ids import C_IDS
 from toolkit.store.account_models import LoginSession as LoginSession
 from toolkit.store.account_models import Membership as Membership
@@ -44,6 +45,12 @@ class Area(Base):
     cycles: Mapped[list[Cycle]] = relationship(back_populates="area", cascade="all, delete-orphan")
 
 
+def _default_start(ctx) -> date:
+    """A new cycle's start date when none is given (toolkit.core.cycle_dates.default_start), for every insert."""
+    params = ctx.get_current_parameters()
+    return default_start(params.get("name") or "", params.get("created_at"))
+
+
 class Cycle(Base):
     """One assessment round of an area, e.g. `2026` or `2026-baseline`."""
 
@@ -54,6 +61,9 @@ class Cycle(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # when the round began: the cycles' order ("previous cycle" follows it, contracts section 3); set on creation
+    # (toolkit.store.cycle_dates.default_start when not given) and editable
+    starts_on: Mapped[date] = mapped_column(Date, default=lambda ctx: _default_start(ctx))
 
     area: Mapped[Area] = relationship(back_populates="cycles")
 
