@@ -24,6 +24,7 @@ from ui import workshop_actions as actions
 from ui.auth import require
 from ui.presentation import presentation, slide_choice, style
 from ui.resources import catalogue, db
+from ui.room import pace_box, part_bar
 from ui.scope import actor
 from ui.widgets import areas_offered
 from ui.workshop_dashboard import dashboard
@@ -112,6 +113,8 @@ if present:  # the projector: one part at a time, full screen, nothing to scroll
     heading.title(md_text(w.title) if w.title else f"Workshop: {md_text(w.area)}, cycle {md_text(w.cycle)}")
     with st.container(horizontal=True, vertical_alignment="center", key="present_top"):
         slide = slide_choice(w.code)
+        if w.paced and w.status != "closed":
+            part_bar(w)
         st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
     presentation(w.code, slide)
     st.stop()
@@ -145,6 +148,8 @@ with st.container():
     with c1, st.container(border=True):
         actions.reveal_box(w)
     with c2, st.container(border=True):
+        pace_box(w)
+    with st.container(border=True):
         st.markdown("**Close the workshop**")
         st.write("Nobody can join or change an answer after this; the ratings stand as the record for the cycle.")
         st.button("Close workshop", key="workshop_close", on_click=actions.ask_close)

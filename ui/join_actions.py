@@ -150,8 +150,11 @@ def appraise(iv: str, criterion: str) -> None:
         ss["join_error"] = f"That score was not saved: {exc}."
 
 
-def finish_box(done: RatingProgress) -> None:
-    """The end of the walk: what is saved and, by name, every statement still unanswered (each a tap away)."""
+def finish_box(done: RatingProgress, *, paced: bool = False) -> None:
+    """The end of the walk (presenter-paced: of the part): what is saved and, by name, every statement still
+    unanswered (each a tap away)."""
+    if paced:
+        st.info("That is the end of this part. The next part appears here when the facilitator moves the room on.")
     if not done.skipped:
         st.success(
             f"All {done.total} statements answered and saved. You can change any of them until the facilitator "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.core.text import md_text
-from toolkit.workshops import answering, appraisal_form, find_workshop
+from toolkit.workshops import WAITING, answering, appraisal_form, find_workshop, part_statements, progress_of
 from ui import join_actions as actions
 from ui.resources import catalogue, db
 from ui.widgets import DONT_KNOW as DK
@@ -43,7 +43,7 @@ def follow(code: str) -> None:
     ss = st.session_state
     with db() as s:
         w = find_workshop(code, session=s)
-    seen = (w.status, w.appraisal_open)
+    seen = (w.status, w.appraisal_open, w.pace, w.part, w.points_open)
     if ss["join_seen"] is not None and seen != ss["join_seen"]:
         ss["join_seen"] = seen
         st.rerun(scope="app")
@@ -74,16 +74,26 @@ def rate(code: str) -> None:
         w = find_workshop(code, session=s)
         now = answering(w, ss["join_pseudonym"], ss["join_level"], session=s, cat=cat)
     ss["join_answers"] = now.saved
-    done = now.progress
+    statements = part_statements(w, ss["join_level"], cat)  # presenter-paced: only the part the room is on
+    done = progress_of(statements, now.saved)
+    if ss["join_part"] != (w.pace, w.part):  # the facilitator moved the room: open the new part's first unanswered
+        ss["join_part"], ss["join_pos"] = (w.pace, w.part), None
+    if w.paced and not statements:
+        with st.container(key="join_progress"):
+            st.progress(
+                now.progress.answered / now.progress.total if now.progress.total else 0.0, text=now.progress.line
+            )
+        st.info(WAITING if w.part is None else "This part has no statements for your level: the next part comes soon.")
+        return
     with st.container(key="join_progress"):  # sticky: on the screen however far the phone scrolls
         st.progress(done.answered / done.total if done.total else 0.0, text=done.line)
     if ss["join_pos"] is None:  # just joined, came back, or moved level: the first statement not yet answered
         ss["join_pos"] = done.first_unanswered
     k = min(ss["join_pos"], done.total)
     if k == done.total:
-        actions.finish_box(done)
+        actions.finish_box(done, paced=w.paced)
         return
-    here = now.statements[k]
+    here = statements[k]
     with st.container(key="join_card"):
         st.caption(
             f"Statement {k + 1} of {done.total} · {md_text(here.step_title)} (part {here.step + 1} of {here.steps})"

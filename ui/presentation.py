@@ -21,6 +21,7 @@ from toolkit.workshops import (
     status,
 )
 from ui.resources import catalogue, db
+from ui.room import live_slide
 from ui.workshop_actions import shown_appraisal
 from ui.workshops import REFRESH_FACILITATOR, config, qr, room
 
@@ -59,7 +60,7 @@ def slide_choice(code: str) -> str:
     options = slides_for(w, shown)
     ss = st.session_state
     if ss.get("workshop_slide") not in options:
-        ss["workshop_slide"] = "Results" if "Results" in options else options[0]
+        ss["workshop_slide"] = "Live" if "Live" in options else "Results" if "Results" in options else options[0]
     chosen = st.segmented_control(
         "Show on the screen", options, key="workshop_slide", required=True, label_visibility="collapsed"
     )
@@ -76,6 +77,15 @@ def presentation(code: str, slide: str) -> None:
         appraisal = shown_appraisal(w, s)
     min_n = config().min_group_size
     card = join_card(w, get_settings().public_url)
+    if slide == "Live" and w.paced:
+        main, side = st.columns([4, 1], gap="large")
+        with side:
+            with st.container(key="present_side_code"):
+                st.markdown(card.code)
+            _qr(card, "present_side")
+        with main:
+            live_slide(w)
+        return
     if slide == "Join" or not w.revealed:
         left, right = st.columns([3, 2], gap="large")
         with left:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 # The account tables sit in their own module; they are re-exported here so the whole schema reads from one name.
 from toolkit.core.ids import C_IDS
@@ -321,6 +322,13 @@ class Workshop(Base):
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     roster: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # expected joins {"agency:police": 4, ...}
+    # Presenter-paced mode: "self" (each phone walks on its own) or "presenter" (the facilitator moves the room part
+    # by part); the part on the phones now (a step key: a stage or a group of the 12 C's), and whether the projector
+    # shows its live answers.
+    pace: Mapped[str] = mapped_column(String(12), default="self", server_default="self")
+    part: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    part_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    points_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the room's 100 points
 
 
 class WorkshopParticipant(Base):
@@ -338,6 +346,37 @@ class WorkshopParticipant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # of the link's k=
+
+
+class WorkshopComment(Base):
+    """A short comment or question from a phone, shown on the projector only once the facilitator approves it.
+
+    The participant is kept only so a removal takes their comments with it; no view shows who sent a comment."""
+
+    __tablename__ = "workshop_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("workshop_participants.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(280))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    moderated_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+
+
+class WorkshopPoints(Base):
+    """The points one participant gives one shortlisted intervention (at most 100 over the shortlist)."""
+
+    __tablename__ = "workshop_points"
+    __table_args__ = (UniqueConstraint("workshop_id", "participant_id", "intervention"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("workshop_participants.id", ondelete="CASCADE"))
+    intervention: Mapped[str] = mapped_column(String(100))
+    points: Mapped[int] = mapped_column(Integer)
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class WorkshopReveal(Base):

@@ -13,7 +13,7 @@ QR_NEEDS_URL = (
     "No QR code: set `TOOLKIT_PUBLIC_URL` to the address phones use to reach this app (this screen's own address may "
     "be one only this computer can open). Phones can open the join page and type the code."
 )
-SLIDES = ("Join", "Results", "Disagreement", "APEASE")
+SLIDES = ("Join", "Live", "Results", "Disagreement", "APEASE")
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,11 @@ def priority_sentence(a: AreaAnalysis) -> str | None:
 
 
 def slides_for(w: WorkshopInfo, appraisal_shown: bool) -> list[str]:
-    """The parts the facilitator can put on the screen now: results only once revealed, APEASE once appraised."""
+    """The parts the facilitator can put on the screen now: the live part when presenter-paced, results only once
+    revealed, APEASE once appraised."""
     out = ["Join"]
+    if w.paced:  # the part the room is on, its answers as they arrive (when the facilitator shows them)
+        out.append("Live")
     if w.revealed:
         out += ["Results", "Disagreement"]
     if w.revealed and appraisal_shown:

@@ -1,0 +1,82 @@
+"""The facilitator's room controls and the projector's room parts: the pace and the part on the phones, the part's
+live answers. Layout only; the callbacks are in ui.room_actions, the rules in toolkit.workshops."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from toolkit.charts import workshop as workshop_charts
+from toolkit.core.text import md_text
+from toolkit.workshops import PACE_NAMES, PACES, WorkshopInfo, live_part, parts_of
+from ui import room_actions as actions
+from ui.resources import catalogue, db
+from ui.workshops import config
+
+
+def pace_box(w: WorkshopInfo) -> None:
+    """Self-paced or presenter-paced; presenter-paced: the part on the phones, Back and Next, show the answers."""
+    ss = st.session_state
+    st.markdown("**Pace of the room**")
+    ss["workshop_pace"] = w.pace
+    st.radio(
+        "Pace",
+        PACES,
+        key="workshop_pace",
+        format_func=lambda k: str(PACE_NAMES.get(k, k)),
+        on_change=actions.pace,
+        help="Presenter-paced: phones show only the part you are on, and follow you as you move on. "
+        "Self-paced suits a room that works remotely.",
+    )
+    if w.paced:
+        part_bar(w)
+
+
+def part_bar(w: WorkshopInfo) -> None:
+    """The part on the phones now, with Previous and Next, and whether its live answers are on the projector."""
+    parts = parts_of(w, catalogue())
+    keys = [p.key for p in parts]
+    at = keys.index(w.part) if w.part in keys else -1
+    with st.container(horizontal=True, vertical_alignment="center", key="room_parts"):
+        st.button("Previous part", key="room_prev", on_click=actions.step, args=(-1,), disabled=at <= 0)
+        name = md_text(parts[at].title) if at >= 0 else "not started"
+        st.markdown(f"Part {at + 1} of {len(parts)}: **{name}**" if at >= 0 else "No part yet")
+        st.button(
+            "Next part", key="room_next", type="primary", on_click=actions.step, args=(1,), disabled=at >= len(keys) - 1
+        )
+        if w.part_shown:
+            st.button("Hide the answers", key="room_hide", on_click=actions.shown, args=(False,))
+        else:
+            st.button("Show the answers", key="room_show", on_click=actions.shown, args=(True,))
+
+
+def live_slide(w: WorkshopInfo) -> None:
+    """The projector's part: its name, how many answered, and (when shown) the room's distribution so far."""
+    min_n = config().min_group_size
+    with db() as s:
+        live = live_part(w, session=s, cat=catalogue(), min_n=min_n)
+    if live.part is None:
+        with st.container(key="present_big_live_none"):
+            st.markdown("The first part starts soon: keep your phone on the join page.")
+        return
+    with st.container(key="present_priority_part"):
+        st.markdown(md_text(live.part.title))
+    answered = max((s.n for s in live.statements), default=0)
+    waiting = sum(1 for s in live.statements if s.counts is None)
+    with st.container(key="present_note_live"):
+        st.caption(
+            f"{len(live.statements)} statements · up to {answered} answers each so far · each statement is shown "
+            f"once {min_n} or more people have answered it"
+        )
+    if not w.part_shown:
+        with st.container(key="present_big_live_hidden"):
+            st.markdown(
+                "Answer this part on your phone. The room's answers appear here when the facilitator shows them."
+            )
+        return
+    if waiting == len(live.statements):
+        with st.container(key="present_big_live_few"):
+            st.markdown(f"Too few answers to show yet: each statement needs {min_n} or more.")
+        return
+    chart = workshop_charts.enlarge(workshop_charts.live_bars(live), font=28)
+    with st.container(key="present_chart_live"):
+        st.altair_chart(chart.properties(height="container"), width="stretch", height="stretch")

@@ -1,0 +1,49 @@
+"""Callbacks of the facilitator's room controls: the pace and the part on the phones, the comments' moderation, the
+room's points. Each action is checked in the toolkit against the signed-in account and the workshop's own row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from toolkit.access.scope import AccessDenied
+from toolkit.workshops import JoinError, find_workshop, move_to, parts_of, set_pace, show_part
+from ui.resources import catalogue, db
+from ui.scope import actor
+
+ss = st.session_state
+
+
+def _run(what: str, action: Callable[..., object]) -> None:
+    try:
+        with db() as s:
+            action(s)
+    except (ValueError, JoinError, AccessDenied) as exc:
+        ss["workshop_msg"] = ("error", f"{what}: {str(exc).rstrip('.')}.")
+
+
+def pace() -> None:
+    """The pace chosen in the control (the toolkit refuses a value it does not know)."""
+    chosen = ss.get("workshop_pace") or ""
+    _run(
+        "Pace not changed",
+        lambda s: set_pace(ss["workshop_sel"] or "", chosen, session=s, cat=catalogue(), actor=actor()),
+    )
+
+
+def step(delta: int) -> None:
+    """The room one part on (or back), from the part it is on now; the toolkit checks the part is the workshop's."""
+
+    def run(s) -> None:
+        w = find_workshop(ss["workshop_sel"] or "", session=s)
+        keys = [p.key for p in parts_of(w, catalogue())]
+        at = keys.index(w.part) if w.part in keys else -1
+        to = min(max(at + delta, 0), len(keys) - 1)
+        move_to(w.code, keys[to], session=s, cat=catalogue(), actor=actor())
+
+    _run("Not moved", run)
+
+
+def shown(is_shown: bool) -> None:
+    _run("Not changed", lambda s: show_part(ss["workshop_sel"] or "", is_shown, session=s, actor=actor()))
