@@ -110,7 +110,7 @@ def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_
                     ws.submit(code, p.pseudonym, step.framework, item.id, 3, session=s, cat=catalogue)
     me = people[-1].secret
     at = _open_link({"w": code, "k": me})
-    assert at.segmented_control(key="join_view").options == ["Rate", "My answers"]
+    assert at.segmented_control(key="join_view").options == ["Rate", "My answers", "Comment"]
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert not at.exception
     mine = [m.value for m in at.markdown if m.value.startswith("Your answer:")]

@@ -33,7 +33,7 @@ def _phone(code: str, secret: str) -> AppTest:
 
 
 def test_the_parts_are_the_stages_then_the_cs_groups_and_presenter_starts_on_the_first(paced, catalogue) -> None:
-    _token_, w = paced
+    _t, w = paced
     keys = [p.key for p in ws.parts_of(w, catalogue)]
     assert keys == ["consider", "create", "communicate", "commit", "practitioners_agencies", "structures_processes"]
     assert w.paced and w.part == "consider" and not w.part_shown

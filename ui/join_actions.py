@@ -13,9 +13,11 @@ from toolkit.workshops import (
     answer,
     change_place,
     find_workshop,
+    give_points,
     join,
     own_answers,
     resume_participant,
+    send_comment,
     submit_appraisal,
     with_retry,
 )
@@ -231,3 +233,35 @@ def move() -> None:
         ss["join_error"] = str(exc)
         return
     ss.update(join_agency=p.agency, join_level=p.level, join_pos=None)  # the new level's first unanswered
+
+
+def send() -> None:
+    """Send the comment typed; the toolkit refuses one too long, empty, or from a device not in this workshop."""
+    try:
+        with db() as s:
+            send_comment(ss["join_code"] or "", ss["join_pseudonym"] or "", ss.get("join_c_text"), session=s)
+    except WorkshopClosed:
+        ss["join_error"] = CLOSED
+        return
+    except AnswerError as exc:
+        ss["join_error"] = f"That comment was not sent: {exc}."
+        return
+    ss["join_c_text"] = ""
+    ss["join_c_msg"] = "Sent. The facilitator decides whether it goes on the room's screen."
+
+
+def points(listed: tuple[str, ...]) -> None:
+    """Save the points as typed; the toolkit refuses any intervention off the shortlist and more than 100 in all."""
+    try:
+        allocation = {iv: ss.get(f"join_pt_{iv}") or 0 for iv in listed}
+        with db() as s:
+            saved = give_points(ss["join_code"] or "", ss["join_pseudonym"] or "", allocation, session=s)
+    except WorkshopClosed:
+        ss["join_error"] = CLOSED
+        return
+    except AnswerError as exc:
+        ss["join_error"] = f"Your points were not saved: {exc}."
+        return
+    ss["join_pt_msg"] = (
+        f"Saved: {sum(saved.values())} points. You can change them until the facilitator stops the points."
+    )

@@ -10,7 +10,19 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.core.text import md_text
-from toolkit.workshops import WAITING, answering, appraisal_form, find_workshop, part_statements, progress_of
+from toolkit.store.plans import shortlist
+from toolkit.workshops import (
+    MAX_COMMENT,
+    TOTAL,
+    WAITING,
+    answering,
+    appraisal_form,
+    find_workshop,
+    own_comments,
+    own_points,
+    part_statements,
+    progress_of,
+)
 from ui import join_actions as actions
 from ui.resources import catalogue, db
 from ui.widgets import DONT_KNOW as DK
@@ -153,3 +165,61 @@ def appraise(code: str) -> None:
                     on_change=actions.appraise,
                     args=(iv.id, c.id),
                 )
+
+
+COMMENT_STATUS = {"pending": "waiting for the facilitator", "approved": "on the room's screen", "rejected": "not shown"}
+
+
+def comment_view(code: str) -> None:
+    """Send the facilitator a short comment or question; it reaches the room's screen only once they approve it."""
+    ss = st.session_state
+    st.write(
+        "Send a comment or a question to the room. The facilitator reads it first and chooses whether to show it on "
+        "the room's screen. Nobody, the facilitator included, sees who sent it; keep names out of it."
+    )
+    st.text_area(f"Your comment or question (up to {MAX_COMMENT} characters)", key="join_c_text", max_chars=MAX_COMMENT)
+    st.button("Send to the facilitator", key="join_c_send", type="primary", on_click=actions.send, width="stretch")
+    if msg := ss.pop("join_c_msg", None):
+        st.success(msg)
+    with db() as s:
+        mine = own_comments(code, ss["join_pseudonym"], session=s)
+    if mine:
+        st.caption("Your comments (only you see this list)")
+        for c in mine:
+            with st.container(border=True):
+                st.markdown(md_text(c.text))
+                st.caption(COMMENT_STATUS.get(c.status, c.status))
+
+
+def choose(code: str) -> None:
+    """Share 100 points across the shortlist: the more points, the more you want the room to do it first."""
+    ss = st.session_state
+    cat = catalogue()
+    with db() as s:
+        w = find_workshop(code, session=s)
+        listed = shortlist(w.ref, session=s)
+        mine = own_points(code, ss["join_pseudonym"], session=s)
+    names = {iv.id: iv for iv in cat.interventions}
+    st.write(
+        f"Share {TOTAL} points across these interventions: the more points, the more you want the partnership to do "
+        "it first. You can give all of them to one, or none to some. Only the room's total is ever shown."
+    )
+    for iv in listed:
+        key = f"join_pt_{iv}"
+        if key not in ss:
+            ss[key] = mine.get(iv, 0)
+    given = sum(int(ss.get(f"join_pt_{iv}") or 0) for iv in listed)
+    with st.container(key="join_progress"):
+        st.progress(min(given, TOTAL) / TOTAL, text=f"{given} of {TOTAL} points shared")
+    for iv in listed:
+        with st.container(border=True, key=f"join_ptcard_{iv}"):
+            st.number_input(md_text(names[iv].title), min_value=0, max_value=TOTAL, step=5, key=f"join_pt_{iv}")
+            st.caption(md_text(names[iv].description))
+    if given > TOTAL:
+        st.warning(f"That is {given} points: take {given - TOTAL} off before saving.")
+    st.button(
+        "Save my points", key="join_pt_save", type="primary", on_click=actions.points, args=(tuple(listed),),
+        disabled=given > TOTAL, width="stretch",
+    )  # fmt: skip
+    if msg := ss.pop("join_pt_msg", None):
+        st.success(msg)

@@ -19,9 +19,10 @@ from toolkit.workshops import (
     priority_sentence,
     slides_for,
     status,
+    voters,
 )
 from ui.resources import catalogue, db
-from ui.room import live_slide
+from ui.room import choice_slide, comments_slide, live_slide
 from ui.workshop_actions import shown_appraisal
 from ui.workshops import REFRESH_FACILITATOR, config, qr, room
 
@@ -57,7 +58,8 @@ def slide_choice(code: str) -> str:
     with db() as s:
         w = find_workshop(code, session=s)
         shown = bool(shown_appraisal(w, s))
-    options = slides_for(w, shown)
+        given = voters(w, session=s) > 0
+    options = slides_for(w, shown, given)
     ss = st.session_state
     if ss.get("workshop_slide") not in options:
         ss["workshop_slide"] = "Live" if "Live" in options else "Results" if "Results" in options else options[0]
@@ -85,6 +87,15 @@ def presentation(code: str, slide: str) -> None:
             _qr(card, "present_side")
         with main:
             live_slide(w)
+        return
+    if slide in ("Comments", "Choice"):
+        main, side = st.columns([4, 1], gap="large")
+        with side:
+            with st.container(key="present_side_code"):
+                st.markdown(card.code)
+            _qr(card, "present_side")
+        with main:
+            (comments_slide if slide == "Comments" else choice_slide)(w)
         return
     if slide == "Join" or not w.revealed:
         left, right = st.columns([3, 2], gap="large")

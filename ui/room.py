@@ -7,9 +7,21 @@ import streamlit as st
 
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core.text import md_text
-from toolkit.workshops import PACE_NAMES, PACES, WorkshopInfo, live_part, parts_of
+from toolkit.workshops import (
+    PACE_NAMES,
+    PACES,
+    TOTAL,
+    RoomChoice,
+    WorkshopInfo,
+    comments_waiting,
+    live_part,
+    parts_of,
+    room_choice,
+    shown_comments,
+)
 from ui import room_actions as actions
 from ui.resources import catalogue, db
+from ui.scope import actor
 from ui.workshops import config
 
 
@@ -80,3 +92,63 @@ def live_slide(w: WorkshopInfo) -> None:
     chart = workshop_charts.enlarge(workshop_charts.live_bars(live), font=28)
     with st.container(key="present_chart_live"):
         st.altair_chart(chart.properties(height="container"), width="stretch", height="stretch")
+
+
+def comments_box(w: WorkshopInfo) -> None:
+    """The room's comments waiting for the facilitator: approve puts one on the projector, reject keeps it off."""
+    with db() as s:
+        waiting = comments_waiting(w.code, session=s, actor=actor())
+    st.markdown(f"**Room comments waiting: {len(waiting)}**")
+    st.caption("Only the text is shown, never who sent it. Approved comments appear on the room's screen (Comments).")
+    for c in waiting:
+        with st.container(border=True):
+            st.markdown(md_text(c.text))
+            with st.container(horizontal=True):
+                st.button("Show on the screen", key=f"room_ok_{c.id}", on_click=actions.judge, args=(c.id, True))
+                st.button("Do not show", key=f"room_no_{c.id}", on_click=actions.judge, args=(c.id, False))
+
+
+def comments_slide(w: WorkshopInfo) -> None:
+    """The approved comments in large type (text only; none while fewer than the minimum group have joined)."""
+    min_n = config().min_group_size
+    with db() as s:
+        shown = shown_comments(w, session=s, min_n=min_n)
+    with st.container(key="present_big_comments"):
+        st.markdown("**The room's comments and questions**")
+        for c in shown:
+            st.markdown(f"- {md_text(c.text)}")
+        if not shown:
+            st.markdown("None on the screen yet: send one from your phone (Comment).")
+
+
+def choice_lines(choice: RoomChoice) -> list[str]:
+    """The room's choice as lines of Markdown (our text and the catalogue's titles, escaped)."""
+    names = {iv.id: iv.title for iv in catalogue().interventions}
+    if choice.voters == 0:
+        return [f"Nobody has given points yet: share {TOTAL} points on your phone (Choose)."]
+    if choice.hidden:
+        return [f"{choice.voters} people have given points: the room's choice shows once {choice.min_n} or more have."]
+    return [
+        f"{k + 1}. **{md_text(names.get(r.intervention, r.intervention))}**: {r.points} points ({r.share:.0%}, "
+        f"{r.backers} people)"
+        for k, r in enumerate(choice.rows)
+    ]
+
+
+def choice_box(w: WorkshopInfo) -> None:
+    """The facilitator's view of the room's points (the same rule of the minimum group as the projector's)."""
+    with db() as s:
+        choice = room_choice(w, session=s, min_n=config().min_group_size)
+    st.markdown(f"**The room's choice** ({choice.voters} people have given points)")
+    for line in choice_lines(choice):
+        st.markdown(line)
+
+
+def choice_slide(w: WorkshopInfo) -> None:
+    """The room's 100 points on the projector, most first."""
+    with db() as s:
+        choice = room_choice(w, session=s, min_n=config().min_group_size)
+    with st.container(key="present_big_choice"):
+        st.markdown(f"**The room's choice: {TOTAL} points each, shared across the shortlist**")
+        for line in choice_lines(choice):
+            st.markdown(line)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied
-from toolkit.workshops import JoinError, find_workshop, move_to, parts_of, set_pace, show_part
+from toolkit.workshops import JoinError, find_workshop, moderate, move_to, open_points, parts_of, set_pace, show_part
 from ui.resources import catalogue, db
 from ui.scope import actor
 
@@ -47,3 +47,13 @@ def step(delta: int) -> None:
 
 def shown(is_shown: bool) -> None:
     _run("Not changed", lambda s: show_part(ss["workshop_sel"] or "", is_shown, session=s, actor=actor()))
+
+
+def judge(comment_id: int, approve: bool) -> None:
+    """Approve or reject a waiting comment; the toolkit refuses an id that is not waiting in this workshop."""
+    _run("Not done", lambda s: moderate(ss["workshop_sel"] or "", comment_id, approve, session=s, actor=actor()))
+
+
+def points(is_open: bool) -> None:
+    """Open (or stop) the 100 points on participants' devices."""
+    _run("Not done", lambda s: open_points(ss["workshop_sel"] or "", is_open, session=s, actor=actor()))
