@@ -107,7 +107,7 @@ view = st.segmented_control(
     "Show", views, key="join_view", required=True, width="stretch", label_visibility="collapsed"
 )
 
-if view != "Rate":
+if view not in ("Rate", "Appraise"):
     watch(w.code)  # (the statement's own fragment follows the workshop while rating)
 if view == "Rate":
     rate(w.code)

@@ -196,6 +196,7 @@ def leave() -> None:
         join_level=None,
         join_answers={},
         join_pos=None,
+        join_apos=None,
     )
     st.query_params.clear()
 
@@ -265,3 +266,12 @@ def points(listed: tuple[str, ...]) -> None:
     ss["join_pt_msg"] = (
         f"Saved: {sum(saved.values())} points. You can change them until the facilitator stops the points."
     )
+
+
+def appraise_go(delta: int) -> None:
+    """Next or Back in the appraisal: one screen on (Finish is one past the last), or one back."""
+    ss["join_apos"] = max(0, (ss["join_apos"] or 0) + delta)
+
+
+def appraise_go_to(index: int) -> None:
+    ss["join_apos"] = max(0, index)

@@ -17,6 +17,7 @@ from toolkit.workshops import (
     WAITING,
     answering,
     appraisal_form,
+    appraisal_walk,
     find_workshop,
     own_comments,
     own_points,
@@ -134,37 +135,57 @@ def rate(code: str) -> None:
         comment_box(here.item, here.framework, "join_q", actions.save)
 
 
+@st.fragment(run_every=REFRESH_PARTICIPANT)
 def appraise(code: str) -> None:
-    """Score each shortlisted intervention on the six APEASE criteria; each score saved as it is given."""
+    """The APEASE appraisal one criterion per screen: the intervention, the question, five large options, Back and
+    Next, and the stored progress above it; each score saved on the tap. Follows the workshop itself (as rate does)."""
+    follow(code)
     cat = catalogue()
     ss = st.session_state
     with db() as s:
         w = find_workshop(code, session=s)
         form = appraisal_form(w, ss["join_pseudonym"], session=s, cat=cat)
-    apease = cat.get("apease")
+    criteria = {c.id: c for c in cat.get("apease").criteria}
+    walk = appraisal_walk(form, list(criteria))
     options, labels = scale_options(cat.scale("apease"))
-    st.write(
-        "Score each intervention on the six APEASE criteria: 5 is always the best result. Answer 'Don't know' "
-        "whenever you are not sure."
-    )
-    for iv in form:
-        with st.container(border=True):
-            st.markdown(f"**{md_text(iv.title)}**")
-            st.caption(f"{md_text(iv.description)}  \nEvidence: {md_text(iv.grade_label)}")
-            for c in apease.criteria:
-                key = f"join_a_{iv.id}_{c.id}"
-                if key not in ss and c.id in iv.mine:
-                    ss[key] = DK if iv.mine[c.id] is None else iv.mine[c.id]
-                st.radio(
-                    md_text(f"{c.name}: {c.question}"),
-                    options,
-                    key=key,
-                    format_func=labels.get,
-                    index=None,
-                    horizontal=True,
-                    on_change=actions.appraise,
-                    args=(iv.id, c.id),
-                )
+    with st.container(key="join_progress"):
+        st.progress(walk.given / walk.total if walk.total else 0.0, text=walk.line)
+    if ss["join_apos"] is None:
+        ss["join_apos"] = walk.first_unscored
+    k = min(ss["join_apos"], walk.total)
+    if k == walk.total:
+        if walk.skipped:
+            n = len(walk.skipped)
+            st.warning(f"{walk.given} of {walk.total} scores given. {n} still to give, or leave them blank:")
+            for sc in walk.skipped:
+                st.button(
+                    f"{sc.item.title}: {criteria[sc.criterion].name}", key=f"join_askip_{sc.item.id}_{sc.criterion}",
+                    on_click=actions.appraise_go_to, args=(sc.index,), width="stretch",
+                )  # fmt: skip
+        else:
+            st.success(f"All {walk.total} scores given and saved. You can change any until the appraisal stops.")
+        st.button("Back to the scores", key="join_aback_end", on_click=actions.appraise_go, args=(-1,), width="stretch")
+        return
+    here = walk.screens[k]
+    c = criteria[here.criterion]
+    with st.container(key="join_card"):
+        st.caption(f"Score {k + 1} of {walk.total} · 5 is always the best result · 'Don't know' when unsure")
+        st.markdown(f"**{md_text(here.item.title)}**")
+        with st.expander("About this intervention"):
+            st.caption(f"{md_text(here.item.description)}  \nEvidence: {md_text(here.item.grade_label)}")
+        key = f"join_a_{here.item.id}_{c.id}"
+        if key not in ss and c.id in here.item.mine:
+            ss[key] = DK if here.item.mine[c.id] is None else here.item.mine[c.id]
+        st.radio(
+            md_text(f"{c.name}: {c.question}"), options, key=key, format_func=labels.get, index=None,
+            on_change=actions.appraise, args=(here.item.id, c.id),
+        )  # fmt: skip
+    with st.container(horizontal=True, key="join_nav"):
+        st.button("Back", on_click=actions.appraise_go, args=(-1,), disabled=k == 0, key="join_aback", width="stretch")
+        st.button(
+            "Next" if k < walk.total - 1 else "Finish", on_click=actions.appraise_go, args=(1,), type="primary",
+            key="join_anext", width="stretch",
+        )  # fmt: skip
 
 
 COMMENT_STATUS = {"pending": "waiting for the facilitator", "approved": "on the room's screen", "rejected": "not shown"}

@@ -59,6 +59,7 @@ DEFAULTS: dict[str, object] = {
     "join_pos": None,  # the statement on the phone's screen; None: the first not yet answered
     "join_view": "Rate",
     "join_seen": None,
+    "join_apos": None,  # the appraisal screen on the phone; None: the first not yet scored
     "join_part": None,  # presenter-paced: the part the phone last showed (a new part opens at its first unanswered)
     "join_error": None,
     "join_f_code": "",
