@@ -25,7 +25,7 @@ from ui import workshop_actions as actions
 from ui.auth import require
 from ui.presentation import presentation, slide_choice, style
 from ui.resources import catalogue, db
-from ui.room import choice_box, comments_box, pace_box, part_bar
+from ui.room import choice_box, comments_box, pace_box, part_bar, plan_form
 from ui.scope import actor
 from ui.widgets import areas_offered
 from ui.workshop_dashboard import dashboard
@@ -118,6 +118,8 @@ if present:  # the projector: one part at a time, full screen, nothing to scroll
             part_bar(w)
         st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
     presentation(w.code, slide)
+    if slide == "Plan" and w.status != "closed":
+        plan_form(w)
     st.stop()
 st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
 

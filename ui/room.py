@@ -7,6 +7,7 @@ import streamlit as st
 
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core.text import md_text
+from toolkit.store.plans import shortlist
 from toolkit.workshops import (
     PACE_NAMES,
     PACES,
@@ -16,6 +17,7 @@ from toolkit.workshops import (
     comments_waiting,
     live_part,
     parts_of,
+    plan_lines,
     room_choice,
     shown_comments,
 )
@@ -152,3 +154,53 @@ def choice_slide(w: WorkshopInfo) -> None:
         st.markdown(f"**The room's choice: {TOTAL} points each, shared across the shortlist**")
         for line in choice_lines(choice):
             st.markdown(line)
+
+
+def plan_slide(w: WorkshopInfo) -> None:
+    """The cycle's action plan in large type: each goal and its first step, who, through whom, how, by when."""
+    with db() as s:
+        lines = plan_lines(w.code, session=s, cat=catalogue())
+    with st.container(key="present_big_plan"):
+        st.markdown("**The plan**")
+        for line in lines:
+            st.markdown(f"- **{md_text(line.goal)}**")
+            bits = [md_text(line.step)] if line.step else []
+            bits += [f"owner: {md_text(line.owner)}"] if line.owner else []
+            bits += [f"messenger: {md_text(line.messenger)}"] if line.messenger else []
+            bits += [f"channel: {md_text(line.channel)}"] if line.channel else []
+            bits += [f"by {line.due:%d %B %Y}"] if line.due else []
+            if bits:
+                st.markdown("First step: " + " · ".join(bits))
+        if not lines:
+            st.markdown("No goal yet: the room's choice becomes the plan here.")
+
+
+def plan_form(w: WorkshopInfo) -> None:
+    """The facilitator turns the room's choice into the plan, on the projector's page (below the slide)."""
+    cat = catalogue()
+    with db() as s:
+        listed = shortlist(w.ref, session=s)
+        choice = room_choice(w, session=s, min_n=config().min_group_size)
+    names = {iv.id: iv.title for iv in cat.interventions}
+    guide = cat.get("implementation_guidance")
+    messengers = {m.id: m.name for m in guide.messengers}
+    channels = {c.id: c.name for c in guide.channels}
+    ss = st.session_state
+    if ss.get("room_plan_iv") not in listed:
+        ss["room_plan_iv"] = choice.top if choice.top in listed else (listed[0] if listed else None)
+    with st.expander("Add the room's choice to the plan", expanded=True), st.form("room_plan", border=False):
+        c1, c2, c3 = st.columns(3)
+        c1.selectbox("Intervention", listed, key="room_plan_iv", format_func=lambda k: str(names.get(k, k)))
+        c2.text_input("Goal", key="room_plan_goal", max_chars=200, placeholder="What the partnership will achieve")
+        c3.text_input("First step", key="room_plan_step", max_chars=200)
+        c1.text_input("Owner", key="room_plan_owner", max_chars=200)
+        c2.selectbox(
+            "Messenger", list(messengers), index=None, key="room_plan_messenger",
+            format_func=lambda k: str(messengers.get(k, k)),
+        )  # fmt: skip
+        c3.selectbox(
+            "Channel", list(channels), index=None, key="room_plan_channel",
+            format_func=lambda k: str(channels.get(k, k)),
+        )  # fmt: skip
+        c1.date_input("First step by", value=None, key="room_plan_due")
+        st.form_submit_button("Add to the plan", type="primary", on_click=actions.plan, args=(tuple(listed),))

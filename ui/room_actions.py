@@ -8,9 +8,20 @@ from collections.abc import Callable
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied
-from toolkit.workshops import JoinError, find_workshop, moderate, move_to, open_points, parts_of, set_pace, show_part
+from toolkit.workshops import (
+    JoinError,
+    agree_plan,
+    find_workshop,
+    moderate,
+    move_to,
+    open_points,
+    parts_of,
+    set_pace,
+    show_part,
+)
 from ui.resources import catalogue, db
 from ui.scope import actor
+from ui.widgets import offered
 
 ss = st.session_state
 
@@ -57,3 +68,19 @@ def judge(comment_id: int, approve: bool) -> None:
 def points(is_open: bool) -> None:
     """Open (or stop) the 100 points on participants' devices."""
     _run("Not done", lambda s: open_points(ss["workshop_sel"] or "", is_open, session=s, actor=actor()))
+
+
+def plan(listed: tuple[str, ...]) -> None:
+    """Add the room's choice to the plan as typed (the toolkit checks who, the shortlist and the guidance's names)."""
+
+    def run(s) -> None:
+        iv = offered(ss.get("room_plan_iv"), list(listed))
+        agree_plan(
+            actor(), ss["workshop_sel"] or "", iv, goal=ss.get("room_plan_goal") or "",
+            first_step=ss.get("room_plan_step") or "", owner=ss.get("room_plan_owner") or "",
+            messenger=ss.get("room_plan_messenger"), channel=ss.get("room_plan_channel"), due=ss.get("room_plan_due"),
+            session=s, cat=catalogue(),
+        )  # fmt: skip
+        ss["workshop_msg"] = ("success", "Added to the plan: it is on the screen now, and on the action plan page.")
+
+    _run("Not added to the plan", run)  # (NotOffered is a ValueError: said like any refusal)

@@ -103,6 +103,7 @@ from toolkit.workshops.points import (
 )
 from toolkit.workshops.presentation import QR_NEEDS_URL, SLIDES, JoinCard, join_card, priority_sentence, slides_for
 from toolkit.workshops.reveals import RevealOutcome, reveal, reveal_now
+from toolkit.workshops.room_plan import PlanLine, agree_plan, plan_lines
 from toolkit.workshops.rooms import (
     FRAMEWORKS,
     STATUSES,
@@ -165,6 +166,7 @@ __all__ = [
     "Part",
     "Participant",
     "ParticipantView",
+    "PlanLine",
     "Progress",
     "RatingProgress",
     "Removal",
@@ -177,6 +179,7 @@ __all__ = [
     "Status",
     "WorkshopClosed",
     "WorkshopInfo",
+    "agree_plan",
     "answer",
     "answering",
     "appraisal_form",
@@ -222,6 +225,7 @@ __all__ = [
     "participant_choices",
     "participant_view",
     "parts_of",
+    "plan_lines",
     "priority_sentence",
     "progress_of",
     "public_join_link",

@@ -13,7 +13,7 @@ QR_NEEDS_URL = (
     "No QR code: set `TOOLKIT_PUBLIC_URL` to the address phones use to reach this app (this screen's own address may "
     "be one only this computer can open). Phones can open the join page and type the code."
 )
-SLIDES = ("Join", "Live", "Results", "Disagreement", "APEASE", "Choice", "Comments")
+SLIDES = ("Join", "Live", "Results", "Disagreement", "APEASE", "Choice", "Plan", "Comments")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ def priority_sentence(a: AreaAnalysis) -> str | None:
     return f"Work on {name} first: it is the first stage of the journey the room, or one of its levels, rates{below}{mean}."
 
 
-def slides_for(w: WorkshopInfo, appraisal_shown: bool, points_given: bool = False) -> list[str]:
+def slides_for(
+    w: WorkshopInfo, appraisal_shown: bool, points_given: bool = False, shortlisted: bool = False
+) -> list[str]:
     """The parts the facilitator can put on the screen now: the live part when presenter-paced, results only once
     revealed, APEASE once appraised."""
     out = ["Join"]
@@ -55,5 +57,7 @@ def slides_for(w: WorkshopInfo, appraisal_shown: bool, points_given: bool = Fals
         out.append("APEASE")
     if w.points_open or points_given:  # the room's 100 points across the shortlist
         out.append("Choice")
+    if shortlisted:  # the room's choice turned into the plan, on the screen
+        out.append("Plan")
     out.append("Comments")  # the room's comments the facilitator approved
     return out
