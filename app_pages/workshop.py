@@ -25,7 +25,7 @@ from ui import workshop_actions as actions
 from ui.auth import require
 from ui.presentation import presentation, slide_choice, style
 from ui.resources import catalogue, db
-from ui.room import choice_box, comments_box, pace_box, part_bar, plan_form
+from ui.room import choice_box, comments_box, pace_box, part_bar, plan_form, summary_box
 from ui.scope import actor
 from ui.widgets import areas_offered
 from ui.workshop_dashboard import dashboard
@@ -137,6 +137,8 @@ else:
     st.info("This workshop has closed: its ratings are final and stand as the partnership's record for the cycle.")
 
 dashboard(w.code, False)
+with st.container(border=True):
+    summary_box(w)
 
 if w.status == "closed":
     st.stop()

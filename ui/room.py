@@ -204,3 +204,23 @@ def plan_form(w: WorkshopInfo) -> None:
         )  # fmt: skip
         c1.date_input("First step by", value=None, key="room_plan_due")
         st.form_submit_button("Add to the plan", type="primary", on_click=actions.plan, args=(tuple(listed),))
+
+
+def summary_box(w: WorkshopInfo) -> None:
+    """The closing summary: what the room said per part, the priority, the choice and the plan, as PDF and DOCX."""
+    ss = st.session_state
+    st.markdown("**Workshop summary**")
+    st.caption(
+        "What the room said per part, the priority, the room's choice, its comments and the plan, with small groups "
+        "hidden. Made from the area's record, so it can be made again at any time, before or after closing."
+    )
+    st.button("Make the workshop summary", key="room_summary", on_click=actions.summary)
+    made = ss.get("workshop_summary")
+    if made and made[0] == w.code:
+        _code, name, pdf, docx = made
+        c1, c2 = st.columns(2)
+        c1.download_button("Download the summary (PDF)", pdf, f"{name}.pdf", "application/pdf", key="room_sum_pdf")
+        c2.download_button(
+            "Download the summary (Word)", docx, f"{name}.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="room_sum_docx",
+        )  # fmt: skip

@@ -8,6 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied
+from toolkit.reports.errors import ReportError
+from toolkit.reports.render import render, slug
+from toolkit.reports.workshop_summary import workshop_summary
 from toolkit.workshops import (
     JoinError,
     agree_plan,
@@ -22,6 +25,7 @@ from toolkit.workshops import (
 from ui.resources import catalogue, db
 from ui.scope import actor
 from ui.widgets import offered
+from ui.workshops import config
 
 ss = st.session_state
 
@@ -84,3 +88,16 @@ def plan(listed: tuple[str, ...]) -> None:
         ss["workshop_msg"] = ("success", "Added to the plan: it is on the screen now, and on the action plan page.")
 
     _run("Not added to the plan", run)  # (NotOffered is a ValueError: said like any refusal)
+
+
+def summary() -> None:
+    """Make the workshop's closing summary as PDF and DOCX (from the area's record; the toolkit checks who)."""
+
+    def run(s) -> None:
+        report = workshop_summary(actor(), ss["workshop_sel"] or "", session=s, cat=catalogue(), cfg=config())
+        ss["workshop_summary"] = (ss["workshop_sel"], slug(report.title), render(report, "pdf"), render(report, "docx"))
+
+    try:
+        _run("No summary", run)
+    except ReportError as exc:
+        ss["workshop_msg"] = ("error", f"No summary: {exc}")

@@ -78,7 +78,8 @@ DEFAULTS: dict[str, object] = {
     "workshop_f_form": "full",  # full by default: a facilitator chooses the short form for a room (docs/short-form.md)
     "workshop_f_cs": list(C_IDS),
     "workshop_present": False,
-    "workshop_pace": None,  # the pace control's value, set from the workshop on screen
+    "workshop_pace": None,
+    "workshop_summary": None,  # (code, file name, PDF bytes, DOCX bytes) of the summary made last  # the pace control's value, set from the workshop on screen
     "workshop_closing": None,  # the workshop the closing dialog asks about
     "workshop_shortlist_for": None,
     # ...the roster form's workshop, the participant picked for a new link or a removal, the new link (shown once).

@@ -122,7 +122,7 @@ def moderate(
     return RoomComment(row.id, row.text, row.status, row.sent_at)
 
 
-def shown_comments(w: WorkshopInfo, *, session: Session, min_n: int) -> list[RoomComment]:
+def shown_comments(w: WorkshopInfo, *, session: Session, min_n: int, limit: int | None = SHOWN) -> list[RoomComment]:
     """The approved comments for the projector, latest approved first; none while fewer than min_n have joined."""
     joined = session.scalar(select(func.count(WorkshopParticipant.id)).where(WorkshopParticipant.workshop_id == w.id))
     if (joined or 0) < min_n:
@@ -131,6 +131,6 @@ def shown_comments(w: WorkshopInfo, *, session: Session, min_n: int) -> list[Roo
         select(WorkshopComment)
         .where(WorkshopComment.workshop_id == w.id, WorkshopComment.status == "approved")
         .order_by(WorkshopComment.moderated_at.desc(), WorkshopComment.id.desc())
-        .limit(SHOWN)
+        .limit(limit)
     )
     return [RoomComment(r.id, r.text, r.status, r.sent_at) for r in rows]
