@@ -202,8 +202,14 @@ def comment_view(code: str) -> None:
     st.button("Send to the facilitator", key="join_c_send", type="primary", on_click=actions.send, width="stretch")
     if msg := ss.pop("join_c_msg", None):
         st.success(msg)
+    my_comments(code)
+
+
+@st.fragment(run_every=REFRESH_PARTICIPANT)
+def my_comments(code: str) -> None:
+    """The participant's own comments and what became of each, kept up to date as the facilitator decides."""
     with db() as s:
-        mine = own_comments(code, ss["join_pseudonym"], session=s)
+        mine = own_comments(code, st.session_state["join_pseudonym"], session=s)
     if mine:
         st.caption("Your comments (only you see this list)")
         for c in mine:
