@@ -17,7 +17,7 @@ from toolkit.analysis.config import Config
 from toolkit.core import ids
 from toolkit.core.forms import FORM_NAMES
 from toolkit.core.frameworks import Catalogue
-from toolkit.reports.blocks import Bullets, Paragraph, Report, Section, Table
+from toolkit.reports.blocks import Block, Bullets, Paragraph, Report, Section, Table
 from toolkit.reports.cells import cell
 from toolkit.store.areas import find_area
 from toolkit.training.demo import DEMO_NOTICE
@@ -42,7 +42,7 @@ def workshop_summary(actor: Identity | None, code: str, *, session: Session, cat
     name = w.title or f"Workshop in {w.area}"
     sections: list[Section] = []
 
-    about = [
+    about: list[Block] = [
         Paragraph(
             f"{w.area}, cycle {w.cycle}. Join code {w.code}. {now.joined} people joined; "
             f"{'closed' if w.status == 'closed' else 'still open'} when this summary was made."
