@@ -28,6 +28,8 @@ from toolkit.store.account_models import User as User
 from toolkit.store.base import MAX_NAME as MAX_NAME
 from toolkit.store.base import Base as Base
 from toolkit.store.base import utcnow as utcnow
+from toolkit.store.room_models import WorkshopComment as WorkshopComment
+from toolkit.store.room_models import WorkshopPoints as WorkshopPoints
 
 
 class Area(Base):
@@ -346,37 +348,6 @@ class WorkshopParticipant(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # of the link's k=
-
-
-class WorkshopComment(Base):
-    """A short comment or question from a phone, shown on the projector only once the facilitator approves it.
-
-    The participant is kept only so a removal takes their comments with it; no view shows who sent a comment."""
-
-    __tablename__ = "workshop_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("workshop_participants.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(String(280))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, approved, rejected
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    moderated_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
-
-
-class WorkshopPoints(Base):
-    """The points one participant gives one shortlisted intervention (at most 100 over the shortlist)."""
-
-    __tablename__ = "workshop_points"
-    __table_args__ = (UniqueConstraint("workshop_id", "participant_id", "intervention"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("workshop_participants.id", ondelete="CASCADE"))
-    intervention: Mapped[str] = mapped_column(String(100))
-    points: Mapped[int] = mapped_column(Integer)
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class WorkshopReveal(Base):
