@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 # The account tables sit in their own module; they are re-exported here so the whole schema reads from one name.
 from toolkit.core.cycle_dates import default_start
@@ -28,6 +29,8 @@ from toolkit.store.account_models import User as User
 from toolkit.store.base import MAX_NAME as MAX_NAME
 from toolkit.store.base import Base as Base
 from toolkit.store.base import utcnow as utcnow
+from toolkit.store.room_models import WorkshopComment as WorkshopComment
+from toolkit.store.room_models import WorkshopPoints as WorkshopPoints
 
 
 class Area(Base):
@@ -331,6 +334,13 @@ class Workshop(Base):
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     roster: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # expected joins {"agency:police": 4, ...}
+    # Presenter-paced mode: "self" (each phone walks on its own) or "presenter" (the facilitator moves the room part
+    # by part); the part on the phones now (a step key: a stage or a group of the 12 C's), and whether the projector
+    # shows its live answers.
+    pace: Mapped[str] = mapped_column(String(12), default="self", server_default="self")
+    part: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    part_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    points_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the room's 100 points
 
 
 class WorkshopParticipant(Base):
