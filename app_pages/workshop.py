@@ -223,7 +223,13 @@ with st.container():
     c1, c2 = st.columns(2)
     c1.button("Save shortlist", key="workshop_save_shortlist", on_click=actions.shortlist, args=(who, w.code))
     if w.points_open:
-        c1.button("Stop the 100 points", key="room_points", on_click=room_actions.points, args=(False,))
+        c1.button(
+            "Close the points and show the room's choice",
+            key="room_points",
+            on_click=room_actions.points,
+            args=(False,),
+            help="Closing is final: the room's choice is counted once, so nobody's points can be told from a recount.",
+        )
     else:
         c1.button(
             "Open the 100 points on participants' devices",

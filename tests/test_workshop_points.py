@@ -65,8 +65,11 @@ def test_the_rooms_choice_is_hidden_below_the_minimum_group_then_summed(room) ->
         ws.give_points(w.code, people[1].pseudonym, {ivs[1]: 50, ivs[2]: 50}, session=s)
         early = ws.room_choice(w, session=s, min_n=3)
         ws.give_points(w.code, people[2].pseudonym, {ivs[0]: 40, ivs[2]: 60}, session=s)
-        choice = ws.room_choice(w, session=s, min_n=3)
-    assert early.hidden and early.rows == [] and early.voters == 2
+        still = ws.room_choice(ws.find_workshop(w.code, session=s), session=s, min_n=3)
+        closed = ws.open_points(w.code, False, session=s)
+        choice = ws.room_choice(closed, session=s, min_n=3)
+    assert early.rows == [] and early.voters == 2
+    assert still.still_open and still.rows == [] and still.voters == 3  # three gave, but the points are open
     assert [(r.intervention, r.points, r.backers) for r in choice.rows] == [
         (ivs[1], 150, 2),
         (ivs[2], 110, 2),
@@ -100,4 +103,34 @@ def test_phones_share_points_and_the_projector_shows_the_rooms_choice(room, cata
         assert ws.own_points(w.code, people[2].pseudonym, session=s) == {ivs[0]: 80, ivs[1]: 10}
     present = open_page("app_pages/workshop.py", auth_token=token, workshop_present=True, workshop_slide="Choice")
     assert not present.exception
+    assert "3 people have given points so far" in texts(present) and "240 points" not in texts(present)
+    fac.run()
+    fac.button(key="room_points").click().run()  # the facilitator closes the points
+    assert not fac.exception
+    present.run()
     assert f"1. **{names[ivs[0]]}**: 240 points" in texts(present).replace("\\", "")
+
+
+def test_a_latecomers_points_cannot_be_told_from_two_counts(room) -> None:
+    """An attacker who sees the room's choice, gets one more person to give points, and sees it again would know
+    what that person gave: the choice shows only once the points close, and closed points never reopen."""
+    _t, w, people, ivs = room
+    with session_scope() as s:
+        ws.open_points(w.code, True, session=s)
+        for p in people[:3]:
+            ws.give_points(w.code, p.pseudonym, {ivs[0]: 50, ivs[1]: 50}, session=s)
+        seen = []
+        info = ws.find_workshop(w.code, session=s)
+        seen.append(ws.room_choice(info, session=s, min_n=3).rows)
+        extra = ws.join(w.code, "health", "frontline", session=s)
+        with pytest.raises(AnswerError):  # over 100: refused whole, nothing stored
+            ws.give_points(w.code, extra.pseudonym, {ivs[2]: 200}, session=s)
+        ws.give_points(w.code, extra.pseudonym, {ivs[2]: 100}, session=s)
+        seen.append(ws.room_choice(ws.find_workshop(w.code, session=s), session=s, min_n=3).rows)
+        final = ws.room_choice(ws.open_points(w.code, False, session=s), session=s, min_n=3).rows
+        with pytest.raises(ValueError, match="final"):
+            ws.open_points(w.code, True, session=s)
+        with pytest.raises(AnswerError, match="not open"):
+            ws.give_points(w.code, people[0].pseudonym, {ivs[2]: 100}, session=s)
+    assert seen == [[], []]  # nothing while open
+    assert {r.intervention: r.points for r in final} == {ivs[0]: 150, ivs[1]: 150, ivs[2]: 100}

@@ -57,40 +57,23 @@ def part_bar(w: WorkshopInfo) -> None:
         st.button(
             "Next part", key="room_next", type="primary", on_click=actions.step, args=(1,), disabled=at >= len(keys) - 1
         )
-        if w.part_shown:
-            st.button("Hide the answers", key="room_hide", on_click=actions.shown, args=(False,))
-        else:
-            st.button("Show the answers", key="room_show", on_click=actions.shown, args=(True,))
 
 
 def live_slide(w: WorkshopInfo) -> None:
-    """The projector's part: its name, how many answered, and (when shown) the room's distribution so far."""
-    min_n = config().min_group_size
+    """The projector's part: its name and how many have answered each statement; what they answered waits for Reveal."""
     with db() as s:
-        live = live_part(w, session=s, cat=catalogue(), min_n=min_n)
+        live = live_part(w, session=s, cat=catalogue())
     if live.part is None:
         with st.container(key="present_big_live_none"):
             st.markdown("The first part starts soon: keep your phone on the join page.")
         return
     with st.container(key="present_priority_part"):
         st.markdown(md_text(live.part.title))
-    answered = max((s.n for s in live.statements), default=0)
-    waiting = sum(1 for s in live.statements if s.counts is None)
-    with st.container(key="present_note_live"):
-        st.caption(
-            f"{len(live.statements)} statements · up to {answered} answers each so far · each statement is shown "
-            f"once {min_n} or more people have answered it"
+    with st.container(key="present_big_live_how"):
+        st.markdown(
+            "Answer this part on your phone. The room's answers appear on Results when the facilitator reveals them: "
+            "only how many have answered is shown while you answer."
         )
-    if not w.part_shown:
-        with st.container(key="present_big_live_hidden"):
-            st.markdown(
-                "Answer this part on your phone. The room's answers appear here when the facilitator shows them."
-            )
-        return
-    if waiting == len(live.statements):
-        with st.container(key="present_big_live_few"):
-            st.markdown(f"Too few answers to show yet: each statement needs {min_n} or more.")
-        return
     chart = workshop_charts.enlarge(workshop_charts.live_bars(live), font=28)
     with st.container(key="present_chart_live"):
         st.altair_chart(chart.properties(height="container"), width="stretch", height="stretch")
@@ -128,8 +111,13 @@ def choice_lines(choice: RoomChoice) -> list[str]:
     names = {iv.id: iv.title for iv in catalogue().interventions}
     if choice.voters == 0:
         return [f"Nobody has given points yet: share {TOTAL} points on your phone (Choose)."]
+    if choice.still_open:
+        return [
+            f"{choice.voters} people have given points so far. The room's choice shows when the facilitator closes "
+            f"the points, if {choice.min_n} or more have given them."
+        ]
     if choice.hidden:
-        return [f"{choice.voters} people have given points: the room's choice shows once {choice.min_n} or more have."]
+        return [f"{choice.voters} people gave points: fewer than {choice.min_n}, so the room's choice is not shown."]
     return [
         f"{k + 1}. **{md_text(names.get(r.intervention, r.intervention))}**: {r.points} points ({r.share:.0%}, "
         f"{r.backers} people)"

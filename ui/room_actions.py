@@ -20,7 +20,6 @@ from toolkit.workshops import (
     open_points,
     parts_of,
     set_pace,
-    show_part,
 )
 from ui.resources import catalogue, db
 from ui.scope import actor
@@ -58,10 +57,6 @@ def step(delta: int) -> None:
         move_to(w.code, keys[to], session=s, cat=catalogue(), actor=actor())
 
     _run("Not moved", run)
-
-
-def shown(is_shown: bool) -> None:
-    _run("Not changed", lambda s: show_part(ss["workshop_sel"] or "", is_shown, session=s, actor=actor()))
 
 
 def judge(comment_id: int, approve: bool) -> None:

@@ -116,33 +116,21 @@ def enlarge(chart: Chart, *, font: int = 22, height: int | None = None) -> Chart
 
 
 def live_bars(live, *, width: int = 48) -> Chart:
-    """The part on now as the projector shows it: for each statement, how many people gave each point.
+    """The part on now as the projector shows it: how many people have answered each statement so far.
 
-    `live` is a toolkit.workshops.LivePart; statements still answered by too few people are left out of the chart
-    (the page says how many are waiting). Statements are labelled by their opening words (width characters)."""
-    rows = []
-    for k, s in enumerate(live.statements):
-        if s.counts is None:
-            continue
-        label = f"{k + 1}. {s.text if len(s.text) <= width else s.text[: width - 1].rstrip() + '…'}"
-        for point, n in s.counts.items():
-            rows.append({"Statement": label, "Point": str(point), "People": n, "order": point})
-        if s.dont_know:
-            rows.append({"Statement": label, "Point": "Don't know", "People": s.dont_know, "order": 99})
-    data = pd.DataFrame(rows, columns=["Statement", "Point", "People", "order"])
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("Statement:N", sort=None, title=None),
-            x=alt.X("sum(People):Q", title="People", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color(
-                "Point:N",
-                sort=["1", "2", "3", "4", "5", "Don't know"],
-                scale=alt.Scale(range=["#d55e00", "#e69f00", "#f0e442", "#56b4e9", "#0072b2", "#bbbbbb"]),
-                title="Answer (1 low, 5 high)",
-            ),
-            order=alt.Order("order:Q"),
-            tooltip=["Statement", "Point", "People"],
-        )
+    `live` is a toolkit.workshops.LivePart. Only counts of answers, never what was answered (see LiveStatement); each
+    bar carries its number as text, so nothing is told by colour. Statements are labelled by their opening words."""
+    rows = [
+        {
+            "Statement": f"{k + 1}. {s.text if len(s.text) <= width else s.text[: width - 1].rstrip() + '…'}",
+            "Answers": s.n,
+        }
+        for k, s in enumerate(live.statements)
+    ]
+    data = pd.DataFrame(rows, columns=["Statement", "Answers"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("Statement:N", sort=None, title=None),
+        x=alt.X("Answers:Q", title="People who have answered", axis=alt.Axis(tickMinStep=1)),
+        tooltip=["Statement", "Answers"],
     )
+    return alt.layer(base.mark_bar(color="#0072b2"), base.mark_text(align="left", dx=6).encode(text="Answers:Q"))

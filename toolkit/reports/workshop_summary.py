@@ -83,6 +83,10 @@ def workshop_summary(actor: Identity | None, code: str, *, session: Session, cat
     titles = {iv.id: iv.title for iv in cat.interventions}
     if choice.voters == 0:
         chose: list = [Paragraph("The room did not share its 100 points.")]
+    elif choice.still_open:
+        chose = [
+            Paragraph(f"{choice.voters} people had given points; the points were still open, so no choice is shown.")
+        ]
     elif choice.hidden:
         chose = [Paragraph(f"{choice.voters} people shared points: fewer than {min_n}, so the choice is not shown.")]
     else:

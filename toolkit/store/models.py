@@ -339,7 +339,6 @@ class Workshop(Base):
     # shows its live answers.
     pace: Mapped[str] = mapped_column(String(12), default="self", server_default="self")
     part: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    part_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     points_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the room's 100 points
 
 

@@ -72,7 +72,6 @@ from toolkit.workshops.pacing import (
     part_statements,
     parts_of,
     set_pace,
-    show_part,
 )
 from toolkit.workshops.participants import (
     PLACE_FIXED,
@@ -249,7 +248,6 @@ __all__ = [
     "send_comment",
     "set_pace",
     "set_roster",
-    "show_part",
     "shown_comments",
     "slides_for",
     "statement_table",

@@ -8,6 +8,7 @@ for remote use. Every change is checked against the facilitator who runs the wor
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, select
@@ -85,7 +86,6 @@ def set_pace(
     if pace == "presenter" and w.part is None:
         parts = parts_of(info_of(w, area, cycle), cat)
         w.part = parts[0].key if parts else None
-        w.part_shown = False
     session.flush()
     record(
         "workshop.pace", actor=getattr(actor, "username", ""), session=session, area_id=w.area_id,
@@ -97,7 +97,7 @@ def set_pace(
 def move_to(
     code: str, part: str, *, session: Session, cat: Catalogue, actor: Identity | None = OPERATOR
 ) -> WorkshopInfo:
-    """Put the room on this part (one of the workshop's parts, or refused); its live answers start hidden."""
+    """Put the room on this part (one of the workshop's parts, or refused)."""
     w, area, cycle = _load(code, session, actor)
     info = info_of(w, area, cycle)
     if not info.paced:
@@ -105,7 +105,7 @@ def move_to(
     if not isinstance(part, str) or part not in [p.key for p in parts_of(info, cat)]:
         raise ValueError("that part is not one of this workshop's")
     before = w.part
-    w.part, w.part_shown = part, False
+    w.part = part
     session.flush()
     record(
         "workshop.part", actor=getattr(actor, "username", ""), session=session, area_id=w.area_id,
@@ -114,44 +114,36 @@ def move_to(
     return info_of(w, area, cycle)
 
 
-def show_part(code: str, shown: bool, *, session: Session, actor: Identity | None = OPERATOR) -> WorkshopInfo:
-    """Show (or hide) the part's live answers on the projector."""
-    w, area, cycle = _load(code, session, actor)
-    w.part_shown = bool(shown)
-    session.flush()
-    return info_of(w, area, cycle)
-
-
 @dataclass(frozen=True)
 class LiveStatement:
-    """One statement of the part on the projector: how many gave each point, or None while too few have answered."""
+    """One statement of the part on the projector and how many people have answered it so far.
+
+    Only the number: what they answered reaches the room at the next Reveal, a snapshot under the disclosure rules.
+    A distribution updated answer by answer would tell the room what the person it saw tap had answered."""
 
     text: str
     n: int  # answers so far, don't know included
-    counts: dict[int, int] | None  # point -> people; None while fewer than the minimum group answered
-    dont_know: int | None
 
 
 @dataclass(frozen=True)
 class LivePart:
     part: Part | None
     statements: list[LiveStatement]
-    min_n: int
 
 
-def live_part(w: WorkshopInfo, *, session: Session, cat: Catalogue, min_n: int) -> LivePart:
-    """The part on now, each of its statements with the room's distribution so far (small counts hidden)."""
+def live_part(w: WorkshopInfo, *, session: Session, cat: Catalogue) -> LivePart:
+    """The part on now, each of its statements with how many have answered it so far."""
     parts = {p.key: p for p in parts_of(w, cat)}
     part = parts.get(w.part or "")
     if part is None:
-        return LivePart(None, [], min_n)
+        return LivePart(None, [])
     items: dict[str, str] = {}
     for level in ids.LEVELS:
         for step in steps_for(w, level, cat):
             if step.key == part.key:
                 items.update({i.id: i.text for i in step.items})
     rows = session.execute(
-        select(Rating.item, Rating.score)
+        select(Rating.item)  # who answered which, never what: see LiveStatement
         .join(Respondent, Respondent.id == Rating.respondent_id)
         .join(
             WorkshopParticipant,
@@ -159,13 +151,5 @@ def live_part(w: WorkshopInfo, *, session: Session, cat: Catalogue, min_n: int) 
         )
         .where(Respondent.cycle_id == w.cycle_id, Rating.framework == part.framework, Rating.item.in_(list(items)))
     ).all()
-    out = []
-    for item, text in items.items():
-        points = [p.value for p in cat.item_scale(part.framework, item).points]
-        scores = [s for i, s in rows if i == item]
-        if len(scores) < min_n:
-            out.append(LiveStatement(text, len(scores), None, None))
-            continue
-        counts = {p: sum(1 for s in scores if s == p) for p in points}
-        out.append(LiveStatement(text, len(scores), counts, sum(1 for s in scores if s is None)))
-    return LivePart(part, out, min_n)
+    answered = Counter(item for (item,) in rows)
+    return LivePart(part, [LiveStatement(text, answered[item]) for item, text in items.items()])

@@ -1,5 +1,7 @@
 """The room decides: each participant shares 100 points across the cycle's shortlist on their phone; the room's
-choice is the points summed, shown only once at least the minimum group has given points.
+choice is the points summed, shown once the facilitator closes the points and only if at least the minimum group
+gave points. Closing is final: totals published while people were still giving, or again after a reopening, would
+differ by what one latecomer gave.
 
 Every allocation is checked here, whatever a page sent: only the shortlist's interventions, whole points from 0 to
 100, at most 100 in all, only while the facilitator has the points open, only in the workshop the phone joined.
@@ -36,6 +38,11 @@ def open_points(code: str, is_open: bool, *, session: Session, actor: Identity |
     check_runs(actor, w)
     if w.status == "closed" and is_open:
         raise ValueError("this workshop has closed")
+    if is_open and not w.points_open and _given(w.id, session):
+        raise ValueError(
+            "the points have closed and the room's choice is final: a second count would tell the room what "
+            "anyone who gave points after it had given"
+        )
     if is_open and not shortlist(CycleRef(w.area_id, w.cycle_id, area, cycle), session=session):
         raise ValueError("shortlist at least one intervention first")
     w.points_open = bool(is_open)
@@ -101,6 +108,7 @@ class RoomChoice:
     voters: int
     rows: list[ChoiceRow]
     min_n: int
+    still_open: bool = False  # people are still giving points: only how many have is shown
 
     @property
     def hidden(self) -> bool:
@@ -112,13 +120,16 @@ class RoomChoice:
 
 
 def room_choice(w: WorkshopInfo, *, session: Session, min_n: int) -> RoomChoice:
-    """The points summed over the room (the shortlist's interventions only), hidden below the minimum group."""
+    """The points summed over the room (the shortlist's interventions only), once the points have closed and only
+    if the minimum group gave points; while open, only how many have given."""
     rows = session.execute(
         select(WorkshopPoints.participant_id, WorkshopPoints.intervention, WorkshopPoints.points).where(
             WorkshopPoints.workshop_id == w.id
         )
     ).all()
     voters = len({r[0] for r in rows})
+    if w.points_open:
+        return RoomChoice(voters, [], min_n, still_open=True)
     if voters < min_n:
         return RoomChoice(voters, [], min_n)
     listed = shortlist(w.ref, session=session)
@@ -144,3 +155,8 @@ def voters(w: WorkshopInfo, *, session: Session) -> int:
         )
         or 0
     )
+
+
+def _given(workshop_id: int, session: Session) -> bool:
+    """Whether anyone has given points in this workshop."""
+    return session.scalar(select(func.count()).where(WorkshopPoints.workshop_id == workshop_id)) != 0

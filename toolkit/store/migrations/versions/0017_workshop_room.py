@@ -20,7 +20,6 @@ def upgrade() -> None:
     with op.batch_alter_table("workshops") as batch:
         batch.add_column(sa.Column("pace", sa.String(length=12), server_default="self", nullable=False))
         batch.add_column(sa.Column("part", sa.String(length=40), nullable=True))
-        batch.add_column(sa.Column("part_shown", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("points_open", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "workshop_comments",
@@ -60,6 +59,5 @@ def downgrade() -> None:
     op.drop_table("workshop_comments")
     with op.batch_alter_table("workshops") as batch:
         batch.drop_column("points_open")
-        batch.drop_column("part_shown")
         batch.drop_column("part")
         batch.drop_column("pace")
