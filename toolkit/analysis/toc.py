@@ -166,7 +166,7 @@ def toc_health(
                 status=status,
                 own_status=own[n],
                 score=score[n],
-                common=None if common[n] is None else round(common[n], 3),
+                common=None if (c := common[n]) is None else round(c, 3),
                 by_framework=by_framework(pairs[n]),
                 n_items=len(linked[n]),
                 items=[
