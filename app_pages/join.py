@@ -15,7 +15,7 @@ from toolkit.workshops import (
     participant_view,
 )
 from ui import join_actions as actions
-from ui.join_views import appraise, follow, rate, style, watch
+from ui.join_views import appraise, choose, comment_view, follow, rate, style, watch
 from ui.resources import catalogue, db
 from ui.workshops import config, room
 
@@ -99,13 +99,15 @@ if w.status == "closed":
 views = (["Rate"] if w.status != "closed" else []) + ["My answers"]
 views += ["Room results"] if w.revealed else []
 views += ["Appraise"] if w.appraisal_open and w.status != "closed" else []
+views += ["Choose"] if w.points_open and w.status != "closed" else []
+views += ["Comment"] if w.status != "closed" else []
 if ss["join_view"] not in views:
     ss["join_view"] = views[0]
 view = st.segmented_control(
     "Show", views, key="join_view", required=True, width="stretch", label_visibility="collapsed"
 )
 
-if view != "Rate":
+if view not in ("Rate", "Appraise"):
     watch(w.code)  # (the statement's own fragment follows the workshop while rating)
 if view == "Rate":
     rate(w.code)
@@ -154,6 +156,12 @@ elif view == "Room results":
 
 elif view == "Appraise":
     appraise(w.code)
+
+elif view == "Choose":
+    choose(w.code)
+
+elif view == "Comment":
+    comment_view(w.code)
 
 st.divider()
 actions.place_box(w)

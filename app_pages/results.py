@@ -6,13 +6,14 @@ import streamlit as st
 from toolkit.analysis.change import method as change_method
 from toolkit.analysis.config import Config
 from toolkit.analysis.guidance import twelve_cs_guidance
+from toolkit.analysis.history import history_table
 from toolkit.analysis.reliability import scale_quality_of
 from toolkit.charts import results as charts
 from toolkit.charts.results import coverage_table, gap_table, scale_quality_table
 from toolkit.core import ids
 from toolkit.core.text import md_text
 from ui.auth import gate
-from ui.cached import analysis, chart
+from ui.cached import analysis, chart, history
 from ui.context import is_demo
 from ui.resources import catalogue, db, settings
 from ui.scope import actor, may_in
@@ -121,6 +122,14 @@ if a.change:
     chart("change", a, lambda: charts.change_chart(change.measures))
 else:
     st.write("This is the first cycle for this partnership.")
+
+st.subheader("Every cycle of this partnership")
+if st.toggle("Show the figures of every cycle, earliest first", key="results_history"):
+    st.caption(
+        "Cycles in order of their start dates. Each cell is that cycle's headline as its own analysis publishes it "
+        "(level-balanced mean, the plain mean and n beside it); groups too small to show are not shown here either."
+    )
+    st.dataframe(history_table(history(area), cat), hide_index=True, width="stretch")
 
 if may_in("view_scale_quality", area):
     st.subheader("How reliable the scales are")

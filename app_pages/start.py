@@ -32,6 +32,13 @@ if not can_edit:
 with st.expander("Create a partnership or a new cycle", expanded=area is None), st.form("start_create", border=False):
     st.text_input("Partnership name", key="start_new_area", placeholder="e.g. Northshire")
     st.text_input("Cycle", key="start_new_cycle", placeholder="e.g. 2026 or 2026-baseline")
+    st.text_input(
+        "Cycle start date (YYYY-MM-DD)",
+        key="start_new_cycle_start",
+        placeholder="e.g. 2026-04-01",
+        help="Cycles are ordered by their start dates. Left blank: 1 January of the year the name begins with, "
+        "else today.",
+    )
     st.form_submit_button("Create", on_click=actions.create, disabled=not can_edit)
 
 with st.expander("Demo partnerships (fictional)", expanded=area is None):

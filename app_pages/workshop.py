@@ -20,10 +20,12 @@ from toolkit.workshops import (
     roster_of,
     status,
 )
+from ui import room_actions
 from ui import workshop_actions as actions
 from ui.auth import require
 from ui.presentation import presentation, slide_choice, style
 from ui.resources import catalogue, db
+from ui.room import choice_box, comments_box, pace_box, part_bar, plan_form, summary_box
 from ui.scope import actor
 from ui.widgets import areas_offered
 from ui.workshop_dashboard import dashboard
@@ -112,8 +114,12 @@ if present:  # the projector: one part at a time, full screen, nothing to scroll
     heading.title(md_text(w.title) if w.title else f"Workshop: {md_text(w.area)}, cycle {md_text(w.cycle)}")
     with st.container(horizontal=True, vertical_alignment="center", key="present_top"):
         slide = slide_choice(w.code)
+        if w.paced and w.status != "closed":
+            part_bar(w)
         st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
     presentation(w.code, slide)
+    if slide == "Plan" and w.status != "closed":
+        plan_form(w)
     st.stop()
 st.toggle("Presentation view (large, for the room's screen; hides names)", key="workshop_present")
 
@@ -131,6 +137,8 @@ else:
     st.info("This workshop has closed: its ratings are final and stand as the partnership's record for the cycle.")
 
 dashboard(w.code, False)
+with st.container(border=True):
+    summary_box(w)
 
 if w.status == "closed":
     st.stop()
@@ -145,6 +153,10 @@ with st.container():
     with c1, st.container(border=True):
         actions.reveal_box(w)
     with c2, st.container(border=True):
+        pace_box(w)
+    with st.container(border=True):
+        comments_box(w)
+    with st.container(border=True):
         st.markdown("**Close the workshop**")
         st.write("Nobody can join or change an answer after this; the ratings stand as the record for the cycle.")
         st.button("Close workshop", key="workshop_close", on_click=actions.ask_close)
@@ -210,6 +222,17 @@ with st.container():
     )
     c1, c2 = st.columns(2)
     c1.button("Save shortlist", key="workshop_save_shortlist", on_click=actions.shortlist, args=(who, w.code))
+    if w.points_open:
+        c1.button("Stop the 100 points", key="room_points", on_click=room_actions.points, args=(False,))
+    else:
+        c1.button(
+            "Open the 100 points on participants' devices",
+            key="room_points",
+            disabled=not listed,
+            on_click=room_actions.points,
+            args=(True,),
+            help="Everyone shares 100 points across the shortlist: the room's choice of what to do first.",
+        )
     if w.appraisal_open:
         c2.button("Stop the appraisal", key="workshop_appraisal", on_click=actions.appraisal, args=(False,))
     else:
@@ -220,3 +243,4 @@ with st.container():
             on_click=actions.appraisal,
             args=(True,),
         )
+choice_box(w)

@@ -27,7 +27,9 @@ from toolkit.store.models import metadata
 from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
 from toolkit.store.ratings import find_respondent
 from toolkit.training.demo import STORIES, load_demo
+from toolkit.workshops.comments import moderate, send_comment
 from toolkit.workshops.participants import join
+from toolkit.workshops.points import give_points, open_points
 from toolkit.workshops.reveals import reveal_now
 from toolkit.workshops.rooms import close, create_workshop
 
@@ -92,9 +94,13 @@ def _everything(area: str, s, cat) -> None:
         resolve_cycle(area, "2025", session=s), resolve_cycle(area, "2026", session=s), session=s, by="chair"
     )
     w = create_workshop(area, "2026", created_by="fac", session=s, title="Spring")
-    join(w.code, "police", "frontline", "Sam", session=s)
+    sam = join(w.code, "police", "frontline", "Sam", session=s)
     join(w.code, "health", "strategic", session=s)
     reveal_now(w.code, session=s, cat=cat)  # a reveal snapshot travels with its workshop
+    shortlist_add(resolve_cycle(area, "2026", session=s), IV, session=s, cat=cat)
+    open_points(w.code, True, session=s)  # a participant's points and comments travel with them
+    give_points(w.code, sam.pseudonym, {IV: 60}, session=s)
+    moderate(w.code, send_comment(w.code, sam.pseudonym, "Who owns the data?", session=s).id, True, session=s)
     close(w.code, session=s)
 
 

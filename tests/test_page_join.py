@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages import APP, open_page, texts
 from toolkit import workshops as ws
+from toolkit.capture.assessment import AnswerError
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.db import session_scope
 from toolkit.store.plans import shortlist_add
@@ -110,7 +111,7 @@ def test_a_participant_sees_their_answers_and_after_reveal_the_rooms_suppressed_
                     ws.submit(code, p.pseudonym, step.framework, item.id, 3, session=s, cat=catalogue)
     me = people[-1].secret
     at = _open_link({"w": code, "k": me})
-    assert at.segmented_control(key="join_view").options == ["Rate", "My answers"]
+    assert at.segmented_control(key="join_view").options == ["Rate", "My answers", "Comment"]
     at.segmented_control(key="join_view").set_value("My answers").run()
     assert not at.exception
     mine = [m.value for m in at.markdown if m.value.startswith("Your answer:")]
@@ -137,11 +138,47 @@ def test_the_room_appraises_on_the_device_when_the_facilitator_opens_it(code, ca
     at.segmented_control(key="join_view").set_value("Appraise").run()
     assert not at.exception
     assert iv.title in texts(at)
-    at.radio(key=f"join_a_{iv.id}_equity").set_value(5).run()
+    assert len(at.radio) == 1  # one criterion per screen
+    at.radio(key=f"join_a_{iv.id}_affordability").set_value(5).run()
     assert not at.exception
     with session_scope() as s:
         w = ws.find_workshop(code, session=s)
-        assert ws.own_appraisals(w, p.pseudonym, session=s) == {(iv.id, "equity"): 5}
+        assert ws.own_appraisals(w, p.pseudonym, session=s) == {(iv.id, "affordability"): 5}
+
+
+def test_the_appraisal_walks_one_criterion_per_screen_and_names_what_is_left(code, catalogue) -> None:
+    ivs = catalogue.interventions[:2]
+    crit = [c.id for c in catalogue.get("apease").criteria]
+    with session_scope() as s:
+        p = ws.join(code, "police", "strategic", session=s)
+        for iv in ivs:
+            shortlist_add(resolve_cycle("Northshire", "2026", session=s), iv.id, session=s, cat=catalogue)
+        ws.open_appraisal(code, True, session=s)
+    at = _open_link({"w": code, "k": p.secret})
+    at.segmented_control(key="join_view").set_value("Appraise").run()
+    total = len(ivs) * len(crit)
+    assert any(f"0 of {total} scores given" in str(b.proto.text) for b in at.get("progress"))
+    assert [r.key for r in at.radio] == [f"join_a_{ivs[0].id}_{crit[0]}"] and at.button(key="join_aback").disabled
+    at.radio[0].set_value(4).run()
+    at.button(key="join_anext").click().run()
+    assert [r.key for r in at.radio] == [f"join_a_{ivs[0].id}_{crit[1]}"]
+    at.radio[0].set_value("dk").run()  # don't know is a score given too
+    assert any(f"2 of {total} scores given" in str(b.proto.text) for b in at.get("progress"))
+    at.button(key="join_aback").click().run()
+    assert at.radio[0].value == 4  # the stored score, back on its screen
+    for _ in range(total):
+        at.button(key="join_anext").click().run()
+    assert not at.exception and not at.radio
+    assert f"2 of {total} scores given. {total - 2} still to give" in texts(at)
+    at.button(key=f"join_askip_{ivs[1].id}_{crit[3]}").click().run()
+    assert [r.key for r in at.radio] == [f"join_a_{ivs[1].id}_{crit[3]}"]
+    with session_scope() as s:
+        w = ws.find_workshop(code, session=s)
+        assert ws.own_appraisals(w, p.pseudonym, session=s) == {(ivs[0].id, crit[0]): 4, (ivs[0].id, crit[1]): None}
+        off = catalogue.interventions[5].id  # a value the page never offered: off the shortlist, or no criterion
+        for iv_id, c in ((off, crit[0]), (ivs[0].id, "cost")):
+            with pytest.raises(AnswerError):
+                ws.submit_appraisal(code, p.pseudonym, iv_id, c, 3, session=s, cat=catalogue)
 
 
 def test_answers_after_closing_are_refused_with_a_clear_message(code, catalogue) -> None:

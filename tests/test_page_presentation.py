@@ -35,7 +35,7 @@ def test_without_a_public_address_there_is_no_qr_and_the_screen_says_why(room) -
     assert ws.format_code(w.code) in [m.value for m in at.markdown]  # the code, in its own large block
     assert at.get("image") == []  # never a QR of this browser's address (it may be localhost)
     assert any("TOOLKIT_PUBLIC_URL" in i.value for i in at.info)
-    assert at.segmented_control(key="workshop_slide").options == ["Join"]  # nothing else before a reveal
+    assert at.segmented_control(key="workshop_slide").options == ["Join", "Comments"]  # no results before a reveal
     # the stylesheet is our fixed string: hides the sidebar and Streamlit's header, no user text in it
     assert any(h.proto.body == PRESENT_CSS for h in at.get("html"))
     assert "Leaders" not in PRESENT_CSS and "stSidebar" in PRESENT_CSS

@@ -68,6 +68,29 @@ def test_results_on_an_empty_cycle_say_what_to_do(db_url) -> None:
     assert "No ratings yet" in texts(at)
 
 
+def test_results_show_every_cycle_in_order_with_the_analysis_figures(seeded, catalogue) -> None:
+    from toolkit.analysis.history import area_history, history_table
+
+    at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    toggle = next(t for t in at.toggle if t.key == "results_history")
+    toggle.set_value(True).run()
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "Measure" in d.value.columns]
+    assert list(table.columns) == ["Measure", "2025", "2026"]
+    cfg = get_settings()
+    with session_scope() as s:
+        h = area_history(
+            ASHVALE,
+            session=s,
+            cat=catalogue,
+            cfg=Config(min_group_size=cfg.min_group_size, priority_threshold=cfg.priority_threshold),
+        )
+        a = analyse(ASHVALE, "2026", session=s, cat=catalogue, cfg=Config(min_group_size=cfg.min_group_size))
+    assert table.equals(history_table(h, catalogue))
+    comm = table[table["Measure"] == "Stage: Communicate"]["2026"].iloc[0]
+    assert comm.startswith(f"{a.opm.by_stage['communicate'].mean:.2f} (")
+
+
 def _analysis(catalogue):
     cfg = get_settings()
     with session_scope() as s:

@@ -10,12 +10,13 @@ import streamlit as st
 
 from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
+from toolkit.analysis.history import AreaHistory, area_history
 from toolkit.analysis.results import AreaAnalysis
 from toolkit.core.settings import get_settings
 from toolkit.interventions.plan import review_plan
 from toolkit.interventions.suggest import suggest
 from toolkit.interventions.suggestion import Suggestion
-from toolkit.store.areas import cycle_version, resolve_cycle
+from toolkit.store.areas import CycleRef, cycle_version, find_area, ordered_cycles, resolve_cycle
 from toolkit.store.db import engine_for, session_scope
 from toolkit.training.sandbox import sandbox_url
 from ui.resources import catalogue, db, guarded
@@ -33,6 +34,25 @@ def _analysis(url: str, area: str, cycle: str, version: str, min_n: int, thresho
     with guarded(), session_scope(engine_for(url)) as s:  # the live database or the sandbox, as keyed
         result = analyse(area, cycle, session=s, cat=catalogue(), cfg=cfg)
     return CachedAnalysis(**dict(result), version=f"{url}|{version}|{min_n}|{threshold}")
+
+
+@st.cache_data(max_entries=32, show_spinner="Gathering every cycle...")
+def _history(url: str, area: str, versions: tuple[str, ...], min_n: int, threshold: float) -> AreaHistory:
+    cfg = Config(min_group_size=min_n, priority_threshold=threshold)
+    with guarded(), session_scope(engine_for(url)) as s:
+        return area_history(area, session=s, cat=catalogue(), cfg=cfg)
+
+
+def history(area: str) -> AreaHistory:
+    """The area's figures across all its cycles, earliest first (live database), recomputed only on change."""
+    s = get_settings()
+    with guarded(), session_scope(engine_for(s.database_url)) as session:
+        a = find_area(area, session=session)
+        versions = tuple(
+            f"{c.name}:{c.id}:{c.starts_on}:{cycle_version(CycleRef(a.id, c.id, a.name, c.name), session=session)}"
+            for c in ordered_cycles(a.id, session=session)
+        )
+    return _history(s.database_url, area, versions, s.min_group_size, s.priority_threshold)
 
 
 def analysis(area: str, cycle: str, *, sandbox: bool = False) -> CachedAnalysis:

@@ -13,9 +13,11 @@ from toolkit.workshops import (
     answer,
     change_place,
     find_workshop,
+    give_points,
     join,
     own_answers,
     resume_participant,
+    send_comment,
     submit_appraisal,
     with_retry,
 )
@@ -150,8 +152,11 @@ def appraise(iv: str, criterion: str) -> None:
         ss["join_error"] = f"That score was not saved: {exc}."
 
 
-def finish_box(done: RatingProgress) -> None:
-    """The end of the walk: what is saved and, by name, every statement still unanswered (each a tap away)."""
+def finish_box(done: RatingProgress, *, paced: bool = False) -> None:
+    """The end of the walk (presenter-paced: of the part): what is saved and, by name, every statement still
+    unanswered (each a tap away)."""
+    if paced:
+        st.info("That is the end of this part. The next part appears here when the facilitator moves the room on.")
     if not done.skipped:
         st.success(
             f"All {done.total} statements answered and saved. You can change any of them until the facilitator "
@@ -191,6 +196,7 @@ def leave() -> None:
         join_level=None,
         join_answers={},
         join_pos=None,
+        join_apos=None,
     )
     st.query_params.clear()
 
@@ -228,3 +234,44 @@ def move() -> None:
         ss["join_error"] = str(exc)
         return
     ss.update(join_agency=p.agency, join_level=p.level, join_pos=None)  # the new level's first unanswered
+
+
+def send() -> None:
+    """Send the comment typed; the toolkit refuses one too long, empty, or from a device not in this workshop."""
+    try:
+        with db() as s:
+            send_comment(ss["join_code"] or "", ss["join_pseudonym"] or "", ss.get("join_c_text"), session=s)
+    except WorkshopClosed:
+        ss["join_error"] = CLOSED
+        return
+    except AnswerError as exc:
+        ss["join_error"] = f"That comment was not sent: {exc}."
+        return
+    ss["join_c_text"] = ""
+    ss["join_c_msg"] = "Sent. The facilitator decides whether it goes on the room's screen."
+
+
+def points(listed: tuple[str, ...]) -> None:
+    """Save the points as typed; the toolkit refuses any intervention off the shortlist and more than 100 in all."""
+    try:
+        allocation = {iv: ss.get(f"join_pt_{iv}") or 0 for iv in listed}
+        with db() as s:
+            saved = give_points(ss["join_code"] or "", ss["join_pseudonym"] or "", allocation, session=s)
+    except WorkshopClosed:
+        ss["join_error"] = CLOSED
+        return
+    except AnswerError as exc:
+        ss["join_error"] = f"Your points were not saved: {exc}."
+        return
+    ss["join_pt_msg"] = (
+        f"Saved: {sum(saved.values())} points. You can change them until the facilitator stops the points."
+    )
+
+
+def appraise_go(delta: int) -> None:
+    """Next or Back in the appraisal: one screen on (Finish is one past the last), or one back."""
+    ss["join_apos"] = max(0, (ss["join_apos"] or 0) + delta)
+
+
+def appraise_go_to(index: int) -> None:
+    ss["join_apos"] = max(0, index)

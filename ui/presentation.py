@@ -11,6 +11,7 @@ import streamlit as st
 from toolkit.charts import workshop as workshop_charts
 from toolkit.core.settings import get_settings
 from toolkit.core.text import md_text
+from toolkit.store.plans import shortlist
 from toolkit.workshops import (
     find_workshop,
     join_card,
@@ -19,8 +20,10 @@ from toolkit.workshops import (
     priority_sentence,
     slides_for,
     status,
+    voters,
 )
 from ui.resources import catalogue, db
+from ui.room import choice_slide, comments_slide, live_slide, plan_slide
 from ui.workshop_actions import shown_appraisal
 from ui.workshops import REFRESH_FACILITATOR, config, qr, room
 
@@ -56,10 +59,12 @@ def slide_choice(code: str) -> str:
     with db() as s:
         w = find_workshop(code, session=s)
         shown = bool(shown_appraisal(w, s))
-    options = slides_for(w, shown)
+        given = voters(w, session=s) > 0
+        listed = bool(shortlist(w.ref, session=s))
+    options = slides_for(w, shown, given, listed)
     ss = st.session_state
     if ss.get("workshop_slide") not in options:
-        ss["workshop_slide"] = "Results" if "Results" in options else options[0]
+        ss["workshop_slide"] = "Live" if "Live" in options else "Results" if "Results" in options else options[0]
     chosen = st.segmented_control(
         "Show on the screen", options, key="workshop_slide", required=True, label_visibility="collapsed"
     )
@@ -76,6 +81,24 @@ def presentation(code: str, slide: str) -> None:
         appraisal = shown_appraisal(w, s)
     min_n = config().min_group_size
     card = join_card(w, get_settings().public_url)
+    if slide == "Live" and w.paced:
+        main, side = st.columns([4, 1], gap="large")
+        with side:
+            with st.container(key="present_side_code"):
+                st.markdown(card.code)
+            _qr(card, "present_side")
+        with main:
+            live_slide(w)
+        return
+    if slide in ("Comments", "Choice", "Plan"):
+        main, side = st.columns([4, 1], gap="large")
+        with side:
+            with st.container(key="present_side_code"):
+                st.markdown(card.code)
+            _qr(card, "present_side")
+        with main:
+            {"Comments": comments_slide, "Choice": choice_slide, "Plan": plan_slide}[slide](w)
+        return
     if slide == "Join" or not w.revealed:
         left, right = st.columns([3, 2], gap="large")
         with left:

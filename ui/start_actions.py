@@ -25,11 +25,12 @@ def create() -> None:
     try:
         with db() as s:  # a cycle of one's own area, or (a role for every area) a new partnership
             authorise_named(actor(), "edit_area", area, session=s)
-            get_or_create_cycle(get_or_create_area(area, session=s), cycle, session=s)
+            starts = (st.session_state.get("start_new_cycle_start") or "").strip() or None
+            get_or_create_cycle(get_or_create_area(area, session=s), cycle, session=s, starts_on=starts)
     except AccessDenied as exc:
         st.session_state["start_msg"] = ("error", f"Not created: {exc}")
         return
-    except ValueError as exc:  # a name too long, or with a control character
+    except ValueError as exc:  # a name too long, or with a control character; a start date that is not a date
         st.session_state["start_msg"] = ("error", f"Not created: {md_text(str(exc))}.")
         return
     st.session_state.update(

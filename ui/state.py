@@ -59,6 +59,8 @@ DEFAULTS: dict[str, object] = {
     "join_pos": None,  # the statement on the phone's screen; None: the first not yet answered
     "join_view": "Rate",
     "join_seen": None,
+    "join_apos": None,  # the appraisal screen on the phone; None: the first not yet scored
+    "join_part": None,  # presenter-paced: the part the phone last showed (a new part opens at its first unanswered)
     "join_error": None,
     "join_f_code": "",
     "join_f_agency": None,
@@ -76,6 +78,8 @@ DEFAULTS: dict[str, object] = {
     "workshop_f_form": "full",  # full by default: a facilitator chooses the short form for a room (docs/short-form.md)
     "workshop_f_cs": list(C_IDS),
     "workshop_present": False,
+    "workshop_pace": None,
+    "workshop_summary": None,  # (code, file name, PDF bytes, DOCX bytes) of the summary made last  # the pace control's value, set from the workshop on screen
     "workshop_closing": None,  # the workshop the closing dialog asks about
     "workshop_shortlist_for": None,
     # ...the roster form's workshop, the participant picked for a new link or a removal, the new link (shown once).

@@ -191,7 +191,8 @@ class NodeDetail(TocNode):
 
 
 class ChangeMeasure(Result):
-    """One stage, C or item: its mean before and after, the difference, its bootstrap 95% interval, p and q."""
+    """One stage, C or item: its headline before and after (level-balanced, as each cycle's analysis publishes it),
+    the plain means beside them, the difference of the headlines, its bootstrap 95% interval, p and q."""
 
     kind: str
     framework: str
@@ -205,7 +206,9 @@ class ChangeMeasure(Result):
     ci_low: float | None
     ci_high: float | None
     significant: bool  # a clear change after the false discovery rate correction across the measures
-    p: float | None = None  # Welch's t test of this measure alone
+    plain_before: float | None = None  # the plain mean over respondents, shown beside the headline
+    plain_after: float | None = None
+    p: float | None = None  # Welch's t test of this measure alone (for the level-balanced difference)
     q: float | None = None  # Benjamini-Hochberg across every measure of the change
 
 

@@ -77,6 +77,16 @@ def hidden_groups(counts: pd.DataFrame, keys: Sequence[str], by: str, min_n: int
     return np.asarray(suppressed_rows(lines, counts[by].tolist(), counts["size"].tolist(), min_n), dtype=bool)
 
 
+def headline_levels(scores: pd.DataFrame, keys: list[str], min_n: int) -> pd.DataFrame:
+    """Per key, the levels a headline weights equally (those a by-level breakdown shows), with their mean and size.
+
+    The one place that says which levels count: balanced_means (the headline) and the change between cycles
+    (toolkit.analysis.change) both ask it.
+    """
+    lv = frame(scores.groupby([*keys, "level"], sort=False)["score"].agg(["mean", "size"]).reset_index())
+    return rows(lv, ~hidden_groups(lv, keys, "level", min_n))
+
+
 def balanced_means(scores: pd.DataFrame, keys: list[str], min_n: int) -> pd.DataFrame:
     """Per key: n, plain mean, SD and level-balanced mean over the levels a by-level breakdown would show.
 
@@ -85,8 +95,7 @@ def balanced_means(scores: pd.DataFrame, keys: list[str], min_n: int) -> pd.Data
     Falls back to the plain mean when no level can be shown.
     """
     overall = frame(scores.groupby(keys, sort=False)["score"].agg(n="size", plain="mean", sd="std"))
-    lv = frame(scores.groupby([*keys, "level"], sort=False)["score"].agg(["mean", "size"]).reset_index())
-    shown = rows(lv, ~hidden_groups(lv, keys, "level", min_n))
+    shown = headline_levels(scores, keys, min_n)
     balanced = series(shown.groupby(keys, sort=False)["mean"].mean()).reindex(overall.index)
     overall["balanced"] = balanced.fillna(col(overall, "plain"))
     return overall

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -80,6 +80,57 @@ def bootstrap_diff(
     mb = b[rng.integers(0, len(b), (reps, len(b)))].mean(axis=1)
     lo, hi = np.quantile(mb - ma, [(1 - level) / 2, 1 - (1 - level) / 2])
     return float(b.mean() - a.mean()), float(lo), float(hi)
+
+
+def balanced_mean(groups: Sequence[np.ndarray]) -> float:
+    """The mean of the groups' means: each group (a level) counts equally (toolkit.analysis.scores.balanced_means)."""
+    return float(np.mean([np.asarray(g, float).mean() for g in groups])) if groups else float("nan")
+
+
+def bootstrap_balanced_diff(
+    before: Sequence[np.ndarray], after: Sequence[np.ndarray], *, reps: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float]:
+    """Balanced mean of `after` minus that of `before`, with a percentile bootstrap interval.
+
+    Each group of each side is resampled on its own (a stratified bootstrap: the groups are the levels the headline
+    weights equally), so every resample keeps the headline's weighting. One group a side is bootstrap_diff.
+    """
+    if not before or not after or any(len(g) == 0 for g in (*before, *after)):
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+
+    def resampled(groups: Sequence[np.ndarray]) -> np.ndarray:
+        arrays = [np.asarray(g, float) for g in groups]
+        return np.mean([x[rng.integers(0, len(x), (reps, len(x)))].mean(axis=1) for x in arrays], axis=0)
+
+    mb = resampled(before)
+    ma = resampled(after)
+    lo, hi = np.quantile(ma - mb, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return balanced_mean(after) - balanced_mean(before), float(lo), float(hi)
+
+
+def balanced_welch_p(before: Sequence[np.ndarray], after: Sequence[np.ndarray]) -> float:
+    """Two-sided p-value for the difference of two balanced means (each the mean of its groups' means).
+
+    Welch's test generalised: the variance of a balanced mean over L groups is the sum of s_g^2 / (n_g L^2), and the
+    degrees of freedom Satterthwaite's over every group of both sides. With one group a side it is welch_p.
+    A group of one person adds no variance and no degrees of freedom. NaN when no group has two people.
+    """
+    parts: list[tuple[float, int]] = []  # (variance share, n) per group
+    for groups in (before, after):
+        big_l = len(groups)
+        for g in groups:
+            x = np.asarray(g, float)
+            if len(x) >= 2:
+                parts.append((float(x.var(ddof=1)) / (len(x) * big_l**2), len(x)))
+    if not parts or not before or not after:
+        return float("nan")
+    d = balanced_mean(after) - balanced_mean(before)
+    v = sum(p for p, _n in parts)
+    if v == 0:
+        return 1.0 if abs(d) < 1e-12 else 0.0
+    df = v**2 / sum(p**2 / (n - 1) for p, n in parts if p > 0)
+    return float(2 * stdtr(df, -abs(d) / np.sqrt(v)))
 
 
 def bootstrap_did(

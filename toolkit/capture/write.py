@@ -121,16 +121,7 @@ def write_ratings(
     for rid, fw, item, score, comment in rows:  # unpacked once: attribute reads per row cost an import dearly
         old = existing.get((rid, fw, item))
         if old is None:
-            new.append(
-                {
-                    "respondent_id": rid,
-                    "framework": fw,
-                    "item": item,
-                    "score": score,
-                    "comment": comment,
-                    "updated_at": now,
-                }
-            )
+            new.append((rid, fw, item, score, comment))
         elif (old[1], old[2]) != (score, comment):
             changed.append({"id": old[0], "score": score, "comment": comment, "updated_at": now})
             history.append(
@@ -144,7 +135,7 @@ def write_ratings(
                 }
             )
     if new:
-        session.execute(insert(RATINGS), new)
+        _insert_new(new, session=session, now=now)
     if changed:
         session.execute(insert(HISTORY), history)
         session.execute(update(Rating), changed)
@@ -160,6 +151,22 @@ def write_ratings(
             after={"inserted": done.inserted, "updated": done.updated},
         )
     return done
+
+
+def _insert_new(rows: list[RatingRow], *, session: Session, now: datetime) -> None:
+    """Insert new ratings, all stamped `now`, in one executemany of plain tuples.
+
+    Through the driver, still parameterised: SQLAlchemy's per-row parameter building and timestamp processing cost
+    a large import a fifth of its CPU time, and every row here has the same, already processed, timestamp."""
+    conn = session.connection()
+    dialect = conn.dialect
+    stamp_type = RATINGS.c.updated_at.type.dialect_impl(dialect)
+    process = stamp_type.bind_processor(dialect)
+    stamp = process(now) if process else now
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = ("respondent_id", "framework", "item", "score", "comment", "updated_at")
+    sql = f"INSERT INTO {RATINGS.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(sql, [(*row, stamp) for row in rows])
 
 
 def record_rating(

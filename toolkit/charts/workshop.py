@@ -113,3 +113,36 @@ def enlarge(chart: Chart, *, font: int = 22, height: int | None = None) -> Chart
         .configure_legend(labelFontSize=font - 4, titleFontSize=font - 4)
         .configure_title(fontSize=font + 6)
     )
+
+
+def live_bars(live, *, width: int = 48) -> Chart:
+    """The part on now as the projector shows it: for each statement, how many people gave each point.
+
+    `live` is a toolkit.workshops.LivePart; statements still answered by too few people are left out of the chart
+    (the page says how many are waiting). Statements are labelled by their opening words (width characters)."""
+    rows = []
+    for k, s in enumerate(live.statements):
+        if s.counts is None:
+            continue
+        label = f"{k + 1}. {s.text if len(s.text) <= width else s.text[: width - 1].rstrip() + '…'}"
+        for point, n in s.counts.items():
+            rows.append({"Statement": label, "Point": str(point), "People": n, "order": point})
+        if s.dont_know:
+            rows.append({"Statement": label, "Point": "Don't know", "People": s.dont_know, "order": 99})
+    data = pd.DataFrame(rows, columns=["Statement", "Point", "People", "order"])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Statement:N", sort=None, title=None),
+            x=alt.X("sum(People):Q", title="People", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "Point:N",
+                sort=["1", "2", "3", "4", "5", "Don't know"],
+                scale=alt.Scale(range=["#d55e00", "#e69f00", "#f0e442", "#56b4e9", "#0072b2", "#bbbbbb"]),
+                title="Answer (1 low, 5 high)",
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["Statement", "Point", "People"],
+        )
+    )

@@ -84,6 +84,43 @@ def cmd_suggest(args: argparse.Namespace) -> None:
     print(render_text(found, result))
 
 
+def cmd_history(args: argparse.Namespace) -> None:
+    from toolkit.analysis.history import area_history  # heavy, as analyse
+
+    who = acting.identity(args)
+    with session_scope() as s:
+        authorise_named(who, "view_results", args.area, session=s)
+        result = area_history(args.area, session=s, cat=catalogue(), until=args.cycle)
+    if args.json:
+        _emit(result.model_dump(mode="json"))
+        return
+    print(f"{result.area}: figures across {len(result.cycles)} cycles, earliest first (level-balanced means, 1-5)")
+    print(f"\n{'cycle':16} {'starts':10} {'people':>6} " + " ".join(f"{st[:9]:>9}" for st in ids.STAGES))
+    for c in result.cycles:
+        print(
+            f"{c.cycle[:16]:16} {c.starts_on.isoformat():10} {c.respondents:6d} "
+            + " ".join(f"{_fmt(c.by_stage[st].mean):>9}" for st in ids.STAGES)
+        )
+    print("  (cells over fewer than", result.min_group_size, "respondents are suppressed and shown as -)")
+
+
+def cmd_cycle(args: argparse.Namespace) -> None:
+    from toolkit.cli.errors import UserError
+    from toolkit.core.cycle_dates import BadDate
+    from toolkit.store.areas import find_cycle, set_cycle_start
+
+    who = acting.identity(args)
+    with session_scope() as s:
+        authorise_named(who, "edit_area", args.area, session=s)
+        if args.starts is not None:
+            try:
+                set_cycle_start(args.area, args.cycle, args.starts, session=s, by=who.username)
+            except BadDate as exc:
+                raise UserError(f"not changed: {exc}") from None
+        when = find_cycle(args.area, args.cycle, session=s).starts_on
+    print(f"{args.area}, cycle {args.cycle}: starts {when.isoformat()}")
+
+
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the reporting commands to the parser."""
     sp = add("analyse", cmd_analyse, "the analysis of one area and cycle")
@@ -104,6 +141,16 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     sp.add_argument("--max-cost", choices=("low", "medium", "high"), help="leave out higher cost, where known")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)
+    sp = add("history", cmd_history, "an area's figures across all its cycles, earliest first (by start date)")
+    sp.add_argument("--area", required=True)
+    sp.add_argument("--cycle", help="end the history at this cycle (default: every cycle)")
+    sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)
+    sp = add("cycle", cmd_cycle, "show a cycle's start date, or change it with --starts (cycles are ordered by it)")
+    sp.add_argument("--area", required=True)
+    sp.add_argument("--cycle", required=True)
+    sp.add_argument("--starts", help="the new start date, YYYY-MM-DD")
     acting.add_arguments(sp)
     sp = add("benchmark", cli_benchmark.cmd_benchmark, "every area of a cycle against its peers")
     cli_benchmark.add_arguments(sp)

@@ -117,6 +117,7 @@ class GoalDoc(_M):
 class CycleDoc(_M):
     name: str = Field(min_length=1, max_length=100)
     created_at: Stamp
+    starts_on: str | None = None  # YYYY-MM-DD; a bundle made before cycles had start dates has none
     respondents: list[RespondentDoc]
     assumption_reviews: list[ReviewDoc] = []
     shortlist: list[ShortlistDoc] = []

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from toolkit.capture.validate import RatingInvalid, check_name, check_rating, check_score, check_stamp, check_text
 from toolkit.capture.write import restore_ratings
+from toolkit.core.cycle_dates import BadDate, parse_start
 from toolkit.core.frameworks import Catalogue
 from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BundleDoc, BundleError, CycleDoc
 from toolkit.reports.bundle_rows import CYCLE_PARTS, check_cycle_parts, cycle_parts_in
@@ -103,6 +104,11 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
     for c in doc.cycles:
         c.name = _checked(f"cycle {c.name!r}", problems, check_name, "cycle", c.name)
         _checked(f"cycle {c.name!r}", problems, check_stamp, "created_at", c.created_at)
+        if c.starts_on is not None:
+            try:
+                parse_start(c.starts_on)
+            except BadDate as exc:
+                problems.append(f"cycle {c.name!r}: {exc}")
         who = [p.pseudonym for p in c.respondents]
         if len(set(who)) != len(who):
             problems.append(f"cycle {c.name}: a respondent appears twice")
@@ -203,6 +209,8 @@ def import_bundle(
     n_ratings = n_other = 0
     for cd in doc.cycles:
         c = Cycle(area_id=a.id, name=cd.name, created_at=_parse(cd.created_at))
+        if cd.starts_on is not None:
+            c.starts_on = parse_start(cd.starts_on)
         session.add(c)
         session.flush()
         n_ratings += restore_ratings(c.id, cd.respondents, _parse, session=session)

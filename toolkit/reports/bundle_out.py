@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from toolkit.reports.bundle_doc import BUNDLE_FORMAT, BUNDLE_VERSION
 from toolkit.reports.bundle_rows import cycle_parts_out
-from toolkit.store.areas import find_area
+from toolkit.store.areas import find_area, ordered_cycles
 from toolkit.store.models import (
     ApeaseScore,
     AssumptionReview,
@@ -38,7 +38,7 @@ def _ts(dt: datetime | None) -> str | None:
 def export_bundle(area: str, *, session: Session) -> dict:
     """Everything stored about one area, every cycle: a JSON-ready document that `import_bundle` restores exactly."""
     a = find_area(area, session=session)
-    cycles = session.scalars(select(Cycle).where(Cycle.area_id == a.id).order_by(Cycle.name)).all()
+    cycles = ordered_cycles(a.id, session=session)
     goal_keys: dict[int, str] = {}
     for c in cycles:
         goals = session.scalars(
@@ -84,6 +84,7 @@ def _cycle_doc(c: Cycle, goal_keys: dict[int, str], session: Session) -> dict:
     return {
         "name": c.name,
         "created_at": _ts(c.created_at),
+        "starts_on": c.starts_on.isoformat() if c.starts_on else None,
         "respondents": [
             {
                 "pseudonym": p.pseudonym,

@@ -21,7 +21,9 @@ from toolkit.store.models import (
     TrailEntry,
     Validation,
     Workshop,
+    WorkshopComment,
     WorkshopParticipant,
+    WorkshopPoints,
     WorkshopReveal,
 )
 
@@ -33,7 +35,12 @@ CYCLE_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
     "assurance": (ReportAssurance, ("statement",)),
     "validations": (Validation, ("link",)),
 }
-LINKS = {"id", "cycle_id", "area_id", "workshop_id"}
+LINKS = {"id", "cycle_id", "area_id", "workshop_id", "participant_id"}
+# What travels nested in each participant: their room comments and their points (the nesting carries who).
+PERSON_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "comments": (WorkshopComment, ("sent_at", "text")),
+    "points": (WorkshopPoints, ("intervention",)),
+}
 # A participant's resume secret (its hash) stays in the database it was issued by: a bundle is a copy for elsewhere,
 # and a link must never resume anyone in another installation. Facilitators re-issue links there.
 SECRETS = {"secret_hash"}
@@ -76,9 +83,20 @@ def cycle_parts_out(cycle_id: int, *, session: Session) -> dict[str, Any]:
     out["workshops"] = [
         {
             **row_out(w),
-            "participants": rows_out(
-                WorkshopParticipant, WorkshopParticipant.workshop_id == w.id, ("pseudonym",), session=session
-            ),
+            "participants": [
+                {
+                    **row_out(p),
+                    **{
+                        key: rows_out(model, model.participant_id == p.id, order, session=session)  # type: ignore[attr-defined]
+                        for key, (model, order) in PERSON_PARTS.items()
+                    },
+                }
+                for p in session.scalars(
+                    select(WorkshopParticipant)
+                    .where(WorkshopParticipant.workshop_id == w.id)
+                    .order_by(WorkshopParticipant.pseudonym, WorkshopParticipant.id)
+                )
+            ],
             "reveals": rows_out(WorkshopReveal, WorkshopReveal.workshop_id == w.id, ("number",), session=session),
         }
         for w in workshops
@@ -137,7 +155,18 @@ def check_cycle_parts(cycle: str, parts: dict[str, Any], *, session: Session) ->
         people, reveals = w.pop("participants", []), w.pop("reveals", [])
         problems += _problems(Workshop, w, f"cycle {cycle}, workshop {k + 1}")
         for j, p in enumerate(people if isinstance(people, list) else []):
-            problems += _problems(WorkshopParticipant, p, f"cycle {cycle}, workshop {k + 1}, participant {j + 1}")
+            where = f"cycle {cycle}, workshop {k + 1}, participant {j + 1}"
+            if not isinstance(p, dict):
+                problems.append(f"{where}: not a record")
+                continue
+            p = dict(p)
+            for key, (model, _order) in PERSON_PARTS.items():
+                rows = p.pop(key, [])
+                for i, r in enumerate(rows if isinstance(rows, list) else []):
+                    problems += _problems(model, r, f"{where}, {key[:-1]} {i + 1}")
+                if not isinstance(rows, list):
+                    problems.append(f"{where}: {key} is not a list")
+            problems += _problems(WorkshopParticipant, p, where)
         for j, r in enumerate(reveals if isinstance(reveals, list) else []):
             problems += _problems(WorkshopReveal, r, f"cycle {cycle}, workshop {k + 1}, reveal {j + 1}")
         if isinstance(w.get("code"), str) and session.scalar(select(Workshop.id).where(Workshop.code == w["code"])):
@@ -174,9 +203,22 @@ def cycle_parts_in(area_id: int, cycle_id: int, parts: dict[str, Any], *, sessio
             insert(Workshop).values(area_id=area_id, cycle_id=cycle_id, **_row_in(Workshop, w)).returning(Workshop.id)
         )
         n += 1
-        for model, rows in ((WorkshopParticipant, people), (WorkshopReveal, reveals)):
-            values = [{"workshop_id": wid, **_row_in(model, r)} for r in rows]
-            if values:
-                session.execute(insert(model), values)
-            n += len(values)
+        for p in people:
+            p = dict(p)
+            nested = {key: p.pop(key, []) for key in PERSON_PARTS}
+            pid = session.scalar(
+                insert(WorkshopParticipant)
+                .values(workshop_id=wid, **_row_in(WorkshopParticipant, p))
+                .returning(WorkshopParticipant.id)
+            )
+            n += 1
+            for key, (model, _order) in PERSON_PARTS.items():
+                values = [{"workshop_id": wid, "participant_id": pid, **_row_in(model, r)} for r in nested[key]]
+                if values:
+                    session.execute(insert(model), values)
+                n += len(values)
+        values = [{"workshop_id": wid, **_row_in(WorkshopReveal, r)} for r in reveals]
+        if values:
+            session.execute(insert(WorkshopReveal), values)
+        n += len(values)
     return n

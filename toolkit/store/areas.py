@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from toolkit.capture.validate import name_problem, nfc
+from toolkit.core.cycle_dates import cycle_key, parse_start
 from toolkit.core.text import CONTROL
 from toolkit.store.audit import record
 from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
@@ -19,6 +21,7 @@ from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Responde
 class CycleSummary:
     cycle: str
     respondents: int
+    starts_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,17 @@ def get_or_create_area(name: str, *, session: Session, tags: dict | None = None,
     return area
 
 
-def get_or_create_cycle(area: Area, name: str, *, session: Session) -> Cycle:
+def get_or_create_cycle(area: Area, name: str, *, session: Session, starts_on: object = None) -> Cycle:
+    """The area's cycle of that name, created if new: starting `starts_on` (a date or YYYY-MM-DD; BadDate, saying why,
+    if it is not one), else on toolkit.core.cycle_dates.default_start. An existing cycle keeps its date."""
     cycle = (
         session.scalar(select(Cycle).where(Cycle.area_id == area.id, Cycle.name == name)) if findable(name) else None
     )
     if cycle is None:
+        when = parse_start(starts_on) if starts_on not in (None, "") else None
         cycle = Cycle(area_id=area.id, name=check_name(name, "cycle"))
+        if when is not None:
+            cycle.starts_on = when
         session.add(cycle)
         session.flush()
     return cycle
@@ -117,36 +125,67 @@ def _find_cycle(area: Area, cycle_name: str, *, session: Session) -> Cycle:
         else None
     )
     if cycle is None:
-        known = session.scalars(select(Cycle.name).where(Cycle.area_id == area.id).order_by(Cycle.name)).all()
+        known = [c.name for c in ordered_cycles(area.id, session=session)]
         raise NotFound(f"Area {area.name!r} has no cycle {cycle_name!r}. Its cycles: {', '.join(known) or 'none'}.")
     return cycle
 
 
 def list_areas(*, session: Session) -> list[AreaSummary]:
-    """Every area with its tags, cycles and respondent counts, by name."""
+    """Every area with its tags, cycles (earliest first: ordered_cycles) and respondent counts, by name."""
     counts = session.execute(
-        select(Cycle.area_id, Cycle.name, func.count(Respondent.id))
+        select(Cycle.area_id, Cycle.name, Cycle.id, Cycle.starts_on, func.count(Respondent.id))
         .outerjoin(Respondent, Respondent.cycle_id == Cycle.id)
-        .group_by(Cycle.id, Cycle.area_id, Cycle.name)
-        .order_by(Cycle.name)
+        .group_by(Cycle.id, Cycle.area_id, Cycle.name, Cycle.starts_on)
     ).all()
-    by_area: dict[int, list[CycleSummary]] = {}
-    for area_id, cycle, n in counts:
-        by_area.setdefault(area_id, []).append(CycleSummary(cycle, n))
+    by_area: dict[int, list[tuple[tuple, CycleSummary]]] = {}
+    for area_id, cycle, id_, starts, n in counts:
+        by_area.setdefault(area_id, []).append((cycle_key(starts, cycle, id_), CycleSummary(cycle, n, starts)))
     return [
-        AreaSummary(a.name, a.tags or {}, a.fictional, by_area.get(a.id, []))
+        AreaSummary(
+            a.name, a.tags or {}, a.fictional, [c for _k, c in sorted(by_area.get(a.id, []), key=lambda x: x[0])]
+        )
         for a in session.scalars(select(Area).order_by(Area.name))
     ]
 
 
+def ordered_cycles(area_id: int, *, session: Session) -> list[Cycle]:
+    """An area's cycles, earliest first: by start date, then name as read ("Round 9" before "Round 10"), then id."""
+    cycles = session.scalars(select(Cycle).where(Cycle.area_id == area_id)).all()
+    return sorted(cycles, key=lambda c: cycle_key(c.starts_on, c.name, c.id))
+
+
+def area_cycles(area: str, *, session: Session) -> list[CycleRef]:
+    """An area's cycles as CycleRefs, earliest first (NotFound, saying which, for an unknown area)."""
+    a = find_area(area, session=session)
+    return [CycleRef(a.id, c.id, a.name, c.name) for c in ordered_cycles(a.id, session=session)]
+
+
 def previous_cycle(ref: CycleRef, *, session: Session) -> CycleRef | None:
-    """The cycle before this one (by name order, as cycles are named by year or round)."""
-    rows = sorted(
-        (name, id_) for name, id_ in session.execute(select(Cycle.name, Cycle.id).where(Cycle.area_id == ref.area_id))
-    )
-    names = [name for name, _id in rows]
-    k = names.index(ref.cycle) if ref.cycle in names else -1
-    return CycleRef(ref.area_id, rows[k - 1][1], ref.area, rows[k - 1][0]) if k > 0 else None
+    """The cycle before this one in the area's order (start date: ordered_cycles), never the order of names."""
+    cycles = ordered_cycles(ref.area_id, session=session)
+    ids_ = [c.id for c in cycles]
+    k = ids_.index(ref.cycle_id) if ref.cycle_id in ids_ else -1
+    return CycleRef(ref.area_id, cycles[k - 1].id, ref.area, cycles[k - 1].name) if k > 0 else None
+
+
+def set_cycle_start(area: str, cycle: str, value: object, *, session: Session, by: str = "") -> date:
+    """Change a cycle's start date (BadDate, saying why, when it is not a date); audited. Returns the date stored."""
+    c = find_cycle(area, cycle, session=session)
+    when = parse_start(value)
+    before = c.starts_on
+    if before != when:
+        c.starts_on = when
+        session.flush()
+        record(
+            "cycle_start",
+            actor=by,
+            session=session,
+            area_id=c.area_id,
+            target=c.name,
+            before={"starts_on": before.isoformat() if before else None},
+            after={"starts_on": when.isoformat()},
+        )
+    return when
 
 
 def cycle_frozen(cycle_id: int, *, session: Session) -> bool:

@@ -17,8 +17,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 # The account tables sit in their own module; they are re-exported here so the whole schema reads from one name.
+from toolkit.core.cycle_dates import default_start
 from toolkit.core.ids import C_IDS
 from toolkit.store.account_models import LoginSession as LoginSession
 from toolkit.store.account_models import Membership as Membership
@@ -27,6 +29,8 @@ from toolkit.store.account_models import User as User
 from toolkit.store.base import MAX_NAME as MAX_NAME
 from toolkit.store.base import Base as Base
 from toolkit.store.base import utcnow as utcnow
+from toolkit.store.room_models import WorkshopComment as WorkshopComment
+from toolkit.store.room_models import WorkshopPoints as WorkshopPoints
 
 
 class Area(Base):
@@ -44,6 +48,12 @@ class Area(Base):
     cycles: Mapped[list[Cycle]] = relationship(back_populates="area", cascade="all, delete-orphan")
 
 
+def _default_start(ctx) -> date:
+    """A new cycle's start date when none is given (toolkit.core.cycle_dates.default_start), for every insert."""
+    params = ctx.get_current_parameters()
+    return default_start(params.get("name") or "", params.get("created_at"))
+
+
 class Cycle(Base):
     """One assessment round of an area, e.g. `2026` or `2026-baseline`."""
 
@@ -54,6 +64,9 @@ class Cycle(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # when the round began: the cycles' order ("previous cycle" follows it, contracts section 3); set on creation
+    # (toolkit.store.cycle_dates.default_start when not given) and editable
+    starts_on: Mapped[date] = mapped_column(Date, default=lambda ctx: _default_start(ctx))
 
     area: Mapped[Area] = relationship(back_populates="cycles")
 
@@ -321,6 +334,13 @@ class Workshop(Base):
     revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     roster: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # expected joins {"agency:police": 4, ...}
+    # Presenter-paced mode: "self" (each phone walks on its own) or "presenter" (the facilitator moves the room part
+    # by part); the part on the phones now (a step key: a stage or a group of the 12 C's), and whether the projector
+    # shows its live answers.
+    pace: Mapped[str] = mapped_column(String(12), default="self", server_default="self")
+    part: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    part_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    points_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the room's 100 points
 
 
 class WorkshopParticipant(Base):

@@ -7,7 +7,7 @@ counter on the phone equals the ratings stored for this person.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -108,3 +108,49 @@ def appraisal_form(w: WorkshopInfo, pseudonym: str, *, session: Session, cat: Ca
         own = {c: v for (i, c), v in mine.items() if i == iv_id}
         out.append(AppraisalItem(iv.id, iv.title, iv.description, iv.grade_label, own))
     return out
+
+
+@dataclass(frozen=True)
+class AppraisalScreen:
+    """One phone screen of the appraisal: one intervention, one APEASE criterion."""
+
+    index: int  # 0-based place in the walk
+    item: AppraisalItem
+    criterion: str
+
+    @property
+    def done(self) -> bool:
+        return self.criterion in self.item.mine
+
+
+@dataclass(frozen=True)
+class AppraisalWalk:
+    """The appraisal as a walk of screens, with honest progress from the stored scores."""
+
+    screens: list[AppraisalScreen]
+
+    @property
+    def total(self) -> int:
+        return len(self.screens)
+
+    @property
+    def given(self) -> int:
+        return sum(1 for s in self.screens if s.done)
+
+    @property
+    def skipped(self) -> list[AppraisalScreen]:
+        return [s for s in self.screens if not s.done]
+
+    @property
+    def first_unscored(self) -> int:
+        return self.skipped[0].index if self.skipped else self.total
+
+    @property
+    def line(self) -> str:
+        return f"{self.given} of {self.total} scores given"
+
+
+def appraisal_walk(form: list[AppraisalItem], criteria: tuple[str, ...] | list[str]) -> AppraisalWalk:
+    """Each shortlisted intervention on each criterion, one per screen, intervention by intervention."""
+    screens = [AppraisalScreen(0, iv, c) for iv in form for c in criteria]
+    return AppraisalWalk([replace(s, index=k) for k, s in enumerate(screens)])

@@ -196,6 +196,12 @@ def allowed_statements(cat: Catalogue, level: str, scope: Scope) -> frozenset:
     return expected_statements(cat, level, scope) | deep
 
 
+@lru_cache(maxsize=256)
+def part_keys(cat: Catalogue, level: str, scope: Scope, part: str | None) -> frozenset:
+    """The statements a participant may answer in a presenter-paced workshop: those of the part on now."""
+    return frozenset((s.framework, i.id) for s in _steps(cat, level, scope) if s.key == part for i in s.items)
+
+
 def active_participant(code: str, pseudonym: str, session: Session) -> WorkshopParticipant:
     """The participant's row, marked active; on SQLite this first write takes the lock for the whole answer."""
     if code_problem(normalise_code(code)) or not findable(pseudonym or ""):
@@ -233,6 +239,8 @@ def submit(
         raise WorkshopClosed("this workshop has closed, so its ratings are final")
     if (framework, item) not in allowed_statements(cat, p.level, scope_of(w)):
         raise AnswerError(f"statement {framework}/{item} is not part of this workshop")
+    if (w.pace or "self") == "presenter" and (framework, item) not in part_keys(cat, p.level, scope_of(w), w.part):
+        raise AnswerError("that statement is not in the part the room is on now: the facilitator moves the room")
     submit_answer(
         area, cycle, p.pseudonym, p.agency, p.level, framework, item, score, comment, session=session, cat=cat
     )

@@ -13,7 +13,7 @@ QR_NEEDS_URL = (
     "No QR code: set `TOOLKIT_PUBLIC_URL` to the address phones use to reach this app (this screen's own address may "
     "be one only this computer can open). Phones can open the join page and type the code."
 )
-SLIDES = ("Join", "Results", "Disagreement", "APEASE")
+SLIDES = ("Join", "Live", "Results", "Disagreement", "APEASE", "Choice", "Plan", "Comments")
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,21 @@ def priority_sentence(a: AreaAnalysis) -> str | None:
     return f"Work on {name} first: it is the first stage of the journey the room, or one of its levels, rates{below}{mean}."
 
 
-def slides_for(w: WorkshopInfo, appraisal_shown: bool) -> list[str]:
-    """The parts the facilitator can put on the screen now: results only once revealed, APEASE once appraised."""
+def slides_for(
+    w: WorkshopInfo, appraisal_shown: bool, points_given: bool = False, shortlisted: bool = False
+) -> list[str]:
+    """The parts the facilitator can put on the screen now: the live part when presenter-paced, results only once
+    revealed, APEASE once appraised."""
     out = ["Join"]
+    if w.paced:  # the part the room is on, its answers as they arrive (when the facilitator shows them)
+        out.append("Live")
     if w.revealed:
         out += ["Results", "Disagreement"]
     if w.revealed and appraisal_shown:
         out.append("APEASE")
+    if w.points_open or points_given:  # the room's 100 points across the shortlist
+        out.append("Choice")
+    if shortlisted:  # the room's choice turned into the plan, on the screen
+        out.append("Plan")
+    out.append("Comments")  # the room's comments the facilitator approved
     return out

@@ -49,6 +49,14 @@ class WorkshopInfo:
     area_id: int = 0
     form: str = DEFAULT_FORM  # "short" (the core statements, with deep dives) or "full"
     cs: tuple[str, ...] = ids.C_IDS  # the 12 C's in scope, when the C's are rated
+    pace: str = "self"  # "self": each phone walks on its own; "presenter": the facilitator moves the room
+    part: str | None = None  # presenter-paced: the part on the phones now (a step key), None before the first
+    part_shown: bool = False  # presenter-paced: the projector shows the part's live answers
+    points_open: bool = False  # the room gives its 100 points across the shortlist
+
+    @property
+    def paced(self) -> bool:
+        return self.pace == "presenter"
 
     @property
     def ref(self) -> CycleRef:
@@ -84,6 +92,10 @@ def info_of(w: Workshop, area: str, cycle: str) -> WorkshopInfo:
         w.area_id,
         w.form or DEFAULT_FORM,
         tuple(w.cs or ()),
+        w.pace or "self",
+        w.part,
+        bool(w.part_shown),
+        bool(w.points_open),
     )
 
 
