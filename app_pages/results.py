@@ -4,13 +4,19 @@ import pandas as pd
 import streamlit as st
 
 from toolkit.analysis.change import method as change_method
+from toolkit.analysis.config import Config
+from toolkit.analysis.guidance import twelve_cs_guidance
 from toolkit.analysis.history import history_table
+from toolkit.analysis.reliability import scale_quality_of
 from toolkit.charts import results as charts
-from toolkit.charts.results import gap_table
+from toolkit.charts.results import coverage_table, gap_table, scale_quality_table
 from toolkit.core import ids
+from toolkit.core.text import md_text
 from ui.auth import gate
 from ui.cached import analysis, chart, history
-from ui.resources import catalogue
+from ui.context import is_demo
+from ui.resources import catalogue, db, settings
+from ui.scope import actor, may_in
 from ui.widgets import area_cycle_picker
 
 st.title("Results")
@@ -36,6 +42,13 @@ with st.container(border=True):
     st.caption(
         "Kantar's Organisational Practice Model is a journey: moving on while an earlier stage's barriers remain is inefficient."
     )
+
+with st.expander("Who answered: agency by level"):
+    st.caption(
+        f"Groups of fewer than {a.min_group_size} people are not counted here on their own: they are pooled with "
+        "their level's other small groups, or left out of every figure, so no count can be worked out from the total."
+    )
+    st.dataframe(coverage_table(a), hide_index=True, width="stretch")
 
 chart("heatmap", a, lambda: charts.stage_level_heatmap(a))
 with st.expander("How respondents are weighted"):
@@ -68,6 +81,21 @@ if any(v.mean is not None for v in a.twelve_cs.values()):
     chart("twelve_cs", a, lambda: charts.twelve_cs_chart(a, cat))
 else:
     st.caption("Not enough ratings of the 12 C's yet.")
+st.caption(
+    "What the study for Wales found works, and what it recommends, for each C (Liverpool John Moores University, "
+    "2022, section 4.1), in our own words, beside your score. The weakest C's are marked."
+)
+for g in twelve_cs_guidance(a, cat, settings().priority_threshold):
+    score = f"{g.score.mean:.2f} (n={g.score.n})" if g.score.mean is not None else "no score shown"
+    with st.expander(f"{g.number}. {g.name}: {score}" + (" · below the threshold" if g.weak else "")):
+        st.write(g.explanation)
+        if g.good_practice:
+            st.markdown("**Good practice the study found**")
+            st.markdown("\n".join(f"- {md_text(t)}" for t in g.good_practice))
+            st.caption(f"Source: {md_text(g.good_practice_cited)}")
+        if g.recommendations:
+            st.markdown("**What the study recommends**")
+            st.markdown("\n".join(f"- {md_text(r.text)} ({md_text(r.cited)})" for r in g.recommendations))
 
 st.subheader("Where the room disagrees most")
 if a.disagreement:
@@ -102,6 +130,26 @@ if st.toggle("Show the figures of every cycle, earliest first", key="results_his
         "(level-balanced mean, the plain mean and n beside it); groups too small to show are not shown here either."
     )
     st.dataframe(history_table(history(area), cat), hide_index=True, width="stretch")
+
+if may_in("view_scale_quality", area):
+    st.subheader("How reliable the scales are")
+    st.caption(
+        "For facilitators and administrators. Cronbach's alpha says how far a stage's or C's statements measure one "
+        "thing (1: fully, 0: not at all); the item-rest correlation says how far one statement goes with the rest. "
+        f"Worked out over the people who answered every statement of a scale, and only with {a.min_group_size} or "
+        "more of them; groups too small to show are left out, as everywhere."
+    )
+    if is_demo(area):
+        st.caption(
+            ":material/info: Demo data is synthetic: these figures say how the generator made it, not how "
+            "a real partnership answers."
+        )
+    with db() as s:
+        quality = scale_quality_of(actor(), area, cycle, session=s, cat=cat, cfg=Config.from_settings())
+    names = {**ids.STAGE_NAMES, **{c.id: f"{c.number}. {c.name}" for c in cat.twelve_cs.cs}}
+    if unreliable := [names.get(q.measure, q.measure) for q in quality if q.unreliable]:
+        st.warning(f"Too unreliable to rank on: {', '.join(unreliable)}.")
+    st.dataframe(scale_quality_table(quality, names), hide_index=True, width="stretch")
 
 with st.expander("All statements"):
     df = pd.DataFrame([i.model_dump() for i in a.items])

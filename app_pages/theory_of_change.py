@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from toolkit.analysis.toc_view import TIER_STAGE, node_panel, shown_boxes
+from toolkit.analysis.toc_view import TIER_STAGE, node_panel, shown_boxes, side_by_side
 from toolkit.charts.results import STATUS_LABELS
 from toolkit.charts.toc_canvas import REVIEW_MARKS, SHAPE_WORDS, SHAPES, TIER_NAMES, legend, toc_canvas
 from toolkit.core import ids
@@ -90,6 +90,15 @@ if choice:
                 f"Score **{iv.score:.1f}** (95% interval {iv.low:.1f} to {iv.high:.1f}; up to {iv.n} people, "
                 f"{iv.statements} published statement{'s' if iv.statements != 1 else ''})"
             )
+            st.caption(
+                "On one scale: each statement is first placed between its own framework's lowest and highest "
+                "point, so frameworks rated on different scales are not averaged as if they were one."
+            )
+            if len(per := side_by_side(d, cat)) > 1:
+                st.markdown(
+                    "Per framework, each on its own scale: "
+                    + "; ".join(f"{md_text(f.title)} {f.mean:.1f} ({f.scale_min}-{f.scale_max})" for f in per)
+                )
         else:
             st.markdown("No published score: too few people rated its statements, or none feed it.")
         if d.reason:

@@ -7,6 +7,7 @@ import pytest
 from tests.pages import ASHVALE, chart_titles, open_page, texts
 from toolkit.analysis.area import analyse
 from toolkit.analysis.config import Config
+from toolkit.core import ids
 from toolkit.core.settings import get_settings
 from toolkit.store.db import session_scope
 from toolkit.training.demo import load_demo
@@ -88,3 +89,56 @@ def test_results_show_every_cycle_in_order_with_the_analysis_figures(seeded, cat
     assert table.equals(history_table(h, catalogue))
     comm = table[table["Measure"] == "Stage: Communicate"]["2026"].iloc[0]
     assert comm.startswith(f"{a.opm.by_stage['communicate'].mean:.2f} (")
+
+
+def _analysis(catalogue):
+    cfg = get_settings()
+    with session_scope() as s:
+        return analyse(
+            ASHVALE,
+            "2026",
+            session=s,
+            cat=catalogue,
+            cfg=Config(min_group_size=cfg.min_group_size, priority_threshold=cfg.priority_threshold),
+        )
+
+
+def test_results_show_who_answered_with_small_groups_hidden(seeded, catalogue) -> None:
+    at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    a = _analysis(catalogue)
+    table = next(d.value for d in at.dataframe if "Agency" in d.value.columns)
+    shown = {(row["Agency"], lv): row[lv] for _, row in table.iterrows() for lv in table.columns if lv != "Agency"}
+    for g in a.respondents_by_agency_level:
+        cell = shown[(ids.AGENCY_NAMES[g.agency], ids.LEVEL_NAMES[g.level])]
+        assert cell == (f"fewer than {a.min_group_size}" if g.n is None else str(g.n))
+        assert g.n is None or g.n >= a.min_group_size
+    assert "Who answered: agency by level" in [e.label for e in at.expander]
+
+
+def test_results_show_each_cs_good_practice_beside_its_score(seeded, catalogue) -> None:
+    at = open_page("app_pages/results.py", sel_area=ASHVALE, sel_cycle="2026")
+    a = _analysis(catalogue)
+    labels = [e.label for e in at.expander]
+    for c in catalogue.twelve_cs.cs:
+        cell = a.twelve_cs[c.id]
+        head = f"{c.number}. {c.name}: " + (f"{cell.mean:.2f} (n={cell.n})" if cell.mean is not None else "no score")
+        assert any(lab.startswith(head) for lab in labels), head
+    shown = texts(at)
+    assert "Good practice the study found" in shown and "What the study recommends" in shown
+    assert "wales2022, 4.1, C1 Clarity, recommendation 1" in shown  # each recommendation cites its place
+
+
+def test_scale_quality_is_shown_to_a_facilitator_and_not_a_scrutineer(seeded, catalogue) -> None:
+    from tests.test_page_benchmark import sign_in
+
+    at = open_page("app_pages/results.py", auth_token=sign_in("facilitator"), sel_area=ASHVALE, sel_cycle="2026")
+    assert not at.exception
+    shown = texts(at)
+    assert "How reliable the scales are" in shown
+    assert "Demo data is synthetic" in shown
+    table = next(d.value for d in at.dataframe if "Cronbach's alpha" in d.value.columns)
+    assert "Consider" in set(table["Scale"]) and "1. Clarity" in set(table["Scale"])
+    at = open_page("app_pages/results.py", auth_token=sign_in("scrutineer"), sel_area=ASHVALE, sel_cycle="2026")
+    assert not at.exception
+    assert "How reliable the scales are" not in texts(at)
+    assert not [d for d in at.dataframe if "Cronbach's alpha" in d.value.columns]

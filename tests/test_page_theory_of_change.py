@@ -89,3 +89,20 @@ def test_an_assumption_judgement_is_saved(seeded, catalogue) -> None:
     assert not at.exception
     with session_scope() as s:
         assert assumption_register(resolve_cycle(DUNMARSH, "2026", session=s), session=s)[first]["status"] == "fails"
+
+
+def test_a_box_fed_by_two_frameworks_shows_each_on_its_own_scale(seeded, catalogue) -> None:
+    from toolkit.analysis.area import analyse
+    from toolkit.analysis.config import Config
+
+    with session_scope() as s:
+        a = analyse(DUNMARSH, "2026", session=s, cat=catalogue, cfg=Config.from_settings())
+    node = next(n for n in a.toc.nodes if len(n.by_framework) > 1 and n.score is not None)
+    assert node.score == round(1 + 4 * (node.common or 0), 2)  # the common 0-1 score, read on 1-5
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at.selectbox(key="toc_node").select(node.id).run()
+    assert not at.exception
+    shown = texts(at)
+    for fw, mean in node.by_framework.items():
+        assert f"{catalogue.get(fw).title} {mean:.1f} (1-5)" in shown
+    assert "On one scale" in shown

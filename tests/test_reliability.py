@@ -35,3 +35,69 @@ def cat():
     from toolkit.core.frameworks import load_catalogue
 
     return load_catalogue()
+
+
+def test_scale_quality_leaves_out_a_group_the_figures_leave_out(cat) -> None:
+    """A lone respondent of their agency and level is in no figure, so not in the scale quality either."""
+    import pandas as pd
+
+    from toolkit.analysis.reliability import published_quality
+
+    big = pd.DataFrame(
+        [{"respondent": f"b{k:02d}", "agency": "police", "level": "frontline"} for k in range(12)]
+        + [{"respondent": "lone", "agency": "other", "level": "strategic"}]
+    )
+    ratings = rate(cat, big, 3.0, seed=2)
+    qs = {(q.kind, q.measure): q for q in published_quality(ratings, cat, 3)}
+    assert qs[("stage", "consider")].n == 12  # the twelve police frontline, not the lone strategic respondent
+    every = {(q.kind, q.measure): q for q in scale_quality(ratings, cat, 3)}
+    assert every[("stage", "consider")].n == 13  # the check can fail: unfiltered, the lone one counts
+
+
+def test_scale_quality_in_words() -> None:
+    from toolkit.analysis.reliability import ScaleQuality, in_words
+
+    def q(alpha, item_rest=None, note=""):
+        return ScaleQuality(
+            kind="c",
+            measure="c01_clarity",
+            n=10,
+            n_items=3,
+            alpha=alpha,
+            item_rest=item_rest or {},
+            unreliable=alpha is not None and alpha < 0.6,
+            note=note,
+        )
+
+    assert "hang together well" in in_words(q(0.85))
+    assert "acceptably" in in_words(q(0.72))
+    assert "only loosely" in in_words(q(0.65))
+    assert "too unreliable to rank on" in in_words(q(0.4))
+    assert "1 statement goes against the rest" in in_words(q(0.85, {"a": 0.1, "b": 0.6}))
+    assert in_words(q(None, note="fewer than 3 complete answers")) == "Not worked out: fewer than 3 complete answers."
+
+
+def test_only_a_facilitator_or_administrator_of_the_area_may_see_scale_quality(db_url, cat) -> None:
+    from toolkit.access.accounts import Identity, Member
+    from toolkit.access.scope import AccessDenied
+    from toolkit.analysis.config import Config
+    from toolkit.analysis.reliability import scale_quality_of
+    from toolkit.capture.ratings_import import import_table
+    from toolkit.store.areas import resolve_cycle
+    from toolkit.store.db import session_scope
+
+    ratings = rate(cat, cohort(4, "a", area="Northshire"), 3.0, seed=3)
+    ratings = ratings.assign(cycle="2026", comment="", score=ratings["score"].astype("string").fillna(""))
+    with session_scope() as s:
+        import_table(ratings, "test.csv", session=s, catalogue=cat)
+    with session_scope() as s:
+        aid = resolve_cycle("Northshire", "2026", session=s).area_id
+    facilitator = Identity("f", "facilitator", (Member("facilitator", aid, "Northshire"),))
+    scrutineer = Identity("s", "scrutineer", (Member("scrutineer", aid, "Northshire"),))
+    elsewhere = Identity("g", "facilitator", (Member("facilitator", aid + 1, "Elsewhere"),))
+    with session_scope() as s:
+        qs = scale_quality_of(facilitator, "Northshire", "2026", session=s, cat=cat, cfg=Config())
+        assert {q.kind for q in qs} == {"stage", "c"} and all(q.n == 12 for q in qs if q.kind == "stage")
+        for who in (scrutineer, elsewhere, None):
+            with pytest.raises(AccessDenied):
+                scale_quality_of(who, "Northshire", "2026", session=s, cat=cat, cfg=Config())

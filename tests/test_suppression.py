@@ -112,3 +112,27 @@ def test_a_lone_skipper_beside_a_level_that_answered_alike_withholds_one_stateme
     members = [(five, five)] * 8 + [(five - {"s5"}, five - {"s5"})]
     out = coverage_withheld([(("stage", "opm", "consider"), members)], {}, 3)
     assert out == {("item", "opm", "s1")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["strategic", "managerial", "frontline"]), st.sampled_from(["la", "po", "he", "ed"])),
+        st.integers(0, 7),
+    ),
+    st.integers(2, 5),
+)
+def test_who_answered_never_shows_a_small_cell_nor_lets_the_total_give_one_away(counts, min_n) -> None:
+    from toolkit.analysis.suppression import respondent_counts, unit_roles
+
+    table = respondent_counts(counts, min_n)
+    assert set(table) == {k for k, n in counts.items() if n > 0}
+    assert all(n is None or n >= min_n for n in table.values())
+    roles = unit_roles(counts, min_n)
+    total = sum(n for k, n in counts.items() if n > 0 and roles[k] != WITHHELD)  # what the analysis publishes
+    for level in ("strategic", "managerial", "frontline"):
+        left = sum(n for (lv, _a), n in counts.items() if lv == level and roles.get((lv, _a)) == POOLED)
+        shown = sum(n or 0 for (lv, _a), n in table.items() if lv == level)
+        level_total = sum(n for (lv, a), n in counts.items() if lv == level and n > 0 and roles[(lv, a)] != WITHHELD)
+        assert level_total - shown == left and (left == 0 or left >= min_n)  # whole pools only
+    assert total - sum(n or 0 for n in table.values()) in {0} | set(range(min_n, 10**6))

@@ -241,7 +241,11 @@ def test_statuses_are_consistent_for_any_item_means(cat, graph, data) -> None:
                 else "weak"
             )
             assert n.own_status == expected
-        upstream_weak = bool(nx.ancestors(graph, n.id) & weak)
+        # the rule: a weak node at most cfg.toc_risk_depth links upstream (a chain of at-risk nodes, depth-limited)
+        near = {
+            w for w in nx.ancestors(graph, n.id) & weak if nx.shortest_path_length(graph, w, n.id) <= cfg.toc_risk_depth
+        }
+        upstream_weak = bool(near)
         if n.own_status == "weak":
             assert n.status == "weak"
         elif upstream_weak or n.id in flagged:

@@ -28,6 +28,21 @@ class Cat:
 
     toc: Toc
     interventions: tuple = ()
+    rated: tuple = ()  # no rated framework named: statements are read on the reference 1-5 scale
+
+
+@dataclass(frozen=True)
+class Range:
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Rated:
+    """Just what scale_ranges reads of a rated framework."""
+
+    id: str
+    scale: Range
 
 
 def graph() -> Cat:
@@ -79,3 +94,24 @@ def test_a_weak_node_is_weak_not_at_risk_and_starts_its_own_chain() -> None:
     h = health(STRONG | {"inp": 2.7, "mid": 2.6})
     assert h["mid"].status == "weak" and h["mid"].path == []
     assert all(h[u].status == "at_risk" and h[u].path == ["mid", u] for u in ULTIMATE)
+
+
+def test_node_scores_put_each_framework_on_one_scale_before_averaging() -> None:
+    """A user framework rated 1-3 is not averaged with the OPM's 1-5 as if they were one scale (issue 17)."""
+    from dataclasses import replace
+
+    from toolkit.analysis.toc_view import node_interval
+
+    cat = replace(graph(), rated=(Rated("mine", Range(1, 3)),))
+    items = [item(k, 4.2) for k in STRONG if k != "mid"]
+    items += [item("mid", 3.0), ItemStat(framework="mine", item="m1", text="t", toc_nodes=["mid"], mean=3.0, n=10)]
+    mid = next(n for n in toc_health(cat, items, Config()).nodes if n.id == "mid")  # type: ignore[arg-type]
+    # 3 of 1-5 is halfway (0.5), 3 of 1-3 is the top (1.0): 0.75 in common, 4.0 on the reference 1-5
+    assert mid.common == 0.75 and mid.score == 4.0 and mid.own_status == "strong"
+    assert mid.by_framework == {"opm": 3.0, "mine": 3.0}  # side by side, each on its own scale
+    # the raw average (3.0) would have called it merely adequate
+    plain = next(n for n in toc_health(graph(), items, Config()).nodes if n.id == "mid")  # type: ignore[arg-type]
+    assert plain.score == 3.0 and plain.own_status == "adequate"
+    # the panel's interval is on the same scale as the box's score
+    iv = node_interval([i for i in items if "mid" in i.toc_nodes], {"mine": (1, 3)})
+    assert iv.score == 4.0

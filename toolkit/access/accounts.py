@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "view_revealed_aggregates",
             "run_workshop",
             "view_results",
+            "view_scale_quality",
             "export_raw",
             "import_ratings",
             "appraise",
@@ -56,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {
             "run_workshop",
             "view_results",
+            "view_scale_quality",
             "view_peers_named",
             "export_raw",
             "import_ratings",

@@ -24,6 +24,7 @@ OPERATOR = Identity(CLI, "administrator", (Member("administrator"),))
 # What an action is, in words for a refusal ("Your account cannot <words> for that partnership.").
 WORDS = {
     "view_results": "see the results",
+    "view_scale_quality": "see how reliable the scales are",
     "export_raw": "export the raw ratings",
     "import_ratings": "import ratings",
     "run_workshop": "run workshops",

@@ -16,7 +16,7 @@ from toolkit.analysis.gaps import gaps
 from toolkit.analysis.priority import journey_priority
 from toolkit.analysis.results import AreaAnalysis, Cell, Change, GroupCount, Opm
 from toolkit.analysis.scores import WEIGHTING, breakdown, disagreement, fingerprints, item_stats, published, summaries
-from toolkit.analysis.suppression import cycle_withheld
+from toolkit.analysis.suppression import cycle_withheld, respondent_counts
 from toolkit.analysis.toc import toc_health
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
@@ -70,7 +70,7 @@ def analyse_frame(
     ]
     people = ratings.drop_duplicates("respondent")
     counts: dict[Any, int] = {k: int(n) for k, n in series(people.groupby(["agency", "level"]).size()).items()}
-    shown = {(a, lv) for (a, lv), n in counts.items() if n >= min_n}  # smaller groups are pooled or left out
+    table = respondent_counts(counts, min_n)  # smaller groups are pooled or left out (the suppression module)
     return AreaAnalysis(
         area=area,
         cycle=cycle,
@@ -78,8 +78,7 @@ def analyse_frame(
         min_group_size=min_n,
         weighting=WEIGHTING,
         respondents_by_agency_level=[
-            GroupCount(agency=a, level=lv, n=n if (a, lv) in shown else None, suppressed=(a, lv) not in shown)
-            for (a, lv), n in counts.items()
+            GroupCount(agency=a, level=lv, n=n, suppressed=n is None) for (a, lv), n in table.items()
         ],
         dont_know=int(
             col(rows(ratings, col(ratings, "respondent").isin(list(pub.people["respondent"]))), "score").isna().sum()

@@ -1,20 +1,31 @@
 """Scale quality (issue 17): per stage and per C, Cronbach's alpha and each statement's item-rest correlation.
 
-Not yet shown on a page (see the issue): `scale_quality` is the one definition a view will call.
+`scale_quality_of` is what the Results page shows to facilitators and administrators (the action
+`view_scale_quality`, checked here): over the respondents the area's figures may count (the suppression rules), and
+nothing over fewer than `min_group_size` complete answers. `in_words` says what each figure means.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.orm import Session
 
-from toolkit.analysis.config import item_table
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import authorise_named
+from toolkit.analysis.area import published_ratings
+from toolkit.analysis.config import Config, item_table
 from toolkit.analysis.frames import col, rows
 from toolkit.analysis.results import Result
+from toolkit.analysis.scores import published
 from toolkit.core.frameworks import Catalogue
+from toolkit.store.areas import resolve_cycle
 
 # Below this alpha a scale is flagged as too unreliable to rank on: a common convention, not a cited figure.
 UNRELIABLE = 0.6
+GOOD = 0.8  # at or above: the statements hang together well (the same convention)
+ACCEPTABLE = 0.7
+WEAK_ITEM = 0.2  # an item-rest correlation under this: the statement does not go with the others
 
 
 class ScaleQuality(Result):
@@ -96,3 +107,42 @@ def scale_quality(ratings: pd.DataFrame, cat: Catalogue, min_n: int) -> list[Sca
                 )
             )
     return out
+
+
+def in_words(q: ScaleQuality) -> str:
+    """What one scale's figures mean, in plain words."""
+    if q.alpha is None:
+        return f"Not worked out: {q.note}." if q.note else "Not worked out: the answers do not vary."
+    if q.alpha >= GOOD:
+        verdict = "The statements hang together well: people who rate one high tend to rate the others high."
+    elif q.alpha >= ACCEPTABLE:
+        verdict = "The statements hang together acceptably."
+    elif q.alpha >= UNRELIABLE:
+        verdict = "The statements hang together only loosely: read the score with care."
+    else:
+        verdict = (
+            "The statements do not hang together: the score mixes different things and is too unreliable to rank on."
+        )
+    odd = [i for i, r in q.item_rest.items() if r is not None and r < WEAK_ITEM]
+    if odd:
+        verdict += (
+            f" {len(odd)} statement{'s' if len(odd) > 1 else ''} go{'' if len(odd) > 1 else 'es'} against the rest."
+        )
+    return verdict
+
+
+def published_quality(ratings: pd.DataFrame, cat: Catalogue, min_n: int) -> list[ScaleQuality]:
+    """scale_quality over the respondents the area's figures may count: a group the suppression rules leave out of
+    every figure is left out here too."""
+    people = published(ratings, cat, min_n).people
+    return scale_quality(rows(ratings, col(ratings, "respondent").isin(list(people["respondent"]))), cat, min_n)
+
+
+def scale_quality_of(
+    who: Identity | None, area: str, cycle: str, *, session: Session, cat: Catalogue, cfg: Config
+) -> list[ScaleQuality]:
+    """The scale quality of one area and cycle, for an account that may see it there (AccessDenied otherwise)."""
+    authorise_named(who, "view_scale_quality", area, session=session)
+    ref = resolve_cycle(area, cycle, session=session)
+    ratings = published_ratings(ref, session=session, min_n=cfg.min_group_size)
+    return published_quality(ratings, cat, cfg.min_group_size)

@@ -135,7 +135,9 @@ class TocNode(Result):
     top: bool = False
     status: TocStatus
     own_status: TocStatus = "unknown"
-    score: float | None = None
+    score: float | None = None  # `common` read on the reference 1-5 scale (toolkit.analysis.toc.on_reference)
+    common: float | None = None  # 0-1: each statement mapped from its framework's own scale, then averaged
+    by_framework: dict[str, float] = {}  # each framework's mean of its statements, on its own scale
     n_items: int = 0
     items: list[TocItem] = []
     weak_upstream: list[str] = []

@@ -98,6 +98,18 @@ def suppressed_frame(frame: pd.DataFrame, line: list[str], group: str, count: st
 OWN, POOLED, WITHHELD = "own", "pooled", "withheld"
 
 
+def respondent_counts(counts: Mapping[K, int], min_n: int) -> dict[K, int | None]:
+    """The agency x level table of who answered, beside a total of the respondents the figures count: a cell's
+    count where it has at least min_n people, None (hidden) where it has fewer.
+
+    A hidden cell's people are either pooled with their level's other small cells (a pool of at least min_n, whose
+    cells are all hidden) or left out of every figure and of the total, so the total less the shown cells leaves
+    whole pools only, never one small cell. Cells nobody answered in are not in the table.
+    """
+    return {k: (n if n >= min_n else None) for k, n in counts.items() if n > 0}
+
+
+
 def pools(total: int, largest: int, min_n: int) -> bool:
     """Whether a level's small cells (`total` respondents, the largest cell `largest`) may be pooled into one unit.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from functools import lru_cache
 
 import networkx as nx
@@ -23,6 +24,9 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
 STATUSES = ("strong", "adequate", "weak", "at_risk", "unknown")
+# The scale the thresholds (Config) and every published node score are read on: the 1-5 of the built-in frameworks.
+REFERENCE = (1, 5)
+Ranges = dict[str, tuple[int, int]]  # framework id -> (min, max) of its scale
 ASSUMPTION_STATUSES = ("holds", "doubtful", "fails", "unknown")
 
 
@@ -35,6 +39,41 @@ def build_graph(cat: Catalogue) -> nx.DiGraph:
     for e in cat.toc.edges:
         g.add_edge(e.from_, e.to, rationale=e.rationale)
     return g
+
+
+def scale_ranges(cat: Catalogue) -> Ranges:
+    """Each rated framework's scale as (min, max); a file's named scales span the same range (the schema checks)."""
+    return {fw.id: (fw.scale.min, fw.scale.max) for fw in cat.rated if fw.scale is not None}
+
+
+def to_common(value: float, framework: str, ranges: Ranges) -> float:
+    """A mean on a framework's own scale mapped onto 0-1 (its lowest point 0, its highest 1).
+
+    A framework the ranges do not name is read on the reference scale (the built-in frameworks' 1-5).
+    """
+    lo, hi = ranges.get(framework, REFERENCE)
+    return (value - lo) / (hi - lo)
+
+
+def on_reference(common: float) -> float:
+    """A 0-1 common score read on the reference scale (1-5), where the thresholds and stage means are."""
+    lo, hi = REFERENCE
+    return lo + common * (hi - lo)
+
+
+def common_score(linked: Sequence[tuple[str, float]], ranges: Ranges) -> float | None:
+    """A node's score on the common 0-1 scale: the mean of its statements' means, each mapped from its own scale."""
+    if not linked:
+        return None
+    return sum(to_common(m, fw, ranges) for fw, m in linked) / len(linked)
+
+
+def by_framework(linked: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """A node's statements' mean per framework, each on that framework's own scale: the scores side by side."""
+    out: dict[str, list[float]] = {}
+    for fw, m in linked:
+        out.setdefault(fw, []).append(m)
+    return {fw: round(sum(v) / len(v), 2) for fw, v in out.items()}
 
 
 def _chain(pred: str, weak: set[str], risk: dict[str, list[str]], depth: int) -> list[str] | None:
@@ -56,6 +95,12 @@ def toc_health(
 ) -> Toc:
     """Score every node from its linked items, mark weak ones, and what they put at risk downstream (with the path).
 
+    Scale: each statement's mean is mapped from its framework's own scale onto 0-1 (`to_common`), so the OPM's
+    agreement, the 12 C's in-place and a user framework's 1-4 are not averaged as one; a node's `common` is the mean
+    of those, its status compares it with the thresholds mapped the same way, and its `score` is `common` read on
+    the reference 1-5 scale (as the thresholds and stage means are). `by_framework` gives each framework's own mean
+    beside it.
+
     A node is at risk when its own evidence is not weak (or there is none) and a direct precondition is weak, or a
     direct precondition is itself at risk through a chain of at-risk nodes; a chain runs at most cfg.toc_risk_depth
     links from the weak node, so one weak input does not put every outcome at the end of the graph at risk. An
@@ -63,12 +108,15 @@ def toc_health(
     `assumptions` maps assumption id to {"status", "note"}.
     """
     g = build_graph(cat)
+    ranges = scale_ranges(cat)
     linked: dict[str, list[tuple[ItemStat, float]]] = {n: [] for n in g.nodes}
     for it in items:
         for node in it.toc_nodes:
             if node in linked and it.mean is not None:
                 linked[node].append((it, it.mean))
-    score = {n: (round(sum(m for _, m in its) / len(its), 2) if its else None) for n, its in linked.items()}
+    pairs = {n: [(i.framework, m) for i, m in its] for n, its in linked.items()}
+    common = {n: common_score(p, ranges) for n, p in pairs.items()}
+    score = {n: (None if c is None else round(on_reference(c), 2)) for n, c in common.items()}
     own: dict[str, TocStatus] = {n: _status(score[n], cfg.strong_threshold, cfg.priority_threshold) for n in g.nodes}
     weak = {n for n, s in own.items() if s == "weak"}
     failing: dict[str, list[str]] = {}
@@ -118,6 +166,8 @@ def toc_health(
                 status=status,
                 own_status=own[n],
                 score=score[n],
+                common=None if (c := common[n]) is None else round(c, 3),
+                by_framework=by_framework(pairs[n]),
                 n_items=len(linked[n]),
                 items=[
                     TocItem(framework=i.framework, item=i.item, text=i.text, mean=i.mean, n=i.n) for i, _ in linked[n]

@@ -12,8 +12,8 @@ from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
 
-from toolkit.analysis.results import Assumption, ItemStat, NodeDetail, Result, Toc, TocStatus
-from toolkit.analysis.toc import node_detail
+from toolkit.analysis.results import Assumption, ItemStat, NodeDetail, Result, Toc, TocNode, TocStatus
+from toolkit.analysis.toc import REFERENCE, Ranges, node_detail, on_reference, scale_ranges, to_common
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
@@ -79,8 +79,11 @@ class Interval(Result):
     statements: int
 
 
-def node_interval(items: Sequence[ItemStat]) -> Interval:
+def node_interval(items: Sequence[ItemStat], ranges: Ranges | None = None) -> Interval:
     """The box's score (mean of its published statement means) with a normal-approximation 95% interval.
+
+    On the common scale, as the node's own score (toolkit.analysis.toc): each statement's mean and sd mapped from
+    its framework's scale (`ranges`; none named: the reference 1-5) onto 0-1, then read on the reference 1-5.
 
     The standard error combines each statement's own (sd / sqrt n), treated as independent: an approximation that
     uses only published figures, so it reveals nothing the statements do not. n is the most people behind any one
@@ -89,9 +92,15 @@ def node_interval(items: Sequence[ItemStat]) -> Interval:
     shown = [i for i in items if i.mean is not None and i.n]
     if not shown:
         return Interval(score=None, low=None, high=None, n=None, statements=0)
-    k = len(shown)
-    mean = sum(float(i.mean or 0) for i in shown) / k
-    se = math.sqrt(sum((i.sd or 0.0) ** 2 / (i.n or 1) for i in shown)) / k
+    k, ranges = len(shown), ranges or {}
+    width = REFERENCE[1] - REFERENCE[0]
+
+    def stretch(i: ItemStat) -> float:  # how much wider the reference scale is than the statement's own
+        lo, hi = ranges.get(i.framework, REFERENCE)
+        return width / (hi - lo)
+
+    mean = sum(on_reference(to_common(float(i.mean or 0), i.framework, ranges)) for i in shown) / k
+    se = math.sqrt(sum(((i.sd or 0.0) * stretch(i)) ** 2 / (i.n or 1) for i in shown)) / k
     return Interval(
         score=round(mean, 2),
         low=round(mean - 1.96 * se, 2),
@@ -186,7 +195,7 @@ def node_panel(
 
     return NodePanel(
         detail=node_detail(health, cat, node),
-        interval=node_interval(mine),
+        interval=node_interval(mine, scale_ranges(cat)),
         preconditions=[link(e.from_, e.rationale) for e in health.edges if e.to == node and e.from_ in nodes],
         dependants=[link(e.to, e.rationale) for e in health.edges if e.from_ == node and e.to in nodes],
         statements=[
@@ -207,3 +216,24 @@ def node_panel(
         downstream=len(downstream(health, node)),
         trend=node_trend(by_cycle, node),
     )
+
+
+class FrameworkScore(Result):
+    """A box's statements of one framework: their mean on that framework's own scale."""
+
+    framework: str
+    title: str
+    mean: float
+    scale_min: int
+    scale_max: int
+
+
+def side_by_side(node: TocNode, cat: Catalogue) -> list[FrameworkScore]:
+    """The box's score per framework, each on its own scale (the common score maps them to one before averaging)."""
+    ranges = scale_ranges(cat)
+    out = []
+    for fw, mean in node.by_framework.items():
+        lo, hi = ranges.get(fw, REFERENCE)
+        title = cat.get(fw).title if fw in cat.frameworks else fw
+        out.append(FrameworkScore(framework=fw, title=title, mean=mean, scale_min=lo, scale_max=hi))
+    return out

@@ -15,7 +15,7 @@ from toolkit.capture.write import CycleFrozen, record_rating, refuse_frozen
 from toolkit.core import ids
 from toolkit.core.forms import DEFAULT_FORM, in_form
 from toolkit.core.frameworks import Catalogue
-from toolkit.core.schema import Item
+from toolkit.core.schema import Framework, Item
 from toolkit.store.areas import CycleRef, NotFound, check_name, get_or_create_area, get_or_create_cycle, resolve_cycle
 from toolkit.store.audit import ANONYMOUS, record
 from toolkit.store.models import Area, Cycle, Respondent
@@ -43,11 +43,14 @@ def walk(
     form: str = DEFAULT_FORM,
     cs: tuple[str, ...] = ids.C_IDS,
     deep: tuple[str, ...] = (),
+    others: tuple[str, ...] | None = None,
 ) -> list[Step]:
-    """Consider, Create, Communicate, Commit (statements about the respondent's level, or all), then the 12 C's.
+    """Consider, Create, Communicate, Commit (statements about the respondent's level, or all), the 12 C's, then
+    each user-added rated framework (one step each, its statements filtered by level like the OPM's).
 
-    The short form keeps each step's core statements (toolkit.core.forms); `stages` and `cs` are the scope, and
-    `deep` the stages or C's whose deep dive (their statements beyond the core) follows the core steps.
+    The short form keeps each step's core statements (toolkit.core.forms); `stages`, `cs` and `others` (the user
+    frameworks to rate; None: every one loaded) are the scope, and `deep` the stages, C's or user frameworks whose
+    deep dive (their statements beyond the core) follows the core steps.
     """
     steps = []
     for stage in cat.opm.stages:
@@ -60,8 +63,18 @@ def walk(
             ids_ = [c.id for c in cat.twelve_cs.cs if c.group == group.id and c.id in cs]
             items = tuple(i for c in ids_ for i in _c_items(cat, c) if in_form(cat.twelve_cs, i, form))
             steps.append(Step(group.id, f"The 12 C's: {group.name}", group.description, "twelve_cs", items))
+    for fw in user_rated(cat, others):
+        items = tuple(i for i in _own_items(fw, level, all_levels) if in_form(fw, i, form))
+        steps.append(Step(fw.id, fw.title, fw.description, fw.id, items))
     steps = [s for s in steps if s.items]
-    scope = {"all_levels": all_levels, "stages": stages, "include_cs": include_cs, "form": form, "cs": cs}
+    scope = {
+        "all_levels": all_levels,
+        "stages": stages,
+        "include_cs": include_cs,
+        "form": form,
+        "cs": cs,
+        "others": others,
+    }
     offered = {d.key: d for d in deep_dives(cat, level, **scope)}
     return steps + [offered[k] for k in deep if k in offered]
 
@@ -70,6 +83,22 @@ def _stage_items(cat: Catalogue, stage: str, level: str, all_levels: bool) -> li
     items = [i for i in cat.opm.items if i.stage == stage and (all_levels or i.level in (None, level))]
     if all_levels:  # the respondent's own level first
         items.sort(key=lambda i: (i.level != level, ids.LEVELS.index(i.level) if i.level else -1))
+    return items
+
+
+BUILT_IN_RATED = ("opm", "twelve_cs")
+
+
+def user_rated(cat: Catalogue, others: tuple[str, ...] | None = None) -> list[Framework]:
+    """The user-added rated frameworks, in the catalogue's order: all of them, or those named in `others`."""
+    return [f for f in cat.rated if f.id not in BUILT_IN_RATED and (others is None or f.id in others)]
+
+
+def _own_items(fw: Framework, level: str, all_levels: bool) -> list[Item]:
+    """A user framework's statements for a respondent: those about their level or every level (or all of them)."""
+    items = [i for i in fw.items if all_levels or i.level in (None, ids.ALL_LEVELS, level)]
+    if all_levels:
+        items.sort(key=lambda i: i.level not in (None, ids.ALL_LEVELS, level))
     return items
 
 
@@ -86,9 +115,11 @@ def deep_dives(
     include_cs: bool = True,
     form: str = DEFAULT_FORM,
     cs: tuple[str, ...] = ids.C_IDS,
+    others: tuple[str, ...] | None = None,
 ) -> list[Step]:
-    """The optional deep dives of a short form: per stage and per C in scope, its statements beyond the core (keyed
-    `deep_<stage>` or `deep_<c>`). The full form has none: it already holds every statement."""
+    """The optional deep dives of a short form: per stage, C and user framework in scope, its statements beyond the
+    core (keyed `deep_<stage>`, `deep_<c>` or `deep_<framework>`). The full form has none: it already holds every
+    statement."""
     if form != "short":
         return []
     out = []
@@ -101,6 +132,9 @@ def deep_dives(
             if c.id in cs:
                 items = tuple(i for i in _c_items(cat, c.id) if not in_form(cat.twelve_cs, i, form))
                 out.append(Step(f"deep_{c.id}", f"Deep dive: {c.name}", c.explanation, "twelve_cs", items))
+    for fw in user_rated(cat, others):
+        items = tuple(i for i in _own_items(fw, level, all_levels) if not in_form(fw, i, form))
+        out.append(Step(f"deep_{fw.id}", f"Deep dive: {fw.title}", fw.description, fw.id, items))
     return [s for s in out if s.items]
 
 

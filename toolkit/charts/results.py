@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from toolkit.analysis import frames
+from toolkit.analysis.reliability import ScaleQuality, in_words
 from toolkit.analysis.results import AreaAnalysis, Cell, ChangeMeasure, Gap, ItemStat
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
@@ -291,4 +292,47 @@ def distribution_chart(item: ItemStat, scale_labels: dict[int, str]) -> alt.Char
             y=alt.Y("count:Q", title="People"),
         )
         .properties(height=160)
+    )
+
+
+def coverage_table(analysis: AreaAnalysis) -> pd.DataFrame:
+    """Who answered, agency by level, as the analysis publishes it: a count, or "fewer than N" for a hidden cell.
+
+    Rows are the agencies with anyone in the table, columns the three levels; a blank where nobody of that agency
+    and level answered. The counts are the analysis's own (toolkit.analysis.suppression.respondent_counts).
+    """
+    hidden = f"fewer than {analysis.min_group_size}"
+    cells = {(g.agency, g.level): g for g in analysis.respondents_by_agency_level}
+    agencies = [a for a in ids.AGENCIES if any(k[0] == a for k in cells)]
+    rows = []
+    for a in agencies:
+        row: dict[str, str] = {"Agency": str(ids.AGENCY_NAMES.get(a, a))}
+        for lv in ids.LEVELS:
+            g = cells.get((a, lv))
+            row[str(ids.LEVEL_NAMES.get(lv, lv))] = "" if g is None else hidden if g.n is None else str(g.n)
+        rows.append(row)
+    columns = ["Agency", *(str(ids.LEVEL_NAMES.get(lv, lv)) for lv in ids.LEVELS)]
+    return pd.DataFrame(rows, columns=pd.Index(columns))
+
+
+def scale_quality_table(qualities: list[ScaleQuality], names: dict[str, str]) -> pd.DataFrame:
+    """One row per stage or C: its alpha, the complete answers it stands on, and what it means in words.
+
+    `names` maps a stage or C id to its name.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "Scale": names.get(q.measure, q.measure),
+                "Statements": q.n_items,
+                "Complete answers": q.n,
+                "Cronbach's alpha": q.alpha,
+                "Lowest item-rest correlation": min((v for v in q.item_rest.values() if v is not None), default=None),
+                "In words": in_words(q),
+            }
+            for q in qualities
+        ],
+        columns=pd.Index(
+            ["Scale", "Statements", "Complete answers", "Cronbach's alpha", "Lowest item-rest correlation", "In words"]
+        ),
     )

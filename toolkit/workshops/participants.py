@@ -159,7 +159,8 @@ def scope_of(w: WorkshopInfo | Workshop) -> Scope:
 def _walk_args(scope: Scope) -> dict:
     frameworks, stages, form, cs = scope
     sts = stages if "opm" in frameworks else ()
-    return {"stages": sts, "include_cs": "twelve_cs" in frameworks, "form": form, "cs": cs}
+    others = tuple(f for f in frameworks if f not in ("opm", "twelve_cs"))  # user-added rated frameworks chosen
+    return {"stages": sts, "include_cs": "twelve_cs" in frameworks, "form": form, "cs": cs, "others": others}
 
 
 @lru_cache(maxsize=64)
