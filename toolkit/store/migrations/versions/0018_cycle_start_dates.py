@@ -1,7 +1,7 @@
 """a start date on every cycle: cycles are ordered by it, not by their names
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-12 10:00:00
 
 Existing cycles get 1 January of the year their name begins with ("2025", "2026-baseline"), else the day they were
