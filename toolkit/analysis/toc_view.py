@@ -14,11 +14,9 @@ import networkx as nx
 
 from toolkit.analysis.results import Assumption, ItemStat, NodeDetail, Result, Toc, TocStatus
 from toolkit.analysis.toc import node_detail
-from toolkit.core import ids
+from toolkit.analysis.toc_doc import TIER_STAGE as TIER_STAGE  # Kantar (2021), Annex 1, Table 3 (contracts section 2)
 from toolkit.core.frameworks import Catalogue
 
-# Kantar (2021), Annex 1, Table 3: the tier each OPM stage is read on (contracts section 2).
-TIER_STAGE: dict[str, str] = {tier: stage for stage, tier in ids.OPM_TO_TOC.items()}
 ASSUMPTION_RANK = {"fails": 3, "doubtful": 2, "holds": 1, "unknown": 0}
 
 
@@ -55,7 +53,7 @@ def statement_feeds(items: Iterable[ItemStat], health: Toc) -> dict[tuple[str, s
 
 def node_stages(items: Iterable[ItemStat], health: Toc) -> dict[str, set[str]]:
     """Per box, the OPM stages it belongs to: its tier's stage (Table 3) and the stages of the statements feeding it."""
-    out = {n.id: {TIER_STAGE[n.tier]} if n.tier in TIER_STAGE else set() for n in health.nodes}
+    out = {n.id: {n.stage or TIER_STAGE[n.tier]} if n.tier in TIER_STAGE else set() for n in health.nodes}
     for i in items:
         for n in i.toc_nodes:
             if n in out and i.framework == "opm" and i.stage:
