@@ -39,10 +39,6 @@ class TocVersionInfo(BaseModel):
     changes: int  # against the version before it (Kantar's for the first)
 
 
-def _rows(area_id: int, session: Session) -> list[TocVersion]:
-    return list(session.scalars(select(TocVersion).where(TocVersion.area_id == area_id).order_by(TocVersion.number)))
-
-
 def latest_number(area_id: int, *, session: Session) -> int:
     """The number of the version in use (0: none saved, Kantar's is in use). Cheap: it keys the analysis cache."""
     return session.scalar(select(func.max(TocVersion.number)).where(TocVersion.area_id == area_id)) or 0
@@ -73,15 +69,19 @@ def working_doc(area_id: int, *, session: Session, cat) -> TocDoc:
 
 def versions(area_id: int, *, session: Session, cat) -> list[TocVersionInfo]:
     """Every saved version, oldest first, each with how many changes it made to the one before."""
-    cycles = dict(session.execute(select(TocVersion.id, TocVersion.cycle_id).where(TocVersion.area_id == area_id)))
-    names = dict(session.execute(select(Cycle.id, Cycle.name).where(Cycle.id.in_({c for c in cycles.values() if c}))))
+    rows = session.execute(
+        select(TocVersion, Cycle.name)
+        .outerjoin(Cycle, Cycle.id == TocVersion.cycle_id)
+        .where(TocVersion.area_id == area_id)
+        .order_by(TocVersion.number)
+    ).all()
     out, before = [], kantar_doc(cat)
-    for r in _rows(area_id, session):
+    for r, cycle in rows:
         doc = TocDoc.model_validate(r.doc)
         out.append(
             TocVersionInfo(
                 number=r.number,
-                cycle=names.get(r.cycle_id) if r.cycle_id else None,
+                cycle=cycle,
                 note=r.note,
                 created_at=r.created_at,
                 created_by=r.created_by,
