@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.access.world import forge
 from tests.pages import open_page, texts
 from toolkit.store.areas import resolve_cycle
 from toolkit.store.assumptions import assumption_register
@@ -89,3 +90,44 @@ def test_an_assumption_judgement_is_saved(seeded, catalogue) -> None:
     assert not at.exception
     with session_scope() as s:
         assert assumption_register(resolve_cycle(DUNMARSH, "2026", session=s), session=s)[first]["status"] == "fails"
+
+
+def _submit(at, label: str):
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def test_the_partnership_edits_its_own_version_and_sees_the_diff(seeded, catalogue) -> None:
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    assert "uses Kantar's Theory of Change as it stands" in texts(at)
+    at.text_input(key="toc_add_label").input("Joint training budget")
+    at.selectbox(key="toc_add_tier").select("inputs")
+    at.text_input(key="toc_note").input("For the March board")
+    _submit(at, "Add the box")
+    assert not at.exception
+    shown = texts(at)
+    assert "Saved as version 1: added the box 'Joint training budget'" in shown
+    assert "Box added: 'Joint training budget' (inputs, OPM stage create)." in shown
+    assert 'data-node="joint_training_budget"' in _canvas_svg(at)  # the canvas draws the partnership's own version
+
+    # A link's assumptions: the first link now rests on the first assumption; the diff shows it against v1.
+    first = catalogue.toc.edges[0]
+    at.selectbox(key="toc_el_link").select(f"{first.from_}->{first.to}")
+    at.multiselect(key="toc_el_as").select(catalogue.toc.assumptions[0].id)
+    _submit(at, "Change the link")
+    assert not at.exception
+    shown = texts(at)
+    assert "Saved as version 2" in shown
+    assert f"now rests on '{catalogue.toc.assumptions[0].text}'" in shown and "**1 change(s)**" in shown
+    at.radio(key="toc_against").set_value("kantar").run()
+    assert "**2 change(s)**" in texts(at)  # against Kantar's: the box and the link
+
+
+def test_an_invalid_edit_is_refused_with_its_reason_and_a_crafted_box_is_not_acted_on(seeded) -> None:
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    _submit(at, "Add the box")  # no name, no tier
+    assert "Choose the tier the new box sits in." in texts(at)
+    forge(at.selectbox(key="toc_rt_box"), "not_a_box")  # a value the form never offered, as a crafted client sends
+    _submit(at, "Retire the box")
+    assert not at.exception
+    assert "That choice was not offered on this page, so nothing was done." in texts(at)
+    assert "uses Kantar's Theory of Change as it stands" in texts(at)

@@ -111,6 +111,8 @@ def edit_toc(op: str) -> None:
         except TocEditError as exc:
             ss[MESSAGE] = ("error", str(exc))
             return
+    ss["toc_note"] = ""  # a note belongs to the one version it was written for
+    ss["toc_version"] = info.number  # the comparison shows the version just saved
     ss[MESSAGE] = ("success", f"Saved as version {info.number}: {done} ({info.changes} change(s)).")
 
 

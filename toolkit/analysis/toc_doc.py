@@ -421,7 +421,9 @@ def diff(old: TocDoc, new: TocDoc) -> list[TocChange]:
             if before.rationale != ln.rationale:
                 parts.append("rationale changed")
             if before.assumptions != ln.assumptions:
-                parts.append("now rests on " + (", ".join(ln.assumptions) or "no assumption"))
+                said = {a.id: a.text for a in [*old.assumptions, *new.assumptions]}
+                rests = [f"'{said.get(x, x)}'" for x in ln.assumptions]
+                parts.append("now rests on " + (", ".join(rests) or "no assumption"))
             out.append(
                 TocChange(
                     kind="link_changed",
