@@ -65,7 +65,10 @@ choice = st.session_state.get("toc_node") if st.session_state.get("toc_node") in
 canvas = toc_canvas(
     health, selected=choice, show=shown_boxes(health, a.items, stages, statuses), collapsed=folded or ()
 )
-st.caption("Click a box, or Tab to it and press Enter, to see its evidence. Scroll the canvas to pan.")
+st.caption(
+    "Click a box, or Tab to it and press Enter, to see its evidence. Drag the background, or use the arrow keys, "
+    "to pan; scrolling pans too."
+)
 toc_canvas_view(canvas.svg, on_select=partial(select_from_canvas, options))
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 c1.selectbox(
@@ -224,9 +227,12 @@ if infos:
 else:
     st.caption("No version of its own yet: this partnership uses Kantar's Theory of Change as it stands.")
 
-if may_in("edit_toc", area):
-    if msg := st.session_state.pop(MESSAGE, None):
-        (st.error if msg[0] == "error" else st.success)(msg[1])
+if msg := st.session_state.pop(MESSAGE, None):
+    (st.error if msg[0] == "error" else st.success)(msg[1])
+editor = may_in("edit_toc", area)
+if editor and st.toggle(  # the forms are drawn only while editing: a redraw of the canvas does not pay for them
+    "Edit this partnership's Theory of Change", key="toc_editing"
+):
     doc = working(area)
     live = {b.id: b.label for b in doc.live}
     retired = {b.id: b.label for b in doc.boxes if b.retired}

@@ -99,6 +99,8 @@ def _submit(at, label: str):
 def test_the_partnership_edits_its_own_version_and_sees_the_diff(seeded, catalogue) -> None:
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     assert "uses Kantar's Theory of Change as it stands" in texts(at)
+    assert not [w for w in at.text_input if w.key == "toc_add_label"]  # the forms wait until editing is chosen
+    at.toggle(key="toc_editing").set_value(True).run()
     at.text_input(key="toc_add_label").input("Joint training budget")
     at.selectbox(key="toc_add_tier").select("inputs")
     at.text_input(key="toc_note").input("For the March board")
@@ -123,7 +125,7 @@ def test_the_partnership_edits_its_own_version_and_sees_the_diff(seeded, catalog
 
 
 def test_an_invalid_edit_is_refused_with_its_reason_and_a_crafted_box_is_not_acted_on(seeded) -> None:
-    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
+    at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026", toc_editing=True)
     _submit(at, "Add the box")  # no name, no tier
     assert "Choose the tier the new box sits in." in texts(at)
     forge(at.selectbox(key="toc_rt_box"), "not_a_box")  # a value the form never offered, as a crafted client sends

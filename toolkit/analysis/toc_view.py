@@ -77,12 +77,13 @@ class Interval(Result):
     statements: int
 
 
-def node_interval(items: Sequence[ItemStat]) -> Interval:
+def node_interval(items: Sequence[ItemStat], bounds: tuple[float, float] | None = None) -> Interval:
     """The box's score (mean of its published statement means) with a normal-approximation 95% interval.
 
     The standard error combines each statement's own (sd / sqrt n), treated as independent: an approximation that
     uses only published figures, so it reveals nothing the statements do not. n is the most people behind any one
-    of the statements (the same person usually rates several).
+    of the statements (the same person usually rates several). With `bounds` (the rating scale's ends) the interval
+    is clipped to the scale: a score on 1 to 5 cannot plausibly lie outside it, however few people answered.
     """
     shown = [i for i in items if i.mean is not None and i.n]
     if not shown:
@@ -90,10 +91,13 @@ def node_interval(items: Sequence[ItemStat]) -> Interval:
     k = len(shown)
     mean = sum(float(i.mean or 0) for i in shown) / k
     se = math.sqrt(sum((i.sd or 0.0) ** 2 / (i.n or 1) for i in shown)) / k
+    low, high = mean - 1.96 * se, mean + 1.96 * se
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
     return Interval(
         score=round(mean, 2),
-        low=round(mean - 1.96 * se, 2),
-        high=round(mean + 1.96 * se, 2),
+        low=round(low, 2),
+        high=round(high, 2),
         n=max(i.n or 0 for i in shown),
         statements=k,
     )
@@ -166,6 +170,12 @@ class NodePanel(Result):
     trend: list[TrendPoint]
 
 
+def _bounds(cat: Catalogue, items: Sequence[ItemStat]) -> tuple[float, float] | None:
+    """The ends of the rating scales the statements are on (None when none is known)."""
+    scales = [cat.item_scale(i.framework, i.item) for i in items if i.framework in cat.frameworks]
+    return (min(s.min for s in scales), max(s.max for s in scales)) if scales else None
+
+
 def node_panel(
     health: Toc,
     cat: Catalogue,
@@ -184,7 +194,7 @@ def node_panel(
 
     return NodePanel(
         detail=node_detail(health, cat, node),
-        interval=node_interval(mine),
+        interval=node_interval(mine, _bounds(cat, mine)),
         preconditions=[link(e.from_, e.rationale) for e in health.edges if e.to == node and e.from_ in nodes],
         dependants=[link(e.to, e.rationale) for e in health.edges if e.from_ == node and e.to in nodes],
         statements=[
