@@ -82,7 +82,9 @@ c1.selectbox(
 c2.button("Clear the choice", on_click=select_node, args=(None, options), disabled=choice is None)
 
 if choice:
-    p = node_panel(health, cat, a.items, choice, toc_history(area, cycle))
+    # The trend reads every earlier cycle's analysis: only on request, so choosing a box or changing area stays quick.
+    trend = toc_history(area, cycle) if st.session_state.get("toc_trend") else ()
+    p = node_panel(health, cat, a.items, choice, trend)
     d, iv = p.detail, p.interval
     with st.container(border=True, key="toc_panel"):
         st.markdown(f"### {md_text(d.label)}")
@@ -144,6 +146,11 @@ if choice:
             st.markdown("**Interventions that work on it**")
             for v in d.interventions:
                 st.markdown(f"- {md_text(v.title)} ({md_text(v.origin)}; evidence: {md_text(v.grade)})")
+        st.toggle(
+            "Show its trend over cycles",
+            key="toc_trend",
+            help="Reads each earlier cycle of the partnership: the first time for each cycle takes a few seconds.",
+        )
         if p.trend:
             st.markdown("**Trend over cycles**")
             st.dataframe(

@@ -44,6 +44,8 @@ def test_choosing_a_weak_node_shows_its_panel(seeded) -> None:
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     at.selectbox(key="toc_node").select("int_information_sharing").run()
     assert not at.exception
+    assert "Trend over cycles" not in texts(at)  # the earlier cycles are read only when the trend is asked for
+    at.toggle(key="toc_trend").set_value(True).run()
     shown = texts(at)
     assert "### Information shared efficiently and consistently" in shown
     assert "Status: **Weak**" in shown
