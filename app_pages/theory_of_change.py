@@ -303,7 +303,7 @@ if editor and st.toggle(  # the forms are drawn only while editing: a redraw of 
         with st.form("toc_form_remove_assumption", border=True):
             st.selectbox("Assumption to remove", list(held), format_func=held.get, key="toc_ra_id", index=None)
             st.form_submit_button("Remove the assumption", on_click=edit_toc, args=("remove_assumption",))
-else:
+elif not editor:
     st.caption(
         "Your account may read this partnership's Theory of Change; a facilitator of the partnership changes it."
     )

@@ -102,6 +102,7 @@ def test_the_partnership_edits_its_own_version_and_sees_the_diff(seeded, catalog
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026")
     assert "uses Kantar's Theory of Change as it stands" in texts(at)
     assert not [w for w in at.text_input if w.key == "toc_add_label"]  # the forms wait until editing is chosen
+    assert "Your account may read this partnership's Theory of Change" not in texts(at)  # this one may change it
     at.toggle(key="toc_editing").set_value(True).run()
     at.text_input(key="toc_add_label").input("Joint training budget")
     at.selectbox(key="toc_add_tier").select("inputs")
