@@ -220,7 +220,7 @@ if infos:
     )
     against = v2.radio(
         "Compare it with",
-        ["previous", "kantar"],
+        keep_offered("toc_against", ["previous", "kantar"], "previous"),
         format_func={"previous": "the version before it", "kantar": "Kantar's Theory of Change"}.get,
         key="toc_against",
         horizontal=True,
@@ -291,6 +291,12 @@ if editor and st.toggle(  # the forms are drawn only while editing: a redraw of 
                 "Assumptions it rests on (replaces its list)", list(held), format_func=held.get, key="toc_el_as"
             )
             st.form_submit_button("Change the link", on_click=edit_toc, args=("edit_link",))
+        with st.form("toc_form_reconnect_link", border=True):
+            st.markdown("**Reconnect a link** (it keeps its rationale and assumptions)")
+            st.selectbox("Link to reconnect", list(linked), format_func=linked.get, key="toc_rc_link", index=None)
+            st.selectbox("New precondition", list(live), format_func=live.get, key="toc_rc_from", index=None)
+            st.selectbox("New box it leads to", list(live), format_func=live.get, key="toc_rc_to", index=None)
+            st.form_submit_button("Reconnect the link", on_click=edit_toc, args=("reconnect_link",))
         with st.form("toc_form_remove_link", border=True):
             st.selectbox("Link to remove", list(linked), format_func=linked.get, key="toc_rl_link", index=None)
             st.form_submit_button("Remove the link", on_click=edit_toc, args=("remove_link",))

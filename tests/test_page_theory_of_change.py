@@ -126,6 +126,16 @@ def test_the_partnership_edits_its_own_version_and_sees_the_diff(seeded, catalog
     at.radio(key="toc_against").set_value("kantar").run()
     assert "**2 change(s)**" in texts(at)  # against Kantar's: the box and the link
 
+    # Reconnect that link onto the new box: its assumption goes with it.
+    at.selectbox(key="toc_rc_link").select(f"{first.from_}->{first.to}")
+    at.selectbox(key="toc_rc_from").select("joint_training_budget")
+    at.selectbox(key="toc_rc_to").select(first.to)
+    _submit(at, "Reconnect the link")
+    assert not at.exception
+    shown = texts(at).replace("\\", "")
+    assert "Saved as version 3: reconnected a link" in shown
+    assert "Link added: 'Joint training budget' →" in shown and "Link removed: " in shown
+
 
 def test_an_invalid_edit_is_refused_with_its_reason_and_a_crafted_box_is_not_acted_on(seeded) -> None:
     at = open_page("app_pages/theory_of_change.py", sel_area=DUNMARSH, sel_cycle="2026", toc_editing=True)

@@ -81,6 +81,10 @@ def apply_edit(op: str, doc: TocDoc, ss) -> tuple[TocDoc, str]:
         why = (ss.get("toc_el_why") or "").strip() or None
         new = td.edit_link(doc, a, b, rationale=why, assumptions=_many(ss.get("toc_el_as"), assumptions))
         return new, "changed a link"
+    if op == "reconnect_link":
+        a, b = link("toc_rc_link")
+        new_from, new_to = box("toc_rc_from"), box("toc_rc_to")
+        return td.reconnect_link(doc, a, b, new_from=new_from, new_to=new_to), "reconnected a link"
     if op == "remove_link":
         a, b = link("toc_rl_link")
         return td.remove_link(doc, a, b), "removed a link"

@@ -276,7 +276,8 @@ def _find_link(doc: TocDoc, a: str, b: str) -> Link:
 
 def add_link(doc: TocDoc, from_: str, to: str, rationale: str = "", assumptions: list[str] | None = None) -> TocDoc:
     """A new link from a precondition to what follows from it."""
-    doc.box(from_), doc.box(to)
+    for end in (from_, to):
+        doc.box(end)  # an unknown box is named in the message
     link = Link(from_=from_, to=to, rationale=rationale.strip(), assumptions=list(assumptions or []))
     return _checked(doc.model_copy(update={"links": [*doc.links, link]}))
 
@@ -298,7 +299,8 @@ def edit_link(
 def reconnect_link(doc: TocDoc, from_: str, to: str, *, new_from: str, new_to: str) -> TocDoc:
     """Move a link onto other boxes, keeping its rationale and assumptions."""
     old = _find_link(doc, from_, to)
-    doc.box(new_from), doc.box(new_to)
+    for end in (new_from, new_to):
+        doc.box(end)
     new = old.model_copy(update={"from_": new_from, "to": new_to})
     return _checked(doc.model_copy(update={"links": [new if ln is old else ln for ln in doc.links]}))
 
