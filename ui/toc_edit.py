@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from toolkit.analysis import toc_doc as td
-from toolkit.analysis.toc_doc import TocChange, TocDoc, TocEditError
+from toolkit.analysis.toc_diff import TocChange
+from toolkit.analysis.toc_doc import TocDoc, TocEditError
 from toolkit.core import ids
 from toolkit.store.areas import find_area
 from toolkit.store.toc_versions import EDIT, TocVersionInfo, compare, save_version, versions, working_doc

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from toolkit.access.accounts import Identity
 from toolkit.access.scope import authorise
-from toolkit.analysis.toc_doc import TocChange, TocDoc, TocEditError, diff, kantar_doc, problems
+from toolkit.analysis.toc_diff import TocChange, diff
+from toolkit.analysis.toc_doc import TocDoc, TocEditError, kantar_doc, problems
 from toolkit.store.areas import clean_text, find_area, find_cycle
 from toolkit.store.audit import record
 from toolkit.store.models import Cycle, TocVersion
