@@ -14,8 +14,10 @@ from toolkit.store.assumptions import ASSUMPTION_STATUSES
 from ui.auth import gate, may
 from ui.cached import analysis
 from ui.resources import catalogue
+from ui.scope import may_in
 from ui.toc_actions import save_assumption, select_from_canvas, select_node
 from ui.toc_canvas import toc_canvas_view, toc_history
+from ui.toc_edit import MESSAGE, changes_between, edit_toc, link_key, version_list, working
 from ui.widgets import area_cycle_picker, keep_offered
 
 st.title("Theory of Change")
@@ -63,7 +65,10 @@ choice = st.session_state.get("toc_node") if st.session_state.get("toc_node") in
 canvas = toc_canvas(
     health, selected=choice, show=shown_boxes(health, a.items, stages, statuses), collapsed=folded or ()
 )
-st.caption("Click a box, or Tab to it and press Enter, to see its evidence. Scroll the canvas to pan.")
+st.caption(
+    "Click a box, or Tab to it and press Enter, to see its evidence. Drag the background, or use the arrow keys, "
+    "to pan; scrolling pans too."
+)
 toc_canvas_view(canvas.svg, on_select=partial(select_from_canvas, options))
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 c1.selectbox(
@@ -77,13 +82,15 @@ c1.selectbox(
 c2.button("Clear the choice", on_click=select_node, args=(None, options), disabled=choice is None)
 
 if choice:
-    p = node_panel(health, cat, a.items, choice, toc_history(area, cycle))
+    # The trend reads every earlier cycle's analysis: only on request, so choosing a box or changing area stays quick.
+    trend = toc_history(area, cycle) if st.session_state.get("toc_trend") else ()
+    p = node_panel(health, cat, a.items, choice, trend)
     d, iv = p.detail, p.interval
     with st.container(border=True, key="toc_panel"):
         st.markdown(f"### {md_text(d.label)}")
         st.markdown(
             f"Status: **{STATUS_LABELS[d.status]}** ({SHAPE_WORDS[SHAPES[d.status]]}) · {TIER_NAMES[d.tier]}, "
-            f"OPM stage {ids.STAGE_NAMES[TIER_STAGE[d.tier]]}"
+            f"OPM stage {ids.STAGE_NAMES[d.stage or TIER_STAGE[d.tier]]}"
         )
         if iv.score is not None:
             st.markdown(
@@ -148,6 +155,11 @@ if choice:
             st.markdown("**Interventions that work on it**")
             for v in d.interventions:
                 st.markdown(f"- {md_text(v.title)} ({md_text(v.origin)}; evidence: {md_text(v.grade)})")
+        st.toggle(
+            "Show its trend over cycles",
+            key="toc_trend",
+            help="Reads each earlier cycle of the partnership: the first time for each cycle takes a few seconds.",
+        )
         if p.trend:
             st.markdown("**Trend over cycles**")
             st.dataframe(
@@ -193,3 +205,120 @@ with st.expander("Assumptions register"):
             disabled=not editable,
         )
         c2.text_input("Evidence", key=f"toc_an_{x.id}", on_change=save_assumption, args=(x.id,), disabled=not editable)
+
+st.subheader("Your partnership's own Theory of Change")
+st.caption(
+    "It starts as Kantar's. Add, rename, move or retire boxes, change links with their rationale and the "
+    "assumptions they rest on, and map a box onto another OPM stage. Each change is saved as a new version, "
+    "kept with the cycle it was made in, and written to the audit log."
+)
+if health.retired:
+    st.markdown("**Retired boxes** (their statements still count in every other box they feed)")
+    for r in health.retired:
+        fed = ", ".join(f"'{md_text(i.text)}'" for i in r.items) or "no statement"
+        st.markdown(f"- {md_text(r.label)} ({TIER_NAMES[r.tier]}): mapped from {fed}")
+infos = version_list(area)
+if infos:
+    shown = [v.number for v in infos]
+    v1, v2 = st.columns(2)
+    at = v1.selectbox(
+        "Version",
+        keep_offered("toc_version", shown[::-1], shown[-1]),
+        format_func=lambda k: f"Version {k} ({infos[k - 1].created_at:%d %b %Y}, {infos[k - 1].cycle or 'no cycle'})",
+        key="toc_version",
+    )
+    against = v2.radio(
+        "Compare it with",
+        keep_offered("toc_against", ["previous", "kantar"], "previous"),
+        format_func={"previous": "the version before it", "kantar": "Kantar's Theory of Change"}.get,
+        key="toc_against",
+        horizontal=True,
+    )
+    info = infos[at - 1]
+    st.caption(f"Saved by {md_text(info.created_by or 'someone')}" + (f": {md_text(info.note)}" if info.note else ""))
+    found = changes_between(area, at - 1 if against == "previous" else 0, at)
+    with st.container(border=True, key="toc_diff"):
+        st.markdown(f"**{len(found)} change(s)**")
+        st.markdown("\n".join(f"- {md_text(c.words)}" for c in found) or "No differences.")
+else:
+    st.caption("No version of its own yet: this partnership uses Kantar's Theory of Change as it stands.")
+
+if msg := st.session_state.pop(MESSAGE, None):
+    (st.error if msg[0] == "error" else st.success)(msg[1])
+editor = may_in("edit_toc", area)
+if editor and st.toggle(  # the forms are drawn only while editing: a redraw of the canvas does not pay for them
+    "Edit this partnership's Theory of Change", key="toc_editing"
+):
+    doc = working(area)
+    live = {b.id: b.label for b in doc.live}
+    retired = {b.id: b.label for b in doc.boxes if b.retired}
+    linked = {link_key(ln.from_, ln.to): f"{live[ln.from_]} → {live[ln.to]}" for ln in doc.links}
+    held = {x.id: x.text for x in doc.assumptions}
+    st.text_input("Note for the next version (optional)", key="toc_note", max_chars=2000)
+    boxes_tab, links_tab, as_tab = st.tabs(["Boxes", "Links", "Assumptions"])
+    with boxes_tab:
+        with st.form("toc_form_add_box", border=True):
+            st.markdown("**Add a box**")
+            st.text_input("Name of the new box", key="toc_add_label", max_chars=200)
+            st.selectbox("Tier", ids.TOC_TIERS, format_func=TIER_NAMES.get, key="toc_add_tier", index=None)
+            st.selectbox(
+                "OPM stage it maps onto (blank: its tier's, Table 3)",
+                ids.STAGES,
+                format_func=ids.STAGE_NAMES.get,
+                key="toc_add_stage",
+                index=None,
+            )
+            st.form_submit_button("Add the box", on_click=edit_toc, args=("add_box",))
+        with st.form("toc_form_edit_box", border=True):
+            st.markdown("**Rename, move or re-map a box** (blank: keep as it is)")
+            st.selectbox("Box to change", list(live), format_func=live.get, key="toc_ed_box", index=None)
+            st.text_input("New name", key="toc_ed_label", max_chars=200)
+            st.selectbox("New tier", ids.TOC_TIERS, format_func=TIER_NAMES.get, key="toc_ed_tier", index=None)
+            st.selectbox("New OPM stage", ids.STAGES, format_func=ids.STAGE_NAMES.get, key="toc_ed_stage", index=None)
+            st.form_submit_button("Change the box", on_click=edit_toc, args=("edit_box",))
+        with st.form("toc_form_retire_box", border=True):
+            st.markdown("**Retire a box** (its links go with it; its statements are listed as mapped to it)")
+            st.selectbox("Box to retire", list(live), format_func=live.get, key="toc_rt_box", index=None)
+            st.form_submit_button("Retire the box", on_click=edit_toc, args=("retire_box",))
+        if retired:
+            with st.form("toc_form_restore_box", border=True):
+                st.selectbox("Retired box to bring back", list(retired), format_func=retired.get, key="toc_rs_box")
+                st.form_submit_button("Bring it back", on_click=edit_toc, args=("restore_box",))
+    with links_tab:
+        with st.form("toc_form_add_link", border=True):
+            st.markdown("**Add a link**")
+            st.selectbox("From (the precondition)", list(live), format_func=live.get, key="toc_al_from", index=None)
+            st.selectbox("To (what follows from it)", list(live), format_func=live.get, key="toc_al_to", index=None)
+            st.text_area("Why the one leads to the other (rationale)", key="toc_al_why", max_chars=2000)
+            st.multiselect("Assumptions it rests on", list(held), format_func=held.get, key="toc_al_as")
+            st.form_submit_button("Add the link", on_click=edit_toc, args=("add_link",))
+        with st.form("toc_form_edit_link", border=True):
+            st.markdown("**Change a link's rationale or assumptions**")
+            st.selectbox("Link to change", list(linked), format_func=linked.get, key="toc_el_link", index=None)
+            st.text_area("New rationale (blank: keep it)", key="toc_el_why", max_chars=2000)
+            st.multiselect(
+                "Assumptions it rests on (replaces its list)", list(held), format_func=held.get, key="toc_el_as"
+            )
+            st.form_submit_button("Change the link", on_click=edit_toc, args=("edit_link",))
+        with st.form("toc_form_reconnect_link", border=True):
+            st.markdown("**Reconnect a link** (it keeps its rationale and assumptions)")
+            st.selectbox("Link to reconnect", list(linked), format_func=linked.get, key="toc_rc_link", index=None)
+            st.selectbox("New precondition", list(live), format_func=live.get, key="toc_rc_from", index=None)
+            st.selectbox("New box it leads to", list(live), format_func=live.get, key="toc_rc_to", index=None)
+            st.form_submit_button("Reconnect the link", on_click=edit_toc, args=("reconnect_link",))
+        with st.form("toc_form_remove_link", border=True):
+            st.selectbox("Link to remove", list(linked), format_func=linked.get, key="toc_rl_link", index=None)
+            st.form_submit_button("Remove the link", on_click=edit_toc, args=("remove_link",))
+    with as_tab:
+        with st.form("toc_form_add_assumption", border=True):
+            st.markdown("**Add an assumption of your own**")
+            st.text_area("The assumption", key="toc_aa_text", max_chars=2000)
+            st.multiselect("Boxes it underpins", list(live), format_func=live.get, key="toc_aa_nodes")
+            st.form_submit_button("Add the assumption", on_click=edit_toc, args=("add_assumption",))
+        with st.form("toc_form_remove_assumption", border=True):
+            st.selectbox("Assumption to remove", list(held), format_func=held.get, key="toc_ra_id", index=None)
+            st.form_submit_button("Remove the assumption", on_click=edit_toc, args=("remove_assumption",))
+elif not editor:
+    st.caption(
+        "Your account may read this partnership's Theory of Change; a facilitator of the partnership changes it."
+    )

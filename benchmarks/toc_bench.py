@@ -78,8 +78,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--areas", type=int, default=160)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--db", type=Path, default=None, help="the demo database file (default: the shared national one)")
     args = ap.parse_args()
-    url = national_db(areas=args.areas)
+    url = national_db(args.db, areas=args.areas) if args.db else national_db(areas=args.areas)
     canvas_ready = (
         "() => !!document.querySelector('[data-testid=\"stMain\"]') && !document.querySelector('[data-stale=\"true\"]')"
     )

@@ -164,7 +164,9 @@ def test_analyse_json_validates_against_the_schema_and_keeps_every_key(demo: str
         "change",
     }
     assert set(doc["opm"]) >= {"by_stage", "by_stage_level", "by_stage_agency", "priority_stage", "priority_reason"}
-    assert set(doc["toc"]) == {"nodes", "edges", "assumptions"} and {"from", "to"} <= set(doc["toc"]["edges"][0])
+    assert set(doc["toc"]) == {"nodes", "edges", "assumptions", "retired"} and {"from", "to"} <= set(
+        doc["toc"]["edges"][0]
+    )
     for g in doc["gaps"]:
         assert set(g) >= {"kind", "between", "framework", "item", "difference", "significant"}
     for n in doc["toc"]["nodes"]:

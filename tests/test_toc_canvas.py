@@ -187,6 +187,15 @@ def test_interval_holds_the_score_and_counts_only_published_statements() -> None
     assert node_interval([hidden]).score is None
 
 
+def test_interval_stays_on_the_rating_scale_however_few_answered() -> None:
+    few = ItemStat(framework="opm", item="x", text="x", mean=4.7, n=3, sd=1.5)
+    wide = node_interval([few])
+    assert wide.high is not None and wide.high > 5  # the normal approximation alone runs off a 1-5 scale
+    iv = node_interval([few], bounds=(1, 5))
+    assert iv.score == 4.7 and iv.low == wide.low and iv.high == 5
+    assert node_interval([few.model_copy(update={"mean": 1.2})], bounds=(1, 5)).low == 1
+
+
 def test_trend_lists_the_box_per_cycle_in_order() -> None:
     t = node_trend([("2025", tiny(status="strong")), ("2026", tiny())], "a")
     assert [(p.cycle, p.status) for p in t] == [("2025", "strong"), ("2026", "weak")]

@@ -3,8 +3,8 @@
 An st.components.v2 component (Streamlit 1.67): HTML, CSS and JavaScript held here as text, no build step, no file
 fetched from anywhere, no iframe. The SVG is the one toolkit.charts.toc_canvas drew, with every piece of framework
 and user text XML-escaped there. A box is a focusable button: a click, Enter or Space sends its id as the `select`
-trigger. The canvas keeps its own size (no scaling to fit); it scrolls to pan, and its zoom buttons change only its
-drawn size.
+trigger. The canvas keeps its own size (no scaling to fit); it pans by dragging its background, by the arrow keys
+while it has focus, or by scrolling, and its zoom buttons change only its drawn size.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ CSS = """
 .toc-bar button { font: 14px sans-serif; padding: 2px 10px; border: 1px solid #888; border-radius: 4px;
   background: #fff; cursor: pointer; }
 .toc-bar button:focus-visible { outline: 3px solid #0072B2; outline-offset: 1px; }
-.toc-scroll { overflow: auto; max-height: 78vh; border: 1px solid #ddd; border-radius: 6px; background: #fff; }
+.toc-scroll { overflow: auto; max-height: 78vh; border: 1px solid #ddd; border-radius: 6px; background: #fff;
+  cursor: grab; touch-action: none; }
+.toc-scroll.toc-dragging { cursor: grabbing; user-select: none; }
+.toc-scroll:focus-visible { outline: 3px solid #0072B2; outline-offset: 1px; }
+.toc-scroll g.toc-node { cursor: pointer; }
 .toc-scroll g.toc-node:focus { outline: none; }
 .toc-scroll g.toc-node:focus-visible .toc-shape, .toc-scroll g.toc-node:hover .toc-shape {
   stroke: #000; stroke-width: 4; }
@@ -40,8 +44,39 @@ export default function (component) {
       + '<button type="button" data-zoom="0" aria-label="Actual size">100%</button>'
       + '<button type="button" data-zoom="1" aria-label="Zoom in">+</button>'
       + '<span class="toc-zoom-now" aria-live="polite">100%</span></div>'
-      + '<div class="toc-scroll" data-testid="toc-canvas"></div>';
+      + '<div class="toc-scroll" data-testid="toc-canvas" tabindex="0" role="region"'
+      + ' aria-label="Theory of Change canvas: drag the background or use the arrow keys to pan"></div>';
     parentElement.appendChild(wrap);
+    const pane = wrap.querySelector('.toc-scroll');
+    // Pan: drag the background (not a box: a box is clicked), or the arrow keys while the canvas has focus.
+    let drag = null;
+    pane.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || e.target.closest('g.toc-node')) return;
+      drag = { x: e.clientX, y: e.clientY, left: pane.scrollLeft, top: pane.scrollTop, id: e.pointerId };
+      pane.setPointerCapture(e.pointerId);
+      pane.classList.add('toc-dragging');
+    });
+    pane.addEventListener('pointermove', (e) => {
+      if (!drag || e.pointerId !== drag.id) return;
+      pane.scrollLeft = drag.left - (e.clientX - drag.x);
+      pane.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    const stop = (e) => {
+      if (!drag || e.pointerId !== drag.id) return;
+      drag = null;
+      pane.classList.remove('toc-dragging');
+      if (pane.hasPointerCapture(e.pointerId)) pane.releasePointerCapture(e.pointerId);
+    };
+    pane.addEventListener('pointerup', stop);
+    pane.addEventListener('pointercancel', stop);
+    pane.addEventListener('keydown', (e) => {
+      if (e.target !== pane) return;  // a focused box keeps its own keys
+      const step = e.shiftKey ? 240 : 60;
+      const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+      if (!move) return;
+      e.preventDefault();
+      pane.scrollBy(move[0], move[1]);
+    });
   }
   const scroll = wrap.querySelector('.toc-scroll');
   const keep = [scroll.scrollLeft, scroll.scrollTop];

@@ -31,6 +31,7 @@ WORDS = {
     "edit_area": "change the partnership's details",
     "edit_action_plan": "change the action plan",
     "appraise": "appraise interventions",
+    "edit_toc": "change the partnership's Theory of Change",
     "log_evidence": "keep the scrutiny log",
     "view_scrutiny": "see the scrutiny record",
     "answer_challenge": "answer the scrutineer's challenges",

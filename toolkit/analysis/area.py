@@ -18,11 +18,13 @@ from toolkit.analysis.results import AreaAnalysis, Cell, Change, GroupCount, Opm
 from toolkit.analysis.scores import WEIGHTING, breakdown, disagreement, fingerprints, item_stats, published, summaries
 from toolkit.analysis.suppression import cycle_withheld, respondent_counts
 from toolkit.analysis.toc import toc_health
+from toolkit.analysis.toc_doc import TocDoc
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.store.areas import CycleRef, previous_cycle, resolve_cycle
 from toolkit.store.assumptions import assumption_register
 from toolkit.store.ratings import ratings_frame
+from toolkit.store.toc_versions import current_doc
 
 
 def _broken_down(
@@ -51,6 +53,7 @@ def analyse_frame(
     area: str = "",
     cycle: str = "",
     assumptions: dict[str, dict[str, str]] | None = None,
+    toc_doc: TocDoc | None = None,
 ) -> AreaAnalysis:
     """The whole analysis of one area and cycle from its ratings table (contracts section 5 keys, and more)."""
     min_n = cfg.min_group_size
@@ -97,7 +100,7 @@ def analyse_frame(
         items=items,
         disagreement=disagreement(items, cfg),
         gaps=gaps(rows(scores, np.asarray(shown_rows, dtype=bool)), cfg),
-        toc=toc_health(cat, items, cfg, assumptions),
+        toc=toc_health(cat, items, cfg, assumptions, toc_doc),
     )
 
 
@@ -126,7 +129,13 @@ def analyse(
     ref = resolve_cycle(area, cycle, session=session)
     ratings = published_ratings(ref, session=session, min_n=cfg.min_group_size)
     result = analyse_frame(
-        ratings, cat, cfg, area=area, cycle=cycle, assumptions=assumption_register(ref, session=session)
+        ratings,
+        cat,
+        cfg,
+        area=area,
+        cycle=cycle,
+        assumptions=assumption_register(ref, session=session),
+        toc_doc=current_doc(ref.area_id, session=session),
     )
     prev = previous_cycle(ref, session=session) if with_change else None
     if prev is None:

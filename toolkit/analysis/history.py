@@ -17,7 +17,7 @@ from toolkit.analysis.config import Config
 from toolkit.analysis.results import Cell, Result
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
-from toolkit.store.areas import find_area, ordered_cycles
+from toolkit.store.areas import find_area, ordered_cycles, resolve_cycle
 
 
 class CycleFigures(Result):
@@ -52,8 +52,6 @@ def area_history(
     a = find_area(area, session=session)
     cycles = ordered_cycles(a.id, session=session)
     if until is not None:
-        from toolkit.store.areas import resolve_cycle
-
         ref = resolve_cycle(area, until, session=session)  # NotFound, listing the cycles, if it is not one
         cycles = cycles[: [c.id for c in cycles].index(ref.cycle_id) + 1]
     out = []

@@ -133,6 +133,7 @@ class TocNode(Result):
     label: str
     group: str | None = None
     top: bool = False
+    stage: str | None = None  # the OPM stage it maps onto: its tier's (Table 3) unless the partnership's own ToC says
     status: TocStatus
     own_status: TocStatus = "unknown"
     score: float | None = None  # `common` read on the reference 1-5 scale (toolkit.analysis.toc.on_reference)
@@ -165,12 +166,22 @@ class Assumption(Result):
     nodes: list[str]
 
 
+class RetiredBox(Result):
+    """A box the partnership's own Theory of Change retired, with the statements still mapped onto it."""
+
+    id: str
+    tier: str
+    label: str
+    items: list[TocItem] = []
+
+
 class Toc(Result):
     """The Theory of Change health of an area and cycle."""
 
     nodes: list[TocNode]
     edges: list[TocEdge]
     assumptions: list[Assumption] = []
+    retired: list[RetiredBox] = []  # boxes of the partnership's own version no longer in use (none for Kantar's)
 
 
 class InterventionRef(Result):

@@ -109,7 +109,6 @@ def respondent_counts(counts: Mapping[K, int], min_n: int) -> dict[K, int | None
     return {k: (n if n >= min_n else None) for k, n in counts.items() if n > 0}
 
 
-
 def pools(total: int, largest: int, min_n: int) -> bool:
     """Whether a level's small cells (`total` respondents, the largest cell `largest`) may be pooled into one unit.
 

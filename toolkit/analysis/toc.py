@@ -14,12 +14,14 @@ from toolkit.analysis.results import (
     InterventionRef,
     ItemStat,
     NodeDetail,
+    RetiredBox,
     Toc,
     TocEdge,
     TocItem,
     TocNode,
     TocStatus,
 )
+from toolkit.analysis.toc_doc import TIER_STAGE, TocDoc
 from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 
@@ -91,7 +93,11 @@ def _status(score: float | None, strong: float, weak: float) -> TocStatus:
 
 
 def toc_health(
-    cat: Catalogue, items: list[ItemStat], cfg: Config, assumptions: dict[str, dict[str, str]] | None = None
+    cat: Catalogue,
+    items: list[ItemStat],
+    cfg: Config,
+    assumptions: dict[str, dict[str, str]] | None = None,
+    doc: TocDoc | None = None,
 ) -> Toc:
     """Score every node from its linked items, mark weak ones, and what they put at risk downstream (with the path).
 
@@ -105,9 +111,10 @@ def toc_health(
     direct precondition is itself at risk through a chain of at-risk nodes; a chain runs at most cfg.toc_risk_depth
     links from the weak node, so one weak input does not put every outcome at the end of the graph at risk. An
     assumption that underpins a node and fails also puts it at risk. The reason names the path.
-    `assumptions` maps assumption id to {"status", "note"}.
+    `assumptions` maps assumption id to {"status", "note"}. `doc` is the partnership's own Theory of Change (None:
+    Kantar's): its live boxes and links are scored, and a statement mapped onto a box it retired is listed as such.
     """
-    g = build_graph(cat)
+    g = build_graph(cat) if doc is None else doc.graph()
     ranges = scale_ranges(cat)
     linked: dict[str, list[tuple[ItemStat, float]]] = {n: [] for n in g.nodes}
     for it in items:
@@ -121,14 +128,14 @@ def toc_health(
     weak = {n for n, s in own.items() if s == "weak"}
     failing: dict[str, list[str]] = {}
     register: list[Assumption] = []
-    for a in cat.toc.assumptions:
+    underpins = doc.underpins() if doc is not None else {a.id: list(a.nodes) for a in cat.toc.assumptions}
+    for a in doc.assumptions if doc is not None else cat.toc.assumptions:
         entry = (assumptions or {}).get(a.id, {})
         judged = entry.get("status", "unknown")
-        register.append(
-            Assumption(id=a.id, text=a.text, status=judged, note=entry.get("note", ""), nodes=list(a.nodes))
-        )
+        on = [n for n in underpins[a.id] if n in g]
+        register.append(Assumption(id=a.id, text=a.text, status=judged, note=entry.get("note", ""), nodes=on))
         if judged == "fails":
-            for n in a.nodes:
+            for n in on:
                 failing.setdefault(n, []).append(a.text)
     nodes: list[TocNode] = []
     risk: dict[str, list[str]] = {}  # node -> the shortest path from a weak node that puts it at risk
@@ -163,6 +170,7 @@ def toc_health(
                 label=label,
                 group=attrs["group"],
                 top=attrs["top"],
+                stage=attrs.get("stage") or TIER_STAGE[attrs["tier"]],
                 status=status,
                 own_status=own[n],
                 score=score[n],
@@ -184,7 +192,14 @@ def toc_health(
     edges = [
         TocEdge(from_=a, to=b, rationale=d["rationale"], at_risk=(a, b) in risky) for a, b, d in g.edges(data=True)
     ]
-    return Toc(nodes=nodes, edges=edges, assumptions=register)
+    retired = []
+    if doc is not None:
+        for b in doc.boxes:
+            if b.retired:
+                fed = [TocItem(framework=i.framework, item=i.item, text=i.text, mean=i.mean, n=i.n) for i in items]
+                fed = [t for t, i in zip(fed, items, strict=True) if b.id in i.toc_nodes]
+                retired.append(RetiredBox(id=b.id, label=b.label, tier=b.tier, items=fed))
+    return Toc(nodes=nodes, edges=edges, assumptions=register, retired=retired)
 
 
 def node_detail(health: Toc, cat: Catalogue, node_id: str) -> NodeDetail:

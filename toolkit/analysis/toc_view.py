@@ -14,11 +14,9 @@ import networkx as nx
 
 from toolkit.analysis.results import Assumption, ItemStat, NodeDetail, Result, Toc, TocNode, TocStatus
 from toolkit.analysis.toc import REFERENCE, Ranges, node_detail, on_reference, scale_ranges, to_common
-from toolkit.core import ids
+from toolkit.analysis.toc_doc import TIER_STAGE as TIER_STAGE  # Kantar (2021), Annex 1, Table 3 (contracts section 2)
 from toolkit.core.frameworks import Catalogue
 
-# Kantar (2021), Annex 1, Table 3: the tier each OPM stage is read on (contracts section 2).
-TIER_STAGE: dict[str, str] = {tier: stage for stage, tier in ids.OPM_TO_TOC.items()}
 ASSUMPTION_RANK = {"fails": 3, "doubtful": 2, "holds": 1, "unknown": 0}
 
 
@@ -55,7 +53,7 @@ def statement_feeds(items: Iterable[ItemStat], health: Toc) -> dict[tuple[str, s
 
 def node_stages(items: Iterable[ItemStat], health: Toc) -> dict[str, set[str]]:
     """Per box, the OPM stages it belongs to: its tier's stage (Table 3) and the stages of the statements feeding it."""
-    out = {n.id: {TIER_STAGE[n.tier]} if n.tier in TIER_STAGE else set() for n in health.nodes}
+    out = {n.id: {n.stage or TIER_STAGE[n.tier]} if n.tier in TIER_STAGE else set() for n in health.nodes}
     for i in items:
         for n in i.toc_nodes:
             if n in out and i.framework == "opm" and i.stage:
@@ -79,7 +77,9 @@ class Interval(Result):
     statements: int
 
 
-def node_interval(items: Sequence[ItemStat], ranges: Ranges | None = None) -> Interval:
+def node_interval(
+    items: Sequence[ItemStat], ranges: Ranges | None = None, *, bounds: tuple[float, float] | None = None
+) -> Interval:
     """The box's score (mean of its published statement means) with a normal-approximation 95% interval.
 
     On the common scale, as the node's own score (toolkit.analysis.toc): each statement's mean and sd mapped from
@@ -87,7 +87,8 @@ def node_interval(items: Sequence[ItemStat], ranges: Ranges | None = None) -> In
 
     The standard error combines each statement's own (sd / sqrt n), treated as independent: an approximation that
     uses only published figures, so it reveals nothing the statements do not. n is the most people behind any one
-    of the statements (the same person usually rates several).
+    of the statements (the same person usually rates several). With `bounds` (the rating scale's ends) the interval
+    is clipped to the scale: a score on 1 to 5 cannot plausibly lie outside it, however few people answered.
     """
     shown = [i for i in items if i.mean is not None and i.n]
     if not shown:
@@ -101,10 +102,13 @@ def node_interval(items: Sequence[ItemStat], ranges: Ranges | None = None) -> In
 
     mean = sum(on_reference(to_common(float(i.mean or 0), i.framework, ranges)) for i in shown) / k
     se = math.sqrt(sum(((i.sd or 0.0) * stretch(i)) ** 2 / (i.n or 1) for i in shown)) / k
+    low, high = mean - 1.96 * se, mean + 1.96 * se
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
     return Interval(
         score=round(mean, 2),
-        low=round(mean - 1.96 * se, 2),
-        high=round(mean + 1.96 * se, 2),
+        low=round(low, 2),
+        high=round(high, 2),
         n=max(i.n or 0 for i in shown),
         statements=k,
     )
@@ -195,7 +199,7 @@ def node_panel(
 
     return NodePanel(
         detail=node_detail(health, cat, node),
-        interval=node_interval(mine, scale_ranges(cat)),
+        interval=node_interval(mine, scale_ranges(cat), bounds=REFERENCE),  # the common score is read on 1-5
         preconditions=[link(e.from_, e.rationale) for e in health.edges if e.to == node and e.from_ in nodes],
         dependants=[link(e.to, e.rationale) for e in health.edges if e.from_ == node and e.to in nodes],
         statements=[

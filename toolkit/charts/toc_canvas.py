@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 from html import escape
 
 from toolkit.analysis.results import Result, Toc, TocStatus
@@ -130,11 +131,12 @@ STROKES = {
 }
 
 
-def _wrap(label: str, chars: int, max_lines: int) -> list[str]:
+@lru_cache(maxsize=4096)
+def _wrap(label: str, chars: int, max_lines: int) -> tuple[str, ...]:
     lines = textwrap.wrap(label, chars) or [""]
     if len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], textwrap.shorten(" ".join(lines[max_lines - 1 :]), chars, placeholder="…")]
-    return lines
+    return tuple(lines)
 
 
 def toc_canvas(
@@ -191,7 +193,7 @@ def toc_canvas(
             if tier in folded:
                 anchor[n.id] = (x, x + w, head + 160)
                 continue
-            lines = _wrap(n.label, chars, max_lines)
+            lines = list(_wrap(n.label, chars, max_lines))
             box_h = (len(lines) + 1) * line_h + 18
             anchor[n.id] = (x, x + w, y + box_h / 2)
             role = ""
@@ -207,7 +209,7 @@ def toc_canvas(
                 )
             score = f" {n.score:.1f}" if n.score is not None else ""
             nodes.append(
-                CanvasNode(
+                CanvasNode.model_construct(  # every value computed here from a validated Toc: no second check
                     id=n.id,
                     tier=tier,
                     label=n.label,
@@ -240,7 +242,7 @@ def toc_canvas(
         role = ("upstream" if link in ups else "downstream" if link in downs else "faded") if sel else ""
         review = assumption_on(health.assumptions, e.to)
         edges.append(
-            CanvasEdge(
+            CanvasEdge.model_construct(
                 from_=e.from_,
                 to=e.to,
                 x1=x1,
@@ -286,22 +288,7 @@ def _svg(c: TocCanvas, line_h: int) -> str:
             f'stroke="#555555" stroke-dasharray="3 2"/>'
             f'<text x="{_n(t.x + 12)}" y="48" font-size="{MIN_FONT_PX}">OPM stage: {xml(stage)}</text></g>'
         )
-    for e in c.edges:
-        colour, width, dash = "#9a9a9a", 1.0, ""
-        if e.at_risk:
-            colour, width, dash = "#E69F00", 2.4, ' stroke-dasharray="6 3"'
-        if e.role == "upstream":
-            colour, width = "#0072B2", 3.0
-        elif e.role == "downstream":
-            colour, width = "#CC79A7", 3.0
-        opacity = 0.18 if e.role == "faded" else 0.9
-        mx = (e.x1 + e.x2) / 2
-        parts.append(
-            f'<path class="toc-link" data-from="{xml(e.from_)}" data-to="{xml(e.to)}" data-role="{xml(e.role)}" '
-            f'd="M {_n(e.x1)} {_n(e.y1)} C {_n(mx)} {_n(e.y1)}, {_n(mx)} {_n(e.y2)}, {_n(e.x2 - 2)} {_n(e.y2)}" '
-            f'fill="none" stroke="{colour}" stroke-width="{_n(width)}" opacity="{opacity}"{dash} '
-            'marker-end="url(#toc-arrow)"/>'
-        )
+    parts += [_edge_svg(e.from_, e.to, e.x1, e.y1, e.x2, e.y2, e.at_risk, e.role) for e in c.edges]
     marked: set[str] = set()
     for e in c.edges:  # one review mark where the links meet the box the assumptions underpin
         if e.review and e.to not in marked and e.role != "faded":
@@ -314,44 +301,86 @@ def _svg(c: TocCanvas, line_h: int) -> str:
                 f'stroke-width="2"/><text x="{_n(cx)}" y="{_n(cy + 4.5)}" text-anchor="middle" font-size="12" '
                 f'font-weight="bold" fill="#000000">{REVIEW_MARKS[e.review]}</text></g>'
             )
-    for n in c.nodes:
-        colour = STATUS_COLOURS[n.status]
-        label = f"{n.label}: {STATUS_LABELS[n.status]}, {n.tag.split(' ', 1)[-1] if ' ' in n.tag else 'no score'}"
-        if n.role in ("upstream", "downstream", "selected"):
-            label += {"upstream": " (leads to the chosen box)", "downstream": " (follows from the chosen box)"}.get(
-                n.role, " (chosen)"
-            )
-        opacity = ' opacity="0.35"' if n.role == "faded" else ""
-        sel = n.role == "selected"
-        parts.append(
-            f'<g class="toc-node" data-node="{xml(n.id)}" data-status="{xml(n.status)}" data-shape="{xml(n.shape)}" '
-            f'data-role="{xml(n.role)}" tabindex="0" role="button" aria-pressed="{"true" if sel else "false"}" '
-            f'aria-label="{xml(label)}" style="cursor:pointer"{opacity}><title>{xml(label)}</title>'
+    parts += [
+        _node_svg(
+            n.id, n.label, n.status, n.shape, n.role, n.tag, tuple(n.lines), n.x, n.y, n.w, n.h, n.font_px, line_h
         )
-        if sel:
-            parts.append(
-                _outline(n.shape, n.x - 4, n.y - 4, n.w + 8, n.h + 8)
-                + ' fill="none" stroke="#000000" stroke-width="3"/>'
-            )
-        parts.append(
-            _outline(n.shape, n.x, n.y, n.w, n.h)
-            + f' class="toc-shape" fill="{TINTS[n.status]}" stroke="{colour}" {STROKES[n.shape]}/>'
-        )
-        ty = n.y + 8 + line_h * 0.8
-        for k, line in enumerate(n.lines):
-            parts.append(
-                f'<text x="{_n(n.x + n.w / 2)}" y="{_n(ty + k * line_h)}" text-anchor="middle" fill="#111111">'
-                f"{xml(line)}</text>"
-            )
-        tag_w = 8 + len(n.tag) * n.font_px * 0.62
-        tx, tyy = n.x + (n.w - tag_w) / 2, n.y + n.h - line_h - 6
-        ink = "#ffffff" if n.status in ("strong", "weak") else "#000000"
-        parts.append(
-            f'<rect x="{_n(tx)}" y="{_n(tyy)}" width="{_n(tag_w)}" height="{line_h + 2}" rx="3" fill="{colour}"/>'
-            f'<text x="{_n(n.x + n.w / 2)}" y="{_n(tyy + line_h - 2)}" text-anchor="middle" font-weight="bold" '
-            f'fill="{ink}">{xml(n.tag)}</text></g>'
-        )
+        for n in c.nodes
+    ]
     parts.append("</svg>")
+    return "".join(parts)
+
+
+# A redraw after changing area or cycle mostly draws the same boxes and links in the same places: each box's and each
+# link's SVG is kept by everything it is drawn from, so only what changed (a status, a score, the chosen path) is
+# drawn again.
+@lru_cache(maxsize=8192)
+def _edge_svg(from_: str, to: str, x1: float, y1: float, x2: float, y2: float, at_risk: bool, role: str) -> str:
+    colour, width, dash = "#9a9a9a", 1.0, ""
+    if at_risk:
+        colour, width, dash = "#E69F00", 2.4, ' stroke-dasharray="6 3"'
+    if role == "upstream":
+        colour, width = "#0072B2", 3.0
+    elif role == "downstream":
+        colour, width = "#CC79A7", 3.0
+    opacity = 0.18 if role == "faded" else 0.9
+    mx = (x1 + x2) / 2
+    return (
+        f'<path class="toc-link" data-from="{xml(from_)}" data-to="{xml(to)}" data-role="{xml(role)}" '
+        f'd="M {_n(x1)} {_n(y1)} C {_n(mx)} {_n(y1)}, {_n(mx)} {_n(y2)}, {_n(x2 - 2)} {_n(y2)}" '
+        f'fill="none" stroke="{colour}" stroke-width="{_n(width)}" opacity="{opacity}"{dash} '
+        'marker-end="url(#toc-arrow)"/>'
+    )
+
+
+@lru_cache(maxsize=8192)
+def _node_svg(
+    node_id: str,
+    text: str,
+    status: str,
+    shape: str,
+    role: str,
+    tag: str,
+    lines: tuple[str, ...],
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    font_px: int,
+    line_h: int,
+) -> str:
+    colour = STATUS_COLOURS[status]
+    label = f"{text}: {STATUS_LABELS[status]}, {tag.split(' ', 1)[-1] if ' ' in tag else 'no score'}"
+    if role in ("upstream", "downstream", "selected"):
+        label += {"upstream": " (leads to the chosen box)", "downstream": " (follows from the chosen box)"}.get(
+            role, " (chosen)"
+        )
+    opacity = ' opacity="0.35"' if role == "faded" else ""
+    sel = role == "selected"
+    parts = [
+        f'<g class="toc-node" data-node="{xml(node_id)}" data-status="{xml(status)}" data-shape="{xml(shape)}" '
+        f'data-role="{xml(role)}" tabindex="0" role="button" aria-pressed="{"true" if sel else "false"}" '
+        f'aria-label="{xml(label)}" style="cursor:pointer"{opacity}><title>{xml(label)}</title>'
+    ]
+    if sel:
+        parts.append(_outline(shape, x - 4, y - 4, w + 8, h + 8) + ' fill="none" stroke="#000000" stroke-width="3"/>')
+    parts.append(
+        _outline(shape, x, y, w, h) + f' class="toc-shape" fill="{TINTS[status]}" stroke="{colour}" {STROKES[shape]}/>'
+    )
+    ty = y + 8 + line_h * 0.8
+    for k, line in enumerate(lines):
+        parts.append(
+            f'<text x="{_n(x + w / 2)}" y="{_n(ty + k * line_h)}" text-anchor="middle" fill="#111111">'
+            f"{xml(line)}</text>"
+        )
+    tag_w = 8 + len(tag) * font_px * 0.62
+    tx, tyy = x + (w - tag_w) / 2, y + h - line_h - 6
+    ink = "#ffffff" if status in ("strong", "weak") else "#000000"
+    parts.append(
+        f'<rect x="{_n(tx)}" y="{_n(tyy)}" width="{_n(tag_w)}" height="{line_h + 2}" rx="3" fill="{colour}"/>'
+        f'<text x="{_n(x + w / 2)}" y="{_n(tyy + line_h - 2)}" text-anchor="middle" font-weight="bold" '
+        f'fill="{ink}">{xml(tag)}</text></g>'
+    )
     return "".join(parts)
 
 

@@ -14,8 +14,11 @@ from toolkit.cli import acting
 from toolkit.cli import benchmark as cli_benchmark
 from toolkit.cli import evaluate as cli_evaluate
 from toolkit.cli import reports as cli_reports
+from toolkit.cli.errors import UserError
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue
+from toolkit.core.cycle_dates import BadDate
+from toolkit.store.areas import find_cycle, set_cycle_start
 from toolkit.store.db import session_scope
 
 
@@ -105,10 +108,6 @@ def cmd_history(args: argparse.Namespace) -> None:
 
 
 def cmd_cycle(args: argparse.Namespace) -> None:
-    from toolkit.cli.errors import UserError
-    from toolkit.core.cycle_dates import BadDate
-    from toolkit.store.areas import find_cycle, set_cycle_start
-
     who = acting.identity(args)
     with session_scope() as s:
         authorise_named(who, "edit_area", args.area, session=s)

@@ -12,7 +12,7 @@ from toolkit.capture.validate import name_problem, nfc
 from toolkit.core.cycle_dates import cycle_key, parse_start
 from toolkit.core.text import CONTROL
 from toolkit.store.audit import record
-from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, Workshop
+from toolkit.store.models import Area, AssumptionReview, Cycle, Rating, Respondent, TocVersion, Workshop
 
 # ---- repository functions -------------------------------------------------------------------
 
@@ -195,7 +195,8 @@ def cycle_frozen(cycle_id: int, *, session: Session) -> bool:
 
 
 def cycle_version(ref: CycleRef, *, session: Session) -> str:
-    """A cheap token that changes whenever the cycle's ratings or assumption reviews change (for cache keys)."""
+    """A cheap token that changes whenever the cycle's ratings, its assumption reviews or the area's own Theory of
+    Change change (for cache keys)."""
     c = ref.cycle_id
     n, latest = session.execute(
         select(func.count(Rating.id), func.max(Rating.updated_at))
@@ -207,7 +208,8 @@ def cycle_version(ref: CycleRef, *, session: Session) -> str:
             AssumptionReview.cycle_id == c
         )
     ).one()
-    return f"{c}:{n}:{latest}:{a_n}:{a_latest}"
+    toc = session.scalar(select(func.max(TocVersion.number)).where(TocVersion.area_id == ref.area_id)) or 0
+    return f"{c}:{n}:{latest}:{a_n}:{a_latest}:{toc}"
 
 
 def set_area_context(

@@ -31,6 +31,7 @@ from toolkit.store.base import Base as Base
 from toolkit.store.base import utcnow as utcnow
 from toolkit.store.room_models import WorkshopComment as WorkshopComment
 from toolkit.store.room_models import WorkshopPoints as WorkshopPoints
+from toolkit.store.toc_models import TocVersion as TocVersion
 
 
 class Area(Base):
