@@ -13,6 +13,7 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.tables import safe_frame
 from toolkit.core.text import md_cell
+from toolkit.scrutiny.attachments import attachments
 from toolkit.scrutiny.challenges import history_rows, overdue
 from toolkit.scrutiny.checklist import CHECK_STATUSES, PARTNERS, assurance, checklist, checks
 from toolkit.scrutiny.checklist_fill import checklist_evidence
@@ -39,6 +40,19 @@ EVIDENCE_FIELDS = [
     "resolution",
     "logged_by",
     "logged_at",
+]
+ATTACHMENT_FIELDS = [
+    "id",
+    "record",
+    "kind",
+    "title",
+    "link",
+    "size_bytes",
+    "sha256",
+    "added_by",
+    "role",
+    "added_at",
+    "withdrawn",
 ]
 
 
@@ -214,6 +228,25 @@ def summary(
         ],
         columns=["partner", "signed_by", "role", "signed_on", "recorded_at", "statement"],
     )
+    att = pd.DataFrame(
+        [
+            {
+                "id": a["id"],
+                "record": f"#{a['evidence_id']}",
+                "kind": a["kind"],
+                "title": a["title"],
+                "link": a["url"],
+                "size_bytes": a["size"] if a["kind"] == "file" else "",
+                "sha256": a["sha256"],
+                "added_by": a["added_by"],
+                "role": a["added_by_role"],
+                "added_at": _when(a["added_at"]),
+                "withdrawn": _when(a["withdrawn_at"]) + (f" by {a['withdrawn_by']}" if a["withdrawn_by"] else ""),
+            }
+            for a in attachments(area, cycle, session=session)
+        ],
+        columns=ATTACHMENT_FIELDS,
+    )
     states = states_of(area, cycle, entries, session=session)
     side = side_by_side(analysis, entries, cat, states).drop(columns=["link"]) if analysis else pd.DataFrame()
     chk = checklist(cat, found, checks(area, cycle, session=session))
@@ -221,6 +254,7 @@ def summary(
     return {
         "evidence log": ev,
         "history": hist,
+        "attachments": att,
         "self-rating and scrutiny": side,
         "decision trail": tr,
         "yearly report checklist": chk.drop(columns=["criterion"]),

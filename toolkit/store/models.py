@@ -12,6 +12,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -232,6 +233,31 @@ class EvidenceEntry(Base):
     status: Mapped[str] = mapped_column(String(12), default="")
     closed_as: Mapped[str] = mapped_column(String(12), default="")
     history: Mapped[list] = mapped_column(JSON, default=list)
+    # The note or challenge of the previous cycle this one was carried forward from (None: raised in this cycle).
+    carried_from_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class EvidenceAttachment(Base):
+    """A link or a file attached to a note or challenge. A file's bytes are kept in the database under the SHA-256 of
+    its content (its stored name): no path on disk is ever built from what a user sent, and every server of a
+    multi-server install sees the same file. The name given on upload is kept, cleaned, for the download only."""
+
+    __tablename__ = "scrutiny_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("scrutiny_evidence.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "link" or "file"
+    url: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(200), default="")  # a link's words, or the file's cleaned name
+    sha256: Mapped[str] = mapped_column(String(64), default="")  # a file's stored name: the hash of its bytes
+    content_type: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_by_role: Mapped[str] = mapped_column(String(20), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_by: Mapped[str] = mapped_column(String(100), default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class TrailEntry(Base):
