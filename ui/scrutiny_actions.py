@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from toolkit.access.scope import area_id_of, holders
-from toolkit.scrutiny import checklist, evidence, trail, validation
+from toolkit.scrutiny import attachments, checklist, evidence, trail, validation
 from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
@@ -63,6 +63,32 @@ HISTORY_COLUMNS = {
         "action": "What",
         "text": st.column_config.TextColumn("Text or change", width="large"),
     }
+}
+ATTACHMENT_COLUMNS = {
+    "column_order": [
+        "id",
+        "record",
+        "kind",
+        "title",
+        "link",
+        "size_bytes",
+        "added_by",
+        "role",
+        "added_at",
+        "withdrawn",
+    ],
+    "column_config": {
+        "id": "#",
+        "record": "Note",
+        "kind": "Kind",
+        "title": st.column_config.TextColumn("Name or title", width="medium"),
+        "link": st.column_config.LinkColumn("Web address", width="medium"),
+        "size_bytes": "Size (bytes)",
+        "added_by": "Added by (account)",
+        "role": "Role",
+        "added_at": "Added at",
+        "withdrawn": "Withdrawn",
+    },
 }
 SIDE_COLUMNS = {
     "column_config": {
@@ -120,6 +146,13 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
     ss["scr_open"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] != "closed"]
     ss["scr_closed"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] == "closed"]
     ss["scr_can"] = {k: may_in(a, area) for k, a in CAN.items()}
+    ss["scr_attachable"] = [
+        e
+        for e in entries
+        if e["status"] != "closed" and (ss["scr_can"]["scrutinise"] or (ss["scr_can"]["answer"] and e["status"]))
+    ]
+    with db() as s:
+        ss["scr_files"] = attachments.attachments(area, cycle, session=s)
     with db() as s:
         aid = area_id_of(area, session=s)
         ss["scr_owners"] = holders("answer_challenge", aid, session=s) if aid is not None else []
