@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from toolkit.access.scope import LOCAL
 from toolkit.capture.write import record_rating
 from toolkit.reports import bundle_doc, bundle_in, bundle_out, bundle_rows
+from toolkit.scrutiny.attachments import add_file, add_link
 from toolkit.scrutiny.challenges import answer_challenge
 from toolkit.scrutiny.checklist import set_check, set_statement, sign_off
 from toolkit.scrutiny.evidence import log_evidence
@@ -65,6 +66,9 @@ def _everything(area: str, s, cat) -> None:
             cat=cat,
         )
         answer_challenge(e.id, "We disagree", area=area, cycle=cycle, actor=LOCAL, session=s)
+        where = {"area": area, "cycle": cycle, "actor": LOCAL, "session": s}
+        add_link(e.id, "https://example.org/audit", title="Audit summary", **where)
+        add_file(e.id, "audit.pdf", b"%PDF-1.4 the audit " + cycle.encode(), **where)
         add_trail(
             area,
             cycle,
@@ -196,3 +200,21 @@ def test_a_workshop_code_already_used_is_refused(full, catalogue) -> None:
     doc["area"]["name"] = "Elsewhere"
     with pytest.raises(bundle_doc.BundleError, match="workshop code"), session_scope() as s:
         bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
+
+
+def test_a_bundle_whose_attached_file_was_altered_or_is_of_a_refused_type_is_refused(full, catalogue, tmp_path) -> None:
+    import base64
+
+    with session_scope() as s:
+        doc = bundle_out.export_bundle(AREAS[0], session=s)
+    [link, file] = doc["cycles"][0]["evidence"][0]["attachments"]
+    assert (link["kind"], file["kind"], file["title"]) == ("link", "file", "audit.pdf")
+    file["data"] = base64.b64encode(b"%PDF-1.4 something else").decode()
+    link["url"] = "javascript:alert(1)"
+    fresh = engine_for(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(bundle_doc.BundleError, match="does not match its hash") as err, session_scope(fresh) as s:
+        bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
+    assert "http" in str(err.value)
+    with session_scope(fresh) as s:
+        assert s.scalar(select(metadata.tables["areas"].c.id)) is None
+    fresh.dispose()
