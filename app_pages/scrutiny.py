@@ -267,6 +267,22 @@ elif view == "Yearly report":
             st.form_submit_button("Save the statement", on_click=actions.save_statement)
 
 else:
+    st.markdown("**The scrutiny statement** (the independent scrutineer's section of the yearly report)")
+    st.caption(
+        "Summary and what to do next, the covering statement, judgements, evidence, challenges and responses, the "
+        "yearly report checklist, the benchmark position with its peers, sign-offs and the statement's own quality "
+        "checks. Groups under the anonymity threshold are not shown."
+    )
+    formats = {"pdf": "PDF", "docx": "Word (.docx)", "md": "Markdown (.zip)"}
+    for col, (fmt, label) in zip(st.columns(len(formats)), formats.items(), strict=True):
+        col.download_button(
+            f"Statement ({label})",
+            partial(actions.statement_bytes, area, cycle, fmt),
+            file_name=f"{actions.file_stem(area, cycle)}-statement.{'zip' if fmt == 'md' else fmt}",
+            mime=actions.STATEMENT_MIME[fmt],
+            key=f"scr_st_{fmt}",
+            on_click="ignore",
+        )
     st.write(
         "The scrutiny summary: evidence log, self-rating beside scrutiny, decision trail, checklist, sign-off and statement. "
         "Spreadsheet cells that would run as a formula are prefixed with an apostrophe."

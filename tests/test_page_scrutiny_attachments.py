@@ -65,3 +65,10 @@ def test_a_member_without_a_challenge_has_nothing_to_attach_to(seeded) -> None: 
     at = scrutiny_page("facilitator")
     assert not at.exception and at.session_state["scr_attachable"] == []
     assert not [b for b in at.button if b.label == "Attach the link"]
+
+
+def test_the_export_view_offers_the_statement_in_three_formats(seeded) -> None:  # noqa: F811
+    at = scrutiny_page(scr_tab="Export")
+    assert not at.exception
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert {"Statement (PDF)", "Statement (Word (.docx))", "Statement (Markdown (.zip))"} <= set(labels)

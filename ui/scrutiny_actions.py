@@ -122,6 +122,24 @@ EXPORTS = {
 }
 
 
+STATEMENT_MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "application/zip",
+}
+
+
+def statement_bytes(area: str, cycle: str, fmt: str) -> bytes:
+    """The scrutiny statement as a file, built when its button is pressed, for the signed-in account (the toolkit
+    checks the account may see the area's scrutiny record)."""
+    from toolkit.reports.statement import statement_file  # heavy (reportlab, python-docx): only when asked
+
+    with db() as s:
+        return statement_file(
+            area, cycle, fmt, actor=actor(), session=s, cat=catalogue(), analysis=analysis(area, cycle)
+        )
+
+
 def trail_labels(steps: list[dict]) -> dict[int, str]:
     """Each decision's option label: number and the start of the decision."""
     return {t["id"]: f"#{t['id']} {t['decision'][:80]}" for t in steps}
