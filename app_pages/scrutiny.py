@@ -43,6 +43,16 @@ st.segmented_control("Show", VIEWS, key="scr_tab_w", required=True, width="stret
 view = ss["scr_tab"]
 
 if view == "Evidence log":
+    left = ss["scr_carry"]
+    if can["scrutinise"] and left.get("from") and (left["challenges"] or left["evidence"]):
+        with st.container(border=True):
+            st.markdown(
+                f"**Carry forward from {left['from']}**: {left['challenges']} challenge(s) not yet closed and "
+                f"{left['evidence']} evidence note(s) not yet carried. Each carried note is marked as carried and "
+                "keeps its history and attachments."
+            )
+            st.checkbox("Also carry the evidence notes", key="scr_carry_evidence")
+            st.button(f"Carry forward from {left['from']}", on_click=actions.carry_forward, key="scr_carry_btn")
     if can["scrutinise"]:
         with st.form("scr_form", border=True):
             st.markdown("**Log evidence or raise a challenge**")
@@ -154,6 +164,20 @@ elif view == "Self-rating and validation":
         "the scrutineer's evidence. A stage or C is challenged while a challenge about it is not closed."
     )
     st.dataframe(tables["self-rating and scrutiny"], hide_index=True, width="stretch", **actions.SIDE_COLUMNS)
+    if ss["scr_change"]:
+        st.markdown(f"**Each judgement since {ss['scr_change'][0]['previous_cycle']}**")
+        st.dataframe(
+            ss["scr_change"],
+            hide_index=True,
+            width="stretch",
+            column_order=["about", "then", "now", "changed"],
+            column_config={
+                "about": "About",
+                "then": f"In {ss['scr_change'][0]['previous_cycle']}",
+                "now": "Now",
+                "changed": st.column_config.CheckboxColumn("Changed"),
+            },
+        )
     if can["scrutinise"] or can["answer"]:
         about = link_options(cat)
         st.selectbox(

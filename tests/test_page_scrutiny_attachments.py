@@ -72,3 +72,42 @@ def test_the_export_view_offers_the_statement_in_three_formats(seeded) -> None: 
     assert not at.exception
     labels = [e.proto.label for e in at.get("download_button")]
     assert {"Statement (PDF)", "Statement (Word (.docx))", "Statement (Markdown (.zip))"} <= set(labels)
+
+
+def test_a_scrutineer_carries_last_cycles_open_challenge_and_sees_judgements_change(seeded, catalogue) -> None:  # noqa: F811
+    from toolkit.access.scope import LOCAL
+    from toolkit.scrutiny import validation
+
+    with session_scope() as s:
+        evidence.log_evidence(
+            ASHVALE,
+            "2025",
+            note="Schools absent from the board",
+            source="meeting",
+            seen_on=date(2025, 5, 1),
+            judgement="challenges",
+            link="stage:communicate",
+            owner="local",
+            due_on=date(2099, 1, 1),
+            actor=LOCAL,
+            session=s,
+            cat=catalogue,
+        )
+        validation.set_validation(ASHVALE, "2025", "stage:consider", "validated", actor=LOCAL, session=s, cat=catalogue)
+    at = scrutiny_page()
+    assert at.session_state["scr_carry"] == {"from": "2025", "challenges": 1, "evidence": 0}
+    button(at, "Carry forward from 2025").click().run()
+    assert not at.exception and any("Carried forward" in x.value for x in at.success)
+    log = at.dataframe[0].value
+    assert list(log["note"]) == ["Schools absent from the board"] and log.iloc[0]["carried"].startswith("from 2025")
+    assert not [b for b in at.button if b.label == "Carry forward from 2025"]  # nothing is left to carry
+    at.session_state["scr_tab"] = "Self-rating and validation"
+    at.run()
+    change = {r["about"]: r for r in at.session_state["scr_change"]}
+    assert change["Stage: Consider"]["then"] == "Validated" and change["Stage: Consider"]["now"] == "Self-assessed"
+    assert change["Stage: Communicate"]["now"] == "Challenged"
+
+
+def test_a_member_is_not_offered_the_carry_forward(seeded) -> None:  # noqa: F811
+    at = scrutiny_page("facilitator")
+    assert not at.exception and not [b for b in at.button if b.label.startswith("Carry forward")]

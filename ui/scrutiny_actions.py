@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from toolkit.access.scope import area_id_of, holders
-from toolkit.scrutiny import attachments, checklist, evidence, trail, validation
+from toolkit.scrutiny import attachments, carry, checklist, evidence, trail, validation
 from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
@@ -36,6 +36,7 @@ EVIDENCE_COLUMNS = {
         "source",
         "logged_by",
         "logged_at",
+        "carried",
     ],
     "column_config": {
         "id": "#",
@@ -52,6 +53,7 @@ EVIDENCE_COLUMNS = {
         "resolution": "Why closed",
         "logged_by": "Logged by (account)",
         "logged_at": "Logged at",
+        "carried": "Carried forward",
     },
 }
 HISTORY_COLUMNS = {
@@ -171,6 +173,8 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
     ]
     with db() as s:
         ss["scr_files"] = attachments.attachments(area, cycle, session=s)
+        ss["scr_carry"] = carry.to_carry(area, cycle, session=s)
+        ss["scr_change"] = carry.judgement_change(area, cycle, session=s, cat=cat)
     with db() as s:
         aid = area_id_of(area, session=s)
         ss["scr_owners"] = holders("answer_challenge", aid, session=s) if aid is not None else []
@@ -244,6 +248,18 @@ def log() -> None:
     )
     if ss["scr_msg"][0] == "success":
         ss["scr_note"] = ""
+
+
+@refusing
+def carry_forward() -> None:
+    """Carry the previous cycle's open challenges (and its evidence notes, if ticked) into this cycle."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
+    who = actor()
+    with_evidence = ss["scr_carry_evidence"] is True
+    _run(
+        lambda s: carry.carry_forward(area, cycle, with_evidence=with_evidence, actor=who, session=s),
+        "Carried forward from the previous cycle; each carried note is marked so.",
+    )
 
 
 @refusing

@@ -166,7 +166,9 @@ DEFAULTS: dict[str, object] = {
     "scr_a_title": "",
     "scr_a_w_pick": None,
     "scr_a_w_reason": "",
-    "scr_carry_done": None,
+    "scr_carry": {},  # what the previous cycle has left to carry forward into this one
+    "scr_carry_evidence": True,
+    "scr_change": [],  # each judgement in the previous cycle beside this cycle's
     # Audit log: the area and the kind of action shown.
     "audit_area": "(all)",
     "audit_action": "(all)",

@@ -40,6 +40,7 @@ EVIDENCE_FIELDS = [
     "resolution",
     "logged_by",
     "logged_at",
+    "carried",
 ]
 ATTACHMENT_FIELDS = [
     "id",
@@ -64,6 +65,14 @@ def _when(at: datetime | str | None) -> str:
         at = datetime.fromisoformat(at)
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _carried(e: dict) -> str:
+    """Where a carried note came from, in words ('' for a note raised in its own cycle)."""
+    if not e.get("carried_from_id"):
+        return ""
+    step = next((h for h in reversed(e["history"]) if h.get("action") == "carried"), {})
+    return f"from {step.get('from_cycle', 'the previous cycle')} (#{e['carried_from_id']})"
 
 
 def _rating_text(cell: Cell | ItemStat | None, min_n: int) -> str:
@@ -182,6 +191,7 @@ def summary(
                 "resolution": e["resolution"],
                 "logged_by": e["created_by"],
                 "logged_at": _when(e["created_at"]),
+                "carried": _carried(e),
             }
             for e in entries
         ],
