@@ -118,6 +118,8 @@ if view == "Evidence log":
         )
         st.text_input("Why it is reopened", key="scr_reopen_reason")
         st.button("Reopen", on_click=answers.reopen, key="scr_reopen_btn", disabled=ss["scr_reopen_pick"] not in closed)
+    st.markdown("**History: every note, challenge, edit and answer, with who and when**")
+    st.dataframe(tables["history"], hide_index=True, width="stretch", **actions.HISTORY_COLUMNS)
     st.markdown("**Attached evidence: links and files**")
     files = ss["scr_files"]
     st.dataframe(tables["attachments"], hide_index=True, width="stretch", **actions.ATTACHMENT_COLUMNS)
@@ -155,8 +157,6 @@ if view == "Evidence log":
             )
             st.text_input("Why it is withdrawn", key="scr_a_w_reason")
             st.button("Withdraw the attachment", on_click=attach.withdraw, key="scr_a_w_btn")
-    st.markdown("**History: every note, challenge, edit and answer, with who and when**")
-    st.dataframe(tables["history"], hide_index=True, width="stretch", **actions.HISTORY_COLUMNS)
 
 elif view == "Self-rating and validation":
     st.caption(

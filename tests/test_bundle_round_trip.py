@@ -76,12 +76,12 @@ def _everything(area: str, s, cat) -> None:
             decided_on=date(2026, 2, 1),
             practice_change="Briefings",
             toc_nodes=["int_information_sharing"],
-            by="scr",
+            actor=LOCAL,
             session=s,
             cat=cat,
         )
         set_check(
-            area, cycle, cat.get("yearly_report").criteria[0].id, "evidenced", "seen", by="scr", session=s, cat=cat
+            area, cycle, cat.get("yearly_report").criteria[0].id, "evidenced", "seen", actor=LOCAL, session=s, cat=cat
         )
         sign_off(area, cycle, "police", date(2026, 6, 1), actor=LOCAL, session=s)
         set_statement(area, cycle, "Sound", actor=LOCAL, session=s)

@@ -102,3 +102,27 @@ def test_the_change_of_each_judgement_between_cycles(session, catalogue, two_cyc
     }
     assert rows["Stage: Commit"]["changed"] is False
     assert carry.judgement_change(AREA, "2025", session=session, cat=catalogue) == []
+
+
+def test_the_trail_and_checklist_record_the_signed_in_account_and_refuse_a_member(
+    session, catalogue, two_cycles
+) -> None:
+    from toolkit.scrutiny import checklist, trail
+
+    where = {"session": session, "cat": catalogue}
+    with pytest.raises(AccessDenied):
+        trail.add_trail(AREA, "2026", decision="Joint audit", actor=two_cycles["bm"], **where)
+    with pytest.raises(AccessDenied, match="Sign in"):
+        trail.add_trail(AREA, "2026", decision="Joint audit", actor=None, **where)
+    t = trail.add_trail(AREA, "2026", decision="Joint audit", actor=two_cycles["scrut"], **where)
+    assert trail.trail(AREA, "2026", session=session)[0]["created_by"] == "scrut"
+    with pytest.raises(AccessDenied):
+        trail.update_trail(
+            t.id, area=AREA, cycle="2026", practice_change="x", outcome="", actor=two_cycles["bm"], **where
+        )
+    crit = catalogue.get("yearly_report").criteria[0].id
+    with pytest.raises(AccessDenied):
+        checklist.set_check(AREA, "2026", crit, "evidenced", "seen", actor=two_cycles["bm"], **where)
+    checklist.set_check(AREA, "2026", crit, "evidenced", "seen", actor=two_cycles["scrut"], **where)
+    judged = [x for x in entries(session=session) if x.action in ("judgement", "trail_added")]
+    assert {x.actor for x in judged} == {"scrut"}

@@ -86,7 +86,7 @@ def scrutinised(db_url, catalogue):
         )
         challenges.answer_challenge(ch.id, "Two head teachers join the board in May", actor=LOCAL, **where)
         crit = catalogue.get("yearly_report").criteria[0].id
-        checklist.set_check(AREA, CYCLE, crit, "evidenced", by="local", session=s, cat=catalogue)
+        checklist.set_check(AREA, CYCLE, crit, "evidenced", actor=LOCAL, session=s, cat=catalogue)
         checklist.sign_off(AREA, CYCLE, "police", date(2026, 6, 1), actor=LOCAL, session=s)
         checklist.set_statement(
             AREA, CYCLE, "The arrangements are sound but schools are missing.", actor=LOCAL, session=s

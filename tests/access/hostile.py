@@ -149,12 +149,21 @@ def seed(engine, cat) -> Hostile:
             decision=hostile("trail-decision"),
             practice_change=hostile("trail-change"),
             outcome=hostile("trail-outcome"),
-            by="scrut",
+            actor=load(Identity("scrut", "scrutineer"), session=s),
             session=s,
             cat=cat,
         )
         crit = cat.get(checklist.CHECKLIST).criteria[0].id
-        checklist.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
+        checklist.set_check(
+            AREA,
+            CYCLE,
+            crit,
+            "partly",
+            hostile("check-note"),
+            actor=load(Identity("scrut", "scrutineer"), session=s),
+            session=s,
+            cat=cat,
+        )
         checklist.sign_off(
             AREA, CYCLE, "police", date(2026, 1, 2), actor=load(Identity("facil", "facilitator"), session=s), session=s
         )
