@@ -157,3 +157,23 @@ def test_only_an_account_that_may_see_the_areas_scrutiny_gets_the_file(scrutinis
         with pytest.raises(AccessDenied):
             statement_file(AREA, CYCLE, "md", actor=None, session=s, cat=catalogue)
         assert statement_file(AREA, CYCLE, "md", actor=LOCAL, session=s, cat=catalogue).startswith(b"PK")
+
+
+def test_pdf_and_docx_have_a_contents_list_and_page_numbers(scrutinised, catalogue) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    r = _statement(catalogue, cfg=Config())
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(r, "pdf"))).pages]
+    assert all(f"Page {k}" in t for k, t in enumerate(pages, 1))
+    contents = pages[0][pages[0].index("Contents") :]
+    for h in HEADINGS:  # each heading listed with the page it really starts on
+        listed = re.search(rf"(\d+)\s*{re.escape(h)}|{re.escape(h)}[\s.]*(\d+)", contents)
+        assert listed, h
+    where = next(k for k, t in enumerate(pages, 1) if "Benchmark position\n" in t and k > 1)
+    assert re.search(rf"{where}\s*Benchmark position|Benchmark position[\s.]*{where}", contents)
+    doc = Document(io.BytesIO(render(r, "docx")))
+    footer = doc.sections[0].footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and 'fldCharType="begin"' in footer
+    body = doc.element.body.xml
+    assert "TOC \\o" in body and "Contents" in [p.text for p in doc.paragraphs]
