@@ -177,3 +177,14 @@ def test_pdf_and_docx_have_a_contents_list_and_page_numbers(scrutinised, catalog
     assert "PAGE" in footer and 'fldCharType="begin"' in footer
     body = doc.element.body.xml
     assert "TOC \\o" in body and "Contents" in [p.text for p in doc.paragraphs]
+
+
+def test_the_partnership_report_carries_the_scrutiny_summary(scrutinised, catalogue) -> None:
+    from toolkit.reports.content import build_report
+
+    with session_scope() as s:
+        text = _words(build_report(AREA, CYCLE, session=s, cat=catalogue, cfg=Config()).plain_text())
+    assert "1 supporting note; 1 challenge, 1 not yet closed." in text
+    assert "Yearly report checklist: 1 evidenced, 0 partly evidenced, 0 not evidenced." in text
+    assert "Signed off by Police." in text and "covering statement is written" in text
+    assert "Adjusted to 2.50" in text  # the validation states, as before
