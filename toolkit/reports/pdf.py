@@ -141,10 +141,10 @@ class _DraftCanvas(Canvas):
     """A canvas that lays pages out but draws no image: the passes that only count pages for the contents list."""
 
     def drawImage(self, *args, **kwargs):
-        return None
+        return (0, 0)
 
     def drawInlineImage(self, *args, **kwargs):
-        return None
+        return (0, 0)
 
 
 def _build(doc: BaseDocTemplate, story: list) -> None:

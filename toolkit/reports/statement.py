@@ -218,8 +218,8 @@ def build_statement(
     side = side_by_side(a, entries, cat, states) if a.respondents else None
     if side is not None:
         rows = [
-            [r.about, r.self_rating, short_words(states[r.link]) if r.link in states else "", r.scrutiny]
-            for r in side.itertuples(index=False)
+            [r["about"], r["self_rating"], short_words(states[r["link"]]) if r["link"] in states else "", r["scrutiny"]]
+            for r in side.to_dict("records")
         ]
         j_blocks.append(Table(["About", "Self-rating", "Judgement", "Evidence"], rows, "", [2.6, 1.3, 1.4, 2.4]))
     else:
