@@ -13,7 +13,7 @@ from toolkit import workshops as ws
 from toolkit.access.accounts import Identity, authenticate, create_user, start_session
 from toolkit.access.scope import load
 from toolkit.capture.ratings_import import import_ratings
-from toolkit.scrutiny import challenges, checklist, evidence, trail
+from toolkit.scrutiny import attachments, challenges, checklist, evidence, trail
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
@@ -141,6 +141,15 @@ def seed(engine, cat) -> Hostile:
             area=AREA,
             cycle=CYCLE,
             actor=load(Identity("facil", "facilitator"), session=s),
+            session=s,
+        )
+        attachments.add_link(
+            e.id,
+            "https://example.org/minutes",
+            title=hostile("attachment-title"),
+            area=AREA,
+            cycle=CYCLE,
+            actor=load(Identity("scrut", "scrutineer"), session=s),
             session=s,
         )
         trail.add_trail(
