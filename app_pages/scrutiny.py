@@ -17,6 +17,7 @@ from toolkit.scrutiny.fields import MAX_TEXT
 from toolkit.scrutiny.summary import export_summary
 from toolkit.scrutiny.validation import LINKS, SET_BY_SCRUTINEER, STATES
 from ui import scrutiny_actions as actions
+from ui import scrutiny_attachments as attach
 from ui import scrutiny_challenges as answers
 from ui.auth import require
 from ui.resources import catalogue
@@ -42,6 +43,16 @@ st.segmented_control("Show", VIEWS, key="scr_tab_w", required=True, width="stret
 view = ss["scr_tab"]
 
 if view == "Evidence log":
+    left = ss["scr_carry"]
+    if can["scrutinise"] and left.get("from") and (left["challenges"] or left["evidence"]):
+        with st.container(border=True):
+            st.markdown(
+                f"**Carry forward from {left['from']}**: {left['challenges']} challenge(s) not yet closed and "
+                f"{left['evidence']} evidence note(s) not yet carried. Each carried note is marked as carried and "
+                "keeps its history and attachments."
+            )
+            st.checkbox("Also carry the evidence notes", key="scr_carry_evidence")
+            st.button(f"Carry forward from {left['from']}", on_click=actions.carry_forward, key="scr_carry_btn")
     if can["scrutinise"]:
         with st.form("scr_form", border=True):
             st.markdown("**Log evidence or raise a challenge**")
@@ -109,6 +120,43 @@ if view == "Evidence log":
         st.button("Reopen", on_click=answers.reopen, key="scr_reopen_btn", disabled=ss["scr_reopen_pick"] not in closed)
     st.markdown("**History: every note, challenge, edit and answer, with who and when**")
     st.dataframe(tables["history"], hide_index=True, width="stretch", **actions.HISTORY_COLUMNS)
+    st.markdown("**Attached evidence: links and files**")
+    files = ss["scr_files"]
+    st.dataframe(tables["attachments"], hide_index=True, width="stretch", **actions.ATTACHMENT_COLUMNS)
+    live = [a for a in files if a["kind"] == "file" and a["withdrawn_at"] is None]
+    if live:
+        picks = {a["id"]: f"#{a['id']} {a['title']} (note #{a['evidence_id']})" for a in live}
+        st.selectbox("File to download", list(picks), key="scr_a_dl", format_func=picks.__getitem__)
+        chosen = next(a for a in live if a["id"] == ss["scr_a_dl"]) if ss.get("scr_a_dl") in picks else live[0]
+        st.download_button(
+            f"Download {chosen['title']}",
+            partial(attach.file_bytes, chosen["id"]),
+            file_name=chosen["title"],
+            mime=chosen["content_type"],
+            key="scr_a_dl_btn",
+            on_click="ignore",
+        )
+    if ss["scr_attachable"]:
+        with st.expander("Attach a link or a file to a note or challenge"):
+            notes = attach.note_labels(ss["scr_attachable"])
+            st.selectbox("Note or challenge", list(notes), key="scr_a_pick", format_func=notes.__getitem__, index=None)
+            st.text_input("Web address (https://...)", key="scr_a_url")
+            st.text_input("What the link is (optional)", key="scr_a_title")
+            st.button("Attach the link", on_click=attach.attach_link, key="scr_a_link_btn")
+            st.file_uploader(
+                "File (PDF, Word, Excel, PowerPoint, PNG, JPEG, text or CSV; up to 10 MB)",
+                type=sorted(attach.attachments.TYPES),
+                key="scr_a_file",
+            )
+            st.button("Attach the file", on_click=attach.attach_file, key="scr_a_file_btn")
+    withdrawable = attach.file_labels(files)
+    if withdrawable and (can["scrutinise"] or can["answer"]):
+        with st.expander("Withdraw an attachment (it stays in the history)"):
+            st.selectbox(
+                "Attachment", list(withdrawable), key="scr_a_w_pick", format_func=withdrawable.__getitem__, index=None
+            )
+            st.text_input("Why it is withdrawn", key="scr_a_w_reason")
+            st.button("Withdraw the attachment", on_click=attach.withdraw, key="scr_a_w_btn")
 
 elif view == "Self-rating and validation":
     st.caption(
@@ -116,6 +164,20 @@ elif view == "Self-rating and validation":
         "the scrutineer's evidence. A stage or C is challenged while a challenge about it is not closed."
     )
     st.dataframe(tables["self-rating and scrutiny"], hide_index=True, width="stretch", **actions.SIDE_COLUMNS)
+    if ss["scr_change"]:
+        st.markdown(f"**Each judgement since {ss['scr_change'][0]['previous_cycle']}**")
+        st.dataframe(
+            ss["scr_change"],
+            hide_index=True,
+            width="stretch",
+            column_order=["about", "then", "now", "changed"],
+            column_config={
+                "about": "About",
+                "then": f"In {ss['scr_change'][0]['previous_cycle']}",
+                "now": "Now",
+                "changed": st.column_config.CheckboxColumn("Changed"),
+            },
+        )
     if can["scrutinise"] or can["answer"]:
         about = link_options(cat)
         st.selectbox(
@@ -229,6 +291,22 @@ elif view == "Yearly report":
             st.form_submit_button("Save the statement", on_click=actions.save_statement)
 
 else:
+    st.markdown("**The scrutiny statement** (the independent scrutineer's section of the yearly report)")
+    st.caption(
+        "Summary and what to do next, the covering statement, judgements, evidence, challenges and responses, the "
+        "yearly report checklist, the benchmark position with its peers, sign-offs and the statement's own quality "
+        "checks. Groups under the anonymity threshold are not shown."
+    )
+    formats = {"pdf": "PDF", "docx": "Word (.docx)", "md": "Markdown (.zip)"}
+    for col, (fmt, label) in zip(st.columns(len(formats)), formats.items(), strict=True):
+        col.download_button(
+            f"Statement ({label})",
+            partial(actions.statement_bytes, area, cycle, fmt),
+            file_name=f"{actions.file_stem(area, cycle)}-statement.{'zip' if fmt == 'md' else fmt}",
+            mime=actions.STATEMENT_MIME[fmt],
+            key=f"scr_st_{fmt}",
+            on_click="ignore",
+        )
     st.write(
         "The scrutiny summary: evidence log, self-rating beside scrutiny, decision trail, checklist, sign-off and statement. "
         "Spreadsheet cells that would run as a formula are prefixed with an apostrophe."

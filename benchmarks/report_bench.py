@@ -13,6 +13,7 @@ from toolkit.analysis.config import Config
 from toolkit.core.frameworks import load_catalogue
 from toolkit.reports.content import build_report
 from toolkit.reports.render import write_report
+from toolkit.reports.statement import build_statement
 from toolkit.store.db import engine_for, session_scope
 from toolkit.training.demo import load_demo
 
@@ -34,6 +35,12 @@ def main() -> None:
             total = time.perf_counter() - start
             parts = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
             print(f"{fmt:5} {total:5.1f} s  ({parts})")
+        for fmt in ("pdf", "docx", "md"):  # the independent scrutineer's statement for the yearly report
+            start = time.perf_counter()
+            with session_scope(engine) as s:
+                statement = build_statement(AREA, CYCLE, session=s, cat=cat, cfg=Config())
+            write_report(statement, fmt, Path(d) / f"statement.{fmt}")
+            print(f"statement {fmt:5} {time.perf_counter() - start:5.1f} s")
         engine.dispose()
 
 

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from toolkit.access.scope import LOCAL
+from toolkit.analysis.toc_doc import add_box, kantar_doc
 from toolkit.capture.write import record_rating
 from toolkit.reports import bundle_doc, bundle_in, bundle_out, bundle_rows
+from toolkit.scrutiny.attachments import add_file, add_link
 from toolkit.scrutiny.challenges import answer_challenge
 from toolkit.scrutiny.checklist import set_check, set_statement, sign_off
 from toolkit.scrutiny.evidence import log_evidence
@@ -26,6 +28,7 @@ from toolkit.store.db import engine_for, session_scope
 from toolkit.store.models import metadata
 from toolkit.store.plans import add_goal, add_step, record_apease, record_decision, shortlist_add
 from toolkit.store.ratings import find_respondent
+from toolkit.store.toc_versions import save_version
 from toolkit.training.demo import STORIES, load_demo
 from toolkit.workshops.comments import moderate, send_comment
 from toolkit.workshops.participants import join
@@ -67,6 +70,9 @@ def _everything(area: str, s, cat) -> None:
             cat=cat,
         )
         answer_challenge(e.id, "We disagree", area=area, cycle=cycle, actor=LOCAL, session=s)
+        where = {"area": area, "cycle": cycle, "actor": LOCAL, "session": s}
+        add_link(e.id, "https://example.org/audit", title="Audit summary", **where)
+        add_file(e.id, "audit.pdf", b"%PDF-1.4 the audit " + cycle.encode(), **where)
         add_trail(
             area,
             cycle,
@@ -74,12 +80,12 @@ def _everything(area: str, s, cat) -> None:
             decided_on=date(2026, 2, 1),
             practice_change="Briefings",
             toc_nodes=["int_information_sharing"],
-            by="scr",
+            actor=LOCAL,
             session=s,
             cat=cat,
         )
         set_check(
-            area, cycle, cat.get("yearly_report").criteria[0].id, "evidenced", "seen", by="scr", session=s, cat=cat
+            area, cycle, cat.get("yearly_report").criteria[0].id, "evidenced", "seen", actor=LOCAL, session=s, cat=cat
         )
         sign_off(area, cycle, "police", date(2026, 6, 1), actor=LOCAL, session=s)
         set_statement(area, cycle, "Sound", actor=LOCAL, session=s)
@@ -93,6 +99,8 @@ def _everything(area: str, s, cat) -> None:
     carry_plan_forward(
         resolve_cycle(area, "2025", session=s), resolve_cycle(area, "2026", session=s), session=s, by="chair"
     )
+    doc, _box = add_box(kantar_doc(cat), "Joint training budget", "inputs")  # the area's own Theory of Change
+    save_version(area, doc, actor=LOCAL, session=s, cat=cat, cycle="2026", note="For the March board")
     w = create_workshop(area, "2026", created_by="fac", session=s, title="Spring")
     sam = join(w.code, "police", "frontline", "Sam", session=s)
     join(w.code, "health", "strategic", session=s)
@@ -202,3 +210,36 @@ def test_a_workshop_code_already_used_is_refused(full, catalogue) -> None:
     doc["area"]["name"] = "Elsewhere"
     with pytest.raises(bundle_doc.BundleError, match="workshop code"), session_scope() as s:
         bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
+
+
+def test_a_bundle_whose_attached_file_was_altered_or_is_of_a_refused_type_is_refused(full, catalogue, tmp_path) -> None:
+    import base64
+
+    with session_scope() as s:
+        doc = bundle_out.export_bundle(AREAS[0], session=s)
+    [link, file] = doc["cycles"][0]["evidence"][0]["attachments"]
+    assert (link["kind"], file["kind"], file["title"]) == ("link", "file", "audit.pdf")
+    file["data"] = base64.b64encode(b"%PDF-1.4 something else").decode()
+    link["url"] = "javascript:alert(1)"
+    fresh = engine_for(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(bundle_doc.BundleError, match="does not match its hash") as err, session_scope(fresh) as s:
+        bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
+    assert "http" in str(err.value)
+    with session_scope(fresh) as s:
+        assert s.scalar(select(metadata.tables["areas"].c.id)) is None
+    fresh.dispose()
+
+
+def test_a_bundle_with_a_broken_theory_of_change_version_is_refused_whole(full, catalogue, tmp_path: Path) -> None:
+    with session_scope() as s:
+        doc = bundle_out.export_bundle(AREAS[0], session=s)
+    assert doc["toc_versions"][0]["cycle"] == "2026" and doc["toc_versions"][0]["number"] == 1
+    doc["toc_versions"][0]["cycle"] = "1999"
+    doc["toc_versions"].append({**doc["toc_versions"][0], "cycle": None})  # the same number twice
+    fresh = engine_for(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(bundle_doc.BundleError, match="1999") as err, session_scope(fresh) as s:
+        bundle_in.import_bundle(doc, session=s, catalogue=catalogue)
+    assert "more than once" in str(err.value)
+    with session_scope(fresh) as s:
+        assert s.scalar(select(metadata.tables["areas"].c.id)) is None
+    fresh.dispose()

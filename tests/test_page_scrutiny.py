@@ -147,7 +147,14 @@ def test_trail_checklist_sign_off_and_statement_are_saved(seeded) -> None:
     assert again.text_area(key="scr_statement").value.startswith("I have read")
     again.session_state["scr_tab"] = "Export"
     again.run()
-    assert {b.label for b in again.get("download_button")} == {"Download CSV", "Download XLSX", "Download MD"}
+    assert {b.label for b in again.get("download_button")} == {
+        "Download CSV",
+        "Download XLSX",
+        "Download MD",
+        "Statement (PDF)",
+        "Statement (Word (.docx))",
+        "Statement (Markdown (.zip))",
+    }
 
 
 def test_a_scrutineer_adjusts_a_rating_a_member_disputes_it_and_the_view_stays(seeded) -> None:

@@ -175,9 +175,9 @@ def test_a_reset_leaves_a_scrutineers_live_evidence_trail_and_judgements_alone(s
             session=s,
             cat=catalogue,
         )
-        add_trail(ASHVALE, "2026", decision="Joint training", by="scr", session=s, cat=catalogue)
+        add_trail(ASHVALE, "2026", decision="Joint training", actor=LOCAL, session=s, cat=catalogue)
         criterion = catalogue.get("yearly_report").criteria[0].id
-        set_check(ASHVALE, "2026", criterion, "evidenced", by="scr", session=s, cat=catalogue)
+        set_check(ASHVALE, "2026", criterion, "evidenced", actor=LOCAL, session=s, cat=catalogue)
     before = live_counts()
     at = open_page("app_pages/trainer.py", timeout=120)
     at.button(key="trainer_reset").click().run()

@@ -114,7 +114,7 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         decision="Fund a joint neglect audit",
         decided_on=date(2025, 11, 3),
         toc_nodes=["in_resource_funding_discussions", "out_resource_agreement"],
-        by="scrut",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
@@ -131,6 +131,7 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         cycle=CYCLE,
         practice_change="Neglect toolkit used at every strategy meeting",
         outcome="",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
@@ -141,15 +142,16 @@ def test_the_decision_trail_records_decision_practice_change_and_outcome(session
         cycle=CYCLE,
         practice_change="Neglect toolkit used",
         outcome="Fewer repeat referrals for neglect",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
     session.commit()
     assert trail.trail_stage(trail.trail(AREA, CYCLE, session=session)[0]) == "outcome seen"
     with pytest.raises(fields.ScrutinyError, match="not Theory of Change nodes"):
-        trail.add_trail(AREA, CYCLE, decision="x", toc_nodes=["nope"], by="s", session=session, cat=catalogue)
+        trail.add_trail(AREA, CYCLE, decision="x", toc_nodes=["nope"], actor=SCRUT, session=session, cat=catalogue)
     with pytest.raises(fields.ScrutinyError, match="decision is empty"):
-        trail.add_trail(AREA, CYCLE, decision="", by="s", session=session, cat=catalogue)
+        trail.add_trail(AREA, CYCLE, decision="", actor=SCRUT, session=session, cat=catalogue)
 
 
 def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) -> None:
@@ -159,7 +161,7 @@ def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) 
         "contains_what_done",
         "partly",
         "Lists meetings, not actions.",
-        by="scrut",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
@@ -169,14 +171,14 @@ def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) 
         "contains_what_done",
         "evidenced",
         "Revised draft lists actions.",
-        by="scrut",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
     with pytest.raises(fields.ScrutinyError, match="not a point"):
-        checklist.set_check(AREA, CYCLE, "made_up", "evidenced", by="s", session=session, cat=catalogue)
+        checklist.set_check(AREA, CYCLE, "made_up", "evidenced", actor=SCRUT, session=session, cat=catalogue)
     with pytest.raises(fields.ScrutinyError, match="status must be"):
-        checklist.set_check(AREA, CYCLE, "contains_what_done", "great", by="s", session=session, cat=catalogue)
+        checklist.set_check(AREA, CYCLE, "contains_what_done", "great", actor=SCRUT, session=session, cat=catalogue)
     checklist.set_statement(AREA, CYCLE, "I have scrutinised this report.", actor=SCRUT, session=session)
     session.commit()
     assert checklist.checks(AREA, CYCLE, session=session) == {
@@ -189,7 +191,7 @@ def test_checklist_sign_off_and_statement_round_trip(session, catalogue, cycle) 
 
 def test_deleting_an_area_deletes_its_scrutiny_records(session, catalogue, cycle) -> None:
     _log(session, catalogue)
-    trail.add_trail(AREA, CYCLE, decision="d", by="s", session=session, cat=catalogue)
+    trail.add_trail(AREA, CYCLE, decision="d", actor=SCRUT, session=session, cat=catalogue)
     checklist.set_statement(AREA, CYCLE, "s", actor=SCRUT, session=session)
     session.commit()
     session.delete(session.scalar(select(Area).where(Area.name == AREA)))
@@ -244,7 +246,7 @@ def test_side_by_side_and_checklist_are_filled_from_the_toolkits_records(session
         decision="Joint briefings",
         practice_change="Team briefings monthly",
         outcome="Staff aware",
-        by="scrut",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
@@ -306,12 +308,19 @@ def test_the_summary_exports_as_csv_xlsx_and_markdown_with_formulas_neutralised(
 def test_trail_and_judgements_are_audited_and_a_trail_entry_of_another_area_is_refused(
     session, catalogue, cycle
 ) -> None:
-    t = trail.add_trail(AREA, CYCLE, decision="Fund a joint neglect audit", by="scrut", session=session, cat=catalogue)
+    t = trail.add_trail(AREA, CYCLE, decision="Fund a joint neglect audit", actor=SCRUT, session=session, cat=catalogue)
     other = get_or_create_area("Elsewhere", session=session)
     get_or_create_cycle(other, CYCLE, session=session)
     with pytest.raises(fields.ScrutinyError, match="no trail entry"):
         trail.update_trail(
-            t.id, area="Elsewhere", cycle=CYCLE, practice_change="x", outcome="y", session=session, cat=catalogue
+            t.id,
+            area="Elsewhere",
+            cycle=CYCLE,
+            practice_change="x",
+            outcome="y",
+            actor=SCRUT,
+            session=session,
+            cat=catalogue,
         )
     trail.update_trail(
         t.id,
@@ -319,12 +328,12 @@ def test_trail_and_judgements_are_audited_and_a_trail_entry_of_another_area_is_r
         cycle=CYCLE,
         practice_change="Toolkit used",
         outcome="",
-        by="scrut",
+        actor=SCRUT,
         session=session,
         cat=catalogue,
     )
     crit = catalogue.get(checklist.CHECKLIST).criteria[0].id
-    checklist.set_check(AREA, CYCLE, crit, "partly", by="scrut", session=session, cat=catalogue)
+    checklist.set_check(AREA, CYCLE, crit, "partly", actor=SCRUT, session=session, cat=catalogue)
     checklist.sign_off(AREA, CYCLE, "police", date(2026, 5, 1), actor=LOCAL, session=session, today=TODAY)
     checklist.set_statement(AREA, CYCLE, "I have scrutinised this report.", actor=SCRUT, session=session)
     log = entries(session=session, area_id=cycle.area_id)

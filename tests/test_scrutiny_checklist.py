@@ -151,7 +151,7 @@ def test_the_page_tables_carry_the_filled_from_column(session, catalogue) -> Non
         session=session,
         cat=catalogue,
     )
-    trail.add_trail(AREA, CYCLE, decision="Joint briefings", by="scrut", session=session, cat=catalogue)
+    trail.add_trail(AREA, CYCLE, decision="Joint briefings", actor=LOCAL, session=session, cat=catalogue)
     ref, iv = resolve_cycle(AREA, CYCLE, session=session), catalogue.interventions[0].id
     record_decision(ref, iv, True, "cheap", session=session, by="chair", cat=catalogue)
     add_goal(

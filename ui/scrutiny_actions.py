@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from toolkit.access.scope import area_id_of, holders
-from toolkit.scrutiny import checklist, evidence, trail, validation
+from toolkit.scrutiny import attachments, carry, checklist, evidence, trail, validation
 from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
@@ -36,6 +36,7 @@ EVIDENCE_COLUMNS = {
         "source",
         "logged_by",
         "logged_at",
+        "carried",
     ],
     "column_config": {
         "id": "#",
@@ -52,6 +53,7 @@ EVIDENCE_COLUMNS = {
         "resolution": "Why closed",
         "logged_by": "Logged by (account)",
         "logged_at": "Logged at",
+        "carried": "Carried forward",
     },
 }
 HISTORY_COLUMNS = {
@@ -63,6 +65,32 @@ HISTORY_COLUMNS = {
         "action": "What",
         "text": st.column_config.TextColumn("Text or change", width="large"),
     }
+}
+ATTACHMENT_COLUMNS = {
+    "column_order": [
+        "id",
+        "record",
+        "kind",
+        "title",
+        "link",
+        "size_bytes",
+        "added_by",
+        "role",
+        "added_at",
+        "withdrawn",
+    ],
+    "column_config": {
+        "id": "#",
+        "record": "Note",
+        "kind": "Kind",
+        "title": st.column_config.TextColumn("Name or title", width="medium"),
+        "link": st.column_config.LinkColumn("Web address", width="medium"),
+        "size_bytes": "Size (bytes)",
+        "added_by": "Added by (account)",
+        "role": "Role",
+        "added_at": "Added at",
+        "withdrawn": "Withdrawn",
+    },
 }
 SIDE_COLUMNS = {
     "column_config": {
@@ -96,6 +124,24 @@ EXPORTS = {
 }
 
 
+STATEMENT_MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "application/zip",
+}
+
+
+def statement_bytes(area: str, cycle: str, fmt: str) -> bytes:
+    """The scrutiny statement as a file, built when its button is pressed, for the signed-in account (the toolkit
+    checks the account may see the area's scrutiny record)."""
+    from toolkit.reports.statement import statement_file  # heavy (reportlab, python-docx): only when asked
+
+    with db() as s:
+        return statement_file(
+            area, cycle, fmt, actor=actor(), session=s, cat=catalogue(), analysis=analysis(area, cycle)
+        )
+
+
 def trail_labels(steps: list[dict]) -> dict[int, str]:
     """Each decision's option label: number and the start of the decision."""
     return {t["id"]: f"#{t['id']} {t['decision'][:80]}" for t in steps}
@@ -120,6 +166,15 @@ def load(area: str, cycle: str) -> dict[str, pd.DataFrame]:
     ss["scr_open"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] != "closed"]
     ss["scr_closed"] = [e for e in entries if e["judgement"] == "challenges" and e["status"] == "closed"]
     ss["scr_can"] = {k: may_in(a, area) for k, a in CAN.items()}
+    ss["scr_attachable"] = [
+        e
+        for e in entries
+        if e["status"] != "closed" and (ss["scr_can"]["scrutinise"] or (ss["scr_can"]["answer"] and e["status"]))
+    ]
+    with db() as s:
+        ss["scr_files"] = attachments.attachments(area, cycle, session=s)
+        ss["scr_carry"] = carry.to_carry(area, cycle, session=s)
+        ss["scr_change"] = carry.judgement_change(area, cycle, session=s, cat=cat)
     with db() as s:
         aid = area_id_of(area, session=s)
         ss["scr_owners"] = holders("answer_challenge", aid, session=s) if aid is not None else []
@@ -196,6 +251,18 @@ def log() -> None:
 
 
 @refusing
+def carry_forward() -> None:
+    """Carry the previous cycle's open challenges (and its evidence notes, if ticked) into this cycle."""
+    area, cycle = picked("log_evidence")  # as offered to this account, never as sent
+    who = actor()
+    with_evidence = ss["scr_carry_evidence"] is True
+    _run(
+        lambda s: carry.carry_forward(area, cycle, with_evidence=with_evidence, actor=who, session=s),
+        "Carried forward from the previous cycle; each carried note is marked so.",
+    )
+
+
+@refusing
 def add_trail() -> None:
     """Add the decision in the form to the trail; clear the form when it is saved."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
@@ -208,7 +275,7 @@ def add_trail() -> None:
             practice_change=ss["scr_t_change"],
             outcome=ss["scr_t_outcome"],
             toc_nodes=ss["scr_t_nodes"],
-            by=ss["scr_user"],
+            actor=actor(),
             session=s,
             cat=catalogue(),
         ),
@@ -233,7 +300,7 @@ def update_trail() -> None:
             ss["scr_t_pick"],
             area=area,
             cycle=cycle,
-            by=ss["scr_user"],
+            actor=actor(),
             practice_change=ss["scr_t_upd_change"],
             outcome=ss["scr_t_upd_outcome"],
             session=s,
@@ -260,7 +327,7 @@ def save_check() -> None:
             ss["scr_c_pick"],
             ss["scr_c_status"],
             ss["scr_c_note"],
-            by=ss["scr_user"],
+            actor=actor(),
             session=s,
             cat=catalogue(),
         ),

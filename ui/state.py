@@ -163,6 +163,16 @@ DEFAULTS: dict[str, object] = {
     "scr_sign_on_police": None,
     "scr_sign_on_health": None,
     "scr_statement": "",
+    "scr_attachable": [],  # the notes the signed-in account may attach evidence to
+    "scr_files": [],  # the links and files attached to the cycle's notes
+    "scr_a_pick": None,
+    "scr_a_url": "",
+    "scr_a_title": "",
+    "scr_a_w_pick": None,
+    "scr_a_w_reason": "",
+    "scr_carry": {},  # what the previous cycle has left to carry forward into this one
+    "scr_carry_evidence": True,
+    "scr_change": [],  # each judgement in the previous cycle beside this cycle's
     # Audit log: the area and the kind of action shown.
     "audit_area": "(all)",
     "audit_action": "(all)",

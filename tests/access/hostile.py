@@ -13,7 +13,7 @@ from toolkit import workshops as ws
 from toolkit.access.accounts import Identity, authenticate, create_user, start_session
 from toolkit.access.scope import load
 from toolkit.capture.ratings_import import import_ratings
-from toolkit.scrutiny import challenges, checklist, evidence, trail
+from toolkit.scrutiny import attachments, challenges, checklist, evidence, trail
 from toolkit.store.areas import resolve_cycle, set_area_context
 from toolkit.store.assumptions import save_assumption
 from toolkit.store.db import session_scope
@@ -143,18 +143,36 @@ def seed(engine, cat) -> Hostile:
             actor=load(Identity("facil", "facilitator"), session=s),
             session=s,
         )
+        attachments.add_link(
+            e.id,
+            "https://example.org/minutes",
+            title=hostile("attachment-title"),
+            area=AREA,
+            cycle=CYCLE,
+            actor=load(Identity("scrut", "scrutineer"), session=s),
+            session=s,
+        )
         trail.add_trail(
             AREA,
             CYCLE,
             decision=hostile("trail-decision"),
             practice_change=hostile("trail-change"),
             outcome=hostile("trail-outcome"),
-            by="scrut",
+            actor=load(Identity("scrut", "scrutineer"), session=s),
             session=s,
             cat=cat,
         )
         crit = cat.get(checklist.CHECKLIST).criteria[0].id
-        checklist.set_check(AREA, CYCLE, crit, "partly", hostile("check-note"), by="scrut", session=s, cat=cat)
+        checklist.set_check(
+            AREA,
+            CYCLE,
+            crit,
+            "partly",
+            hostile("check-note"),
+            actor=load(Identity("scrut", "scrutineer"), session=s),
+            session=s,
+            cat=cat,
+        )
         checklist.sign_off(
             AREA, CYCLE, "police", date(2026, 1, 2), actor=load(Identity("facil", "facilitator"), session=s), session=s
         )

@@ -28,8 +28,14 @@ def cmd_report(args: argparse.Namespace) -> None:
     who = acting.identity(args)
     start = time.perf_counter()
     with session_scope() as s:
-        authorise_named(who, "view_results", args.area, session=s)
-        report = build_report(args.area, args.cycle, session=s, cat=catalogue(), cfg=Config.from_settings())
+        if args.kind == "statement":  # the independent scrutineer's statement for the yearly report
+            from toolkit.reports.statement import build_statement
+
+            authorise_named(who, "view_scrutiny", args.area, session=s)
+            report = build_statement(args.area, args.cycle, session=s, cat=catalogue(), cfg=Config.from_settings())
+        else:
+            authorise_named(who, "view_results", args.area, session=s)
+            report = build_report(args.area, args.cycle, session=s, cat=catalogue(), cfg=Config.from_settings())
     files = write_report(report, args.format, out)
     seconds = round(time.perf_counter() - start, 2)
     if args.json:
@@ -49,5 +55,11 @@ def register(add: Callable) -> None:
     sp.add_argument("--cycle", required=True)
     sp.add_argument("--format", required=True, choices=["pdf", "docx", "md"])
     sp.add_argument("-o", "--output", required=True, help="the file to write (Markdown figures go beside it)")
+    sp.add_argument(
+        "--kind",
+        choices=["partnership", "statement"],
+        default="partnership",
+        help="the partnership's report (default) or the independent scrutineer's statement for the yearly report",
+    )
     sp.add_argument("--json", action="store_true", help="print one JSON document about what was written")
     acting.add_arguments(sp)

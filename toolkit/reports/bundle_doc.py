@@ -141,9 +141,21 @@ class AreaDoc(_M):
     created_at: Stamp
 
 
+class TocVersionDoc(_M):
+    """One saved version of the area's own Theory of Change (the document is checked on import by its own model)."""
+
+    number: int = Field(ge=1)
+    cycle: str | None = None  # the cycle it was made in, by name
+    doc: dict
+    note: str = ""
+    created_at: Stamp
+    created_by: str = ""
+
+
 class BundleDoc(_M):
     format: Literal["safeguarding-partnership-toolkit/area-bundle"]
     version: Literal[1]
     exported_at: str
     area: AreaDoc
     cycles: list[CycleDoc]
+    toc_versions: list[TocVersionDoc] = []  # (bundles made before the living Theory of Change have none)

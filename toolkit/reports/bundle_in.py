@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from toolkit.analysis.toc_doc import TocDoc
+from toolkit.analysis.toc_doc import problems as toc_problems
 from toolkit.capture.validate import RatingInvalid, check_name, check_rating, check_score, check_stamp, check_text
 from toolkit.capture.write import restore_ratings
 from toolkit.core.cycle_dates import BadDate, parse_start
@@ -27,6 +29,7 @@ from toolkit.store.models import (
     PlanGoal,
     PlanStep,
     ShortlistEntry,
+    TocVersion,
 )
 
 
@@ -160,6 +163,24 @@ def _check(doc: BundleDoc, cat: Catalogue) -> list[str]:
     return problems
 
 
+def _toc_problems(doc: BundleDoc) -> list[str]:
+    """A Theory of Change version that is not a valid document, names a cycle the bundle lacks, or repeats a number."""
+    out: list[str] = []
+    cycles = {c.name for c in doc.cycles}
+    numbers = [v.number for v in doc.toc_versions]
+    if len(numbers) != len(set(numbers)):
+        out.append("toc_versions: a version number appears more than once")
+    for v in doc.toc_versions:
+        if v.cycle is not None and v.cycle not in cycles:
+            out.append(f"toc_versions/{v.number}: cycle {v.cycle[:40]!r} is not one of the bundle's cycles")
+        try:
+            found = toc_problems(TocDoc.model_validate(v.doc))
+        except ValidationError as exc:
+            found = [f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3]]
+        out += [f"toc_versions/{v.number}: {p}" for p in found]
+    return out
+
+
 def _parts(c: CycleDoc) -> dict:
     return {key: getattr(c, key) for key in (*CYCLE_PARTS, "workshops")}
 
@@ -184,6 +205,7 @@ def import_bundle(
     problems = _text_problems(raw) + _check(doc, catalogue)
     for c in doc.cycles:
         problems += check_cycle_parts(c.name, _parts(c), session=session)
+    problems += _toc_problems(doc)
     if problems:
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise BundleError("the bundle has problems, so nothing was imported: " + "; ".join(problems[:10]) + more)
@@ -273,6 +295,20 @@ def import_bundle(
         n_other += cycle_parts_in(a.id, c.id, _parts(cd), session=session)
     for gid, key in carried:
         session.get_one(PlanGoal, gid).carried_from_id = goal_ids[key]
+    cycle_ids = {c.name: c.id for c in session.scalars(select(Cycle).where(Cycle.area_id == a.id))}
+    for v in doc.toc_versions:
+        session.add(
+            TocVersion(
+                area_id=a.id,
+                number=v.number,
+                cycle_id=cycle_ids.get(v.cycle) if v.cycle else None,
+                doc=v.doc,
+                note=v.note,
+                created_at=_parse(v.created_at),
+                created_by=v.created_by,
+            )
+        )
+        n_other += 1
     session.flush()
     people = sum(len(c.respondents) for c in doc.cycles)
     record(

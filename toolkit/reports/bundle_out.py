@@ -23,6 +23,7 @@ from toolkit.store.models import (
     RatingHistory,
     Respondent,
     ShortlistEntry,
+    TocVersion,
 )
 
 
@@ -40,6 +41,7 @@ def export_bundle(area: str, *, session: Session) -> dict:
     a = find_area(area, session=session)
     cycles = ordered_cycles(a.id, session=session)
     goal_keys: dict[int, str] = {}
+    names = {c.id: c.name for c in cycles}
     for c in cycles:
         goals = session.scalars(
             select(PlanGoal).where(PlanGoal.cycle_id == c.id).order_by(PlanGoal.position, PlanGoal.id)
@@ -57,6 +59,17 @@ def export_bundle(area: str, *, session: Session) -> dict:
             "created_at": _ts(a.created_at),
         },
         "cycles": [_cycle_doc(c, goal_keys, session) for c in cycles],
+        "toc_versions": [
+            {
+                "number": v.number,
+                "cycle": names.get(v.cycle_id) if v.cycle_id is not None else None,
+                "doc": v.doc,
+                "note": v.note,
+                "created_at": _ts(v.created_at),
+                "created_by": v.created_by,
+            }
+            for v in session.scalars(select(TocVersion).where(TocVersion.area_id == a.id).order_by(TocVersion.number))
+        ],
     }
 
 

@@ -1,5 +1,6 @@
 """Records of an area beyond its ratings and plans, in and out of a bundle as plain rows: scrutiny evidence, the
-trail, checklist judgements, validations, sign-offs, workshops with their participants and reveal snapshots (what the room was
+trail, checklist judgements, validations, sign-offs, the links and files attached to evidence (each file's bytes as
+base64 inside its note, checked again on the way in), workshops with their participants and reveal snapshots (what the room was
 shown, and what each figure stood on, so a later reveal there is checked as it would be here).
 
 Each row holds every column of its table except the surrogate id and the links to its cycle, area or workshop
@@ -8,13 +9,17 @@ Each row holds every column of its table except the surrogate id and the links t
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, insert, select
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, String, Text, insert, select
 from sqlalchemy.orm import Session
 
 from toolkit.store.models import (
+    EvidenceAttachment,
     EvidenceEntry,
     ReportAssurance,
     ReportCheck,
@@ -35,7 +40,9 @@ CYCLE_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
     "assurance": (ReportAssurance, ("statement",)),
     "validations": (Validation, ("link",)),
 }
-LINKS = {"id", "cycle_id", "area_id", "workshop_id", "participant_id"}
+# carried_from_id names a record of this database (the note a carried one came from): it means nothing elsewhere.
+LINKS = {"id", "cycle_id", "area_id", "workshop_id", "participant_id", "evidence_id", "carried_from_id"}
+ATTACHED = "attachments"  # the key, inside an evidence row, of the links and files attached to it
 # What travels nested in each participant: their room comments and their points (the nesting carries who).
 PERSON_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
     "comments": (WorkshopComment, ("sent_at", "text")),
@@ -63,6 +70,9 @@ def row_out(obj: object) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in _columns(type(obj)):
         v = getattr(obj, key)
+        if isinstance(v, bytes):
+            out[key] = base64.b64encode(v).decode("ascii")
+            continue
         out[key] = _ts(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
     return out
 
@@ -78,7 +88,27 @@ def cycle_parts_out(cycle_id: int, *, session: Session) -> dict[str, Any]:
     out: dict[str, Any] = {
         key: rows_out(model, model.cycle_id == cycle_id, order, session=session)  # type: ignore[attr-defined]
         for key, (model, order) in CYCLE_PARTS.items()
+        if key != "evidence"
     }
+    notes = session.scalars(
+        select(EvidenceEntry)
+        .where(EvidenceEntry.cycle_id == cycle_id)
+        .order_by(EvidenceEntry.created_at, EvidenceEntry.link, EvidenceEntry.note, EvidenceEntry.id)
+    ).all()
+    out["evidence"] = [
+        {
+            **row_out(e),
+            ATTACHED: [
+                row_out(a)
+                for a in session.scalars(
+                    select(EvidenceAttachment)
+                    .where(EvidenceAttachment.evidence_id == e.id)
+                    .order_by(EvidenceAttachment.id)
+                )
+            ],
+        }
+        for e in notes
+    ]
     workshops = session.scalars(select(Workshop).where(Workshop.cycle_id == cycle_id).order_by(Workshop.code)).all()
     out["workshops"] = [
         {
@@ -120,6 +150,8 @@ def _problems(model: type, row: dict[str, Any], where: str) -> list[str]:
             ok = isinstance(v, str) and _parses(datetime.fromisoformat, v)
         elif isinstance(kind, Date):
             ok = isinstance(v, str) and _parses(date.fromisoformat, v)
+        elif isinstance(kind, LargeBinary):
+            ok = isinstance(v, str) and _decodes(v)
         elif isinstance(kind, Boolean):
             ok = isinstance(v, bool)
         elif isinstance(kind, Float):
@@ -136,6 +168,37 @@ def _problems(model: type, row: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _decodes(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _attachment_problems(row: dict[str, Any], where: str) -> list[str]:
+    """An attached link or file as it arrives in a bundle: its columns, and a file's bytes checked as on upload."""
+    from toolkit.scrutiny.attachments import check_file, check_url  # the one rule for what may be attached
+    from toolkit.scrutiny.fields import ScrutinyError
+
+    problems = _problems(EvidenceAttachment, row, where)
+    if problems:
+        return problems
+    try:
+        if row.get("kind") == "link":
+            check_url(row.get("url", ""))
+        elif row.get("kind") == "file":
+            data = base64.b64decode(row.get("data") or "", validate=True)
+            check_file(row.get("title", ""), data)
+            if hashlib.sha256(data).hexdigest() != row.get("sha256") or len(data) != row.get("size"):
+                problems.append(f"{where}: the file does not match its hash or size")
+        else:
+            problems.append(f"{where}: kind must be link or file")
+    except ScrutinyError as exc:
+        problems.append(f"{where}: {exc}")
+    return problems
+
+
 def _parses(parse: Any, text: str) -> bool:
     try:
         parse(text)
@@ -149,7 +212,15 @@ def check_cycle_parts(cycle: str, parts: dict[str, Any], *, session: Session) ->
     problems: list[str] = []
     for key, (model, _order) in CYCLE_PARTS.items():
         for k, row in enumerate(parts.get(key) or []):
+            row = dict(row) if isinstance(row, dict) else {}
+            attached = row.pop(ATTACHED, []) if key == "evidence" else []
             problems += _problems(model, row, f"cycle {cycle}, {key} {k + 1}")
+            if not isinstance(attached, list):
+                problems.append(f"cycle {cycle}, {key} {k + 1}: {ATTACHED} is not a list")
+                continue
+            for j, a in enumerate(attached):
+                where = f"cycle {cycle}, {key} {k + 1}, attachment {j + 1}"
+                problems += _attachment_problems(a, where) if isinstance(a, dict) else [f"{where}: not a record"]
     for k, w in enumerate(parts.get("workshops") or []):
         w = dict(w)
         people, reveals = w.pop("participants", []), w.pop("reveals", [])
@@ -180,7 +251,9 @@ def _row_in(model: type, row: dict[str, Any]) -> dict[str, Any]:
         if key not in row:
             continue
         v = row[key]
-        if v is not None and isinstance(col.type, DateTime):
+        if v is not None and isinstance(col.type, LargeBinary):
+            v = base64.b64decode(v)
+        elif v is not None and isinstance(col.type, DateTime):
             v = datetime.fromisoformat(v)
         elif v is not None and isinstance(col.type, Date):
             v = date.fromisoformat(v)
@@ -192,6 +265,18 @@ def cycle_parts_in(area_id: int, cycle_id: int, parts: dict[str, Any], *, sessio
     """Write a cycle's scrutiny records and workshops (checked first); returns the number of records written."""
     n = 0
     for key, (model, _order) in CYCLE_PARTS.items():
+        if key == "evidence":
+            for r in parts.get(key) or []:
+                eid = session.scalar(
+                    insert(EvidenceEntry)
+                    .values(cycle_id=cycle_id, **_row_in(EvidenceEntry, r))
+                    .returning(EvidenceEntry.id)
+                )
+                attached = [{"evidence_id": eid, **_row_in(EvidenceAttachment, a)} for a in r.get(ATTACHED) or []]
+                if attached:
+                    session.execute(insert(EvidenceAttachment), attached)
+                n += 1 + len(attached)
+            continue
         values = [{"cycle_id": cycle_id, **_row_in(model, r)} for r in parts.get(key) or []]
         if values:
             session.execute(insert(model), values)

@@ -1,13 +1,16 @@
-"""A report as an A4 PDF (reportlab): headings in the outline, the demo notice on every page when it applies."""
+"""A report as an A4 PDF (reportlab): a contents list with page numbers, headings in the outline, page numbers on
+every page, the demo notice on every page when it applies."""
 
 from __future__ import annotations
 
 import io
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -24,9 +27,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as P
 from reportlab.platypus import Table as T
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from toolkit.reports.blocks import DEMO_HEADER, Bullets, Figure, Paragraph, Report, Table
 
+# Image streams are written as binary, not ASCII85 text: reportlab's pure-Python encoder took about a third of the
+# time of a report.
+rl_config.useA85 = 0
 MM = 2.8346  # points per millimetre
 MARGIN = 16 * MM
 # Characters the PDF's built-in Helvetica cannot draw, and plain stand-ins.
@@ -76,6 +83,7 @@ def render_pdf(report: Report) -> bytes:
             if isinstance(flowable, _Heading):
                 self.canv.bookmarkPage(flowable.key)
                 self.canv.addOutlineEntry(flowable.getPlainText(), flowable.key, level=flowable.level - 1)
+                self.notify("TOCEntry", (flowable.level - 1, flowable.getPlainText(), self.page, flowable.key))
 
     def page(canvas, d):
         pw, ph = canvas._pagesize
@@ -103,6 +111,13 @@ def render_pdf(report: Report) -> bytes:
     story: list = [P(_p(report.title), st["title"]), P(_p(report.subtitle), st["subtitle"]), Spacer(1, 8)]
     if report.notice:
         story.append(P(_p(report.notice), st["callout"]))
+    if len(report.sections) > 2:  # a contents list (page numbers filled on the second pass of multiBuild)
+        contents = TableOfContents()
+        contents.levelStyles = [
+            ParagraphStyle("toc1", parent=st["body"], fontSize=9.5, leading=12, leftIndent=0),
+            ParagraphStyle("toc2", parent=st["body"], fontSize=8.5, leading=11, leftIndent=12),
+        ]
+        story += [P("Contents", st["h2"]), contents, Spacer(1, 6)]
     for k, sec in enumerate(report.sections):
         head = _Heading(_p(sec.heading), st["h1" if sec.level == 1 else "h2"], f"s{k}", sec.level)
         first, *rest = [_pdf_block(b, st, width) for b in sec.blocks] or [Spacer(1, 1)]
@@ -118,8 +133,49 @@ def render_pdf(report: Report) -> bytes:
                 keep += _inside(second) if isinstance(second, KeepTogether) else [second]
         story += [CondPageBreak(150), KeepTogether(keep)]  # no heading stranded at the foot of a page
         story += _flatten(rest)
-    doc.build(story)
+    _build(doc, story)
     return buf.getvalue()
+
+
+class _DraftCanvas(Canvas):
+    """A canvas that lays pages out but draws no image: the passes that only count pages for the contents list."""
+
+    def drawImage(self, *args, **kwargs):
+        return (0, 0)
+
+    def drawInlineImage(self, *args, **kwargs):
+        return (0, 0)
+
+
+def _build(doc: BaseDocTemplate, story: list) -> None:
+    """Lay the report out until the contents list's page numbers settle, drawing no image, then once for real.
+
+    reportlab's own multiBuild draws (and compresses) every figure on every pass; the layout does not depend on
+    the pixels, so only the last pass needs them.
+    """
+    indexing = [f for f in story if f.isIndexing()]
+    if indexing:
+        edits: list[tuple] = []  # what a pass changed on the flowables (postponed, kept with next), undone after it
+        doc._indexingFlowables = indexing  # pyright: ignore[reportAttributeAccessIssue]  # what _allSatisfied reads
+        doc._multiBuildEdits = edits.append  # pyright: ignore[reportAttributeAccessIssue]
+        for _ in range(6):
+            for fl in indexing:
+                fl.beforeBuild()
+            doc._doSave = 0  # pyright: ignore[reportAttributeAccessIssue]  # a draft is never written out
+            doc.build(story[:], canvasmaker=_DraftCanvas)
+            for fl in indexing:
+                fl.afterBuild()
+            while edits:
+                fn, *args = edits.pop(0)
+                fn(*args)
+            if doc._allSatisfied():  # pyright: ignore[reportAttributeAccessIssue]
+                break
+        for fl in indexing:
+            fl.beforeBuild()
+        doc._doSave = 1  # pyright: ignore[reportAttributeAccessIssue]
+    doc.build(story[:])
+    if indexing:
+        del doc._multiBuildEdits  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def _pdf_block(b, st: dict, width: float):

@@ -1,4 +1,5 @@
-"""A report as a Word document (python-docx): real headings, editable tables, figures with alt text."""
+"""A report as a Word document (python-docx): a contents list, real headings, page numbers in the footer, editable
+tables, figures with alt text."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ def render_docx(report: Report) -> bytes:
     sub.runs[0].italic = True
     if report.notice:
         _docx_callout(doc, report.notice)
+    _page_numbers(sec)
+    if len(report.sections) > 2:
+        _contents(doc, report)
     for s in report.sections:
         doc.add_heading(s.heading, level=s.level)
         for b in s.blocks:
@@ -46,6 +50,48 @@ def render_docx(report: Report) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _field_run(p, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, TOC...) in a paragraph, showing `shown` until Word updates it."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", shown), ("end", None)):
+        run = p.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            run.text = text or ""
+            continue
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+
+def _page_numbers(sec) -> None:
+    """'Page N' at the foot of every page (a PAGE field, which every word processor fills in)."""
+    p = sec.footer.paragraphs[0]
+    p.alignment = 2  # right
+    run = p.add_run("Page ")
+    run.font.size = Pt(8)
+    _field_run(p, "PAGE", "1")
+
+
+def _contents(doc, report: Report) -> None:
+    """A contents list: the section headings as a Word table-of-contents field (Word adds the page numbers when it
+    updates fields on opening; until then, and in readers that do not, the headings are listed)."""
+    title = doc.add_paragraph()
+    r = title.add_run("Contents")
+    r.bold = True
+    r.font.size = Pt(12)
+    heads = [s.heading for s in report.sections if s.level == 1]
+    p = doc.add_paragraph()
+    _field_run(p, 'TOC \\o "1-2" \\h \\z \\u', "; ".join(heads))
+    settings = doc.settings.element
+    upd = OxmlElement("w:updateFields")
+    upd.set(qn("w:val"), "true")
+    settings.append(upd)
 
 
 def _docx_callout(doc, text: str) -> None:

@@ -29,6 +29,9 @@ ACTIONS = {
     "resolved": "resolved",
     "withdrawn": "withdrawn",
     "reopened": "reopened",
+    "attached": "attached evidence",
+    "attachment withdrawn": "withdrew an attachment",
+    "carried": "carried forward",
 }
 SCRUTINEER, MEMBER = "log_evidence", "answer_challenge"  # the two parts, as toolkit.access actions
 

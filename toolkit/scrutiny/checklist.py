@@ -17,7 +17,7 @@ from toolkit.core import ids
 from toolkit.core.browse import cite
 from toolkit.core.frameworks import Catalogue
 from toolkit.scrutiny.evidence import CHECKLIST
-from toolkit.scrutiny.fields import ScrutinyError, author, note_text
+from toolkit.scrutiny.fields import ScrutinyError, note_text
 from toolkit.store.areas import find_cycle
 from toolkit.store.audit import record
 from toolkit.store.models import ReportAssurance, ReportCheck, utcnow
@@ -33,21 +33,32 @@ SIGN = "sign_off_report"  # the toolkit.access action of signing for a partner
 
 
 def set_check(
-    area: str, cycle: str, criterion: str, status: str, note: str = "", *, by: str, session: Session, cat: Catalogue
+    area: str,
+    cycle: str,
+    criterion: str,
+    status: str,
+    note: str = "",
+    *,
+    actor: Identity | None,
+    session: Session,
+    cat: Catalogue,
 ) -> None:
-    """Record the scrutineer's judgement of one checklist point (evidenced, partly, not evidenced)."""
+    """Record the scrutineer's judgement of one checklist point (evidenced, partly, not evidenced), under the
+    signed-in scrutineer's account."""
     if criterion not in {c.id for c in cat.get(CHECKLIST).criteria}:
         raise ScrutinyError(f"{criterion!r} is not a point of the yearly report checklist.")
     if status not in CHECK_STATUSES:
         raise ScrutinyError(f"status must be one of {', '.join(CHECK_STATUSES)}, not {status!r}.")
     c = find_cycle(area, cycle, session=session)
+    authorise(actor, "log_evidence", c.area_id)
+    assert actor is not None  # authorise refuses a visitor who is not signed in
     row = session.scalar(select(ReportCheck).where(ReportCheck.cycle_id == c.id, ReportCheck.criterion == criterion))
     before = None if row is None else {"status": row.status, "note": row.note}
     if row is None:
         row = ReportCheck(cycle_id=c.id, criterion=criterion)
         session.add(row)
     row.status, row.note = status, note_text(note, "The note", required=False)
-    row.updated_by, row.updated_at = author(by), utcnow()
+    row.updated_by, row.updated_at = actor.username, utcnow()
     session.flush()
     record(
         "judgement",

@@ -138,6 +138,7 @@ def evidence_log(area: str, cycle: str, *, session: Session) -> list[dict]:
             "status": e.status,
             "closed_as": e.closed_as,
             "history": list(e.history or []),
+            "carried_from_id": e.carried_from_id,
         }
         for e in rows
     ]

@@ -13,6 +13,7 @@ from toolkit.core import ids
 from toolkit.core.frameworks import Catalogue
 from toolkit.core.tables import safe_frame
 from toolkit.core.text import md_cell
+from toolkit.scrutiny.attachments import attachments
 from toolkit.scrutiny.challenges import history_rows, overdue
 from toolkit.scrutiny.checklist import CHECK_STATUSES, PARTNERS, assurance, checklist, checks
 from toolkit.scrutiny.checklist_fill import checklist_evidence
@@ -39,6 +40,20 @@ EVIDENCE_FIELDS = [
     "resolution",
     "logged_by",
     "logged_at",
+    "carried",
+]
+ATTACHMENT_FIELDS = [
+    "id",
+    "record",
+    "kind",
+    "title",
+    "link",
+    "size_bytes",
+    "sha256",
+    "added_by",
+    "role",
+    "added_at",
+    "withdrawn",
 ]
 
 
@@ -50,6 +65,14 @@ def _when(at: datetime | str | None) -> str:
         at = datetime.fromisoformat(at)
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _carried(e: dict) -> str:
+    """Where a carried note came from, in words ('' for a note raised in its own cycle)."""
+    if not e.get("carried_from_id"):
+        return ""
+    step = next((h for h in reversed(e["history"]) if h.get("action") == "carried"), {})
+    return f"from {step.get('from_cycle', 'the previous cycle')} (#{e['carried_from_id']})"
 
 
 def _rating_text(cell: Cell | ItemStat | None, min_n: int) -> str:
@@ -168,6 +191,7 @@ def summary(
                 "resolution": e["resolution"],
                 "logged_by": e["created_by"],
                 "logged_at": _when(e["created_at"]),
+                "carried": _carried(e),
             }
             for e in entries
         ],
@@ -214,6 +238,25 @@ def summary(
         ],
         columns=["partner", "signed_by", "role", "signed_on", "recorded_at", "statement"],
     )
+    att = pd.DataFrame(
+        [
+            {
+                "id": a["id"],
+                "record": f"#{a['evidence_id']}",
+                "kind": a["kind"],
+                "title": a["title"],
+                "link": a["url"],
+                "size_bytes": a["size"] if a["kind"] == "file" else "",
+                "sha256": a["sha256"],
+                "added_by": a["added_by"],
+                "role": a["added_by_role"],
+                "added_at": _when(a["added_at"]),
+                "withdrawn": _when(a["withdrawn_at"]) + (f" by {a['withdrawn_by']}" if a["withdrawn_by"] else ""),
+            }
+            for a in attachments(area, cycle, session=session)
+        ],
+        columns=ATTACHMENT_FIELDS,
+    )
     states = states_of(area, cycle, entries, session=session)
     side = side_by_side(analysis, entries, cat, states).drop(columns=["link"]) if analysis else pd.DataFrame()
     chk = checklist(cat, found, checks(area, cycle, session=session))
@@ -221,6 +264,7 @@ def summary(
     return {
         "evidence log": ev,
         "history": hist,
+        "attachments": att,
         "self-rating and scrutiny": side,
         "decision trail": tr,
         "yearly report checklist": chk.drop(columns=["criterion"]),

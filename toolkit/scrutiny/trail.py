@@ -10,8 +10,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from toolkit.access.accounts import Identity
+from toolkit.access.scope import authorise
 from toolkit.core.frameworks import Catalogue
-from toolkit.scrutiny.fields import ScrutinyError, author, note_text
+from toolkit.scrutiny.fields import ScrutinyError, note_text
 from toolkit.store.areas import find_cycle
 from toolkit.store.audit import record
 from toolkit.store.models import TrailEntry, utcnow
@@ -33,12 +35,15 @@ def add_trail(
     practice_change: str = "",
     outcome: str = "",
     toc_nodes: list[str] | None = None,
-    by: str,
+    actor: Identity | None,
     session: Session,
     cat: Catalogue,
 ) -> TrailEntry:
-    """Record a partner decision and, when known, the practice change it led to and the outcome seen."""
+    """Record a partner decision and, when known, the practice change it led to and the outcome seen, under the
+    signed-in scrutineer's account (its id is what the trail keeps as who recorded it, never a typed name)."""
     c = find_cycle(area, cycle, session=session)
+    authorise(actor, "log_evidence", c.area_id)
+    assert actor is not None  # authorise refuses a visitor who is not signed in
     t = TrailEntry(
         cycle_id=c.id,
         decision=note_text(decision, "The decision"),
@@ -46,7 +51,7 @@ def add_trail(
         practice_change=note_text(practice_change, "The practice change", required=False),
         outcome=note_text(outcome, "The outcome", required=False),
         toc_nodes=_nodes(toc_nodes or [], cat),
-        created_by=author(by),
+        created_by=actor.username,
     )
     session.add(t)
     session.flush()
@@ -74,12 +79,14 @@ def update_trail(
     practice_change: str,
     outcome: str,
     toc_nodes: list[str] | None = None,
-    by: str = "",
+    actor: Identity | None,
     session: Session,
     cat: Catalogue,
 ) -> TrailEntry:
-    """Add or change what a decision led to: the practice change and the outcome seen."""
+    """Add or change what a decision led to: the practice change and the outcome seen (a scrutineer of the area)."""
     c = find_cycle(area, cycle, session=session)
+    authorise(actor, "log_evidence", c.area_id)
+    assert actor is not None
     t = session.get(TrailEntry, trail_id) if isinstance(trail_id, int) else None
     if t is None or t.cycle_id != c.id:  # an id from another area or cycle is refused like an unknown one
         raise ScrutinyError(f"there is no trail entry {trail_id} for {area} {cycle}.")
@@ -92,7 +99,7 @@ def update_trail(
     session.flush()
     record(
         "trail_changed",
-        actor=author(by),
+        actor=actor.username,
         session=session,
         area_id=c.area_id,
         target=f"trail #{t.id}",

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Float,
     ForeignKey,
     Integer,
     String,
@@ -31,6 +30,12 @@ from toolkit.store.base import Base as Base
 from toolkit.store.base import utcnow as utcnow
 from toolkit.store.room_models import WorkshopComment as WorkshopComment
 from toolkit.store.room_models import WorkshopPoints as WorkshopPoints
+from toolkit.store.scrutiny_models import EvidenceAttachment as EvidenceAttachment
+from toolkit.store.scrutiny_models import EvidenceEntry as EvidenceEntry
+from toolkit.store.scrutiny_models import ReportAssurance as ReportAssurance
+from toolkit.store.scrutiny_models import ReportCheck as ReportCheck
+from toolkit.store.scrutiny_models import TrailEntry as TrailEntry
+from toolkit.store.scrutiny_models import Validation as Validation
 from toolkit.store.toc_models import TocVersion as TocVersion
 
 
@@ -215,101 +220,6 @@ class PlanStep(Base):
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class EvidenceEntry(Base):
-    """A scrutineer's note on one self-rating: its source, date and whether it supports or challenges the rating."""
-
-    __tablename__ = "scrutiny_evidence"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    note: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(20))
-    seen_on: Mapped[date] = mapped_column(Date)
-    judgement: Mapped[str] = mapped_column(String(20))
-    link: Mapped[str] = mapped_column(String(200))
-    response: Mapped[str] = mapped_column(Text, default="")
-    responded_by: Mapped[str] = mapped_column(String(100), default="")
-    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
-    resolution: Mapped[str] = mapped_column(Text, default="")
-    resolved_by: Mapped[str] = mapped_column(String(100), default="")
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_by: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # A challenge's owner (the account in the partnership that answers it), due date and status (open, answered,
-    # closed; empty for a supporting note), how it was closed (resolved or withdrawn), and its full history of
-    # edits and answers ([{"at", "by", "role", "action", "text", ...}], oldest first; append-only in toolkit.scrutiny).
-    owner: Mapped[str] = mapped_column(String(100), default="")
-    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    status: Mapped[str] = mapped_column(String(12), default="")
-    closed_as: Mapped[str] = mapped_column(String(12), default="")
-    history: Mapped[list] = mapped_column(JSON, default=list)
-
-
-class TrailEntry(Base):
-    """A partner decision, the practice change it led to and the outcome seen, linked to Theory of Change nodes."""
-
-    __tablename__ = "scrutiny_trail"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    decision: Mapped[str] = mapped_column(Text)
-    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    practice_change: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(Text, default="")
-    toc_nodes: Mapped[list] = mapped_column(JSON, default=list)
-    created_by: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class Validation(Base):
-    """The scrutineer's validation of one stage's or C's self-rating (validated, or adjusted to the scrutineer's
-    figure with a reason), or the partnership's dispute of it; every change kept in its history."""
-
-    __tablename__ = "scrutiny_validations"
-    __table_args__ = (UniqueConstraint("cycle_id", "link"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    link: Mapped[str] = mapped_column(String(200))  # stage:<id> or c:<id>
-    state: Mapped[str] = mapped_column(String(20))
-    figure: Mapped[float | None] = mapped_column(Float, nullable=True)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    set_by: Mapped[str] = mapped_column(String(100), default="")
-    set_by_role: Mapped[str] = mapped_column(String(20), default="")
-    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    history: Mapped[list] = mapped_column(JSON, default=list)
-
-
-class ReportCheck(Base):
-    """The scrutineer's judgement of one yearly-report checklist point for an area and cycle."""
-
-    __tablename__ = "scrutiny_checks"
-    __table_args__ = (UniqueConstraint("cycle_id", "criterion"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    criterion: Mapped[str] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
-    updated_by: Mapped[str] = mapped_column(String(100), default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class ReportAssurance(Base):
-    """The yearly report's sign-off by the three partners and the scrutineer's covering statement."""
-
-    __tablename__ = "scrutiny_assurance"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), unique=True)
-    signoffs: Mapped[dict] = mapped_column(JSON, default=dict)
-    statement: Mapped[str] = mapped_column(Text, default="")
-    statement_by: Mapped[str] = mapped_column(String(100), default="")
-    statement_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Workshop(Base):
