@@ -594,6 +594,38 @@ def test_the_report_table_gives_no_small_count_away(session, catalogue) -> None:
     assert f"{len(p.people)} respondents" not in table.caption, table.caption
 
 
+NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+CITED = re.compile(r"\(\d{4}\).*")  # a citation and the rest of its line: "Kantar Public (2021), 1.3; 2.1 (Figure 1)"
+
+
+def test_the_results_page_and_the_report_show_only_figures_the_attacker_solved(db_url, catalogue) -> None:
+    """The attacker solves the analysis dump; the Results page (its text, tables and chart data) and the report
+    (Markdown) are drawn from that same result. Every decimal they show must be one of the dump's numbers at the
+    shown precision (or the size of one, for a gap) or a configured threshold, so that solving the dump has solved
+    them too; a figure a page or the report computed for itself (a level less another, say) would fail here."""
+    from tests.access.scan import open_as, render
+    from toolkit.reports.content import build_report
+    from toolkit.reports.markdown import render_markdown
+    from toolkit.store.db import session_scope
+
+    p = team(LEADS, seed=9, skip=0.15)
+    cfg = Config(min_group_size=MIN_N)
+    with session_scope() as s:
+        import_table(p.rows("Attack pages", "2026"), "pages.csv", session=s, catalogue=catalogue)
+        doc = analyse("Attack pages", "2026", session=s, cat=catalogue, cfg=cfg).model_dump(mode="json")
+        md, _ = render_markdown(build_report("Attack pages", "2026", session=s, cat=catalogue, cfg=cfg))
+    known = {round(f(v), d) for _, v in leaves(doc) for d in (0, 1, 2) for f in (float, abs)}
+    known |= {cfg.priority_threshold, cfg.strong_threshold}
+    page = render(open_as("app_pages/results.py", sel_area="Attack pages", sel_cycle="2026"), "results")
+    assert not page.exceptions, page.exceptions
+    texts = [t for kind, name, t, _ in page.strings if name != "spec"] + [md]
+    shown = [float(x) for t in texts for x in NUMBER.findall(CITED.sub("", t))]
+    shown += [float(x) for t in page.tables for c in t.columns for x in t[c] if isinstance(x, float) and x == x]
+    assert len(shown) > 50  # the page and the report did show figures
+    strange = sorted({x for x in shown if round(x, 2) not in known and round(x, 1) not in known})
+    assert not strange, f"figures shown that the analysis did not publish: {strange}"
+
+
 UNANIMOUS = {("local_authority", "managerial"): 4, ("police", "strategic"): 4, ("local_authority", "strategic"): 3}
 PAIR_BESIDE_ONE = {("local_authority", "strategic"): 1, ("police", "strategic"): 2}
 
