@@ -9,7 +9,8 @@ that size. Bounded linear programmes over every answer (scores between the scale
 published distribution shows) then bound each small group's and each respondent's mean. None may be pinned to
 within ±0.25 of its true mean, unless one published figure on its own already pins it (a group of at least the
 threshold that answered as one, or at the end of the range its distribution shows: the figure says so of every
-member, nothing is subtracted).
+member, nothing is subtracted), or the bound is no tighter than what each answer in it is told on its own by such
+figures (`told_answer_by_answer`, case C).
 """
 
 from __future__ import annotations
