@@ -799,6 +799,34 @@ def test_the_answer_by_answer_exemption_does_not_excuse_a_subtraction(session, c
     assert "police/strategic on ('stage', 'communicate'): 3.00 within [2.75, 3.25]" in pinned, pinned
 
 
+CASE_D = {
+    ("police", "managerial"): 3,
+    ("local_authority", "frontline"): 2,
+    ("local_authority", "managerial"): 3,
+    ("local_authority", "strategic"): 3,
+    ("police", "strategic"): 3,
+}
+
+
+def test_a_level_less_its_statements_cannot_leave_the_pair_who_answered_only_one(session, catalogue) -> None:
+    """Case D, found by 300 random examples (explore, --hypothesis-seed=14300; the spec above, seed 234074, skip 0.15):
+    two strategic leads, r08 (local authority) and r11 (police), answered only the two-way statement of Communicate
+    (r08 skipped open discussion, r11 did not know); their cells' other two each answered both. So on open discussion
+    each strategic cell is two, and the two pairs are pooled (four), while on the stage each cell is its own unit.
+
+    The coverage rule asked, per group, which answers are in the group's statement figures, but counted only those in
+    the same kind of unit as the respondent's stage score: the four in the pool looked as if their open-discussion
+    answers were in no figure, so nobody in the strategic level seemed cancellable but r08 and r11, two of six. Yet
+    the strategic level's figure of that statement is the pool's (n 4): the level's stage figure less half of each
+    statement's level figure leaves (r08 + r11) / 2 on two-way, and its distribution (lowest answer 2) pinned both at
+    2.00 within [2.00, 2.04] (and the pool's halves on open discussion, 2.50 and 3.50). Now, in the figures of all and
+    of a level, every kept answer counts as published (a level's pools are in its figures); only in an agency's are
+    answers in pooled units left out. The two-way statement is then withheld where that level is short.
+    """
+    _, pinned = publish(session, catalogue, "Attack case D", [("2026", team(CASE_D, seed=234074, skip=0.15))])
+    assert not pinned, pinned
+
+
 # ---- random partnerships ---------------------------------------------------------------------------------------
 
 AGENCIES = ["local_authority", "police", "health"]
@@ -838,6 +866,8 @@ MAX_EXAMPLES = int(os.environ.get("DISCLOSURE_EXAMPLES", "30"))
 @example(spec=CASE_B, seed=623239, skip=0.15)
 # case C: a score known only answer by answer from the cell's own figures (explore, 2026-12)
 @example(spec=CASE_C, seed=477417, skip=0.0)
+# case D: a level's pool on a statement is in the level's figures (300 examples, explore, 2026-12)
+@example(spec=CASE_D, seed=234074, skip=0.15)
 def test_no_small_group_or_respondent_of_a_random_partnership_is_pinned(session, catalogue, spec, seed, skip) -> None:
     _, pinned = publish(session, catalogue, f"Random {next(RUN)}", [("2026", team(spec, seed=seed, skip=skip))])
     assert not pinned, pinned
