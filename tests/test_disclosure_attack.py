@@ -9,7 +9,8 @@ that size. Bounded linear programmes over every answer (scores between the scale
 published distribution shows) then bound each small group's and each respondent's mean. None may be pinned to
 within ±0.25 of its true mean, unless one published figure on its own already pins it (a group of at least the
 threshold that answered as one, or at the end of the range its distribution shows: the figure says so of every
-member, nothing is subtracted).
+member, nothing is subtracted), or the bound is no tighter than what each answer in it is told on its own by such
+figures (`told_answer_by_answer`, case C).
 """
 
 from __future__ import annotations
@@ -426,17 +427,22 @@ def assert_nothing_pinned(att: Attacker, tag: str, p: Partnership) -> list[str]:
                 # a respondent, or a small group all of whose members, inside a group of MIN_N that answered as one
                 if all(told_by_agreement(att, tag, p, groups, r, measure) for r in who):
                     continue
+                # or known only as far as each answer is told on its own by its groups' figures (case C)
+                if told_answer_by_answer(att, tag, p, groups, who, measure, (lo, hi)):
+                    continue
                 pinned.append(f"{name} on {measure}: {true:.2f} within [{lo:.2f}, {hi:.2f}]")
     return pinned
 
 
-def answered_as_one(att: Attacker, tag: str, p: Partnership, groups: dict[str, list[str]], r: str, measure) -> bool:
+def agreed_range(att: Attacker, tag: str, p: Partnership, groups: dict[str, list[str]], r: str, measure):
     """The one exemption for a respondent (docs/disclosure-control.md, "Homogeneity"): r is in a group of at least
     MIN_N (an agency x level cell, a level or an agency) whose every member scored `measure` exactly as r did, and
     whose mean the figures pin. Its figure may be published (it stands on MIN_N), and a group that answered as one
     has told each member's answer with it; anything pinned beyond that (a member differing) is still a failure.
+    Returns the tightest bounds the figures give such a group's mean (so each member's score), or None.
     """
     mine = sum(att.truth[k] * x for k, x in att.score(tag, p, r, measure).items())
+    best: tuple[float, float] | None = None
     for name, members in groups.items():
         who = [x for x in members if att.score(tag, p, x, measure)]
         if name.startswith("respondent") or r not in who or len(who) < MIN_N:
@@ -445,9 +451,13 @@ def answered_as_one(att: Attacker, tag: str, p: Partnership, groups: dict[str, l
         if any(abs(s - mine) > 1e-9 for s in scores):
             continue
         lo, hi = att.bounds(att.mean_of(tag, p, who, measure))
-        if mine - lo <= SLACK and hi - mine <= SLACK:
-            return True
-    return False
+        if mine - lo <= SLACK and hi - mine <= SLACK and (best is None or hi - lo < best[1] - best[0]):
+            best = (lo, hi)
+    return best
+
+
+def answered_as_one(att: Attacker, tag: str, p: Partnership, groups: dict[str, list[str]], r: str, measure) -> bool:
+    return agreed_range(att, tag, p, groups, r, measure) is not None
 
 
 def told_by_agreement(att: Attacker, tag: str, p: Partnership, groups: dict[str, list[str]], r: str, measure) -> bool:
@@ -462,6 +472,42 @@ def told_by_agreement(att: Attacker, tag: str, p: Partnership, groups: dict[str,
         return False
     rated = [("item", it) for fw, it in MEASURES[measure] if (tag, r, fw, it) in att.index]
     return bool(rated) and all(answered_as_one(att, tag, p, groups, r, m) for m in rated)
+
+
+def told_answer_by_answer(
+    att: Attacker, tag: str, p: Partnership, groups: dict[str, list[str]], who: list[str], measure, bound
+) -> bool:
+    """Whether the figures bound the mean of `who` on `measure` (`bound`) no tighter than each answer in it is told
+    on its own, by figures of groups of at least MIN_N, with nothing subtracted.
+
+    Each answer of a member r is told, by figures standing on at least MIN_N and each taken on its own: the group's
+    mean when r is in a group of MIN_N that answered that statement as one (`agreed_range`), else the range that the
+    statement's own distribution shows of everyone it stands on (the attacker's box; 1 to 5 where none is shown).
+    A score is a fixed mean of answers, so these give it an interval (the same for every member whose answers
+    those figures tell alike). When the linear programme over every published number bounds the mean no tighter than
+    that interval, no figure was subtracted from another to learn it: the attacker knows of them only what each
+    group's own figures say of every one of its members, which the rules publish (and a range on its own is never a
+    pin: a distribution narrowing an answer to within ±0.25 shows a single point, its group answering as one).
+    Anything the programme narrows further (a subtraction) is not covered and still fails.
+
+    Case C (local authority strategic 1, managerial 3; seed 477417, skip 0; found by an explore run): the managerial
+    cell answered three of the four 12 C's statements as one (3, 4, 2) and the threshold document 2, 3 and 4 (its
+    distribution, over the cell). Each member's C group score is then in (2 + 9) / 4 to (4 + 9) / 4, [2.75, 3.25],
+    and their true scores are 2.75, 3.00 and 3.25: r03, in the middle, is within ±0.25 of both ends, though the
+    interval is the same for all three and tells none of them from the other two.
+    """
+    told_lo = told_hi = 0.0
+    for r in who:
+        w = att.score(tag, p, r, measure)
+        for fw, it in MEASURES[measure]:
+            if (tag, r, fw, it) not in att.index:
+                continue
+            k = att.index[(tag, r, fw, it)]
+            agreed = agreed_range(att, tag, p, groups, r, ("item", it))
+            lo, hi = agreed if agreed is not None else (att.lo[k], att.hi[k])
+            told_lo += w[k] * lo / len(who)
+            told_hi += w[k] * hi / len(who)
+    return bound[0] <= told_lo + 1e-6 and bound[1] >= told_hi - 1e-6
 
 
 def publish(session, catalogue, area: str, cycles: list[tuple[str, Partnership]]) -> tuple[Attacker, list[str]]:
@@ -547,6 +593,38 @@ def test_the_report_table_gives_no_small_count_away(session, catalogue) -> None:
     assert all(n == 0 or n >= MIN_N for n in numbers), table.rows  # no count of fewer than MIN_N people
     # the lead's cell is hidden: neither a level total nor the number in all may give it away beside the others
     assert f"{len(p.people)} respondents" not in table.caption, table.caption
+
+
+NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+CITED = re.compile(r"\(\d{4}\).*")  # a citation and the rest of its line: "Kantar Public (2021), 1.3; 2.1 (Figure 1)"
+
+
+def test_the_results_page_and_the_report_show_only_figures_the_attacker_solved(db_url, catalogue) -> None:
+    """The attacker solves the analysis dump; the Results page (its text, tables and chart data) and the report
+    (Markdown) are drawn from that same result. Every decimal they show must be one of the dump's numbers at the
+    shown precision (or the size of one, for a gap) or a configured threshold, so that solving the dump has solved
+    them too; a figure a page or the report computed for itself (a level less another, say) would fail here."""
+    from tests.access.scan import open_as, render
+    from toolkit.reports.content import build_report
+    from toolkit.reports.markdown import render_markdown
+    from toolkit.store.db import session_scope
+
+    p = team(LEADS, seed=9, skip=0.15)
+    cfg = Config(min_group_size=MIN_N)
+    with session_scope() as s:
+        import_table(p.rows("Attack pages", "2026"), "pages.csv", session=s, catalogue=catalogue)
+        doc = analyse("Attack pages", "2026", session=s, cat=catalogue, cfg=cfg).model_dump(mode="json")
+        md, _ = render_markdown(build_report("Attack pages", "2026", session=s, cat=catalogue, cfg=cfg))
+    known = {round(f(v), d) for _, v in leaves(doc) for d in (0, 1, 2) for f in (float, abs)}
+    known |= {cfg.priority_threshold, cfg.strong_threshold}
+    page = render(open_as("app_pages/results.py", sel_area="Attack pages", sel_cycle="2026"), "results")
+    assert not page.exceptions, page.exceptions
+    texts = [t for kind, name, t, _ in page.strings if name != "spec"] + [md]
+    shown = [float(x) for t in texts for x in NUMBER.findall(CITED.sub("", t))]
+    shown += [float(x) for t in page.tables for c in t.columns for x in t[c] if isinstance(x, float) and x == x]
+    assert len(shown) > 50  # the page and the report did show figures
+    strange = sorted({x for x in shown if round(x, 2) not in known and round(x, 1) not in known})
+    assert not strange, f"figures shown that the analysis did not publish: {strange}"
 
 
 UNANIMOUS = {("local_authority", "managerial"): 4, ("police", "strategic"): 4, ("local_authority", "strategic"): 3}
@@ -669,6 +747,86 @@ def test_a_respondent_whose_stage_score_is_one_answer_their_cell_gave_as_one_is_
     assert hi - lo <= 2 * SLACK  # pinned indeed: the exemption is used, not idle
 
 
+CASE_C = {("local_authority", "strategic"): 1, ("local_authority", "managerial"): 3}
+
+
+def test_a_score_known_only_answer_by_answer_from_its_cells_own_figures_is_not_a_disclosure(session, catalogue) -> None:
+    """Case C, found by an explore run (local authority strategic 1, managerial 3; seed 477417, skip 0; replayed
+    with --hypothesis-seed=322358280336346233474029514453945869404): r03's C group mean was pinned at 3.00 within
+    [2.75, 3.25].
+
+    The lone lead is withheld; the managerial cell of three is published. It answered three of the four 12 C's
+    statements as one (neighbours 3, consultation 4, feedback 2: each statement's distribution is a single point)
+    and the threshold document 2, 3 and 4 (its distribution over the cell). So each member's C group score is in
+    (2 + 3 + 4 + 2) / 4 to (4 + 3 + 4 + 2) / 4, the same [2.75, 3.25] for all three, whose true scores are 2.75
+    (r01), 3.25 (r02) and 3.00 (r03): r03, in the middle, is within ±0.25 of both ends. Not a disclosure: the
+    interval is what the cell's own figures say of each of its members alike, answer by answer, nothing subtracted
+    (the programme's bound is no tighter than that), and it tells none of them from the other two. The attacker
+    now says so (`told_answer_by_answer`); no suppression rule changes (docs/disclosure-control.md, Homogeneity).
+    """
+    p = team(CASE_C, seed=477417, skip=0.0)
+    att, pinned = publish(session, catalogue, "Attack case C", [("2026", p)])
+    assert not pinned, pinned
+    cell = [r for r, place in p.people.items() if place == ("local_authority", "managerial")]
+    group = ("c_group", GROUP)
+    for r in cell:  # the same interval for every member of the cell, as its figures tell it answer by answer
+        lo, hi = att.bounds(att.score("2026", p, r, group))
+        assert (round(lo, 6), round(hi, 6)) == (2.75, 3.25)
+    true = {r: sum(att.truth[k] * x for k, x in att.score("2026", p, r, group).items()) for r in cell}
+    assert sorted(true.values()) == [2.75, 3.0, 3.25]
+    middle = next(r for r, v in true.items() if v == 3.0)
+    # pinned indeed by the ±0.25 test, and not by agreement alone: the new exemption is used, not idle
+    assert not told_by_agreement(att, "2026", p, {f"respondent {middle}": [middle]} | {"cell": cell}, middle, group)
+    assert told_answer_by_answer(att, "2026", p, {"cell": cell}, [middle], group, (2.75, 3.25))
+
+
+def test_the_answer_by_answer_exemption_does_not_excuse_a_subtraction(session, catalogue, monkeypatch) -> None:
+    """With the pooling rule as it was before "no cell more than half the pool" (a pair pooled beside one lead), the
+    attacker still pins the police pair (3.00 within [2.75, 3.25] on Communicate): the pool's figure less what the
+    lone lead's answers could be narrows the pair further than their statements' own distributions do, so
+    `told_answer_by_answer` does not apply and the test fails as it should."""
+    from toolkit.analysis import suppression
+
+    def pooled_at_min_n(frame, line, level, agency, count, min_n):  # the old rule: pooled when together >= min_n
+        n = pd.Series(frame[count].to_numpy(dtype=int), index=frame.index)
+        small = (n > 0) & (n < min_n)
+        total = n.where(small, 0).groupby([frame[c] for c in [*line, level]], sort=False).transform("sum")
+        role = np.where(n >= min_n, suppression.OWN, np.where(total >= min_n, suppression.POOLED, suppression.WITHHELD))
+        return pd.Series(role, index=frame.index)
+
+    monkeypatch.setattr(suppression, "unit_frame", pooled_at_min_n)
+    _, pinned = publish(session, catalogue, "Attack old pool", [("2026", team(PAIR_BESIDE_ONE, seed=0, skip=0.15))])
+    assert "police/strategic on ('stage', 'communicate'): 3.00 within [2.75, 3.25]" in pinned, pinned
+
+
+CASE_D = {
+    ("police", "managerial"): 3,
+    ("local_authority", "frontline"): 2,
+    ("local_authority", "managerial"): 3,
+    ("local_authority", "strategic"): 3,
+    ("police", "strategic"): 3,
+}
+
+
+def test_a_level_less_its_statements_cannot_leave_the_pair_who_answered_only_one(session, catalogue) -> None:
+    """Case D, found by 300 random examples (explore, --hypothesis-seed=14300; the spec above, seed 234074, skip 0.15):
+    two strategic leads, r08 (local authority) and r11 (police), answered only the two-way statement of Communicate
+    (r08 skipped open discussion, r11 did not know); their cells' other two each answered both. So on open discussion
+    each strategic cell is two, and the two pairs are pooled (four), while on the stage each cell is its own unit.
+
+    The coverage rule asked, per group, which answers are in the group's statement figures, but counted only those in
+    the same kind of unit as the respondent's stage score: the four in the pool looked as if their open-discussion
+    answers were in no figure, so nobody in the strategic level seemed cancellable but r08 and r11, two of six. Yet
+    the strategic level's figure of that statement is the pool's (n 4): the level's stage figure less half of each
+    statement's level figure leaves (r08 + r11) / 2 on two-way, and its distribution (lowest answer 2) pinned both at
+    2.00 within [2.00, 2.04] (and the pool's halves on open discussion, 2.50 and 3.50). Now, in the figures of all and
+    of a level, every kept answer counts as published (a level's pools are in its figures); only in an agency's are
+    answers in pooled units left out. The two-way statement is then withheld where that level is short.
+    """
+    _, pinned = publish(session, catalogue, "Attack case D", [("2026", team(CASE_D, seed=234074, skip=0.15))])
+    assert not pinned, pinned
+
+
 # ---- random partnerships ---------------------------------------------------------------------------------------
 
 AGENCIES = ["local_authority", "police", "health"]
@@ -706,6 +864,10 @@ MAX_EXAMPLES = int(os.environ.get("DISCLOSURE_EXAMPLES", "30"))
 )
 # case B: a respondent's stage score is one answer their cell of three gave as one (explore, 2026-12)
 @example(spec=CASE_B, seed=623239, skip=0.15)
+# case C: a score known only answer by answer from the cell's own figures (explore, 2026-12)
+@example(spec=CASE_C, seed=477417, skip=0.0)
+# case D: a level's pool on a statement is in the level's figures (300 examples, explore, 2026-12)
+@example(spec=CASE_D, seed=234074, skip=0.15)
 def test_no_small_group_or_respondent_of_a_random_partnership_is_pinned(session, catalogue, spec, seed, skip) -> None:
     _, pinned = publish(session, catalogue, f"Random {next(RUN)}", [("2026", team(spec, seed=seed, skip=skip))])
     assert not pinned, pinned

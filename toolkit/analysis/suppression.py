@@ -275,14 +275,19 @@ def publishable(scores: pd.DataFrame, parts: pd.DataFrame, min_n: int) -> tuple[
         return out
 
     answered = sets(raw)
+    # the statements each respondent is published on in a group's statement figures: in the figures of all and of
+    # their level, every kept answer (a level's pooled cells are in its figures); in their agency's, only answers
+    # in the agency's own units (pooled cells belong to no agency), which is where the composite stands (OWN)
+    kept_any = sets(same)
     alike = sets(same[same["role"] == same["role_c"]])
     comp = comp.join(n_parts, on=["c_kind", "framework", "c_measure"])
     comp = comp[comp["n_parts"].notna()]
     members: dict[tuple, list[tuple[frozenset, frozenset]]] = {}
     cols = [comp[c] for c in ("c_kind", "framework", "c_measure", "respondent", "level", "agency", "role")]
     for kind, fw, m, r, lv, agency, role in zip(*cols, strict=True):
-        pair = (frozenset(answered.get((kind, fw, m, r), ())), frozenset(alike.get((kind, fw, m, r), ())))
-        for group in ("", f"level {lv}", f"agency {agency}" if role == OWN else None):
+        j = frozenset(answered.get((kind, fw, m, r), ()))
+        wide, own = (j, frozenset(kept_any.get((kind, fw, m, r), ()))), (j, frozenset(alike.get((kind, fw, m, r), ())))
+        for group, pair in (("", wide), (f"level {lv}", wide), (f"agency {agency}" if role == OWN else None, own)):
             if group is not None:
                 members.setdefault((kind, fw, m, group), []).append(pair)
     groups = [(key[:3], members[key]) for key in sorted(members)]
