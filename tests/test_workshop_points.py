@@ -134,3 +134,16 @@ def test_a_latecomers_points_cannot_be_told_from_two_counts(room) -> None:
             ws.give_points(w.code, people[0].pseudonym, {ivs[2]: 100}, session=s)
     assert seen == [[], []]  # nothing while open
     assert {r.intervention: r.points for r in final} == {ivs[0]: 150, ivs[1]: 150, ivs[2]: 100}
+
+
+def test_closing_the_workshop_closes_the_points_and_shows_the_choice(room) -> None:
+    _t, w, people, ivs = room
+    with session_scope() as s:
+        ws.open_points(w.code, True, session=s)
+        for p in people:
+            ws.give_points(w.code, p.pseudonym, {ivs[0]: 100}, session=s)
+        ws.close(w.code, session=s)
+        info = ws.find_workshop(w.code, session=s)
+        choice = ws.room_choice(info, session=s, min_n=3)
+    assert not info.points_open and not choice.still_open
+    assert [(r.intervention, r.points) for r in choice.rows][:1] == [(ivs[0], 300)]

@@ -28,6 +28,7 @@ def room(db_url, catalogue):
         ws.open_points(w.code, True, session=s)
         for p in people:
             ws.give_points(w.code, p.pseudonym, {ivs[1]: 100}, session=s)
+        ws.open_points(w.code, False, session=s)  # the choice shows once the points close
     return token, w, ivs
 
 

@@ -40,6 +40,7 @@ def done(db_url, catalogue):
         ws.open_points(w.code, True, session=s)
         for p in people:
             ws.give_points(w.code, p.pseudonym, {ivs[0]: 70, ivs[1]: 30}, session=s)
+        ws.open_points(w.code, False, session=s)  # the choice shows once the points close
         ok = ws.send_comment(w.code, people[0].pseudonym, "Who owns the shared data?", session=s)
         no = ws.send_comment(w.code, people[1].pseudonym, "Off the record remark", session=s)
         ws.moderate(w.code, ok.id, True, session=s)
@@ -87,6 +88,7 @@ def test_a_room_too_small_keeps_its_choice_hidden_in_the_summary(db_url, catalog
         ws.open_points(w.code, True, session=s)
         p = ws.join(w.code, "health", "frontline", session=s)
         ws.give_points(w.code, p.pseudonym, {catalogue.interventions[0].id: 100}, session=s)
+        ws.open_points(w.code, False, session=s)
         text = workshop_summary(FACIL, w.code, session=s, cat=catalogue, cfg=Config()).plain_text()
     assert "fewer than 3, so the choice is not shown" in text and "never revealed" in text
     assert "| 100 |" not in text

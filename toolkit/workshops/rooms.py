@@ -235,6 +235,7 @@ def _set_status(code: str, to: str, *, session: Session, actor: Identity | None)
         w.status, w.revealed_at = "revealed", now
     elif to == "closed":
         w.status, w.closed_at, w.appraisal_open = "closed", now, False
+        w.points_open = False  # closing the workshop closes the points: its choice is final and shown
     session.flush()
     return info_of(w, area, cycle)
 
