@@ -49,13 +49,13 @@ def rating_changes(ref: CycleRef, *, session: Session, actor: Identity | None) -
     rows = session.execute(
         select(
             RatingHistory.rating_id,
-            RatingHistory.score,
-            RatingHistory.comment,
+            RatingHistory.score.label("old_score"),
+            RatingHistory.comment.label("old_comment"),
             RatingHistory.recorded_at,
             RatingHistory.replaced_at,
             RatingHistory.replaced_by,
-            Rating.score,
-            Rating.comment,
+            Rating.score.label("now_score"),
+            Rating.comment.label("now_comment"),
             Rating.framework,
             Rating.item,
             Respondent.pseudonym,
@@ -69,23 +69,25 @@ def rating_changes(ref: CycleRef, *, session: Session, actor: Identity | None) -
     ).all()
     changes: list[RatingChange] = []
     for k, r in enumerate(rows):
-        later = rows[k + 1] if k + 1 < len(rows) and rows[k + 1][0] == r[0] else None
+        later = rows[k + 1] if k + 1 < len(rows) and rows[k + 1].rating_id == r.rating_id else None
         # what replaced this value: the next kept value of the same rating, or the rating as it stands now
-        to_score, to_comment = (later[1], later[2]) if later is not None else (r[6], r[7])
+        to_score, to_comment = (
+            (later.old_score, later.old_comment) if later is not None else (r.now_score, r.now_comment)
+        )
         changes.append(
             RatingChange(
-                respondent=r[10],
-                agency=r[11],
-                level=r[12],
-                framework=r[8],
-                item=r[9],
-                score_from=r[1],
+                respondent=r.pseudonym,
+                agency=r.agency,
+                level=r.level,
+                framework=r.framework,
+                item=r.item,
+                score_from=r.old_score,
                 score_to=to_score,
-                comment_from=r[2] or "",
+                comment_from=r.old_comment or "",
                 comment_to=to_comment or "",
-                recorded_at=r[3],
-                replaced_at=r[4],
-                replaced_by=r[5] or "",
+                recorded_at=r.recorded_at,
+                replaced_at=r.replaced_at,
+                replaced_by=r.replaced_by or "",
             )
         )
     changes.sort(key=lambda c: (c.replaced_at.isoformat() if c.replaced_at else "", c.respondent, c.framework, c.item))
