@@ -12,6 +12,8 @@ from toolkit.charts import results as charts
 from toolkit.charts.results import coverage_table, gap_table, scale_quality_table
 from toolkit.core import ids
 from toolkit.core.text import md_text
+from toolkit.store.areas import resolve_cycle
+from toolkit.store.rating_changes import RAW, changes_table, rating_changes
 from ui.auth import gate
 from ui.cached import analysis, chart, history
 from ui.context import is_demo
@@ -150,6 +152,19 @@ if may_in("view_scale_quality", area):
     if unreliable := [names.get(q.measure, q.measure) for q in quality if q.unreliable]:
         st.warning(f"Too unreliable to rank on: {', '.join(unreliable)}.")
     st.dataframe(scale_quality_table(quality, names), hide_index=True, width="stretch")
+
+if may_in(RAW, area):
+    with st.expander("Changed ratings in this cycle"):
+        st.caption(
+            "For members who may see raw ratings: each answer that was changed, under its pseudonym, what it was "
+            "and what replaced it, when and by which path (a file, a workshop phone, the self-assessment)."
+        )
+        with db() as s:
+            changed = rating_changes(resolve_cycle(area, cycle, session=s), session=s, actor=actor())
+        if changed.changes:
+            st.dataframe(changes_table(changed), hide_index=True, width="stretch")
+        else:
+            st.write("No rating of this cycle has been changed.")
 
 with st.expander("All statements"):
     df = pd.DataFrame([i.model_dump() for i in a.items])

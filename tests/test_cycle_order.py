@@ -129,12 +129,12 @@ def test_the_cycle_command_changes_a_date_and_refuses_a_bad_one(db_url, catalogu
     assert "starts 2026-03-01" in capsys.readouterr().out
 
 
-def test_history_shows_every_cycle_in_order_through_the_suppression_rules(db_url, catalogue, capsys) -> None:
+def test_trend_shows_every_cycle_in_order_through_the_suppression_rules(db_url, catalogue, capsys) -> None:
     with session_scope() as s:
         import_table(_file(catalogue, {"Round 10": 4, "Round 9": 2}), "rounds.csv", session=s, catalogue=catalogue)
         # a third round with two people at each level: under the threshold of 3, so nothing of it may be shown
         import_table(_file(catalogue, {"Round 11": 3}, n=2), "small.csv", session=s, catalogue=catalogue)
-    assert main(["history", "--area", AREA, "--json"]) == 0
+    assert main(["trend", "--area", AREA, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [c["cycle"] for c in doc["cycles"]] == ["Round 9", "Round 10", "Round 11"]
     with session_scope() as s:
@@ -146,9 +146,9 @@ def test_history_shows_every_cycle_in_order_through_the_suppression_rules(db_url
     assert small["respondents"] == 0
     assert all(v["mean"] is None and v["plain_mean"] is None for v in small["by_stage"].values())
     assert any(v["suppressed"] for v in small["by_stage"].values())
-    assert main(["history", "--area", AREA, "--cycle", "Round 10", "--json"]) == 0
+    assert main(["trend", "--area", AREA, "--cycle", "Round 10", "--json"]) == 0
     assert [c["cycle"] for c in json.loads(capsys.readouterr().out)["cycles"]] == ["Round 9", "Round 10"]
-    assert main(["history", "--area", AREA, "--cycle", "Round 99"]) != 0
+    assert main(["trend", "--area", AREA, "--cycle", "Round 99"]) != 0
     assert "has no cycle 'Round 99'" in capsys.readouterr().err
 
 

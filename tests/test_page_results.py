@@ -142,3 +142,27 @@ def test_scale_quality_is_shown_to_a_facilitator_and_not_a_scrutineer(seeded, ca
     assert not at.exception
     assert "How reliable the scales are" not in texts(at)
     assert not [d for d in at.dataframe if "Cronbach's alpha" in d.value.columns]
+
+
+def test_a_member_sees_the_cycles_changed_ratings(seeded, catalogue) -> None:
+    from tests.test_page_benchmark import sign_in
+    from toolkit.capture.write import record_rating
+    from toolkit.store.areas import resolve_cycle
+    from toolkit.store.models import Rating, Respondent
+
+    token = sign_in("facilitator")
+    with session_scope() as s:
+        ref = resolve_cycle(ASHVALE, "2026", session=s)
+        rating = s.query(Rating).join(Respondent).filter(Respondent.cycle_id == ref.cycle_id).first()
+        assert rating is not None
+        person = s.get(Respondent, rating.respondent_id)
+        assert person is not None
+        new = 1 if rating.score != 1 else 2
+        old = "don't know" if rating.score is None else str(rating.score)
+        record_rating(person, rating.framework, rating.item, new, session=s)
+        who = person.pseudonym
+    at = open_page("app_pages/results.py", auth_token=token, sel_area=ASHVALE, sel_cycle="2026")
+    assert not at.exception
+    assert "Changed ratings in this cycle" in [e.label for e in at.expander]
+    table = next(d.value for d in at.dataframe if "From" in d.value.columns)
+    assert table[["Who", "From", "To", "By"]].values.tolist() == [[who, old, str(new), who]]

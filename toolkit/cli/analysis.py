@@ -18,8 +18,9 @@ from toolkit.cli.errors import UserError
 from toolkit.core import ids
 from toolkit.core.catalogue import catalogue
 from toolkit.core.cycle_dates import BadDate
-from toolkit.store.areas import find_cycle, set_cycle_start
+from toolkit.store.areas import find_cycle, resolve_cycle, set_cycle_start
 from toolkit.store.db import session_scope
+from toolkit.store.rating_changes import rating_changes
 
 
 def _plain(x: object) -> object:
@@ -88,6 +89,27 @@ def cmd_suggest(args: argparse.Namespace) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> None:
+    """Changed ratings of one cycle (contracts section 5): who, what, from, to, when, by which path."""
+    who = acting.identity(args)
+    with session_scope() as s:
+        result = rating_changes(resolve_cycle(args.area, args.cycle, session=s), session=s, actor=who)
+    if args.json:
+        _emit(result.model_dump(mode="json"))
+        return
+    print(f"{result.area}, cycle {result.cycle}: {len(result.changes)} changed rating(s), oldest change first")
+
+    def score(x: int | None) -> str:
+        return "don't know" if x is None else str(x)
+
+    for c in result.changes:
+        when = c.replaced_at.strftime("%Y-%m-%d %H:%M") if c.replaced_at else "?"
+        print(
+            f"{when}  {c.respondent} ({c.agency}, {c.level})  {c.framework}/{c.item}: "
+            f"{score(c.score_from)} -> {score(c.score_to)}  by {c.replaced_by or '?'}"
+        )
+
+
+def cmd_trend(args: argparse.Namespace) -> None:
     from toolkit.analysis.history import area_history  # heavy, as analyse
 
     who = acting.identity(args)
@@ -141,9 +163,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("--max-cost", choices=("low", "medium", "high"), help="leave out higher cost, where known")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     acting.add_arguments(sp)
-    sp = add("history", cmd_history, "an area's figures across all its cycles, earliest first (by start date)")
+    sp = add("history", cmd_history, "changed ratings of a cycle: who (pseudonym), what, from, to, when, by which path")
     sp.add_argument("--area", required=True)
-    sp.add_argument("--cycle", help="end the history at this cycle (default: every cycle)")
+    sp.add_argument("--cycle", required=True)
+    sp.add_argument("--json", action="store_true", help="print one JSON document")
+    acting.add_arguments(sp)
+    sp = add("trend", cmd_trend, "an area's figures across all its cycles, earliest first (by start date)")
+    sp.add_argument("--area", required=True)
+    sp.add_argument("--cycle", help="end at this cycle (default: every cycle)")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     acting.add_arguments(sp)
     sp = add("cycle", cmd_cycle, "show a cycle's start date, or change it with --starts (cycles are ordered by it)")
