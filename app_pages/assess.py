@@ -5,14 +5,13 @@ import streamlit as st
 from toolkit.access.invitations import list_invitations, may_manage_invitations, open_entry
 from toolkit.capture.assessment import INVITE_ONLY, deep_dives, progress, walk
 from toolkit.core import ids
-from toolkit.core.forms import FORM_NAMES, FORMS
 from toolkit.core.text import md_text
 from toolkit.store.areas import NotFound, resolve_cycle
 from ui import assess_actions as actions
 from ui.auth import identity
 from ui.resources import catalogue, db, settings
 from ui.scope import actor
-from ui.widgets import area_cycle_picker, rate_statement
+from ui.widgets import area_cycle_picker, form_choice, rate_statement
 from ui.workshops import qr
 
 cat = catalogue()
@@ -94,12 +93,10 @@ if not st.session_state["assess_respondent"]:
             format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
             placeholder="Choose your level",
         )
-        st.radio(
+        form_choice(
             "How many statements",
-            FORMS,
-            key="assess_pick_form",
-            format_func=lambda k: str(FORM_NAMES.get(k, k)),
-            help="The short form asks about 20 core statements chosen from the sources; afterwards you can go deeper "
+            "assess_pick_form",
+            "The short form asks about 20 core statements chosen from the sources; afterwards you can go deeper "
             "into any stage or C. The full form asks every statement.",
         )
         st.checkbox("Also rate the statements about the other levels' work", key="assess_pick_all")
