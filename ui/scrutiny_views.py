@@ -50,12 +50,12 @@ HISTORY_LABELS = {
     "action": "What",
     "text": st.column_config.TextColumn("Text or change", width="large"),
 }
-SIDE_LABELS = {
-    "about": st.column_config.TextColumn("About", width="medium"),
+SIDE_LABELS = {  # the table's own order stands
     "self_rating": "Self-rating",
+    "notes": "Notes",
+    "about": st.column_config.TextColumn("About", width="medium"),
     "validation": st.column_config.TextColumn("Validation", width="medium"),
     "scrutiny": st.column_config.TextColumn("Scrutiny notes", width="medium"),
-    "notes": "Notes",
     "latest_note": st.column_config.TextColumn("Latest note", width="large"),
 }
 CHECKLIST_LABELS = {
