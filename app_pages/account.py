@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from toolkit.access.accounts import ACCOUNT_ROLES, MIN_PASSWORD, Member, count_users
-from toolkit.access.memberships import EVERY_AREA, accounts
+from toolkit.access.accounts import ACCOUNT_ROLES, MIN_PASSWORD, count_users
+from toolkit.access.memberships import accounts
 from toolkit.access.oidc import links
 from toolkit.access.scope import cross_area
 from toolkit.core.settings import get_settings
@@ -13,28 +13,12 @@ from ui import account_actions as actions
 from ui.auth import first_admin_form, identity, sign_in_form, sign_out, via_sso
 from ui.resources import db
 from ui.scope import actor
-from ui.widgets import confirmation
-
-
-def _where(m: Member) -> str:
-    return f"{m.role} for {m.area or EVERY_AREA}"
-
-
-@st.dialog("Take this role away?", on_dismiss=actions.keep_role)
-def confirm_revoke(value: str) -> None:
-    confirmation(actions.REVOKING, value)
-
-
-@st.dialog("Remove this single sign-on link?", on_dismiss=actions.keep_link)
-def confirm_unlink(user: str) -> None:
-    confirmation(actions.UNLINKING, user)
-
 
 st.title("Account")
 who = identity()
 if who:
     me = actor()
-    held = "; ".join(_where(m) for m in (me.memberships or ())) if me else ""
+    held = "; ".join(actions.where(m) for m in (me.memberships or ())) if me else ""
     st.write(f"Signed in as **{md_text(who.username)}** ({who.role}){' with your organisation' if via_sso() else ''}.")
     st.caption(f"Memberships: {md_text(held) or 'none yet: ask an administrator'}.")
     st.button("Sign out", on_click=sign_out, key="account_signout")
@@ -113,9 +97,9 @@ if who:
         else:
             c2.caption("No account is linked to single sign-on yet.")
     if st.session_state.get(actions.CONFIRM):
-        confirm_revoke(st.session_state[actions.CONFIRM])
+        actions.confirm_revoke(st.session_state[actions.CONFIRM])
     elif st.session_state.get(actions.UNLINK):
-        confirm_unlink(st.session_state[actions.UNLINK])
+        actions.confirm_unlink(st.session_state[actions.UNLINK])
     st.stop()
 with db() as s:
     first = count_users(session=s) == 0

@@ -24,17 +24,6 @@ channels = {c.id: c.name for c in guide.channels}
 STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done", "blocked": "Blocked"}
 
 
-@st.dialog("Remove this goal?", on_dismiss=actions.keep)
-def confirm_removal(goal_id: int, title: str, steps: int) -> None:
-    st.write(
-        f"This removes the goal **{md_text(title)}** and its {steps} step{'s' if steps != 1 else ''} from this cycle's "
-        "plan. The audit log keeps a copy of what was removed."
-    )
-    c1, c2 = st.columns(2)
-    c1.button("Remove the goal", key="plan_drop_yes", type="primary", on_click=actions.drop, args=(goal_id,))
-    c2.button("Keep it", key="plan_drop_no", on_click=actions.keep)
-
-
 st.title("Action plan")
 gate("edit_action_plan", what="the action plan")
 st.caption(
@@ -115,7 +104,7 @@ for g, gp in zip(plan["goals"], prog["goals"], strict=True):
             st.button("Add step", key=f"plan_add_{g['id']}", on_click=actions.step, args=(g["id"],))
         st.button("Remove this goal", key=f"plan_drop_{g['id']}", on_click=actions.ask_drop, args=(g["id"],))
         if st.session_state["plan_confirm_drop"] == g["id"]:
-            confirm_removal(g["id"], g["title"], len(g["steps"]))
+            actions.confirm_removal(g["id"], g["title"], len(g["steps"]))
 
 if reviewed:
     st.subheader("Did last cycle's goals work?")

@@ -2,65 +2,25 @@
 
 import streamlit as st
 
-from toolkit.access.invitations import list_invitations, may_manage_invitations, open_entry
+from toolkit.access.invitations import open_entry
 from toolkit.capture.assessment import INVITE_ONLY, deep_dives, progress, walk
 from toolkit.core import ids
-from toolkit.core.forms import FORM_NAMES, FORMS
 from toolkit.core.text import md_text
-from toolkit.store.areas import NotFound, resolve_cycle
 from ui import assess_actions as actions
 from ui.auth import identity
+from ui.invitation_views import invitations
 from ui.resources import catalogue, db, settings
 from ui.scope import actor
-from ui.widgets import area_cycle_picker, rate_statement
-from ui.workshops import qr
+from ui.widgets import area_cycle_picker, form_choice, rate_statement
 
 cat = catalogue()
-
-
-def _invitations(who) -> None:
-    """For a facilitator: make, list and withdraw invitations for the area and cycle being worked on."""
-    if who is None or not who.can("run_workshop"):
-        return
-    st.subheader("Invite respondents")
-    area, cycle = area_cycle_picker()
-    with db() as s:
-        try:
-            ref = resolve_cycle(area or "", cycle or "", session=s)
-        except NotFound:
-            ref = None
-        if ref is None or not may_manage_invitations(who, ref.area_id):
-            return
-        listed = list_invitations(who, ref, session=s)
-    with st.expander(f"Invitations for {md_text(ref.area)}, cycle {md_text(ref.cycle)}", expanded=bool(listed)):
-        if msg := st.session_state.pop("assess_inv_msg", None):
-            getattr(st, msg[0])(msg[1])
-        if link := st.session_state.get("assess_inv_new"):
-            c1, c2 = st.columns([3, 2])
-            c1.write("Send this link, or show the QR code. Anyone holding it can rate until it expires or is full.")
-            c1.code(link, language=None)
-            c2.image(qr(link), caption="Scan to take part", width=220)
-        c1, c2, c3 = st.columns(3)
-        c1.number_input("Valid for (days)", min_value=1, max_value=90, step=1, key="assess_inv_days")
-        c2.number_input("Respondents at most", min_value=1, max_value=500, step=1, key="assess_inv_cap")
-        c3.text_input("Note (optional)", key="assess_inv_label", max_chars=120, placeholder="e.g. health managers")
-        st.button("Make an invitation link", key="assess_inv_make", on_click=actions.invite, args=(ref.area, ref.cycle))
-        for inv in listed:
-            state = inv.state()
-            c1, c2 = st.columns([4, 1])
-            c1.markdown(
-                f"**{md_text(inv.label) or 'Invitation'}** · {state} · {inv.uses} of {inv.max_uses} used · until "
-                f"{inv.expires_at:%d %b %Y %H:%M} UTC · by {md_text(inv.created_by)}"
-            )
-            if state == "open":
-                c2.button("Withdraw", key=f"assess_inv_revoke_{inv.id}", on_click=actions.revoke, args=(inv.id,))
 
 
 st.title("Self-assessment")
 actions.restore()
 if not st.session_state["assess_respondent"]:
     who = actor() if identity() else None  # invitations are for installations with accounts
-    _invitations(who)
+    invitations(who)
     st.write(
         "Rate how things are in your partnership, from where you sit. There are no right answers; answer "
         "'Don't know' whenever you are not sure. Your answers are saved as you go and shown only in groups of "
@@ -94,12 +54,10 @@ if not st.session_state["assess_respondent"]:
             format_func=lambda k: str(ids.LEVEL_NAMES.get(k, k)),
             placeholder="Choose your level",
         )
-        st.radio(
+        form_choice(
             "How many statements",
-            FORMS,
-            key="assess_pick_form",
-            format_func=lambda k: str(FORM_NAMES.get(k, k)),
-            help="The short form asks about 20 core statements chosen from the sources; afterwards you can go deeper "
+            "assess_pick_form",
+            "The short form asks about 20 core statements chosen from the sources; afterwards you can go deeper "
             "into any stage or C. The full form asks every statement.",
         )
         st.checkbox("Also rate the statements about the other levels' work", key="assess_pick_all")

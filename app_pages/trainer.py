@@ -20,17 +20,6 @@ PRESENT_CSS = """<style>
 </style>"""
 
 
-def _feedback(fb: training.Feedback) -> None:
-    with st.container(border=True, key=f"trainer_fb_{'yes' if fb.agrees else 'no'}"):
-        (st.success if fb.agrees else st.warning)(fb.headline)
-        st.markdown(f"**The toolkit's answer:** {fb.toolkit_answer}")
-        if fb.about_yours:
-            st.markdown(f"**About your choice:** {fb.about_yours}")
-        st.markdown("**The toolkit's reasoning**")
-        for line in fb.reasoning:
-            st.markdown(f"- {line}")
-
-
 presenting = bool(st.session_state.get("trainer_present"))
 if not presenting:
     st.title("Trainer mode")
@@ -101,7 +90,7 @@ with ex_tab:
         type="primary",
     )
     if st.session_state["trainer_stage_revealed"]:
-        _feedback(training.check(ex1, st.session_state["trainer_stage_answer"]))
+        actions.feedback(training.check(ex1, st.session_state["trainer_stage_answer"]))
         with st.expander("How each stage scores here"):
             for key, note in ex1.notes.items():
                 st.markdown(f"- **{labels[key].split(':')[0]}**: {note}")
@@ -121,7 +110,7 @@ with ex_tab:
         type="primary",
     )
     if st.session_state["trainer_iv_revealed"]:
-        _feedback(training.check(ex2, st.session_state["trainer_iv_answer"]))
+        actions.feedback(training.check(ex2, st.session_state["trainer_iv_answer"]))
 
 with explain_tab:
     kinds = keep_offered("trainer_explain_kind", list(training.EXPLAIN_KINDS), training.EXPLAIN_KINDS[0])
@@ -140,22 +129,6 @@ with explain_tab:
         st.caption(f"Source: {md_text(e.source)}")
 
 
-@st.dialog("Reset this demo partnership?", on_dismiss=actions.cancel_reset)
-def _confirm_reset(name: str) -> None:
-    if not st.session_state.get("trainer_confirm_reset"):  # answered: the dialog's own rerun closes it
-        st.rerun()
-    with sandbox() as s:
-        inventory = training.reset_inventory(name, session=s)
-    st.write(f"In the sandbox only, this deletes everything stored under {name}:")
-    for label, n in inventory.items():
-        if n:
-            st.markdown(f"- {n} {label}")
-    st.write("and loads its demo data again. Nothing in the live record is touched.")
-    c1, c2 = st.columns(2)
-    c1.button(f"Reset {name}", key="trainer_reset_confirm", type="primary", on_click=actions.reset)
-    c2.button("Cancel", key="trainer_reset_cancel", on_click=actions.cancel_reset)
-
-
 with reset_tab:
     st.write(
         "Put this demo partnership back as it was: every answer, assumption review, shortlist, appraisal and "
@@ -163,4 +136,4 @@ with reset_tab:
     )
     st.button(f"Reset {name}", on_click=actions.ask_reset, key="trainer_reset", icon=":material/restart_alt:")
 if st.session_state.get("trainer_confirm_reset"):
-    _confirm_reset(name)
+    actions.confirm_reset(name)

@@ -129,6 +129,18 @@ def test_pages_only_wire(path: Path) -> None:
     assert banned == [], f"{path.name} imports {banned}"
 
 
+@pytest.mark.parametrize("path", _sources("app_pages"), ids=lambda p: p.name)
+def test_pages_define_no_callbacks_dialogs_or_views(path: Path) -> None:
+    """A page's callbacks, dialogs and views live in one place in ui/ (its *_actions, *_views): none in the page."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defined = [
+        f"{n.name} (line {n.lineno})"
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    assert defined == [], f"{path.name} defines {defined}; move them to ui/"
+
+
 def test_no_private_streamlit_api() -> None:
     for path in [*_sources("ui", "app_pages"), ROOT / "app.py"]:
         names = [name for _, name in _imports(ast.parse(path.read_text(encoding="utf-8")), "x.y")]

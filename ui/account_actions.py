@@ -10,14 +10,14 @@ from collections.abc import Collection
 
 import streamlit as st
 
-from toolkit.access.accounts import ACCOUNT_ROLES
+from toolkit.access.accounts import ACCOUNT_ROLES, Member
 from toolkit.access.memberships import EVERY_AREA, accounts, add_account, change_password, grant, revoke, revoking
 from toolkit.access.oidc import describe_link, link, links, unlink, unlinking
 from toolkit.access.scope import AccessDenied
 from toolkit.store.areas import list_areas
 from ui.resources import db
 from ui.scope import actor
-from ui.widgets import Confirm, NotOffered, offered
+from ui.widgets import Confirm, NotOffered, confirmation, offered
 
 SEP = "\x1f"  # between the parts of a membership's option value: username, role, area
 
@@ -216,3 +216,18 @@ REVOKING = Confirm(CONFIRM, what_goes, "account_revoke", "Take the role away", t
 UNLINKING = Confirm(
     UNLINK, what_unlinks, "account_sso_unlink", "Remove the link", unlink_sso, keep_link, "Nothing to remove"
 )
+
+
+@st.dialog("Take this role away?", on_dismiss=keep_role)
+def confirm_revoke(value: str) -> None:
+    confirmation(REVOKING, value)
+
+
+@st.dialog("Remove this single sign-on link?", on_dismiss=keep_link)
+def confirm_unlink(user: str) -> None:
+    confirmation(UNLINKING, user)
+
+
+def where(m: Member) -> str:
+    """A membership in words: the role and its area (or every area)."""
+    return f"{m.role} for {m.area or EVERY_AREA}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from toolkit.core.text import md_text
 from toolkit.interventions.plan import default_targets
 from toolkit.store.areas import previous_cycle, resolve_cycle
 from toolkit.store.carry import carry_plan_forward
@@ -96,3 +97,15 @@ def carry() -> None:
             return
         n = carry_plan_forward(prev, ref, session=s, by=who())
     ss["plan_msg"] = ("success", f"Carried {n} goal{'s' if n != 1 else ''} forward from {prev.cycle}.")
+
+
+@st.dialog("Remove this goal?", on_dismiss=keep)
+def confirm_removal(goal_id: int, title: str, steps: int) -> None:
+    """Say what removing the goal takes away; remove it only on a second, explicit click."""
+    st.write(
+        f"This removes the goal **{md_text(title)}** and its {steps} step{'s' if steps != 1 else ''} from this cycle's "
+        "plan. The audit log keeps a copy of what was removed."
+    )
+    c1, c2 = st.columns(2)
+    c1.button("Remove the goal", key="plan_drop_yes", type="primary", on_click=drop, args=(goal_id,))
+    c2.button("Keep it", key="plan_drop_no", on_click=keep)

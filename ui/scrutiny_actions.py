@@ -1,119 +1,21 @@
 """Callbacks of the Scrutiny page: log evidence, answer and resolve challenges, trace decisions, judge and sign off."""
 
-from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from toolkit.access.scope import area_id_of, holders
 from toolkit.scrutiny import attachments, carry, checklist, evidence, trail, validation
-from toolkit.scrutiny.fields import ScrutinyError
 from toolkit.scrutiny.summary import summary
 from ui.cached import analysis
 from ui.resources import catalogue, db
 from ui.scope import actor, may_in
-from ui.scrutiny_challenges import due_default
+from ui.scrutiny_challenges import due_default, run
 from ui.widgets import offered, picked, refusing
 
 ss = st.session_state
 
-# How the page's tables show their columns (st.dataframe's column_order and column_config).
-EVIDENCE_COLUMNS = {
-    "column_order": [
-        "id",
-        "date",
-        "status",
-        "about",
-        "note",
-        "owner",
-        "due",
-        "overdue",
-        "partnership_answer",
-        "answered_by",
-        "resolution",
-        "source",
-        "logged_by",
-        "logged_at",
-        "carried",
-    ],
-    "column_config": {
-        "id": "#",
-        "date": "Date seen",
-        "status": "Status",
-        "about": "About",
-        "note": st.column_config.TextColumn("Note", width="large"),
-        "owner": "Owner",
-        "due": "Answer due",
-        "overdue": st.column_config.CheckboxColumn("Overdue"),
-        "source": "Source",
-        "partnership_answer": "Partnership's latest answer",
-        "answered_by": "Answered by (account)",
-        "resolution": "Why closed",
-        "logged_by": "Logged by (account)",
-        "logged_at": "Logged at",
-        "carried": "Carried forward",
-    },
-}
-HISTORY_COLUMNS = {
-    "column_config": {
-        "record": "Record",
-        "at": "When",
-        "by": "Account",
-        "role": "Role",
-        "action": "What",
-        "text": st.column_config.TextColumn("Text or change", width="large"),
-    }
-}
-ATTACHMENT_COLUMNS = {
-    "column_order": [
-        "id",
-        "record",
-        "kind",
-        "title",
-        "link",
-        "size_bytes",
-        "added_by",
-        "role",
-        "added_at",
-        "withdrawn",
-    ],
-    "column_config": {
-        "id": "#",
-        "record": "Note",
-        "kind": "Kind",
-        "title": st.column_config.TextColumn("Name or title", width="medium"),
-        "link": st.column_config.LinkColumn("Web address", width="medium"),
-        "size_bytes": "Size (bytes)",
-        "added_by": "Added by (account)",
-        "role": "Role",
-        "added_at": "Added at",
-        "withdrawn": "Withdrawn",
-    },
-}
-SIDE_COLUMNS = {
-    "column_config": {
-        "about": st.column_config.TextColumn("About", width="medium"),
-        "self_rating": "Self-rating",
-        "validation": st.column_config.TextColumn("Validation", width="medium"),
-        "scrutiny": st.column_config.TextColumn("Scrutiny notes", width="medium"),
-        "notes": "Notes",
-        "latest_note": st.column_config.TextColumn("Latest note", width="large"),
-    }
-}
-CHECKLIST_COLUMNS = {
-    "column_order": ["point", "status", "toolkit_evidence", "filled_from", "note", "source", "question"],
-    "column_config": {
-        "point": st.column_config.TextColumn("Point", width="medium"),
-        "status": "Your judgement",
-        "toolkit_evidence": st.column_config.TextColumn("What the toolkit's records hold", width="large"),
-        "filled_from": st.column_config.TextColumn("Filled from", width="medium"),
-        "note": "Note",
-        "source": "Source",
-        "question": "Question to ask",
-    },
-}
 # What the signed-in account may do on the page, as toolkit.access actions (the toolkit checks each write again).
 CAN = {"scrutinise": "log_evidence", "answer": "answer_challenge", "sign": "sign_off_report"}
 # The scrutiny summary's download formats and their MIME types.
@@ -212,16 +114,6 @@ def show_message() -> None:
         getattr(st, msg[0])(msg[1])
 
 
-def _run(fn: Callable[[Session], object], ok: str) -> None:
-    """Do one write for the selected area and cycle; say what happened or why not."""
-    try:
-        with db() as s:
-            fn(s)
-        ss["scr_msg"] = ("success", ok)
-    except ScrutinyError as exc:
-        ss["scr_msg"] = ("error", f"Not saved: {exc}")
-
-
 @refusing
 def log() -> None:
     """Log the evidence note in the form (a challenge with its owner and due date); clear the note when saved."""
@@ -229,7 +121,7 @@ def log() -> None:
     challenge = ss["scr_judgement"] == "challenges"
     owner = offered(ss["scr_owner"], ss["scr_owners"]) if challenge and ss["scr_owner"] is not None else ""
     who = actor()
-    _run(
+    run(
         lambda s: evidence.log_evidence(
             area,
             cycle,
@@ -256,7 +148,7 @@ def carry_forward() -> None:
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
     who = actor()
     with_evidence = ss["scr_carry_evidence"] is True
-    _run(
+    run(
         lambda s: carry.carry_forward(area, cycle, with_evidence=with_evidence, actor=who, session=s),
         "Carried forward from the previous cycle; each carried note is marked so.",
     )
@@ -266,7 +158,7 @@ def carry_forward() -> None:
 def add_trail() -> None:
     """Add the decision in the form to the trail; clear the form when it is saved."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    _run(
+    run(
         lambda s: trail.add_trail(
             area,
             cycle,
@@ -295,7 +187,7 @@ def pick_trail() -> None:
 def update_trail() -> None:
     """Save what the chosen decision led to."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    _run(
+    run(
         lambda s: trail.update_trail(
             ss["scr_t_pick"],
             area=area,
@@ -320,7 +212,7 @@ def pick_check() -> None:
 def save_check() -> None:
     """Save the judgement of the chosen checklist point."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    _run(
+    run(
         lambda s: checklist.set_check(
             area,
             cycle,
@@ -340,7 +232,7 @@ def sign(partner: str) -> None:
     """Sign off the report for a partner under the signed-in account, on the date given (a blank date is refused)."""
     area, cycle = picked("sign_off_report")  # as offered to this account, never as sent
     who = actor()
-    _run(
+    run(
         lambda s: checklist.sign_off(
             area, cycle, offered(partner, checklist.PARTNERS), ss[f"scr_sign_on_{partner}"], actor=who, session=s
         ),
@@ -353,7 +245,7 @@ def withdraw_sign(partner: str) -> None:
     """Take a partner's sign-off back."""
     area, cycle = picked("sign_off_report")
     who = actor()
-    _run(
+    run(
         lambda s: checklist.withdraw_sign_off(area, cycle, offered(partner, checklist.PARTNERS), actor=who, session=s),
         "Sign-off withdrawn.",
     )
@@ -363,7 +255,7 @@ def withdraw_sign(partner: str) -> None:
 def save_statement() -> None:
     """Save the scrutineer's covering statement."""
     area, cycle = picked("log_evidence")  # as offered to this account, never as sent
-    _run(
+    run(
         lambda s: checklist.set_statement(area, cycle, ss["scr_statement"], actor=actor(), session=s),
         "Statement saved.",
     )

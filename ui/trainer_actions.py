@@ -53,3 +53,32 @@ def reveal(which: str) -> None:
 
 def slide(delta: int, last: int) -> None:
     st.session_state["trainer_slide"] = min(max(0, st.session_state["trainer_slide"] + delta), last)
+
+
+def feedback(fb: training.Feedback) -> None:
+    """The toolkit's answer to an exercise beside the trainee's, with its reasoning."""
+    with st.container(border=True, key=f"trainer_fb_{'yes' if fb.agrees else 'no'}"):
+        (st.success if fb.agrees else st.warning)(fb.headline)
+        st.markdown(f"**The toolkit's answer:** {fb.toolkit_answer}")
+        if fb.about_yours:
+            st.markdown(f"**About your choice:** {fb.about_yours}")
+        st.markdown("**The toolkit's reasoning**")
+        for line in fb.reasoning:
+            st.markdown(f"- {line}")
+
+
+@st.dialog("Reset this demo partnership?", on_dismiss=cancel_reset)
+def confirm_reset(name: str) -> None:
+    """Say what a reset deletes in the sandbox; reset only on a second, explicit click."""
+    if not st.session_state.get("trainer_confirm_reset"):  # answered: the dialog's own rerun closes it
+        st.rerun()
+    with sandbox() as s:
+        inventory = training.reset_inventory(name, session=s)
+    st.write(f"In the sandbox only, this deletes everything stored under {name}:")
+    for label, n in inventory.items():
+        if n:
+            st.markdown(f"- {n} {label}")
+    st.write("and loads its demo data again. Nothing in the live record is touched.")
+    c1, c2 = st.columns(2)
+    c1.button(f"Reset {name}", key="trainer_reset_confirm", type="primary", on_click=reset)
+    c2.button("Cancel", key="trainer_reset_cancel", on_click=cancel_reset)

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar, cast
 import streamlit as st
 
 from toolkit.access.scope import AccessDenied, areas_visible
+from toolkit.core.forms import FORM_NAMES, FORMS
 from toolkit.core.text import md_text
 from toolkit.store.areas import AreaSummary, list_areas
 from ui.context import is_demo
@@ -132,6 +133,11 @@ def confirmation(ask: Confirm, value: str) -> None:
     c1, c2 = st.columns(2)
     c1.button(ask.yes, key=f"{ask.key}_yes", type="primary", on_click=ask.on_yes)
     c2.button("Keep it", key=f"{ask.key}_no", on_click=ask.on_keep)
+
+
+def form_choice(label: str, key: str, help: str) -> None:
+    """The choice of the short or the full form (toolkit.core.forms), for a workshop or a self-assessment."""
+    st.radio(label, FORMS, key=key, format_func=lambda k: str(FORM_NAMES.get(k, k)), help=help)
 
 
 DONT_KNOW = "dk"

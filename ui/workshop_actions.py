@@ -23,6 +23,7 @@ from toolkit.workshops import (
     joins_since_reveal,
     late_joins,
     latest_snapshot,
+    list_workshops,
     new_link,
     open_appraisal,
     removal_preview,
@@ -48,6 +49,29 @@ def act(action: Callable[..., object], *args: object) -> None:
             action(ss["workshop_sel"] or "", *args, session=s, actor=actor())
     except (ValueError, JoinError, AccessDenied) as exc:
         ss["workshop_msg"] = ("error", f"Not done: {str(exc).rstrip('.')}.")
+
+
+def load(who: Identity) -> dict[str, WorkshopInfo]:
+    """The workshops this account may run, by code (every one for an administrator); the one on screen chosen: the
+    one picked before, else the newest still open, else the newest."""
+    with db() as s:
+        mine = list_workshops(session=s, created_by=None if who.can("manage_users") else who.username)
+    codes = {w.code: w for w in mine}
+    if ss["workshop_sel"] not in codes:
+        ss["workshop_sel"] = next((w.code for w in mine if w.status != "closed"), next(iter(codes), None))
+    return codes
+
+
+def on_screen() -> WorkshopInfo:
+    """The workshop on screen, as stored now."""
+    with db() as s:
+        return find_workshop(ss["workshop_sel"], session=s)
+
+
+def show_message() -> None:
+    """Say what the last action did (once)."""
+    if msg := ss.pop("workshop_msg", None):
+        getattr(st, msg[0])(msg[1])
 
 
 def create(who: Identity) -> None:

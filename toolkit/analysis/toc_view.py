@@ -168,6 +168,10 @@ class PanelStatement(Result):
     feeds: list[str]
 
 
+# The fields a panel statement takes from its published ItemStat as they are (the rest it works out).
+AS_PUBLISHED = set(PanelStatement.model_fields) - {"distribution", "feeds"}
+
+
 class NodePanel(Result):
     """Everything the panel of a chosen box shows."""
 
@@ -204,13 +208,7 @@ def node_panel(
         dependants=[link(e.to, e.rationale) for e in health.edges if e.from_ == node and e.to in nodes],
         statements=[
             PanelStatement(
-                framework=i.framework,
-                item=i.item,
-                text=i.text,
-                stage=i.stage,
-                mean=i.mean,
-                n=i.n,
-                suppressed=i.suppressed,
+                **i.model_dump(include=AS_PUBLISHED),
                 distribution=list(i.distribution.values()) if i.distribution and not i.suppressed else None,
                 feeds=[nodes[f].label for f in feeds[(i.framework, i.item)]],
             )

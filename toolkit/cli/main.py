@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -121,23 +122,14 @@ def cmd_areas(args: argparse.Namespace) -> None:
     with session_scope() as s:
         mine = areas_visible(who, None, s)  # the areas the account holds a membership for (all for the operator)
         areas = [a for a in list_areas(session=s) if a.area in mine]
-    docs = [
-        {
-            "area": a.area,
-            "tags": a.tags,
-            "fictional": a.fictional,
-            "cycles": [{"cycle": c.cycle, "respondents": c.respondents} for c in a.cycles],
-        }
-        for a in areas
-    ]
     if args.json:
-        _print_json(docs)
+        _print_json([asdict(a) for a in areas])  # AreaSummary's fields are the contract's keys (section 5)
         return
-    if not docs:
+    if not areas:
         print("No areas yet. Try: python -m toolkit demo")
-    for d in docs:
-        cycles = ", ".join(f"{c['cycle']} ({c['respondents']} respondents)" for c in d["cycles"]) or "no cycles"
-        print(f"{d['area']}: {cycles}")
+    for a in areas:
+        cycles = ", ".join(f"{c.cycle} ({c.respondents} respondents)" for c in a.cycles) or "no cycles"
+        print(f"{a.area}: {cycles}")
 
 
 def cmd_import(args: argparse.Namespace) -> None:
