@@ -19,6 +19,8 @@ from tests.bad_input.helpers import db_state
 from tests.conftest import PG_URL
 from toolkit.access.accounts import Identity, Member, authenticate, create_user
 from toolkit.access.invitations import create_invitation
+from toolkit.access.scope import OPERATOR
+from toolkit.analysis.toc_doc import add_box, kantar_doc
 from toolkit.capture.assessment import new_pseudonym, submit_answer
 from toolkit.scrutiny.validation import set_validation
 from toolkit.store.areas import find_area, get_or_create_area, get_or_create_cycle, resolve_cycle
@@ -26,6 +28,8 @@ from toolkit.store.backup import BackupError, backup, restore
 from toolkit.store.carry import carry_plan_forward
 from toolkit.store.db import engine_for, session_scope
 from toolkit.store.models import metadata
+from toolkit.store.plans import shortlist_add
+from toolkit.store.toc_versions import save_version
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.db
@@ -52,6 +56,13 @@ def full(engine, catalogue):
             max_uses=3,
             session=s,
         )
+        iv = catalogue.interventions[0].id  # workshop_points and workshop_comments: the room's choice and voice
+        shortlist_add(resolve_cycle(h.area, h.cycle, session=s), iv, session=s, cat=catalogue)
+        ws.open_points(h.code, True, session=s)
+        ws.give_points(h.code, h.participant, {iv: 100}, session=s)
+        ws.send_comment(h.code, h.participant, "Who owns the shared data?", session=s)
+        doc, _box = add_box(kantar_doc(catalogue), "Joint training budget", "inputs")  # toc_versions
+        save_version(h.area, doc, actor=OPERATOR, session=s, cat=catalogue, note="March board")
         ws.reveal(h.code, session=s)  # workshop_reveals: the room's snapshot
         set_validation(  # scrutiny_validations: the scrutineer's view of a self-rating
             h.area,
