@@ -245,8 +245,10 @@ def _journey(browser, app_url: str, fresh_db_url: str, public: str) -> None:
         phone.get_by_text("Appraise", exact=True).click()
         wait_idle(phone)
         expect(phone.get_by_text(iv.title)).to_be_visible()
-        for c in range(6):
-            pick(phone, phone.locator("[data-testid='stRadio']").nth(c).get_by_role("radio").nth(2 + k % 3))
+        for _criterion in range(6):  # one criterion per screen: the screen's one question, then Next (Finish)
+            pick(phone, phone.locator("[data-testid='stRadio']").first.get_by_role("radio").nth(2 + k % 3))
+            wait_idle(phone)
+            phone.locator(".st-key-join_anext button").click()
             wait_idle(phone)
     shot(phones[0][1], "workshop-participant-appraise-phone")
     with session_scope(engine) as s:
